@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded service-desk event-log generator and a benchmark runner."""

@@ -1,0 +1,121 @@
+"""Canonical ticket events from typed rows, for event logs and for one-row-per-ticket exports."""
+
+from __future__ import annotations
+
+import duckdb
+
+from karsta.ingest.mapping import SourceMapping
+from karsta.ingest.parse import literal, quote
+from karsta.ingest.readers import LINE
+from karsta.schema import TICKET_EVENTS
+
+# The columns that make an event's identity; occurrences of identical events are numbered.
+IDENTITY = ("ticket_id", "timestamp", "source_sequence", "activity", "agent", "group")
+
+
+def _case(column: str, mapping: dict[str, str], default: str = "NULL") -> str:
+    if not mapping:
+        return default
+    whens = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in mapping.items())
+    return f"CASE {column} {whens} ELSE {default} END"
+
+
+def _level_case(mapping: SourceMapping) -> str:
+    if not mapping.group_levels:
+        return "CAST(NULL AS BIGINT)"
+    whens = " ".join(f"WHEN {literal(g)} THEN {int(n)}" for g, n in mapping.group_levels.items())
+    return f"CASE {quote('group')} {whens} END"
+
+
+def _rows(typed: str, present: set[str], mapping: SourceMapping) -> str:
+    """SQL selecting every event column from the typed rows (NULL where not mapped)."""
+    parts = []
+    for column in TICKET_EVENTS.columns:
+        name = column.name
+        if name in ("event_key", "seq", "status_class", "is_pause", "level"):
+            continue
+        if name in ("source_file", "import_id"):
+            continue
+        if name == "source_row":
+            parts.append(f"{LINE} AS source_row")
+        elif name == "ticket_type" and name not in present and mapping.ticket_type:
+            parts.append(f"{literal(mapping.ticket_type)} AS ticket_type")
+        elif name in present:
+            parts.append(quote(name))
+        else:
+            parts.append(f"CAST(NULL AS {_sql_type(column.dtype)}) AS {quote(name)}")
+    return ", ".join(parts)
+
+
+def _sql_type(dtype: str) -> str:
+    if dtype.startswith("timestamp"):
+        return "TIMESTAMPTZ"
+    return {"int64": "BIGINT", "float64": "DOUBLE", "boolean": "BOOLEAN"}.get(dtype, "VARCHAR")
+
+
+def build_events(
+    con: duckdb.DuckDBPyConnection,
+    typed: str,
+    present: set[str],
+    mapping: SourceMapping,
+    *,
+    table: str,
+    source_file: str,
+    import_id: int,
+) -> None:
+    """Create `table` with canonical event rows (no `seq` yet) from the typed rows."""
+    base = _rows(typed, present, mapping)
+    if mapping.layout == "tickets":
+        selects = _milestone_selects(typed, base, present, mapping)
+        source = " UNION ALL ".join(selects)
+    else:
+        source = f"SELECT {base} FROM {typed}"
+    identity = ", ".join(
+        f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH rows AS ({source}),
+        classed AS (
+            SELECT *, {_case("activity", dict(mapping.status_classes))} AS status_class,
+                   coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
+                   {_level_case(mapping)} AS level,
+                   md5(concat_ws('|', {identity})) AS identity_hash
+            FROM rows
+        )
+        SELECT * EXCLUDE (identity_hash),
+               identity_hash || '#' || row_number() OVER (
+                   PARTITION BY identity_hash ORDER BY source_row) AS event_key,
+               {literal(source_file)} AS source_file,
+               CAST({int(import_id)} AS BIGINT) AS import_id
+        FROM classed"""
+    )
+
+
+def _in_list(values: frozenset[str]) -> str:
+    return ", ".join(literal(v) for v in sorted(values)) if values else "NULL"
+
+
+def _milestone_selects(
+    typed: str, base: str, present: set[str], mapping: SourceMapping
+) -> list[str]:
+    """One SELECT per milestone timestamp, plus the current status where no milestone covers it."""
+    selects = []
+    covered = []
+    for milestone in mapping.milestones:
+        if milestone.column not in present:
+            continue
+        selects.append(
+            f"SELECT * REPLACE ({quote(milestone.column)} AS timestamp, "
+            f"{literal(milestone.activity)} AS activity) FROM (SELECT {base} FROM {typed}) "
+            f"WHERE {quote(milestone.column)} IS NOT NULL"
+        )
+        covered.append((milestone.status_class, milestone.column))
+    if "activity" in present and "timestamp" in present:
+        status_class = _case("activity", dict(mapping.status_classes))
+        skip = " OR ".join(
+            f"({status_class} = {literal(cls)} AND {quote(col)} IS NOT NULL)" for cls, col in covered
+        )
+        where = "timestamp IS NOT NULL" + (f" AND NOT ({skip})" if skip else "")
+        selects.append(f"SELECT * FROM (SELECT {base} FROM {typed}) WHERE {where}")
+    return selects

@@ -1,0 +1,237 @@
+"""Mappings from a source system's export to the canonical tables, read from YAML.
+
+A mapping names which source column fills which canonical column, how values
+are written (missing-value markers, timestamp format, time zone) and what the
+source's statuses mean. Built-in mappings ("presets") live in `presets/`; a
+user's own mapping file may `extend` one of them and change only what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from karsta.schema import TICKET_EVENTS
+
+STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
+Layout = Literal["events", "tickets"]
+EVENT_COLUMNS = frozenset(TICKET_EVENTS.column_names) - {
+    "event_key",
+    "seq",
+    "status_class",
+    "is_pause",
+    "source_file",
+    "source_row",
+    "import_id",
+}
+
+
+class MappingError(ValueError):
+    """A mapping file or preset is not valid; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A timestamp column of a one-row-per-ticket export turned into an event."""
+
+    column: str
+    activity: str
+    status_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How the file is written; empty fields are detected from the file."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    decimal: str | None = None
+    timestamp_format: str | None = None
+    missing: tuple[str, ...] = ("",)
+    sheet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMapping:
+    """A complete, validated mapping of one source system's export."""
+
+    name: str
+    title: str
+    layout: Layout
+    columns: Mapping[str, str]
+    read: ReadOptions = ReadOptions()
+    timezone: str = "Europe/Helsinki"
+    ticket_type: str | None = None
+    status_classes: Mapping[str, str] = field(default_factory=dict)
+    pause_statuses: frozenset[str] = frozenset()
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    personal: frozenset[str] = frozenset({"caller_id", "agent"})
+    group_levels: Mapping[str, int] = field(default_factory=dict)
+    milestones: tuple[Milestone, ...] = ()
+    description: str = ""
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Return the canonical columns that every row must have."""
+        if self.layout == "tickets":
+            return ("ticket_id", "source_opened_at")
+        return ("ticket_id", "timestamp")
+
+    def source_column(self, canonical: str) -> str | None:
+        """Return the source column that fills `canonical`, if mapped."""
+        return self.columns.get(canonical)
+
+    def with_read(self, **overrides: Any) -> SourceMapping:
+        """Return a copy with some read options overridden (None leaves as is)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, read=replace(self.read, **given))
+
+    def with_timezone(self, timezone: str | None) -> SourceMapping:
+        """Return a copy reading naive timestamps in `timezone` (None leaves as is)."""
+        return self if timezone is None else replace(self, timezone=timezone)
+
+
+PRESET_DIR = "presets"
+
+
+def preset_names() -> list[str]:
+    """Return the names of the built-in presets, sorted."""
+    folder = resources.files("karsta.ingest").joinpath(PRESET_DIR)
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _preset_text(name: str) -> str:
+    folder = resources.files("karsta.ingest").joinpath(PRESET_DIR)
+    path = folder.joinpath(f"{name}.yaml")
+    if not path.is_file():
+        known = ", ".join(preset_names())
+        raise MappingError(f"Unknown preset {name!r}. Known presets: {known}.")
+    return path.read_text(encoding="utf-8")
+
+
+def load_preset(name: str) -> SourceMapping:
+    """Return the built-in preset called `name`."""
+    return _build(_load_raw(_preset_text(name), f"preset {name}"), f"preset {name}")
+
+
+def load_mapping_file(path: Path) -> SourceMapping:
+    """Return the mapping in a user's YAML file (which may extend a preset)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(f"Cannot read mapping file {path}: {exc.strerror}.") from exc
+    return _build(_load_raw(text, str(path)), str(path))
+
+
+def _load_raw(text: str, where: str) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{where} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where} must be a YAML mapping of keys to values.")
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    base = _load_raw(_preset_text(str(parent)), f"preset {parent}")
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+_KNOWN_KEYS = {
+    "name",
+    "title",
+    "description",
+    "layout",
+    "read",
+    "timezone",
+    "ticket_type",
+    "columns",
+    "status_classes",
+    "pause_statuses",
+    "values",
+    "personal",
+    "group_levels",
+    "milestones",
+}
+
+
+def _build(raw: dict[str, Any], where: str) -> SourceMapping:
+    unknown = set(raw) - _KNOWN_KEYS
+    if unknown:
+        raise MappingError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}.")
+    layout = raw.get("layout", "events")
+    if layout not in ("events", "tickets"):
+        raise MappingError(f"{where}: layout must be 'events' or 'tickets', not {layout!r}.")
+    columns = _str_map(raw.get("columns", {}), where, "columns")
+    bad = set(columns) - EVENT_COLUMNS
+    if bad:
+        raise MappingError(
+            f"{where}: columns maps unknown canonical columns {sorted(bad)}; "
+            f"known: {sorted(EVENT_COLUMNS)}."
+        )
+    status_classes: dict[str, str] = {}
+    for cls, statuses in (raw.get("status_classes") or {}).items():
+        if cls not in STATUS_CLASSES:
+            raise MappingError(f"{where}: status class {cls!r} is not one of {STATUS_CLASSES}.")
+        for status in _str_list(statuses, where, f"status_classes.{cls}"):
+            status_classes[status] = cls
+    read_raw = dict(raw.get("read") or {})
+    if "missing" in read_raw:
+        read_raw["missing"] = tuple(_str_list(read_raw["missing"], where, "read.missing"))
+    try:
+        read = ReadOptions(**read_raw)
+    except TypeError as exc:
+        raise MappingError(f"{where}: bad read options: {exc}.") from exc
+    milestones = tuple(
+        Milestone(str(m["column"]), str(m["activity"]), str(m["status_class"]))
+        for m in raw.get("milestones") or ()
+    )
+    mapping = SourceMapping(
+        name=str(raw.get("name", Path(where).stem)),
+        title=str(raw.get("title", raw.get("name", where))),
+        description=str(raw.get("description", "")),
+        layout=layout,
+        columns=columns,
+        read=read,
+        timezone=str(raw.get("timezone", "Europe/Helsinki")),
+        ticket_type=raw.get("ticket_type"),
+        status_classes=status_classes,
+        pause_statuses=frozenset(_str_list(raw.get("pause_statuses") or [], where, "pause")),
+        values={k: _str_map(v, where, f"values.{k}") for k, v in (raw.get("values") or {}).items()},
+        personal=frozenset(_str_list(raw.get("personal", ["caller_id", "agent"]), where, "personal")),
+        group_levels={str(k): int(v) for k, v in (raw.get("group_levels") or {}).items()},
+        milestones=milestones,
+    )
+    missing = [c for c in mapping.required if c not in columns]
+    if missing:
+        raise MappingError(f"{where}: the mapping must name source columns for {missing}.")
+    return mapping
+
+
+def _str_map(value: Any, where: str, key: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise MappingError(f"{where}: {key} must be a mapping.")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _str_list(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise MappingError(f"{where}: {key} must be a list.")
+    return [str(v) for v in value]

@@ -1,0 +1,258 @@
+"""Typed rows from raw export rows: each value parsed or the row rejected with its reason.
+
+The parsing runs as SQL inside the import's DuckDB transaction, so a file of
+millions of rows is parsed at the speed of the database's own reader. Value
+formats (timestamp format, decimal comma) are detected from a sample of the
+file's values unless the mapping or the user sets them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from karsta.ingest.mapping import SourceMapping
+from karsta.ingest.readers import LINE, RawFile
+from karsta.schema import TICKET_EVENTS
+
+SAMPLE_VALUES = 2000
+
+# Tried in this order; the first that reads the most sample values wins, so
+# day-first (Finnish, European) formats beat month-first ones on ambiguous dates.
+TIMESTAMP_FORMATS = (
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H.%M.%S",
+    "%d.%m.%Y %H.%M",
+    "%d.%m.%Y klo %H.%M",
+    "%d.%m.%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%d/%b/%y %I:%M %p",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+)
+ISO = "iso"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """How one canonical column is filled: from which source column, parsed how."""
+
+    canonical: str
+    source: str
+    kind: str
+    fmt: str | None = None
+    personal: bool = False
+
+
+def quote(name: str) -> str:
+    """Return `name` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """Return `value` as a SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _kind(canonical: str) -> str:
+    dtype = TICKET_EVENTS.column(canonical).dtype
+    if dtype.startswith("timestamp"):
+        return "timestamp"
+    return {"int64": "integer", "float64": "number", "boolean": "boolean"}.get(dtype, "text")
+
+
+def _clean(column: str, mapping: SourceMapping) -> str:
+    """SQL for the trimmed text of a source column, NULL for the source's missing markers."""
+    text = f"trim(CAST({quote(column)} AS VARCHAR))"
+    markers = ", ".join(literal(m) for m in sorted(set(mapping.read.missing) | {""}))
+    return f"CASE WHEN {text} IN ({markers}) THEN NULL ELSE {text} END"
+
+
+def plan_columns(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: SourceMapping
+) -> list[ColumnPlan]:
+    """Return a plan per mapped canonical column present in the file, formats detected."""
+    present = set(raw.columns)
+    types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{raw.table}')").fetchall())
+    plans = []
+    for canonical, source in mapping.columns.items():
+        if source not in present:
+            continue
+        kind = _kind(canonical)
+        fmt = None
+        if kind == "timestamp" and str(types[source]).upper() == "VARCHAR":
+            fmt = mapping.read.timestamp_format or detect_timestamp_format(con, raw, source, mapping)
+        elif kind == "number" and str(types[source]).upper() == "VARCHAR":
+            fmt = mapping.read.decimal or detect_decimal(con, raw, source, mapping)
+        plans.append(ColumnPlan(canonical, source, kind, fmt, canonical in mapping.personal))
+    return plans
+
+
+def _sample_values(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
+) -> list[str]:
+    clean = _clean(column, mapping)
+    rows = con.execute(
+        f"SELECT DISTINCT v FROM (SELECT {clean} AS v FROM {raw.table} LIMIT 200000) "
+        f"WHERE v IS NOT NULL LIMIT {SAMPLE_VALUES}"
+    ).fetchall()
+    return [str(v) for v, in rows]
+
+
+def detect_timestamp_format(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
+) -> str:
+    """Return the timestamp format that reads the most sampled values (ISO 8601 first)."""
+    values = _sample_values(con, raw, column, mapping)
+    if not values:
+        return ISO
+    con.execute("CREATE OR REPLACE TEMP TABLE __karsta_sample (v VARCHAR)")
+    con.executemany("INSERT INTO __karsta_sample VALUES (?)", [(v,) for v in values])
+    best, best_count = ISO, _count_parsed(con, _timestamp_expr("v", ISO, "UTC"))
+    if best_count < len(values):
+        for fmt in TIMESTAMP_FORMATS:
+            count = _count_parsed(con, _timestamp_expr("v", fmt, "UTC"))
+            if count > best_count:
+                best, best_count = fmt, count
+            if count == len(values):
+                break
+    con.execute("DROP TABLE __karsta_sample")
+    return best
+
+
+def _count_parsed(con: duckdb.DuckDBPyConnection, expr: str) -> int:
+    row = con.execute(f"SELECT count({expr}) FROM __karsta_sample").fetchone()
+    return int(row[0]) if row else 0
+
+
+def detect_decimal(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
+) -> str:
+    """Return ',' when the sampled numbers are written with a decimal comma, else '.'."""
+    values = _sample_values(con, raw, column, mapping)
+    comma = sum(1 for v in values if re.fullmatch(r"-?[\d\s\u00a0.]*,\d+", v))
+    point = sum(1 for v in values if re.fullmatch(r"-?[\d\s\u00a0,]*\.\d+", v))
+    return "," if comma > point else "."
+
+
+def _timestamp_expr(text: str, fmt: str | None, timezone: str) -> str:
+    """SQL reading text as a UTC instant; naive times are local to `timezone`."""
+    if fmt is None or fmt == ISO:
+        # An explicit offset wins; otherwise the wall-clock time is read in the import's zone.
+        with_offset = f"TRY_CAST({text} AS TIMESTAMPTZ)"
+        naive = f"timezone({literal(timezone)}, TRY_CAST({text} AS TIMESTAMP))"
+        return (
+            f"CASE WHEN regexp_matches({text}, '(Z|[+-]\\d\\d:?\\d\\d)$') "
+            f"THEN {with_offset} ELSE {naive} END"
+        )
+    return f"timezone({literal(timezone)}, try_strptime({text}, {literal(fmt)}))"
+
+
+def _number_expr(text: str, decimal: str | None) -> str:
+    """SQL reading text as a number; spaces and the thousands separator are dropped."""
+    cleaned = f"regexp_replace({text}, '[\\s\\x{{00a0}}]', '', 'g')"
+    if decimal == ",":
+        cleaned = f"replace(replace({cleaned}, '.', ''), ',', '.')"
+    return f"TRY_CAST({cleaned} AS DOUBLE)"
+
+
+def parse_expr(plan: ColumnPlan, raw_type: str, mapping: SourceMapping) -> str:
+    """Return SQL giving the column's typed value, NULL where missing or unreadable."""
+    source = quote(plan.source)
+    clean = _clean(plan.source, mapping)
+    typed_source = raw_type.upper() != "VARCHAR"
+    if plan.kind == "timestamp":
+        if raw_type.upper().startswith("TIMESTAMP WITH TIME ZONE"):
+            return source
+        if typed_source and raw_type.upper().startswith(("TIMESTAMP", "DATE")):
+            return f"timezone({literal(mapping.timezone)}, CAST({source} AS TIMESTAMP))"
+        return _timestamp_expr(clean, plan.fmt, mapping.timezone)
+    if plan.kind == "integer":
+        number = _number_expr(clean, plan.fmt)
+        return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
+    if plan.kind == "number":
+        return _number_expr(clean, plan.fmt)
+    values = mapping.values.get(plan.canonical)
+    if values:
+        cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in values.items())
+        return f"CASE {clean} {cases} ELSE {clean} END"
+    return clean
+
+
+def problem_text(plan: ColumnPlan) -> str:
+    """Return why a value of this column was rejected."""
+    if plan.kind == "timestamp":
+        shown = "ISO 8601" if plan.fmt in (None, ISO) else plan.fmt
+        return f"not a date and time in the format {shown}"
+    if plan.kind == "integer":
+        return "not a whole number"
+    if plan.kind == "number":
+        return f"not a number (decimal separator {plan.fmt or '.'!r})"
+    return "not readable"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRows:
+    """The typed table of an import and how many raw rows failed."""
+
+    table: str
+    rejected_lines: int
+
+
+def parse_rows(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    mapping: SourceMapping,
+    plans: list[ColumnPlan],
+    *,
+    table: str,
+    rejects_table: str,
+) -> ParsedRows:
+    """Create `table` of typed rows and append each value problem to `rejects_table`.
+
+    `rejects_table` has columns (line, source_column, canonical, value, reason).
+    """
+    types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{raw.table}')").fetchall())
+    exprs = {p.canonical: parse_expr(p, str(types[p.source]), mapping) for p in plans}
+    required = set(mapping.required)
+    checks = []
+    for plan in plans:
+        clean = _clean(plan.source, mapping)
+        value_bad = f"({clean} IS NOT NULL AND {exprs[plan.canonical]} IS NULL)"
+        if plan.canonical in required:
+            checks.append(f"({clean} IS NULL OR {value_bad})")
+        else:
+            checks.append(value_bad)
+    ok = " OR ".join(checks) if checks else "false"
+    selected = ", ".join(f"{e} AS {quote(c)}" for c, e in exprs.items())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"SELECT {LINE}, {selected} FROM {raw.table} WHERE NOT ({ok})"
+    )
+    bad_rows = f"{table}__bad"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {bad_rows} AS SELECT * FROM {raw.table} WHERE {ok}"
+    )
+    for plan in plans:
+        clean = _clean(plan.source, mapping)
+        expr = exprs[plan.canonical]
+        missing = "'required value is missing'" if plan.canonical in required else "NULL"
+        con.execute(
+            f"INSERT INTO {rejects_table} SELECT {LINE}, {literal(plan.source)}, "
+            f"{literal(plan.canonical)}, {clean}, "
+            f"CASE WHEN {clean} IS NULL THEN {missing} ELSE {literal(problem_text(plan))} END "
+            f"FROM {bad_rows} WHERE ({clean} IS NULL AND {missing} IS NOT NULL) "
+            f"OR ({clean} IS NOT NULL AND {expr} IS NULL)"
+        )
+    row = con.execute(f"SELECT count(*) FROM {bad_rows}").fetchone()
+    con.execute(f"DROP TABLE {bad_rows}")
+    return ParsedRows(table, int(row[0]) if row else 0)

@@ -1,0 +1,515 @@
+"""Readers: load an export file, as it is, into a staging table of the import.
+
+Every reader produces the same thing: a staging table whose columns are the
+file's columns (text, or the file's own types for typed formats) plus
+`__line`, the place of the row in the file as a user finds it (the line of a
+text file with the header as line 1, the row of a sheet, the event of a log),
+and the list of rows it could not split into columns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import pyarrow as pa
+
+from karsta.ingest.errors import ImportFailed
+from karsta.ingest.mapping import ReadOptions
+
+LINE = "__line"
+SAMPLE_BYTES = 1 << 20
+CHUNK_ROWS = 50_000
+DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+
+
+@dataclass(frozen=True, slots=True)
+class StructuralReject:
+    """A row of the file that could not be split into the header's columns."""
+
+    line: int
+    reason: str
+    column: str | None = None
+
+
+@dataclass(slots=True)
+class RawFile:
+    """What a reader left in the staging table, and what it could not read."""
+
+    table: str
+    columns: list[str]
+    row_label: str
+    rows_read: int
+    rejects: list[StructuralReject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Reader(Protocol):
+    """Loads one file format into a staging table."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load `path` into `table` and return what was read."""
+        ...
+
+
+# --- text encodings --------------------------------------------------------------------
+
+
+def _open_bytes(path: Path) -> Iterator[bytes]:
+    opener: Callable[..., object] = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:  # type: ignore[operator]
+        while chunk := handle.read(SAMPLE_BYTES):  # type: ignore[attr-defined]
+            yield chunk
+
+
+def _sample(path: Path) -> bytes:
+    try:
+        return next(_open_bytes(path), b"")
+    except (OSError, EOFError) as exc:
+        raise ImportFailed(path, f"cannot be read: {exc}.") from exc
+
+
+def detect_encoding(path: Path, sample: bytes, declared: str | None) -> str:
+    """Return the file's text encoding: the declared one checked, or one detected."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if declared:
+        declared = codecs.lookup(declared).name.replace("_", "-")
+        if declared in ("utf-8", "utf-8-sig"):
+            _check_utf8(path, sample)
+            return "utf-8"
+        return declared
+    if b"\x00" in sample:
+        raise ImportFailed(
+            path,
+            "contains NUL bytes: it is not a text file in a known encoding (binary, or "
+            "UTF-16 without a byte-order mark).",
+            "Save it as CSV UTF-8, or give the encoding with --encoding.",
+        )
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut by the sample's end
+            return "cp1252"
+    return "utf-8"
+
+
+def _check_utf8(path: Path, sample: bytes) -> None:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:
+            return
+        line = sample.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed(
+            path,
+            f"is not UTF-8 text: byte 0x{sample[exc.start]:02X} on line {line} cannot be read.",
+            "The file looks like Windows-1252/Latin-1 (Excel's 'CSV' on Windows): "
+            "use --encoding cp1252, or leave --encoding out to detect it.",
+        ) from exc
+
+
+def _transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
+    """Write a UTF-8 copy of a file in an encoding DuckDB cannot read itself."""
+    target = folder / (path.name.removesuffix(".gz") + ".utf8")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            for chunk in _open_bytes(path):
+                out.write(decoder.decode(chunk))
+                offset += len(chunk)
+            out.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            path,
+            f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} at byte "
+            f"{offset + exc.start} cannot be read.",
+            "Give the right encoding with --encoding.",
+        ) from exc
+    return target
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+_REJECT_REASONS = {
+    "MISSING COLUMNS": "the row has fewer columns than the header",
+    "TOO MANY COLUMNS": "the row has more columns than the header",
+    "UNQUOTED VALUE": "a value has a quote character inside an unquoted field",
+    "INVALID ENCODING": "the row is not valid text in the file's encoding",
+    "INVALID UNICODE": "the row is not valid text in the file's encoding",
+    "LINE SIZE OVER MAXIMUM": "the row is longer than the reader's maximum line size",
+}
+
+
+class CsvReader:
+    """Delimited text (CSV, TSV, semicolon files from Finnish Excel), plain or gzipped."""
+
+    name = "csv"
+    suffixes = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load a delimited text file with DuckDB's reader, keeping malformed rows aside."""
+        sample = _sample(path)
+        if not sample.strip():
+            raise ImportFailed(path, "is empty.")
+        encoding = detect_encoding(path, sample, options.encoding)
+        notes = [f"encoding {encoding}"]
+        with tempfile.TemporaryDirectory(prefix="karsta-") as folder:
+            source = path
+            if encoding not in DUCKDB_ENCODINGS:
+                source = _transcode_to_utf8(path, encoding, Path(folder))
+                encoding = "utf-8"
+            raw = self._read(con, path, source, options, encoding, table)
+        raw.notes[:0] = notes
+        return raw
+
+    def _read(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        source: Path,
+        options: ReadOptions,
+        encoding: str,
+        table: str,
+    ) -> RawFile:
+        params: dict[str, object] = {
+            "all_varchar": True,
+            "header": True,
+            "store_rejects": True,
+            "rejects_table": f"{table}_errors",
+            "rejects_scan": f"{table}_scans",
+            "encoding": DUCKDB_ENCODINGS[encoding],
+            "null_padding": False,
+            "max_line_size": 10_000_000,
+        }
+        if options.delimiter:
+            params["delim"] = options.delimiter
+        args = ", ".join(f"{k} := ${k}" for k in params)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}__scan AS "
+                f"SELECT * FROM read_csv($path, {args})",
+                {"path": str(source), **params},
+            )
+        except duckdb.Error as exc:
+            raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
+        columns = [c for c, in con.execute(f"SELECT name FROM pragma_table_info('{table}__scan')").fetchall()]
+        errors = con.execute(
+            f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
+            "GROUP BY line, error_type ORDER BY line"
+        ).fetchall()
+        last_line = _count_lines(source) if errors else 0
+        rejects = [
+            StructuralReject(
+                int(line),
+                _REJECT_REASONS.get(str(kind), str(kind).lower())
+                + (" (the file ends in the middle of this row: truncated?)"
+                   if kind == "MISSING COLUMNS" and int(line) >= last_line else ""),
+                str(column) if column is not None else None,
+            )
+            for line, kind, column in errors
+        ]
+        bad_lines = sorted({r.line for r in rejects})
+        # A row's line is its position among the good rows plus the rejected lines before it.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}__bad AS "
+            "SELECT unnest($lines::BIGINT[]) AS line",
+            {"lines": bad_lines},
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            WITH good AS (SELECT rowid + 1 AS k, * FROM {table}__scan),
+            gaps AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before, row_number()
+                     OVER (ORDER BY line) AS n FROM {table}__bad)
+            SELECT good.* EXCLUDE (k),
+                   1 + good.k + coalesce((SELECT max(n) FROM gaps WHERE gaps.before < good.k), 0)
+                     AS {LINE}
+            FROM good ORDER BY k"""
+            if bad_lines
+            else f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT *, rowid + 2 AS {LINE} FROM {table}__scan"
+        )
+        con.execute(f"DROP TABLE {table}__scan; DROP TABLE {table}__bad")
+        loaded = _count(con, table)
+        return RawFile(table, columns, "line", loaded + len(bad_lines), rejects)
+
+
+def _count_lines(path: Path) -> int:
+    return sum(chunk.count(b"\n") for chunk in _open_bytes(path)) + 1
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _explain_duckdb_error(exc: duckdb.Error) -> str:
+    text = str(exc).split("\n", 1)[0]
+    lowered = text.lower()
+    if "gzip" in lowered or "end of file" in lowered:
+        return "the compressed file ends too early or is damaged (truncated download?)."
+    if "no files found" in lowered or "no such file" in lowered:
+        return "no such file."
+    for marker in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: "):
+        text = text.replace(marker, "")
+    return f"cannot be read as CSV: {text}"
+
+
+# --- Parquet -----------------------------------------------------------------------------
+
+
+class ParquetReader:
+    """Apache Parquet files (the hand-over format of BI tools and Spark)."""
+
+    name = "parquet"
+    suffixes = (".parquet", ".pq")
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load a Parquet file with its own column types."""
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * EXCLUDE (file_row_number), "
+                f"file_row_number + 1 AS {LINE} FROM read_parquet($path, file_row_number := true)",
+                {"path": str(path)},
+            )
+        except duckdb.Error as exc:
+            raise ImportFailed(path, f"cannot be read as Parquet: {str(exc).splitlines()[0]}") from exc
+        columns = [c for c in _columns(con, table) if c != LINE]
+        return RawFile(table, columns, "row", _count(con, table))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [str(c) for c, in con.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall()]
+
+
+# --- row-by-row formats (XLSX, JSON lines, XES) -------------------------------------------
+
+
+def _as_text(value: object) -> str | None:
+    """Return a cell as text the parser understands (ISO for dates, no float noise)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _load_records(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: list[str],
+    records: Iterable[tuple[int, dict[str, str | None]]],
+) -> int:
+    """Write (line, record) pairs into `table` in chunks; return the number written."""
+    schema = pa.schema([(c, pa.string()) for c in columns] + [(LINE, pa.int64())])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} ("
+        + ", ".join(f'"{c}" VARCHAR' for c in columns)
+        + f", {LINE} BIGINT)"
+    )
+    written = 0
+    chunk: list[tuple[int, dict[str, str | None]]] = []
+
+    def flush() -> None:
+        batch = pa.table(  # noqa: F841 - referenced by name in the SQL below
+            {c: [r.get(c) for _, r in chunk] for c in columns} | {LINE: [n for n, _ in chunk]},
+            schema=schema,
+        )
+        con.execute(f"INSERT INTO {table} SELECT * FROM batch")
+
+    for item in records:
+        chunk.append(item)
+        if len(chunk) >= CHUNK_ROWS:
+            flush()
+            written += len(chunk)
+            chunk = []
+    if chunk:
+        flush()
+        written += len(chunk)
+    return written
+
+
+class XlsxReader:
+    """Excel workbooks: the first sheet (or the one named), the first row as header."""
+
+    name = "xlsx"
+    suffixes = (".xlsx", ".xlsm")
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load one sheet of a workbook as text cells, rows numbered as in Excel."""
+        import openpyxl  # imported here: only Excel imports pay for it
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for damaged files
+            raise ImportFailed(path, f"cannot be read as an Excel workbook: {exc}") from exc
+        try:
+            if options.sheet and options.sheet not in book.sheetnames:
+                raise ImportFailed(path, f"has no sheet {options.sheet!r}; it has {book.sheetnames}.")
+            sheet = book[options.sheet] if options.sheet else book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                raise ImportFailed(path, "the sheet is empty.")
+            columns = [_as_text(h) or f"column{i + 1}" for i, h in enumerate(header)]
+
+            def records() -> Iterator[tuple[int, dict[str, str | None]]]:
+                for number, row in enumerate(rows, start=2):
+                    if all(v is None for v in row):
+                        continue
+                    yield number, {c: _as_text(v) for c, v in zip(columns, row, strict=False)}
+
+            read = _load_records(con, table, columns, records())
+        finally:
+            book.close()
+        return RawFile(table, columns, "row", read)
+
+
+class JsonLinesReader:
+    """JSON lines: one JSON object per line; a line that is not an object is rejected."""
+
+    name = "jsonl"
+    suffixes = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load JSON lines; top-level keys become columns, nested values stay JSON text."""
+        sample = _sample(path)
+        encoding = detect_encoding(path, sample, options.encoding)
+        rejects: list[StructuralReject] = []
+        parsed: list[tuple[int, dict[str, str | None]]] = []
+        columns: dict[str, None] = {}
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rt", encoding=encoding) as handle:
+                for number, text in enumerate(handle, start=1):
+                    if not text.strip():
+                        continue
+                    try:
+                        obj = json.loads(text)
+                    except json.JSONDecodeError as exc:
+                        rejects.append(StructuralReject(number, f"not valid JSON: {exc.msg}"))
+                        continue
+                    if not isinstance(obj, dict):
+                        rejects.append(StructuralReject(number, "the line is not a JSON object"))
+                        continue
+                    columns.update(dict.fromkeys(obj))
+                    parsed.append((number, {k: _as_text(v) for k, v in obj.items()}))
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ImportFailed(path, f"cannot be read as JSON lines: {exc}") from exc
+        names = list(columns)
+        read = _load_records(con, table, names, parsed)
+        return RawFile(table, names, "line", read + len(rejects), rejects)
+
+
+XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
+
+
+class XesReader:
+    """XES event logs (IEEE 1849): trace attributes become `case:` columns."""
+
+    name = "xes"
+    suffixes = (".xes", ".xes.gz")
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+    ) -> RawFile:
+        """Load the events of every trace, numbered in file order."""
+        columns: dict[str, None] = {}
+        events: list[tuple[int, dict[str, str | None]]] = []
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as handle:
+                for record in _xes_events(handle):
+                    columns.update(dict.fromkeys(record))
+                    events.append((len(events) + 1, record))
+        except ET.ParseError as exc:
+            raise ImportFailed(path, f"is not a valid XES (XML) file: {exc}.") from exc
+        except (OSError, EOFError) as exc:
+            raise ImportFailed(path, f"cannot be read: {exc}.") from exc
+        names = list(columns)
+        read = _load_records(con, table, names, events)
+        return RawFile(table, names, "event", read)
+
+
+def _xes_events(handle: object) -> Iterator[dict[str, str | None]]:
+    """Yield each event's attributes with its trace's attributes as `case:` keys."""
+    path: list[str] = []
+    trace: dict[str, str | None] = {}
+    for action, element in ET.iterparse(handle, events=("start", "end")):  # type: ignore[arg-type]
+        tag = element.tag.rsplit("}", 1)[-1]
+        if action == "start":
+            path.append(tag)
+            if tag == "trace":
+                trace = {}
+            continue
+        path.pop()
+        if tag in XES_TYPES and "key" in element.attrib and path and path[-1] == "trace":
+            trace["case:" + element.attrib["key"]] = element.attrib.get("value")
+        elif tag == "event":
+            record = dict(trace)
+            for child in element:
+                if child.tag.rsplit("}", 1)[-1] in XES_TYPES and "key" in child.attrib:
+                    record[child.attrib["key"]] = child.attrib.get("value")
+            element.clear()
+            yield record
+        elif tag == "trace":
+            element.clear()
+
+
+READERS: tuple[Reader, ...] = (
+    CsvReader(),
+    ParquetReader(),
+    XlsxReader(),
+    JsonLinesReader(),
+    XesReader(),
+)
+
+
+def reader_for(path: Path, format_name: str | None = None) -> Reader:
+    """Return the reader for a file, by the given format name or by its suffix."""
+    if format_name:
+        for reader in READERS:
+            if reader.name == format_name:
+                return reader
+        raise ImportFailed(path, f"unknown format {format_name!r}; known: "
+                           f"{', '.join(r.name for r in READERS)}.")
+    name = path.name.lower()
+    for reader in READERS:
+        if name.endswith(reader.suffixes):
+            return reader
+    raise ImportFailed(
+        path,
+        "has a file type Karsta does not recognise.",
+        f"Known formats: {', '.join(r.name for r in READERS)} (give one with --format).",
+    )

@@ -1,0 +1,333 @@
+"""The canonical tables: every column, its type and its meaning, documented once.
+
+Everything downstream of ingest reads only these tables. The reference page
+`docs/schema.md` is generated from this module (`karsta docs schema`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.schema as sch
+
+TIMESTAMP = "timestamp('UTC')"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a canonical table."""
+
+    name: str
+    dtype: str
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A canonical table: its columns, key and what one row is."""
+
+    name: str
+    row: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    filled_by: str = "import"
+
+    def ibis_schema(self) -> sch.Schema:
+        """Return the table's Ibis schema (nullable unless required)."""
+        return ibis.schema(
+            {c.name: ibis.dtype(c.dtype).copy(nullable=not c.required) for c in self.columns}
+        )
+
+    def column(self, name: str) -> Column:
+        """Return the column called `name`."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Return the column names in order."""
+        return tuple(c.name for c in self.columns)
+
+
+def _c(name: str, dtype: str, description: str, *, required: bool = False) -> Column:
+    return Column(name, dtype, description, required)
+
+
+TICKET_EVENTS = Table(
+    name="ticket_events",
+    row="one recorded change of a ticket: a status change, an activity, a hand-over, an update",
+    key=("ticket_id", "event_key"),
+    columns=(
+        _c("ticket_id", "string", "Ticket identifier in the source system.", required=True),
+        _c(
+            "event_key",
+            "string",
+            "Identity of the event: a hash of ticket, time, sequence, activity, agent and group, "
+            "plus the occurrence number among identical events. Re-importing the same rows "
+            "finds the same keys, so imports are idempotent.",
+            required=True,
+        ),
+        _c(
+            "seq",
+            "int64",
+            "Position of the event within its ticket (1 = first), ordered by timestamp, then the "
+            "source's sequence number, then the row order in the file.",
+            required=True,
+        ),
+        _c("timestamp", TIMESTAMP, "When the change happened (UTC).", required=True),
+        _c(
+            "source_sequence",
+            "int64",
+            "The source's own update counter (ServiceNow `sys_mod_count`), used to order events "
+            "that share a timestamp.",
+        ),
+        _c("activity", "string", "Status or activity name as the source wrote it."),
+        _c(
+            "status_class",
+            "string",
+            "The activity's class: new, active, waiting, resolved, closed or cancelled "
+            "(from the preset's status map; empty when unknown).",
+        ),
+        _c(
+            "is_pause",
+            "boolean",
+            "True when this status stops the SLA clock (e.g. waiting for the customer); "
+            "the list of such statuses is part of the preset.",
+        ),
+        _c("agent", "string", "Agent (analyst, resolver) assigned at this event; pseudonymised "
+           "when imported with --pseudonymise."),
+        _c("group", "string", "Assignment group (team, service point) at this event."),
+        _c("level", "int64", "Support level of the group (1 = service desk) where the source "
+           "or the preset's group map tells it."),
+        _c("ticket_type", "string", "Ticket type recorded at this event: incident or request."),
+        _c("category", "string", "Category recorded at this event."),
+        _c("subcategory", "string", "Subcategory recorded at this event."),
+        _c("priority", "string", "Priority recorded at this event."),
+        _c("channel", "string", "Channel the ticket arrived through (phone, e-mail, portal, …)."),
+        _c("caller_id", "string", "Customer or caller; pseudonymised with --pseudonymise."),
+        _c("source_opened_at", TIMESTAMP, "Opening time the source recorded on this row."),
+        _c("source_resolved_at", TIMESTAMP, "Resolution time the source recorded on this row."),
+        _c("source_closed_at", TIMESTAMP, "Closing time the source recorded on this row."),
+        _c("source_first_response_at", TIMESTAMP,
+           "First response time the source recorded on this row."),
+        _c("source_reopen_count", "int64", "The source's cumulative reopen counter."),
+        _c("source_reassignment_count", "int64",
+           "The source's cumulative reassignment counter."),
+        _c("resolution_code", "string", "Resolution or close code recorded at this event."),
+        _c("cost", "float64", "Direct cost of the ticket recorded on this row, in euros."),
+        _c("source_file", "string", "File the event was imported from.", required=True),
+        _c("source_row", "int64", "Line of the file the event came from (header = line 1).",
+           required=True),
+        _c("import_id", "int64", "The import that loaded the event.", required=True),
+    ),
+)
+
+TICKETS = Table(
+    name="tickets",
+    row="one ticket (incident or service request) with the facts derived from its events",
+    key=("ticket_id",),
+    filled_by="derived from ticket_events on every import",
+    columns=(
+        _c("ticket_id", "string", "Ticket identifier in the source system.", required=True),
+        _c("ticket_type", "string", "Type at close: incident or request."),
+        _c("ticket_type_intake", "string", "Type recorded at the first event."),
+        _c("channel", "string", "Channel the ticket arrived through."),
+        _c("priority", "string", "Priority at the last event."),
+        _c("category_intake", "string", "Category recorded at the first event."),
+        _c("category_close", "string", "Category at the last event."),
+        _c("subcategory_close", "string", "Subcategory at the last event."),
+        _c("caller_id", "string", "Customer or caller (pseudonymised on request)."),
+        _c("status", "string", "Status or activity of the last event."),
+        _c("status_class", "string", "Class of the last status (see ticket_events)."),
+        _c("opened_at", TIMESTAMP,
+           "Opening time: the source's opening time, else the first event.", required=True),
+        _c("first_response_at", TIMESTAMP,
+           "First response: the source's value, else the first event whose status class is "
+           "active, waiting, resolved or closed. Empty when the preset has no status map."),
+        _c("resolved_at", TIMESTAMP,
+           "Final resolution: the source's value, else the start of the last stay in a "
+           "resolved status. Empty while unresolved."),
+        _c("closed_at", TIMESTAMP,
+           "Closing: the source's value, else the first event of the final closed status."),
+        _c("reopen_count", "int64",
+           "Reopenings: the source's counter, else the moves from a resolved or closed status "
+           "back to an open one."),
+        _c("reassignment_count", "int64",
+           "Reassignments: the source's counter, else the changes of group or agent between "
+           "consecutive events."),
+        _c("group_count", "int64", "Distinct groups that held the ticket."),
+        _c("agent_count", "int64", "Distinct agents that held the ticket."),
+        _c("intake_group", "string", "First group that held the ticket (the receiving function)."),
+        _c("resolving_group", "string", "Group at the resolving event."),
+        _c("resolving_agent", "string", "Agent at the resolving event (pseudonymised on request)."),
+        _c("resolving_level", "int64",
+           "Level where resolved: from the group's level when known; otherwise 1 when the "
+           "resolving group is the intake group and 2 when it is another group."),
+        _c("resolution_code", "string", "Resolution code at the last event."),
+        _c("pause_seconds", "float64",
+           "Calendar seconds spent in statuses that stop the SLA clock."),
+        _c("event_count", "int64", "Number of events of the ticket.", required=True),
+        _c("desk_resolvable", "boolean",
+           "Whether the service desk is expected to resolve this ticket; set from the "
+           "workspace's desk-resolvable categories, empty until configured."),
+        _c("cost", "float64", "Direct cost of the ticket where the source records it."),
+    ),
+)
+
+TICKET_PAUSES = Table(
+    name="ticket_pauses",
+    row="one stay of a ticket in a status that stops the SLA clock",
+    key=("ticket_id", "started_at"),
+    filled_by="derived from ticket_events on every import",
+    columns=(
+        _c("ticket_id", "string", "Ticket identifier.", required=True),
+        _c("status", "string", "The pausing status.", required=True),
+        _c("started_at", TIMESTAMP, "When the ticket entered the status.", required=True),
+        _c("ended_at", TIMESTAMP,
+           "When the ticket left it (next event of another status); empty if still paused."),
+    ),
+)
+
+CONTACTS = Table(
+    name="contacts",
+    row="one customer attempt to reach the service on a channel (call, chat, e-mail, visit)",
+    key=("contact_id",),
+    filled_by="channel imports (telephony, chat, e-mail)",
+    columns=(
+        _c("contact_id", "string", "Contact identifier.", required=True),
+        _c("channel", "string", "Channel: phone, chat, email, form, walk-in, …", required=True),
+        _c("realtime", "boolean", "True for real-time channels (phone, chat, video, walk-in)."),
+        _c("queue", "string", "Queue, service line or IVR choice."),
+        _c("caller_id", "string", "Customer (pseudonymised on request)."),
+        _c("ticket_id", "string", "Ticket the contact belongs to, where known."),
+        _c("arrived_at", TIMESTAMP, "When the contact entered the queue.", required=True),
+        _c("answered_at", TIMESTAMP, "When an agent answered or first responded."),
+        _c("ended_at", TIMESTAMP, "When the contact ended."),
+        _c("outcome", "string", "answered, abandoned, or a special routing outcome."),
+        _c("special_routing", "string", "IVR, outage message, overflow or callback, if any."),
+        _c("talk_seconds", "float64", "Talk time."),
+        _c("hold_seconds", "float64", "Hold time."),
+        _c("after_work_seconds", "float64", "After-call work time."),
+        _c("agent", "string", "Answering agent (pseudonymised on request)."),
+    ),
+)
+
+SURVEYS = Table(
+    name="surveys",
+    row="one answer to one survey question",
+    key=("response_id", "question"),
+    filled_by="survey imports",
+    columns=(
+        _c("response_id", "string", "Identifier of the response.", required=True),
+        _c("respondent_id", "string", "Respondent (pseudonymised on request)."),
+        _c("ticket_id", "string", "Ticket the survey was about, where known."),
+        _c("instrument", "string", "encounter, CSAT, NPS, CES or custom.", required=True),
+        _c("question", "string", "Question code or text.", required=True),
+        _c("score", "float64", "The answer on the scale."),
+        _c("scale_min", "float64", "Lowest point of the scale."),
+        _c("scale_max", "float64", "Highest point of the scale."),
+        _c("free_text", "string", "Open answer."),
+        _c("language", "string", "Language of the answer (fi, sv, en, …)."),
+        _c("channel", "string", "Channel of the encounter surveyed."),
+        _c("sent_at", TIMESTAMP, "When the survey was sent."),
+        _c("answered_at", TIMESTAMP, "When it was answered."),
+    ),
+)
+
+VISITS = Table(
+    name="visits",
+    row="one appointment or walk-in visit (office or phone appointment)",
+    key=("visit_id",),
+    filled_by="appointment system imports",
+    columns=(
+        _c("visit_id", "string", "Visit identifier.", required=True),
+        _c("customer_id", "string", "Customer (pseudonymised on request)."),
+        _c("kind", "string", "appointment or walk-in.", required=True),
+        _c("office", "string", "Service point."),
+        _c("matter", "string", "The matter the customer came about."),
+        _c("segment", "string", "Customer segment."),
+        _c("booked_at", TIMESTAMP, "When the appointment was booked."),
+        _c("scheduled_at", TIMESTAMP, "Appointment time."),
+        _c("arrived_at", TIMESTAMP, "Arrival (ticket drawn)."),
+        _c("called_at", TIMESTAMP, "When the customer was called in."),
+        _c("service_started_at", TIMESTAMP, "Start of service."),
+        _c("service_ended_at", TIMESTAMP, "End of service."),
+        _c("no_show", "boolean", "The customer did not come."),
+        _c("adviser", "string", "Adviser (pseudonymised on request)."),
+        _c("resolved_in_visit", "boolean", "The matter was settled in this visit."),
+        _c("reminder_sent", "boolean", "A reminder (e.g. SMS) was sent."),
+    ),
+)
+
+STAFFING = Table(
+    name="staffing",
+    row="staff and cost of one team or agent in one period",
+    key=("period_start", "team", "agent"),
+    filled_by="staffing and cost imports",
+    columns=(
+        _c("period_start", "date", "First day of the period.", required=True),
+        _c("period_end", "date", "Last day of the period.", required=True),
+        _c("team", "string", "Team or group."),
+        _c("agent", "string", "Agent (pseudonymised on request)."),
+        _c("fte", "float64", "Full-time equivalents in the period."),
+        _c("hours_available", "float64", "Working hours available."),
+        _c("cost_eur", "float64", "All costs of the period in euros (staff, tools, premises)."),
+    ),
+)
+
+CANONICAL_TABLES: tuple[Table, ...] = (
+    TICKETS,
+    TICKET_EVENTS,
+    TICKET_PAUSES,
+    CONTACTS,
+    SURVEYS,
+    VISITS,
+    STAFFING,
+)
+
+
+def table(name: str) -> Table:
+    """Return the canonical table called `name`."""
+    for candidate in CANONICAL_TABLES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no canonical table {name!r}")
+
+
+def iter_columns() -> Iterator[tuple[Table, Column]]:
+    """Yield every (table, column) pair in documentation order."""
+    for tbl in CANONICAL_TABLES:
+        for column in tbl.columns:
+            yield tbl, column
+
+
+def reference_markdown() -> str:
+    """Return the schema reference page (docs/schema.md) as Markdown."""
+    lines = [
+        "# Canonical tables",
+        "",
+        "Generated from `src/karsta/schema.py` by `karsta docs schema`; do not edit by hand.",
+        "Timestamps are stored in UTC; naive source timestamps are read in the import's time "
+        "zone (default Europe/Helsinki).",
+        "",
+    ]
+    for tbl in CANONICAL_TABLES:
+        lines += [
+            f"## `{tbl.name}`",
+            "",
+            f"One row is {tbl.row}. Key: {', '.join(f'`{k}`' for k in tbl.key)}. "
+            f"Filled by: {tbl.filled_by}.",
+            "",
+            "| column | type | required | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for column in tbl.columns:
+            required = "yes" if column.required else ""
+            lines.append(f"| `{column.name}` | {column.dtype} | {required} | {column.description} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""The workspace: where the canonical tables live, read through Ibis.
+
+By default a workspace is one DuckDB file. Analyses get Ibis table expressions
+from it and never see the engine, so the same code runs on the Parquet export
+with another Ibis backend.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from karsta.schema import CANONICAL_TABLES, Column, Table
+
+MEMORY_ENV = "KARSTA_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+BOOKKEEPING_DDL = (
+    """CREATE TABLE IF NOT EXISTS imports (
+        import_id BIGINT PRIMARY KEY, source_file VARCHAR NOT NULL, file_sha256 VARCHAR,
+        mapping VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
+        rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
+        events_new BIGINT, events_present BIGINT, tickets_created BIGINT,
+        tickets_updated BIGINT, pseudonymised BOOLEAN, notes VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS rejects (
+        import_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR,
+        row_label VARCHAR NOT NULL, line BIGINT NOT NULL, source_column VARCHAR,
+        canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+)
+
+
+def duckdb_type(dtype: str) -> str:
+    """Return the DuckDB type of a canonical column type."""
+    if dtype.startswith("timestamp"):
+        return "TIMESTAMPTZ"
+    return {
+        "int64": "BIGINT",
+        "float64": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+    }.get(dtype, "VARCHAR")
+
+
+def _column_ddl(column: Column) -> str:
+    null = " NOT NULL" if column.required else ""
+    return f'"{column.name}" {duckdb_type(column.dtype)}{null}'
+
+
+def _table_ddl(tbl: Table) -> str:
+    return f"CREATE TABLE IF NOT EXISTS {tbl.name} ({', '.join(map(_column_ddl, tbl.columns))})"
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot be opened or used; the message says why."""
+
+
+class Workspace:
+    """A Karsta workspace: canonical tables plus import bookkeeping, in one DuckDB file."""
+
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.connection = connection
+        self._backend: Any = None
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, read_only: bool = False) -> Workspace:
+        """Open (and with `create`, create) the workspace at `path`."""
+        path = Path(path)
+        if not path.exists() and not create:
+            raise WorkspaceError(
+                f"No workspace at {path}. Create one with: karsta import FILE --workspace {path}"
+            )
+        try:
+            connection = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"Cannot open workspace {path}: {exc}") from exc
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(
+            f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'"
+        )
+        workspace = cls(path, connection)
+        if not read_only:
+            workspace._create_tables()
+        return workspace
+
+    def _create_tables(self) -> None:
+        for tbl in CANONICAL_TABLES:
+            self.connection.execute(_table_ddl(tbl))
+        for ddl in BOOKKEEPING_DDL:
+            self.connection.execute(ddl)
+
+    @property
+    def backend(self) -> Any:
+        """Return the Ibis backend bound to this workspace's connection."""
+        if self._backend is None:
+            self._backend = ibis.duckdb.from_connection(self.connection)
+        return self._backend
+
+    def table(self, name: str) -> ir.Table:
+        """Return a canonical or bookkeeping table as an Ibis expression."""
+        return self.backend.table(name)
+
+    def sql(self, expr: ir.Expr) -> str:
+        """Return the SQL this workspace's engine runs for an Ibis expression."""
+        return str(self.backend.compile(expr))
+
+    def insert(self, table: str, expr: ir.Table) -> None:
+        """Append the rows of an Ibis expression to a table, matching columns by name."""
+        self.connection.execute(f"INSERT INTO {table} BY NAME {self.sql(expr)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one transaction: all of it is stored, or none of it."""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def setting(self, key: str) -> str | None:
+        """Return a workspace setting, or None."""
+        row = self.connection.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a workspace setting."""
+        self.connection.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+
+    def count(self, table: str) -> int:
+        """Return the number of rows in a table."""
+        row = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def export(self, folder: Path, *, fmt: str = "parquet") -> list[Path]:
+        """Write every canonical table to `folder` as `<table>.parquet`; return the files."""
+        if fmt != "parquet":
+            raise WorkspaceError(f"Unknown export format {fmt!r}; known: parquet.")
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for tbl in CANONICAL_TABLES:
+            target = folder / f"{tbl.name}.parquet"
+            self.connection.execute(
+                f"COPY {tbl.name} TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            written.append(target)
+        return written
+
+    def close(self) -> None:
+        """Close the workspace."""
+        self.connection.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_workspace(path: str | Path, *, create: bool = True) -> Workspace:
+    """Open the workspace at `path` (see `Workspace.open`)."""
+    return Workspace.open(path, create=create)
