@@ -274,7 +274,8 @@ def helsinki_offset(t_utc: np.ndarray) -> np.ndarray:
 
 def local_to_utc(t_local: np.ndarray) -> np.ndarray:
     """Return UTC seconds for Helsinki wall-clock seconds (DST gaps resolved forward)."""
-    return t_local - helsinki_offset(t_local - 2 * HOUR)
+    utc: np.ndarray = t_local - helsinki_offset(t_local - 2 * HOUR)
+    return utc
 
 
 def _nonworking(day: np.ndarray) -> np.ndarray:
@@ -390,7 +391,8 @@ def draw_tickets(arrival: np.ndarray, rng: np.random.Generator) -> Tickets:
 def _pick_agent(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return an agent number from each group; a few agents take most of the work."""
     slot = (rng.random(len(group)) ** 1.7 * GROUP_AGENT_COUNT[group]).astype(np.int64)
-    return AGENT_NUMBERS[GROUP_AGENT_START[group] + slot]
+    agents: np.ndarray = AGENT_NUMBERS[GROUP_AGENT_START[group] + slot]
+    return agents
 
 
 def _route(

@@ -19,9 +19,9 @@ HOUR = 3600.0
 OFFICE = ServiceCalendar.parse("mon-fri 08:00-16:00")
 
 
-def hki(*args: int) -> datetime:
+def hki(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """Return a Helsinki wall-clock datetime."""
-    return datetime(*args, tzinfo=HKI)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, tzinfo=HKI)
 
 
 def utc64(*stamps: str) -> np.ndarray:

@@ -8,9 +8,10 @@ in one of that day's intervals (a repeated autumn hour can count twice, a
 skipped spring hour never exists).
 
 Durations come from a *day table*: every open interval of every local date as
-UTC instants plus the service seconds before it. Cumulative service time B(t) is
-then one `numpy.searchsorted`, and a duration is B(end) - B(start). Pause time
-is subtracted the same way: ``business_duration(pause_starts, pause_ends)``
+UTC instants plus the service seconds before it, built once per call for the
+dates present. Cumulative service time B(t) is then a binary search into that
+table (`numpy.interp`, O(n log d)), and a duration is B(end) - B(start). Pause
+time is subtracted the same way: ``business_duration(pause_starts, pause_ends)``
 summed per ticket.
 """
 
@@ -185,6 +186,7 @@ class ServiceCalendar:
     extra_hours: Mapping[date, Hours] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
+        """Validate and normalise the fields; raise ValueError naming the bad one."""
         hours: dict[int, Hours] = {}
         for day, intervals in self.hours.items():
             if not isinstance(day, int) or not 0 <= day <= 6:
@@ -200,7 +202,7 @@ class ServiceCalendar:
             if when in closed:
                 raise ValueError(f"{when} is both in closed_dates and in extra_hours")
             extra[when] = _check_hours(intervals, f"extra_hours[{when}]")
-        # Normalised, read-only copies so the frozen calendar cannot change under a cache.
+        # Read-only copies: a frozen calendar must not change through the caller's dicts.
         object.__setattr__(self, "hours", MappingProxyType(hours))
         object.__setattr__(self, "closed_dates", closed)
         object.__setattr__(self, "extra_hours", MappingProxyType(extra))

@@ -38,6 +38,20 @@ BOOKKEEPING_DDL = (
 )
 
 
+def query_one(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> tuple[Any, ...] | None:
+    """Return the first row of a query, reading the result to its end."""
+    rows = connection.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def query_int(connection: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """Return the single whole number a query gives (0 when it gives none)."""
+    row = query_one(connection, sql)
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def duckdb_type(dtype: str) -> str:
     """Return the DuckDB type of a canonical column type."""
     if dtype.startswith("timestamp"):
@@ -130,7 +144,7 @@ class Workspace:
 
     def setting(self, key: str) -> str | None:
         """Return a workspace setting, or None."""
-        row = self.connection.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = query_one(self.connection, "SELECT value FROM settings WHERE key = ?", [key])
         return None if row is None else str(row[0])
 
     def set_setting(self, key: str, value: str) -> None:
@@ -139,8 +153,7 @@ class Workspace:
 
     def count(self, table: str) -> int:
         """Return the number of rows in a table."""
-        row = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
-        return int(row[0]) if row else 0
+        return query_int(self.connection, f"SELECT count(*) FROM {table}")
 
     def export(self, folder: Path, *, fmt: str = "parquet") -> list[Path]:
         """Write every canonical table to `folder` as `<table>.parquet`; return the files."""

@@ -25,7 +25,7 @@ from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.parse import parse_rows, plan_columns
 from karsta.ingest.readers import RawFile, reader_for
 from karsta.privacy import key_fingerprint, pseudonym
-from karsta.workspace import Workspace
+from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
 RAW, TYPED, STAGED, REJECTS, AFFECTED = (
@@ -172,8 +172,7 @@ def _check_pseudonym_key(workspace: Workspace, key: bytes | None) -> None:
 
 
 def _next_import_id(workspace: Workspace) -> int:
-    row = workspace.connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()
-    return int(row[0]) if row else 1
+    return query_int(workspace.connection, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
 
 
 def _require_columns(path: Path, raw: RawFile, mapping: SourceMapping) -> None:
@@ -280,10 +279,9 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_new")
     affected = workspace.count(AFFECTED)
     if affected:
-        row = con.execute(
-            f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)"
-        ).fetchone()
-        report.tickets_updated = int(row[0]) if row else 0
+        report.tickets_updated = query_int(
+            con, f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)"
+        )
         report.tickets_created = affected - report.tickets_updated
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE __karsta_merged AS
@@ -296,7 +294,7 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
         con.execute(f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
         con.execute("INSERT INTO ticket_events BY NAME SELECT * FROM __karsta_merged")
         con.execute("DROP TABLE __karsta_merged")
-    span = con.execute("SELECT min(timestamp), max(timestamp) FROM __karsta_new").fetchone()
+    span = query_one(con, "SELECT min(timestamp), max(timestamp) FROM __karsta_new")
     if span:
         report.first_event, report.last_event = span
     con.execute("DROP TABLE __karsta_new")

@@ -16,6 +16,7 @@ import duckdb
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.readers import LINE, RawFile
 from karsta.schema import TICKET_EVENTS
+from karsta.workspace import query_int
 
 SAMPLE_VALUES = 2000
 
@@ -130,8 +131,7 @@ def detect_timestamp_format(
 
 
 def _count_parsed(con: duckdb.DuckDBPyConnection, expr: str) -> int:
-    row = con.execute(f"SELECT count({expr}) FROM __karsta_sample").fetchone()
-    return int(row[0]) if row else 0
+    return query_int(con, f"SELECT count({expr}) FROM __karsta_sample")
 
 
 def detect_decimal(
@@ -253,6 +253,6 @@ def parse_rows(
             f"FROM {bad_rows} WHERE ({clean} IS NULL AND {missing} IS NOT NULL) "
             f"OR ({clean} IS NOT NULL AND {expr} IS NULL)"
         )
-    row = con.execute(f"SELECT count(*) FROM {bad_rows}").fetchone()
+    rejected = query_int(con, f"SELECT count(*) FROM {bad_rows}")
     con.execute(f"DROP TABLE {bad_rows}")
-    return ParsedRows(table, int(row[0]) if row else 0)
+    return ParsedRows(table, rejected)

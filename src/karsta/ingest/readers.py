@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
+from karsta.workspace import query_int
 
 LINE = "__line"
 SAMPLE_BYTES = 1 << 20
@@ -258,8 +259,7 @@ def _count_lines(path: Path) -> int:
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
+    return query_int(con, f"SELECT count(*) FROM {table}")
 
 
 def _explain_duckdb_error(exc: duckdb.Error) -> str:

@@ -1,0 +1,50 @@
+# The project's one task file. `make demo` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+DEMO   ?= demo.karsta
+
+.PHONY: setup demo test lint typecheck unit docs docs-check bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+## Import the real ServiceNow log into demo.karsta and show what it holds.
+demo: setup
+	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
+		--preset servicenow --workspace $(DEMO)
+	$(BIN)/karsta summary --workspace $(DEMO)
+
+## Lint, type-check, check the generated docs, and run the whole test suite.
+test: setup lint typecheck docs-check unit
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/python -m pytest
+
+docs: setup
+	$(BIN)/karsta docs schema --out docs/schema.md
+
+docs-check: setup
+	$(BIN)/karsta docs schema | diff -u docs/schema.md - \
+		|| (echo "docs/schema.md is out of date: run 'make docs'" && exit 1)
+
+## Benchmarks: SIZES=100k,1M,10M make bench
+SIZES ?= 100k,1M
+bench: setup
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,597 @@
+"""Run Karsta's benchmarks, each task in a fresh subprocess, and write the results.
+
+    python benchmarks/run.py --sizes 100k,1M --repeat 3 --out benchmarks/results
+
+For every size the runner makes sure the event log exists (generating it with
+`generate.py` if not), then runs every task of every selected suite `--repeat`
+times, each run in a new Python process. A task's time is the wall time of its
+work measured inside the child (interpreter start-up and module imports excluded);
+the figure reported is the minimum over the repeats. Peak memory is the child's
+peak resident set size (`ru_maxrss` from `os.wait4` for that one child, so it
+includes the interpreter and imported libraries), the maximum over the repeats.
+
+Tasks live in a small registry: a suite is a named group of tasks; a task is a
+function that runs in the child, does its (untimed) imports and set-up, and
+returns the timed body. Add a suite by decorating functions with
+``@task("suite-name", "task-name", ...)``; see README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+try:
+    from benchmarks.generate import DEFAULT_SEED, output_paths, parse_count, size_label
+except ModuleNotFoundError:  # run as a script: this folder is sys.path[0]
+    from generate import (  # type: ignore[no-redef,import-not-found,unused-ignore]
+        DEFAULT_SEED,
+        output_paths,
+        parse_count,
+        size_label,
+    )
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+CHILD = "_child"
+
+
+# --- The registry ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a task gets in its child process."""
+
+    csv: Path
+    parquet: Path
+    events: int
+    scratch: Path  # empty folder of this run only, removed afterwards
+    shared: Path  # folder kept for one suite and size; a suite's setup may fill it
+
+
+class Unavailable(Exception):  # noqa: N818 - reads as a status, not an error
+    """The task cannot run here (e.g. the code it measures does not exist yet)."""
+
+
+#: A task prepares in the child (untimed) and returns the timed body, which returns
+#: facts about the run: "rows" (rows processed, for rows/s) plus anything else.
+Body = Callable[[], dict[str, Any]]
+Prepare = Callable[[Inputs], Body]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A named benchmark task."""
+
+    suite: str
+    name: str
+    prepare: Prepare
+    input_format: str
+    reference: str | None = None  # task of the same suite this one is compared with
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Suite:
+    """A group of tasks whose results are written to `<name>.md` and `<name>.json`."""
+
+    name: str
+    title: str
+    tasks: dict[str, Task] = field(default_factory=dict)
+    setup: Prepare | None = None  # run once per size, in a child, before the tasks
+    check: Callable[[list[Result]], list[str]] | None = None  # target lines for the report
+
+
+SUITES: dict[str, Suite] = {}
+
+
+def suite(name: str, title: str) -> Suite:
+    """Return the suite called `name`, registering it with `title` if new."""
+    return SUITES.setdefault(name, Suite(name, title))
+
+
+def task(
+    suite_name: str,
+    name: str,
+    *,
+    input_format: str,
+    reference: str | None = None,
+    description: str = "",
+) -> Callable[[Prepare], Prepare]:
+    """Register the decorated function as a task of `suite_name`."""
+
+    def register(prepare: Prepare) -> Prepare:
+        tasks = SUITES[suite_name].tasks
+        if name in tasks:
+            raise ValueError(f"task {suite_name}/{name} registered twice")
+        tasks[name] = Task(suite_name, name, prepare, input_format, reference, description)
+        return prepare
+
+    return register
+
+
+# --- Suite "import": read an event log into DuckDB / a Karsta workspace ---------------
+
+suite("import", "Import of a service-desk event log")
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_reader(inputs: Inputs, function: str, path: Path) -> Body:
+    import duckdb
+
+    database = inputs.scratch / "reference.duckdb"
+    options = ", all_varchar=true" if function == "read_csv" else ""
+
+    def body() -> dict[str, Any]:
+        con = duckdb.connect(str(database))
+        try:
+            con.execute(
+                f"CREATE TABLE t AS SELECT * FROM {function}({_sql_string(str(path))}{options})"
+            )
+            row = con.execute("SELECT count(*) FROM t").fetchone()
+        finally:
+            con.close()
+        return {"rows": int(row[0]) if row else 0}
+
+    return body
+
+
+@task(
+    "import",
+    "duckdb-csv",
+    input_format="csv",
+    description="DuckDB's own CSV reader into a table of a new database file (reference)",
+)
+def duckdb_csv(inputs: Inputs) -> Body:
+    """CREATE TABLE t AS SELECT * FROM read_csv(file, all_varchar=true)."""
+    return _duckdb_reader(inputs, "read_csv", inputs.csv)
+
+
+@task(
+    "import",
+    "duckdb-parquet",
+    input_format="parquet",
+    description="DuckDB's own Parquet reader into a table of a new database file (reference)",
+)
+def duckdb_parquet(inputs: Inputs) -> Body:
+    """CREATE TABLE t AS SELECT * FROM read_parquet(file)."""
+    return _duckdb_reader(inputs, "read_parquet", inputs.parquet)
+
+
+REPORT_FIELDS = (
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "events_created",
+    "events_new",
+    "events_present",
+    "tickets_created",
+    "tickets_updated",
+)
+
+
+def _karsta_import(inputs: Inputs, path: Path) -> Body:
+    try:
+        import karsta
+        from karsta.ingest import import_file, load_preset
+    except ImportError as exc:
+        raise Unavailable(f"karsta import API not available: {exc}") from exc
+    mapping = load_preset("event-log")
+    workspace_path = inputs.scratch / "bench.karsta"
+
+    def body() -> dict[str, Any]:
+        workspace = karsta.open(workspace_path)
+        try:
+            report = import_file(path, workspace=workspace, mapping=mapping)
+        finally:
+            workspace.close()
+        facts = {k: getattr(report, k) for k in REPORT_FIELDS if hasattr(report, k)}
+        return {"rows": int(facts.get("rows_loaded", 0)), "report": facts}
+
+    return body
+
+
+@task(
+    "import",
+    "karsta-csv",
+    input_format="csv",
+    reference="duckdb-csv",
+    description="karsta import of the CSV into a new workspace (preset event-log)",
+)
+def karsta_csv(inputs: Inputs) -> Body:
+    """import_file(csv, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
+    return _karsta_import(inputs, inputs.csv)
+
+
+@task(
+    "import",
+    "karsta-parquet",
+    input_format="parquet",
+    reference="duckdb-parquet",
+    description="karsta import of the Parquet file into a new workspace (preset event-log)",
+)
+def karsta_parquet(inputs: Inputs) -> Body:
+    """import_file(parquet, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
+    return _karsta_import(inputs, inputs.parquet)
+
+
+TARGET_RATIO = 2.0
+TARGET_PEAK_MB = 4096
+TARGET_PEAK_EVENTS = 10_000_000
+
+
+def _import_targets(results: list[Result]) -> list[str]:
+    """Return one line per Karsta result on the targets: ≤ 2× DuckDB, < 4 GB at 10M."""
+    lines = []
+    for r in results:
+        if not r.task.startswith("karsta") or r.status != "ok":
+            continue
+        parts = []
+        if r.ratio is not None:
+            ok = r.ratio <= TARGET_RATIO
+            parts.append(
+                f"{r.ratio:.2f}× DuckDB ({'meets' if ok else 'MISSES'} ≤ {TARGET_RATIO:g}×)"
+            )
+        if r.events >= TARGET_PEAK_EVENTS and r.peak_mb is not None:
+            ok = r.peak_mb < TARGET_PEAK_MB
+            parts.append(f"peak {r.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
+        if r.rows is not None and r.rows != r.events:
+            parts.append(f"loaded {r.rows:,} of {r.events:,} rows")
+        lines.append(f"{r.size} {r.task}: " + "; ".join(parts))
+    return lines
+
+
+SUITES["import"].check = _import_targets
+
+
+# --- The child ---------------------------------------------------------------------------
+
+
+def child_main(argv: list[str]) -> int:
+    """Run one task (or a suite's setup) and write its outcome as JSON to --result."""
+    parser = argparse.ArgumentParser(prog=f"run.py {CHILD}")
+    parser.add_argument("suite")
+    parser.add_argument("task")  # a task name, or ":setup"
+    for option in ("--csv", "--parquet", "--scratch", "--shared", "--result"):
+        parser.add_argument(option, type=Path, required=True)
+    parser.add_argument("--events", type=int, required=True)
+    args = parser.parse_args(argv)
+    inputs = Inputs(args.csv, args.parquet, args.events, args.scratch, args.shared)
+    bench = SUITES[args.suite]
+    outcome: dict[str, Any]
+    try:
+        prepare = bench.setup if args.task == ":setup" else bench.tasks[args.task].prepare
+        if prepare is None:
+            raise Unavailable(f"suite {args.suite} has no setup")
+        body = prepare(inputs)
+        start = time.perf_counter()
+        facts = body()
+        seconds = time.perf_counter() - start
+        outcome = {"status": "ok", "seconds": seconds, **facts}
+    except Unavailable as exc:
+        outcome = {"status": "unavailable", "reason": str(exc)}
+    except Exception as exc:
+        traceback.print_exc()
+        outcome = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
+    args.result.write_text(json.dumps(outcome, default=str), encoding="utf-8")
+    return 0
+
+
+# --- The parent ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One child process: its outcome, wall time as seen by the parent, and peak RSS."""
+
+    outcome: dict[str, Any]
+    process_seconds: float
+    peak_mb: float
+
+
+@dataclass(slots=True)
+class Result:
+    """A task at one size, summarised over its repeats."""
+
+    suite: str
+    size: str
+    events: int
+    task: str
+    input_format: str
+    status: str  # ok, unavailable, error
+    seconds: float | None = None  # minimum over repeats
+    all_seconds: list[float] = field(default_factory=list)
+    process_seconds: list[float] = field(default_factory=list)
+    peak_mb: float | None = None  # maximum over repeats
+    rows: int | None = None
+    rows_per_s: float | None = None
+    reference: str | None = None
+    ratio: float | None = None
+    reason: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(ROOT / "src"), str(ROOT)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def run_child(args: list[str], log: Path, result: Path, timeout: float) -> Run:
+    """Run `run.py _child ARGS` and return its outcome and the child's own peak RSS."""
+    command = [sys.executable, str(HERE / "run.py"), CHILD, *args, "--result", str(result)]
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=_child_env())
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    peak_mb = usage.ru_maxrss / 1024  # Linux reports KiB
+    if result.is_file():
+        outcome = json.loads(result.read_text(encoding="utf-8"))
+    else:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        why = "timed out" if elapsed >= timeout else f"exit code {proc.returncode}"
+        outcome = {"status": "error", "reason": f"child {why}: {' | '.join(tail)}"}
+    return Run(outcome, elapsed, peak_mb)
+
+
+def ensure_data(events: int, data_dir: Path, seed: int) -> tuple[Path, Path]:
+    """Return the CSV and Parquet paths for `events`, generating them if missing."""
+    csv, parquet = output_paths(data_dir, events)
+    if not (csv.is_file() and parquet.is_file()):
+        print(
+            f"generating {size_label(events)} events (seed {seed}) in {data_dir} ...",
+            flush=True,
+            file=sys.stderr,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--events",
+                str(events),
+                "--seed",
+                str(seed),
+                "--out",
+                str(data_dir),
+            ],
+            check=True,
+        )
+    return csv, parquet
+
+
+def _child_args(bench: str, name: str, inputs: Inputs) -> list[str]:
+    return [
+        bench,
+        name,
+        "--csv", str(inputs.csv),
+        "--parquet", str(inputs.parquet),
+        "--events", str(inputs.events),
+        "--scratch", str(inputs.scratch),
+        "--shared", str(inputs.shared),
+    ]  # fmt: skip
+
+
+def run_suite(
+    bench: Suite,
+    events: int,
+    csv: Path,
+    parquet: Path,
+    *,
+    repeat: int,
+    scratch_root: Path,
+    timeout: float,
+    only: set[str] | None = None,
+) -> list[Result]:
+    """Run every task of `bench` on one size; return one result per task."""
+    size = size_label(events)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix=f"{bench.name}-{size}-", dir=scratch_root) as tmp:
+        work = Path(tmp)
+        shared = work / "shared"
+        shared.mkdir()
+        setup_error = ""
+        if bench.setup is not None:
+            inputs = Inputs(csv, parquet, events, shared, shared)
+            run = run_child(
+                _child_args(bench.name, ":setup", inputs),
+                work / "setup.log",
+                work / "setup.json",
+                timeout,
+            )
+            if run.outcome["status"] != "ok":
+                setup_error = f"setup: {run.outcome.get('reason', '')}"
+        for name, spec in bench.tasks.items():
+            if only and name not in only:
+                continue
+            result = Result(
+                bench.name, size, events, name, spec.input_format, "ok", reference=spec.reference
+            )
+            results.append(result)
+            if setup_error:
+                result.status, result.reason = "error", setup_error
+                continue
+            for attempt in range(repeat):
+                scratch = work / f"{name}-{attempt}"
+                scratch.mkdir()
+                inputs = Inputs(csv, parquet, events, scratch, shared)
+                print(
+                    f"  {size} {name} run {attempt + 1}/{repeat} ...",
+                    end="",
+                    flush=True,
+                    file=sys.stderr,
+                )
+                run = run_child(
+                    _child_args(bench.name, name, inputs),
+                    scratch.with_suffix(".log"),
+                    scratch.with_suffix(".json"),
+                    timeout,
+                )
+                shutil.rmtree(scratch, ignore_errors=True)
+                status = run.outcome["status"]
+                if status != "ok":
+                    print(f" {status}: {run.outcome.get('reason', '')}", file=sys.stderr)
+                    result.status, result.reason = status, str(run.outcome.get("reason", ""))
+                    break
+                seconds = float(run.outcome["seconds"])
+                print(f" {seconds:.2f} s, {run.peak_mb:,.0f} MB", file=sys.stderr)
+                result.all_seconds.append(seconds)
+                result.process_seconds.append(run.process_seconds)
+                result.peak_mb = max(result.peak_mb or 0.0, run.peak_mb)
+                result.rows = int(run.outcome.get("rows", 0))
+                result.facts = {
+                    k: v for k, v in run.outcome.items() if k not in ("status", "seconds", "rows")
+                }
+            if result.status == "ok" and result.all_seconds:
+                result.seconds = min(result.all_seconds)
+                result.rows_per_s = events / result.seconds if result.seconds > 0 else None
+    by_name = {r.task: r for r in results}
+    for r in results:
+        ref = by_name.get(r.reference or "")
+        if r.seconds is not None and ref is not None and ref.seconds:
+            r.ratio = r.seconds / ref.seconds
+        elif r.seconds is not None and r.reference is None:
+            r.ratio = 1.0
+    return results
+
+
+def markdown_table(results: Iterable[Result]) -> str:
+    """Return the results as a Markdown table."""
+    lines = [
+        "| size | events | task | seconds | rows/s | vs DuckDB | peak MB |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.status == "ok" and r.seconds is not None:
+            rate = f"{r.rows_per_s:,.0f}" if r.rows_per_s else "–"
+            ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
+            peak = f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "–"
+            cells = [f"{r.seconds:.2f}", rate, ratio, peak]
+        else:
+            cells = ["not available" if r.status == "unavailable" else "error", "–", "–", "–"]
+        lines.append(f"| {r.size} | {r.events:,} | {r.task} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    """Return facts about the machine and library versions."""
+    try:
+        with Path("/proc/meminfo").open() as handle:
+            mem_kib = int(handle.readline().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kib = 0
+    versions = {}
+    for package in ("duckdb", "pyarrow", "numpy", "ibis-framework"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem_kib / 2**20, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        **versions,
+    }
+
+
+def write_report(bench: Suite, results: list[Result], out: Path, meta: dict[str, Any]) -> str:
+    """Write `<suite>.md` and `<suite>.json` to `out`; return the Markdown."""
+    out.mkdir(parents=True, exist_ok=True)
+    table = markdown_table(results)
+    info = (
+        f"{meta['cpus']} CPUs, {meta['memory_gib']} GiB, Python {meta['python']}, "
+        f"DuckDB {meta['duckdb']}, pyarrow {meta['pyarrow']}; {meta['date']}; "
+        f"minimum of {meta['repeat']} runs, peak RSS is the maximum."
+    )
+    parts = [f"# {bench.title}", "", info, "", table]
+    notes = [f"{r.size} {r.task}: {r.reason}" for r in results if r.reason]
+    if bench.check is not None:
+        notes = bench.check(results) + notes
+    if notes:
+        parts += ["", *(f"- {line}" for line in notes)]
+    text = "\n".join(parts) + "\n"
+    (out / f"{bench.name}.md").write_text(text, encoding="utf-8")
+    payload = {"suite": bench.name, "machine": meta, "results": [asdict(r) for r in results]}
+    (out / f"{bench.name}.json").write_text(
+        json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of the runner."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [CHILD]:
+        return child_main(argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1M", help="event counts, e.g. 100k,1M,10M")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per task (minimum is kept)")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
+    parser.add_argument("--data", type=Path, default=HERE / "data", help="event log folder")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for new data")
+    parser.add_argument("--suites", default=",".join(SUITES), help="suites to run")
+    parser.add_argument("--tasks", default="", help="only these tasks (comma-separated)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
+    parser.add_argument("--scratch", type=Path, default=None, help="folder for scratch files")
+    args = parser.parse_args(argv)
+
+    sizes = [parse_count(s) for s in args.sizes.split(",") if s.strip()]
+    names = [s.strip() for s in args.suites.split(",") if s.strip()]
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        parser.error(f"unknown suites {unknown}; known: {sorted(SUITES)}")
+    only = {t.strip() for t in args.tasks.split(",") if t.strip()} or None
+    if args.scratch is not None:
+        args.scratch.mkdir(parents=True, exist_ok=True)
+    meta = {**machine(), "repeat": args.repeat, "seed": args.seed}
+
+    per_suite: dict[str, list[Result]] = {name: [] for name in names}
+    for events in sizes:
+        csv, parquet = ensure_data(events, args.data, args.seed)
+        for name in names:
+            print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
+            per_suite[name] += run_suite(
+                SUITES[name], events, csv, parquet, repeat=args.repeat,
+                scratch_root=args.scratch, timeout=args.timeout, only=only,
+            )  # fmt: skip
+    for name in names:
+        text = write_report(SUITES[name], per_suite[name], args.out, meta)
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

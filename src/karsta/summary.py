@@ -1,0 +1,180 @@
+"""What a workspace holds: tickets by type, channel, status and month, events, derived facts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from karsta.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class FactCoverage:
+    """How many tickets have a derived fact, where it came from, and why the rest lack it."""
+
+    fact: str
+    filled: int
+    from_source: int | None
+    from_events: int | None
+    missing: int
+    why_missing: str
+
+
+@dataclass(slots=True)
+class WorkspaceSummary:
+    """A workspace's contents in counts."""
+
+    tickets: int
+    events: int
+    pauses: int
+    first_event: datetime | None
+    last_event: datetime | None
+    by_type: list[tuple[str | None, int]]
+    by_channel: list[tuple[str | None, int]]
+    by_status: list[tuple[str | None, int]]
+    by_month: list[tuple[str | None, int]]
+    facts: list[FactCoverage]
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[tuple[str | None, str, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as plain JSON-ready data."""
+        data = asdict(self)
+        for key in ("first_event", "last_event"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        for row in data["imports"]:
+            for key, value in row.items():
+                if isinstance(value, datetime):
+                    row[key] = value.isoformat()
+        return data
+
+
+def _counts(table: ir.Table, column: ir.Value, name: str) -> list[tuple[str | None, int]]:
+    result = (
+        table.group_by(column.name(name)).aggregate(n=table.count()).order_by(ibis.desc("n"))
+    ).to_pyarrow()
+    return list(zip(result[name].to_pylist(), result["n"].to_pylist(), strict=True))
+
+
+def summarise(workspace: Workspace) -> WorkspaceSummary:
+    """Return the summary of everything the workspace holds."""
+    tickets = workspace.table("tickets")
+    events = workspace.table("ticket_events")
+    span = events.aggregate(first=events.timestamp.min(), last=events.timestamp.max()).to_pyarrow()
+    month = tickets.opened_at.strftime("%Y-%m")
+    by_month = sorted(_counts(tickets, month, "month"), key=lambda row: row[0] or "")
+    return WorkspaceSummary(
+        tickets=int(tickets.count().to_pyarrow().as_py()),
+        events=int(events.count().to_pyarrow().as_py()),
+        pauses=int(workspace.table("ticket_pauses").count().to_pyarrow().as_py()),
+        first_event=span["first"][0].as_py(),
+        last_event=span["last"][0].as_py(),
+        by_type=_counts(tickets, tickets.ticket_type, "type"),
+        by_channel=_counts(tickets, tickets.channel, "channel"),
+        by_status=_counts(tickets, tickets.status, "status"),
+        by_month=by_month,
+        facts=fact_coverage(tickets, events),
+        imports=_imports(workspace),
+        rejects=_rejects(workspace),
+    )
+
+
+def fact_coverage(tickets: ir.Table, events: ir.Table) -> list[FactCoverage]:
+    """Return, per derived fact, how many tickets have it and from where."""
+    source = events.group_by("ticket_id").aggregate(
+        opened=events.source_opened_at.count(),
+        first_response=events.source_first_response_at.count(),
+        resolved=events.source_resolved_at.count(),
+        closed=events.source_closed_at.count(),
+        reopen=events.source_reopen_count.count(),
+        reassignment=events.source_reassignment_count.count(),
+        classified=events.status_class.count(),
+        grouped=events.group.count(),
+    )
+    t = tickets.left_join(source, "ticket_id")
+    unresolved = ~t.status_class.isin(("resolved", "closed")).fill_null(False)
+    row = t.aggregate(
+        n=t.count(),
+        unresolved=unresolved.sum(),
+        unclassified=(t.classified == 0).sum(),
+        ungrouped=(t.grouped == 0).sum(),
+        **{
+            f"{fact}_filled": t[column].count()
+            for fact, column in _FACTS.items()
+        },
+        **{
+            f"{fact}_source": ((t[fact] > 0) & t[_FACTS[fact]].notnull()).sum()
+            for fact in _SOURCED
+        },
+    ).to_pyarrow().to_pylist()[0]
+    n = int(row["n"])
+    coverage = []
+    for fact, column in _FACTS.items():
+        filled = int(row[f"{fact}_filled"] or 0)
+        from_source = int(row[f"{fact}_source"] or 0) if fact in _SOURCED else None
+        from_events = filled - from_source if from_source is not None else filled
+        coverage.append(
+            FactCoverage(
+                column,
+                filled,
+                from_source,
+                from_events,
+                n - filled,
+                _why_missing(fact, n - filled, row) if n - filled else "",
+            )
+        )
+    return coverage
+
+
+_FACTS = {
+    "opened": "opened_at",
+    "first_response": "first_response_at",
+    "resolved": "resolved_at",
+    "closed": "closed_at",
+    "reopen": "reopen_count",
+    "reassignment": "reassignment_count",
+    "resolving_group": "resolving_group",
+    "resolving_level": "resolving_level",
+    "category": "category_close",
+    "channel": "channel",
+}
+_SOURCED = ("opened", "first_response", "resolved", "closed", "reopen", "reassignment")
+
+
+def _why_missing(fact: str, missing: int, row: dict[str, Any]) -> str:
+    unclassified = int(row["unclassified"] or 0)
+    unresolved = int(row["unresolved"] or 0)
+    if fact in ("first_response", "resolved", "closed") and unclassified == row["n"]:
+        return "cannot be derived: the mapping names no status classes (resolved, closed, …)"
+    reasons = []
+    if fact in ("resolved", "closed", "resolving_group", "resolving_level") and unresolved:
+        reasons.append(f"{unresolved} tickets are not resolved")
+    if fact in ("resolving_group", "resolving_level") and row["ungrouped"]:
+        reasons.append(f"{row['ungrouped']} tickets have no group on any event")
+    if fact == "first_response" and unclassified:
+        reasons.append(f"{unclassified} tickets have no status the mapping classifies")
+    if not reasons:
+        reasons.append("not recorded by the source and not derivable from the events")
+    return "; ".join(reasons)
+
+
+def _imports(workspace: Workspace) -> list[dict[str, Any]]:
+    imports = workspace.table("imports").order_by("import_id")
+    return list(imports.to_pyarrow().to_pylist())
+
+
+def _rejects(workspace: Workspace) -> list[tuple[str | None, str, int]]:
+    rejects = workspace.table("rejects")
+    grouped = (
+        rejects.group_by(["source_column", "reason"])
+        .aggregate(rows=rejects.line.nunique())
+        .order_by(ibis.desc("rows"))
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return [(r["source_column"], r["reason"], int(r["rows"])) for r in grouped]
