@@ -7,7 +7,7 @@ from karsta.workspace import Workspace
 __version__ = "0.1.0"
 
 
-def open(path: str | Path, *, create: bool = True) -> Workspace:  # noqa: A001 - the public verb
+def open(path: str | Path, *, create: bool = True) -> Workspace:
     """Open the workspace at `path`, creating it unless `create` is False."""
     return Workspace.open(path, create=create)
 

@@ -99,30 +99,48 @@ TICKET_EVENTS = Table(
             "True when this status stops the SLA clock (e.g. waiting for the customer); "
             "the list of such statuses is part of the preset.",
         ),
-        _c("agent", "string", "Agent (analyst, resolver) assigned at this event; pseudonymised "
-           "when imported with --pseudonymise."),
+        _c(
+            "agent",
+            "string",
+            "Agent (analyst, resolver) assigned at this event; pseudonymised "
+            "when imported with --pseudonymise.",
+        ),
         _c("group", "string", "Assignment group (team, service point) at this event."),
-        _c("level", "int64", "Support level of the group (1 = service desk) where the source "
-           "or the preset's group map tells it."),
+        _c(
+            "level",
+            "int64",
+            "Support level of the group (1 = service desk) where the source "
+            "or the preset's group map tells it.",
+        ),
         _c("ticket_type", "string", "Ticket type recorded at this event: incident or request."),
         _c("category", "string", "Category recorded at this event."),
         _c("subcategory", "string", "Subcategory recorded at this event."),
         _c("priority", "string", "Priority recorded at this event."),
-        _c("channel", "string", "Channel the ticket arrived through (phone, e-mail, portal, …)."),
+        _c(
+            "channel",
+            "string",
+            "Channel the ticket arrived through (phone, e-mail, portal, chat, walk-in).",
+        ),
         _c("caller_id", "string", "Customer or caller; pseudonymised with --pseudonymise."),
         _c("source_opened_at", TIMESTAMP, "Opening time the source recorded on this row."),
         _c("source_resolved_at", TIMESTAMP, "Resolution time the source recorded on this row."),
         _c("source_closed_at", TIMESTAMP, "Closing time the source recorded on this row."),
-        _c("source_first_response_at", TIMESTAMP,
-           "First response time the source recorded on this row."),
+        _c(
+            "source_first_response_at",
+            TIMESTAMP,
+            "First response time the source recorded on this row.",
+        ),
         _c("source_reopen_count", "int64", "The source's cumulative reopen counter."),
-        _c("source_reassignment_count", "int64",
-           "The source's cumulative reassignment counter."),
+        _c("source_reassignment_count", "int64", "The source's cumulative reassignment counter."),
         _c("resolution_code", "string", "Resolution or close code recorded at this event."),
         _c("cost", "float64", "Direct cost of the ticket recorded on this row, in euros."),
         _c("source_file", "string", "File the event was imported from.", required=True),
-        _c("source_row", "int64", "Line of the file the event came from (header = line 1).",
-           required=True),
+        _c(
+            "source_row",
+            "int64",
+            "Line of the file the event came from (header = line 1).",
+            required=True,
+        ),
         _c("import_id", "int64", "The import that loaded the event.", required=True),
     ),
 )
@@ -144,37 +162,65 @@ TICKETS = Table(
         _c("caller_id", "string", "Customer or caller (pseudonymised on request)."),
         _c("status", "string", "Status or activity of the last event."),
         _c("status_class", "string", "Class of the last status (see ticket_events)."),
-        _c("opened_at", TIMESTAMP,
-           "Opening time: the source's opening time, else the first event.", required=True),
-        _c("first_response_at", TIMESTAMP,
-           "First response: the source's value, else the first event whose status class is "
-           "active, waiting, resolved or closed. Empty when the preset has no status map."),
-        _c("resolved_at", TIMESTAMP,
-           "Final resolution: the source's value, else the start of the last stay in a "
-           "resolved status. Empty while unresolved."),
-        _c("closed_at", TIMESTAMP,
-           "Closing: the source's value, else the first event of the final closed status."),
-        _c("reopen_count", "int64",
-           "Reopenings: the source's counter, else the moves from a resolved or closed status "
-           "back to an open one."),
-        _c("reassignment_count", "int64",
-           "Reassignments: the source's counter, else the changes of group or agent between "
-           "consecutive events."),
+        _c(
+            "opened_at",
+            TIMESTAMP,
+            "Opening time: the source's opening time, else the first event.",
+            required=True,
+        ),
+        _c(
+            "first_response_at",
+            TIMESTAMP,
+            "First response: the source's value, else the first event whose status class is "
+            "active, waiting, resolved or closed. Empty when the preset has no status map.",
+        ),
+        _c(
+            "resolved_at",
+            TIMESTAMP,
+            "Final resolution: the source's value, else the start of the last stay in a "
+            "resolved status. Empty while unresolved.",
+        ),
+        _c(
+            "closed_at",
+            TIMESTAMP,
+            "Closing: the source's value, else the first event of the final closed status.",
+        ),
+        _c(
+            "reopen_count",
+            "int64",
+            "Reopenings: the source's counter, else the moves from a resolved or closed status "
+            "back to an open one.",
+        ),
+        _c(
+            "reassignment_count",
+            "int64",
+            "Reassignments: the source's counter, else the changes of group or agent between "
+            "consecutive events.",
+        ),
         _c("group_count", "int64", "Distinct groups that held the ticket."),
         _c("agent_count", "int64", "Distinct agents that held the ticket."),
         _c("intake_group", "string", "First group that held the ticket (the receiving function)."),
         _c("resolving_group", "string", "Group at the resolving event."),
         _c("resolving_agent", "string", "Agent at the resolving event (pseudonymised on request)."),
-        _c("resolving_level", "int64",
-           "Level where resolved: from the group's level when known; otherwise 1 when the "
-           "resolving group is the intake group and 2 when it is another group."),
+        _c(
+            "resolving_level",
+            "int64",
+            "Level where resolved: from the group's level when known; otherwise 1 when the "
+            "resolving group is the intake group and 2 when it is another group.",
+        ),
         _c("resolution_code", "string", "Resolution code at the last event."),
-        _c("pause_seconds", "float64",
-           "Calendar seconds spent in statuses that stop the SLA clock."),
+        _c(
+            "pause_seconds",
+            "float64",
+            "Calendar seconds spent in statuses that stop the SLA clock.",
+        ),
         _c("event_count", "int64", "Number of events of the ticket.", required=True),
-        _c("desk_resolvable", "boolean",
-           "Whether the service desk is expected to resolve this ticket; set from the "
-           "workspace's desk-resolvable categories, empty until configured."),
+        _c(
+            "desk_resolvable",
+            "boolean",
+            "Whether the service desk is expected to resolve this ticket; set from the "
+            "workspace's desk-resolvable categories, empty until configured.",
+        ),
         _c("cost", "float64", "Direct cost of the ticket where the source records it."),
     ),
 )
@@ -188,8 +234,11 @@ TICKET_PAUSES = Table(
         _c("ticket_id", "string", "Ticket identifier.", required=True),
         _c("status", "string", "The pausing status.", required=True),
         _c("started_at", TIMESTAMP, "When the ticket entered the status.", required=True),
-        _c("ended_at", TIMESTAMP,
-           "When the ticket left it (next event of another status); empty if still paused."),
+        _c(
+            "ended_at",
+            TIMESTAMP,
+            "When the ticket left it (next event of another status); empty if still paused.",
+        ),
     ),
 )
 
@@ -200,7 +249,12 @@ CONTACTS = Table(
     filled_by="channel imports (telephony, chat, e-mail)",
     columns=(
         _c("contact_id", "string", "Contact identifier.", required=True),
-        _c("channel", "string", "Channel: phone, chat, email, form, walk-in, …", required=True),
+        _c(
+            "channel",
+            "string",
+            "Channel: phone, chat, email, form, walk-in or another.",
+            required=True,
+        ),
         _c("realtime", "boolean", "True for real-time channels (phone, chat, video, walk-in)."),
         _c("queue", "string", "Queue, service line or IVR choice."),
         _c("caller_id", "string", "Customer (pseudonymised on request)."),
@@ -328,6 +382,8 @@ def reference_markdown() -> str:
         ]
         for column in tbl.columns:
             required = "yes" if column.required else ""
-            lines.append(f"| `{column.name}` | {column.dtype} | {required} | {column.description} |")
+            lines.append(
+                f"| `{column.name}` | {column.dtype} | {required} | {column.description} |"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -98,20 +98,21 @@ def fact_coverage(tickets: ir.Table, events: ir.Table) -> list[FactCoverage]:
     )
     t = tickets.left_join(source, "ticket_id")
     unresolved = ~t.status_class.isin(("resolved", "closed")).fill_null(False)
-    row = t.aggregate(
-        n=t.count(),
-        unresolved=unresolved.sum(),
-        unclassified=(t.classified == 0).sum(),
-        ungrouped=(t.grouped == 0).sum(),
-        **{
-            f"{fact}_filled": t[column].count()
-            for fact, column in _FACTS.items()
-        },
-        **{
-            f"{fact}_source": ((t[fact] > 0) & t[_FACTS[fact]].notnull()).sum()
-            for fact in _SOURCED
-        },
-    ).to_pyarrow().to_pylist()[0]
+    row = (
+        t.aggregate(
+            n=t.count(),
+            unresolved=unresolved.sum(),
+            unclassified=(t.classified == 0).sum(),
+            ungrouped=(t.grouped == 0).sum(),
+            **{f"{fact}_filled": t[column].count() for fact, column in _FACTS.items()},
+            **{
+                f"{fact}_source": ((t[fact] > 0) & t[_FACTS[fact]].notnull()).sum()
+                for fact in _SOURCED
+            },
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     n = int(row["n"])
     coverage = []
     for fact, column in _FACTS.items():

@@ -99,10 +99,18 @@ def test_open_ticket_has_no_resolution_and_an_open_pause(workspace: Workspace) -
     assert t3["pause_seconds"] == 0
     pauses = workspace.table("ticket_pauses").order_by(["ticket_id", "started_at"])
     assert pauses.to_pyarrow().to_pylist() == [
-        {"ticket_id": "T1", "status": "Waiting for customer",
-         "started_at": utc("2024-01-08 08:00"), "ended_at": utc("2024-01-08 10:00")},
-        {"ticket_id": "T3", "status": "Waiting for customer",
-         "started_at": utc("2024-01-11 07:00"), "ended_at": None},
+        {
+            "ticket_id": "T1",
+            "status": "Waiting for customer",
+            "started_at": utc("2024-01-08 08:00"),
+            "ended_at": utc("2024-01-08 10:00"),
+        },
+        {
+            "ticket_id": "T3",
+            "status": "Waiting for customer",
+            "started_at": utc("2024-01-11 07:00"),
+            "ended_at": None,
+        },
     ]
 
 

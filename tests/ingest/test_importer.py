@@ -43,13 +43,16 @@ def rows(n_tickets: int) -> list[str]:
 
 
 def test_bad_rows_are_rejected_and_accounted(tmp_path: Path) -> None:
-    log = write_log(tmp_path / "log.csv", [
-        "T1,New,2024-02-01 08:00:00,A,SD",
-        "T1,Resolved,not a date,A,SD",
-        ",New,2024-02-01 08:00:00,A,SD",
-        "T2,New,2024-02-01 09:00:00,B,SD",
-        "T2,Resolved,31.02.2024 10:00,B,SD",
-    ])
+    log = write_log(
+        tmp_path / "log.csv",
+        [
+            "T1,New,2024-02-01 08:00:00,A,SD",
+            "T1,Resolved,not a date,A,SD",
+            ",New,2024-02-01 08:00:00,A,SD",
+            "T2,New,2024-02-01 09:00:00,B,SD",
+            "T2,Resolved,31.02.2024 10:00,B,SD",
+        ],
+    )
     with karsta.open(tmp_path / "t.karsta") as ws:
         report = import_file(log, workspace=ws, mapping=load_preset("event-log"))
         rejects = ws.connection.execute(
@@ -66,7 +69,8 @@ def test_bad_rows_are_rejected_and_accounted(tmp_path: Path) -> None:
     assert rejects[1][4] == "required value is missing"
     assert "ISO 8601" in rejects[0][4]
     assert {(g.column, g.rows) for g in report.reject_groups} == {
-        ("time:timestamp", 2), ("case:concept:name", 1)
+        ("time:timestamp", 2),
+        ("case:concept:name", 1),
     }
 
 
@@ -79,7 +83,8 @@ def test_reimport_changes_nothing(tmp_path: Path) -> None:
         assert snapshot(ws) == before
     assert (first.events_new, first.tickets_created) == (60, 30)
     assert (second.events_new, second.events_present, second.tickets_created) == (0, 60, 0)
-    assert second.rows_rejected == 1 and second.balanced
+    assert second.rows_rejected == 1
+    assert second.balanced
 
 
 def test_import_in_parts_equals_import_at_once(tmp_path: Path) -> None:
@@ -95,7 +100,8 @@ def test_import_in_parts_equals_import_at_once(tmp_path: Path) -> None:
         import_file(part1, workspace=in_parts, mapping=load_preset("event-log"))
         report = import_file(part2, workspace=in_parts, mapping=load_preset("event-log"))
         got = snapshot(in_parts)
-    assert report.tickets_updated == 20 and report.tickets_created == 0
+    assert report.tickets_updated == 20
+    assert report.tickets_created == 0
     assert got["tickets"] == expected["tickets"]
     strip = [tuple(r[:2]) + tuple(r[3:-1]) for r in got["ticket_events"]]  # source_row differs
     assert strip == [tuple(r[:2]) + tuple(r[3:-1]) for r in expected["ticket_events"]]
@@ -118,7 +124,8 @@ def test_missing_column_changes_nothing(tmp_path: Path) -> None:
 def test_unreadable_file_is_named(tmp_path: Path) -> None:
     with karsta.open(tmp_path / "t.karsta") as ws, pytest.raises(ImportFailed) as err:
         import_file(tmp_path / "nope.csv", workspace=ws, mapping=load_preset("event-log"))
-    assert "nope.csv" in str(err.value) and "no such file" in str(err.value)
+    assert "nope.csv" in str(err.value)
+    assert "no such file" in str(err.value)
 
 
 KILLER = textwrap.dedent(
@@ -152,7 +159,9 @@ def test_killed_import_leaves_workspace_unchanged(tmp_path: Path, stage: str) ->
     script.write_text(KILLER, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(script), str(workspace), str(second), stage],
-        capture_output=True, check=False, timeout=120,
+        capture_output=True,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == -9, done.stderr.decode()
     with karsta.open(workspace) as ws:
@@ -172,10 +181,11 @@ def test_pseudonymised_import_keeps_no_raw_identifiers(tmp_path: Path) -> None:
         dump = repr(snapshot(ws)) + repr(ws.connection.execute("SELECT * FROM imports").fetchall())
         agents = ws.connection.execute("SELECT DISTINCT agent FROM ticket_events").fetchall()
         with pytest.raises(ImportFailed, match="another key"):
-            import_file(log, workspace=ws, mapping=load_preset("event-log"),
-                        pseudonym_key=b"x" * 32)
+            import_file(
+                log, workspace=ws, mapping=load_preset("event-log"), pseudonym_key=b"x" * 32
+            )
     assert "Agent " not in dump
-    assert all(a.startswith("p:") for a, in agents)
+    assert all(a.startswith("p:") for (a,) in agents)
     assert len(agents) == 7  # distinct agents stay distinct
 
 
@@ -186,6 +196,9 @@ def test_same_key_gives_same_pseudonyms(tmp_path: Path) -> None:
     for name in ("a", "b"):
         with karsta.open(tmp_path / f"{name}.karsta") as ws:
             import_file(log, workspace=ws, mapping=load_preset("event-log"), pseudonym_key=key)
-            seen.append(ws.connection.execute(
-                "SELECT ticket_id, agent FROM ticket_events ORDER BY ALL").fetchall())
+            seen.append(
+                ws.connection.execute(
+                    "SELECT ticket_id, agent FROM ticket_events ORDER BY ALL"
+                ).fetchall()
+            )
     assert seen[0] == seen[1]

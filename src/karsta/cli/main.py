@@ -63,8 +63,12 @@ def import_command(
     file_format: Annotated[
         str | None, typer.Option("--format", help="csv, xlsx, parquet, jsonl or xes.")
     ] = None,
-    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (detected if not set).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected if not set).")] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter (detected if not set).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (detected if not set).")
+    ] = None,
     decimal: Annotated[str | None, typer.Option(help="Decimal separator: ',' or '.'.")] = None,
     timestamp_format: Annotated[
         str | None, typer.Option(help="strptime format, e.g. '%d.%m.%Y %H:%M' (detected).")
@@ -88,25 +92,42 @@ def import_command(
     except MappingError as exc:
         raise _fail(str(exc)) from exc
     source = source.with_read(
-        delimiter=delimiter, encoding=encoding, decimal=decimal,
-        timestamp_format=timestamp_format, sheet=sheet,
+        delimiter=delimiter,
+        encoding=encoding,
+        decimal=decimal,
+        timestamp_format=timestamp_format,
+        sheet=sheet,
     ).with_timezone(timezone)
     key = load_or_create_key(key_file) if pseudonymise else None
     out = render.console()
     try:
-        with Workspace.open(workspace) as ws, Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), console=render.console(stderr=True), transient=False,
-        ) as bar:
-            tasks = {stage: bar.add_task(STAGE_TEXT[stage], total=1.0, start=False)
-                     for stage in STAGES}
+        with (
+            Workspace.open(workspace) as ws,
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=render.console(stderr=True),
+                transient=False,
+            ) as bar,
+        ):
+            tasks = {
+                stage: bar.add_task(STAGE_TEXT[stage], total=1.0, start=False) for stage in STAGES
+            }
 
             def progress(stage: str, fraction: float | None) -> None:
                 bar.start_task(tasks[stage])
                 bar.update(tasks[stage], completed=fraction or 0.0)
 
-            report = import_file(file, workspace=ws, mapping=source, format_name=file_format,
-                                 pseudonym_key=key, progress=progress)
+            report = import_file(
+                file,
+                workspace=ws,
+                mapping=source,
+                format_name=file_format,
+                pseudonym_key=key,
+                progress=progress,
+            )
     except (ImportFailed, WorkspaceError) as exc:
         raise _fail(f"{exc} Nothing was imported; the workspace is unchanged.") from exc
     out.print(render.import_report(report))

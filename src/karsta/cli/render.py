@@ -31,7 +31,8 @@ def import_report(report: ImportReport) -> Group:
     accounting.add_row("tickets updated", _n(report.tickets_updated))
     if report.first_event and report.last_event:
         accounting.add_row(
-            "time range (UTC)", f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}"
+            "time range (UTC)",
+            f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
     parts: list[Table] = [accounting]
     if report.reject_groups:
@@ -41,8 +42,9 @@ def import_report(report: ImportReport) -> Group:
         rejects.add_column("rows", justify="right")
         rejects.add_column(f"first {report.row_label}", justify="right")
         for group in report.reject_groups:
-            rejects.add_row(group.column or "(whole row)", group.reason, _n(group.rows),
-                            _n(group.first_line))
+            rejects.add_row(
+                group.column or "(whole row)", group.reason, _n(group.rows), _n(group.first_line)
+            )
         parts.append(rejects)
     if report.notes:
         notes = Table(title="Read as", show_header=False)
@@ -74,15 +76,28 @@ def summary(data: WorkspaceSummary) -> Group:
     head.add_row("events", _n(data.events))
     head.add_row("pause intervals", _n(data.pauses))
     if data.first_event and data.last_event:
-        head.add_row("events from … to (UTC)",
-                     f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}")
+        head.add_row(
+            "events from … to (UTC)", f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
+        )
     facts = Table(title="Derived ticket facts")
-    for name in ("fact", "tickets with it", "from the source", "from the events", "without",
-                 "why without"):
+    for name in (
+        "fact",
+        "tickets with it",
+        "from the source",
+        "from the events",
+        "without",
+        "why without",
+    ):
         facts.add_column(name, justify="left" if name.startswith(("fact", "why")) else "right")
     for fact in data.facts:
-        facts.add_row(fact.fact, _n(fact.filled), _n(fact.from_source), _n(fact.from_events),
-                      _n(fact.missing), fact.why_missing)
+        facts.add_row(
+            fact.fact,
+            _n(fact.filled),
+            _n(fact.from_source),
+            _n(fact.from_events),
+            _n(fact.missing),
+            fact.why_missing,
+        )
     parts = [
         head,
         _counts_table("Tickets per type", data.by_type),
@@ -96,9 +111,15 @@ def summary(data: WorkspaceSummary) -> Group:
         for name in ("id", "file", "mapping", "read", "loaded", "rejected", "new events"):
             imports.add_column(name, justify="right" if name not in ("file", "mapping") else "left")
         for row in data.imports:
-            imports.add_row(str(row["import_id"]), str(row["source_file"]), str(row["mapping"]),
-                            _n(row["rows_read"]), _n(row["rows_loaded"]), _n(row["rows_rejected"]),
-                            _n(row["events_new"]))
+            imports.add_row(
+                str(row["import_id"]),
+                str(row["source_file"]),
+                str(row["mapping"]),
+                _n(row["rows_read"]),
+                _n(row["rows_loaded"]),
+                _n(row["rows_rejected"]),
+                _n(row["events_new"]),
+            )
         parts.append(imports)
     if data.rejects:
         parts.append(_rejects_table(data.rejects))

@@ -39,14 +39,16 @@ def ticket_facts(events: ir.Table) -> ir.Table:
     in_resolved = e.status_class.isin(RESOLVED)
     was_resolved = e.prev_class.isin(RESOLVED).fill_null(False)
     e = e.mutate(
-        reopened=(was_resolved & e.status_class.notnull() & ~in_resolved & (
-            e.status_class != "cancelled")).fill_null(False),
+        reopened=(
+            was_resolved & e.status_class.notnull() & ~in_resolved & (e.status_class != "cancelled")
+        ).fill_null(False),
         reassigned=(_changed(e.group, e.prev_group) | _changed(e.agent, e.prev_agent)).fill_null(
             False
         ),
         resolution_start=(in_resolved & ~was_resolved).fill_null(False),
-        closed_start=((e.status_class == "closed") & (e.prev_class != "closed").fill_null(True))
-        .fill_null(False),
+        closed_start=(
+            (e.status_class == "closed") & (e.prev_class != "closed").fill_null(True)
+        ).fill_null(False),
         pause_seconds=ibis.ifelse(
             e.is_pause, e.next_ts.epoch_seconds() - e.timestamp.epoch_seconds(), 0
         ),
@@ -68,9 +70,7 @@ def ticket_facts(events: ir.Table) -> ir.Table:
             e.seq, where=e.source_first_response_at.notnull()
         ),
         derived_first_response_at=e.timestamp.min(where=e.status_class.isin(RESPONDED)),
-        source_resolved_at=e.source_resolved_at.argmax(
-            e.seq, where=e.source_resolved_at.notnull()
-        ),
+        source_resolved_at=e.source_resolved_at.argmax(e.seq, where=e.source_resolved_at.notnull()),
         resolution_seq=e.seq.max(where=e.resolution_start),
         derived_resolved_at=e.timestamp.argmax(e.seq, where=e.resolution_start),
         source_closed_at=e.source_closed_at.argmax(e.seq, where=e.source_closed_at.notnull()),

@@ -38,5 +38,7 @@ def _delimiter_hint(found: list[str]) -> str:
     for delimiter in (";", ",", "\t", "|"):
         if delimiter in found[0]:
             shown = "\\t" if delimiter == "\t" else delimiter
-            return f"The header was not split: is the delimiter {shown!r}? Use --delimiter '{shown}'."
+            return (
+                f"The header was not split: is the delimiter {shown!r}? Use --delimiter '{shown}'."
+            )
     return "Check the delimiter (--delimiter) and the mapping."

@@ -70,9 +70,7 @@ def build_events(
         source = " UNION ALL ".join(selects)
     else:
         source = f"SELECT {base} FROM {typed}"
-    identity = ", ".join(
-        f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY
-    )
+    identity = ", ".join(f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
         WITH rows AS ({source}),
@@ -114,7 +112,8 @@ def _milestone_selects(
     if "activity" in present and "timestamp" in present:
         status_class = _case("activity", dict(mapping.status_classes))
         skip = " OR ".join(
-            f"({status_class} = {literal(cls)} AND {quote(col)} IS NOT NULL)" for cls, col in covered
+            f"({status_class} = {literal(cls)} AND {quote(col)} IS NOT NULL)"
+            for cls, col in covered
         )
         where = "timestamp IS NOT NULL" + (f" AND NOT ({skip})" if skip else "")
         selects.append(f"SELECT * FROM (SELECT {base} FROM {typed}) WHERE {where}")

@@ -229,8 +229,12 @@ def _describe_format(kind: str, fmt: str) -> str:
 def _pseudonymise(workspace: Workspace, table: str, column: str, key: bytes) -> None:
     """Replace a column's identifiers with keyed pseudonyms, hashing each distinct value once."""
     con = workspace.connection
-    values = [v for v, in con.execute(
-        f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL').fetchall()]
+    values = [
+        v
+        for (v,) in con.execute(
+            f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL'
+        ).fetchall()
+    ]
     aliases = pa.table({"raw": values, "alias": [pseudonym(key, str(v)) for v in values]})
     con.register("__karsta_aliases", aliases)
     con.execute(
@@ -276,7 +280,9 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
     )
     report.events_new = workspace.count("__karsta_new")
     report.events_present = workspace.count(STAGED) - report.events_new
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_new")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_new"
+    )
     affected = workspace.count(AFFECTED)
     if affected:
         report.tickets_updated = query_int(
@@ -291,7 +297,9 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
             FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
                   UNION ALL BY NAME SELECT * FROM __karsta_new)"""
         )
-        con.execute(f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
+        con.execute(
+            f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})"
+        )
         con.execute("INSERT INTO ticket_events BY NAME SELECT * FROM __karsta_merged")
         con.execute("DROP TABLE __karsta_merged")
     span = query_one(con, "SELECT min(timestamp), max(timestamp) FROM __karsta_new")

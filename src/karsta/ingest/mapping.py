@@ -102,7 +102,9 @@ PRESET_DIR = "presets"
 def preset_names() -> list[str]:
     """Return the names of the built-in presets, sorted."""
     folder = resources.files("karsta.ingest").joinpath(PRESET_DIR)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def _preset_text(name: str) -> str:
@@ -173,7 +175,9 @@ _KNOWN_KEYS = {
 def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     unknown = set(raw) - _KNOWN_KEYS
     if unknown:
-        raise MappingError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}.")
+        raise MappingError(
+            f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}."
+        )
     layout = raw.get("layout", "events")
     if layout not in ("events", "tickets"):
         raise MappingError(f"{where}: layout must be 'events' or 'tickets', not {layout!r}.")
@@ -213,7 +217,9 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         status_classes=status_classes,
         pause_statuses=frozenset(_str_list(raw.get("pause_statuses") or [], where, "pause")),
         values={k: _str_map(v, where, f"values.{k}") for k, v in (raw.get("values") or {}).items()},
-        personal=frozenset(_str_list(raw.get("personal", ["caller_id", "agent"]), where, "personal")),
+        personal=frozenset(
+            _str_list(raw.get("personal", ["caller_id", "agent"]), where, "personal")
+        ),
         group_levels={str(k): int(v) for k, v in (raw.get("group_levels") or {}).items()},
         milestones=milestones,
     )

@@ -91,7 +91,9 @@ def plan_columns(
         kind = _kind(canonical)
         fmt = None
         if kind == "timestamp" and str(types[source]).upper() == "VARCHAR":
-            fmt = mapping.read.timestamp_format or detect_timestamp_format(con, raw, source, mapping)
+            fmt = mapping.read.timestamp_format or detect_timestamp_format(
+                con, raw, source, mapping
+            )
         elif kind == "number" and str(types[source]).upper() == "VARCHAR":
             fmt = mapping.read.decimal or detect_decimal(con, raw, source, mapping)
         plans.append(ColumnPlan(canonical, source, kind, fmt, canonical in mapping.personal))
@@ -106,7 +108,7 @@ def _sample_values(
         f"SELECT DISTINCT v FROM (SELECT {clean} AS v FROM {raw.table} LIMIT 200000) "
         f"WHERE v IS NOT NULL LIMIT {SAMPLE_VALUES}"
     ).fetchall()
-    return [str(v) for v, in rows]
+    return [str(v) for (v,) in rows]
 
 
 def detect_timestamp_format(
@@ -239,9 +241,7 @@ def parse_rows(
         f"SELECT {LINE}, {selected} FROM {raw.table} WHERE NOT ({ok})"
     )
     bad_rows = f"{table}__bad"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {bad_rows} AS SELECT * FROM {raw.table} WHERE {ok}"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {bad_rows} AS SELECT * FROM {raw.table} WHERE {ok}")
     for plan in plans:
         clean = _clean(plan.source, mapping)
         expr = exprs[plan.canonical]

@@ -213,7 +213,12 @@ class CsvReader:
             )
         except duckdb.Error as exc:
             raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
-        columns = [c for c, in con.execute(f"SELECT name FROM pragma_table_info('{table}__scan')").fetchall()]
+        columns = [
+            c
+            for (c,) in con.execute(
+                f"SELECT name FROM pragma_table_info('{table}__scan')"
+            ).fetchall()
+        ]
         errors = con.execute(
             f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
             "GROUP BY line, error_type ORDER BY line"
@@ -223,8 +228,11 @@ class CsvReader:
             StructuralReject(
                 int(line),
                 _REJECT_REASONS.get(str(kind), str(kind).lower())
-                + (" (the file ends in the middle of this row: truncated?)"
-                   if kind == "MISSING COLUMNS" and int(line) >= last_line else ""),
+                + (
+                    " (the file ends in the middle of this row: truncated?)"
+                    if kind == "MISSING COLUMNS" and int(line) >= last_line
+                    else ""
+                ),
                 str(column) if column is not None else None,
             )
             for line, kind, column in errors
@@ -232,8 +240,7 @@ class CsvReader:
         bad_lines = sorted({r.line for r in rejects})
         # A row's line is its position among the good rows plus the rejected lines before it.
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}__bad AS "
-            "SELECT unnest($lines::BIGINT[]) AS line",
+            f"CREATE OR REPLACE TEMP TABLE {table}__bad AS SELECT unnest($lines::BIGINT[]) AS line",
             {"lines": bad_lines},
         )
         con.execute(
@@ -294,13 +301,17 @@ class ParquetReader:
                 {"path": str(path)},
             )
         except duckdb.Error as exc:
-            raise ImportFailed(path, f"cannot be read as Parquet: {str(exc).splitlines()[0]}") from exc
+            raise ImportFailed(
+                path, f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
+            ) from exc
         columns = [c for c in _columns(con, table) if c != LINE]
         return RawFile(table, columns, "row", _count(con, table))
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [str(c) for c, in con.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall()]
+    return [
+        str(c) for (c,) in con.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall()
+    ]
 
 
 # --- row-by-row formats (XLSX, JSON lines, XES) -------------------------------------------
@@ -374,7 +385,9 @@ class XlsxReader:
             raise ImportFailed(path, f"cannot be read as an Excel workbook: {exc}") from exc
         try:
             if options.sheet and options.sheet not in book.sheetnames:
-                raise ImportFailed(path, f"has no sheet {options.sheet!r}; it has {book.sheetnames}.")
+                raise ImportFailed(
+                    path, f"has no sheet {options.sheet!r}; it has {book.sheetnames}."
+                )
             sheet = book[options.sheet] if options.sheet else book.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
@@ -502,8 +515,9 @@ def reader_for(path: Path, format_name: str | None = None) -> Reader:
         for reader in READERS:
             if reader.name == format_name:
                 return reader
-        raise ImportFailed(path, f"unknown format {format_name!r}; known: "
-                           f"{', '.join(r.name for r in READERS)}.")
+        raise ImportFailed(
+            path, f"unknown format {format_name!r}; known: {', '.join(r.name for r in READERS)}."
+        )
     name = path.name.lower()
     for reader in READERS:
         if name.endswith(reader.suffixes):

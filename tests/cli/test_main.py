@@ -1,0 +1,76 @@
+"""The `karsta` command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from karsta.cli.main import app
+
+runner = CliRunner()
+LOG = (
+    "case:concept:name,concept:name,time:timestamp,org:resource\n"
+    "T1,New,2024-01-08 09:00:00,A1\n"
+    "T1,Closed,2024-01-09 09:00:00,A1\n"
+    "T2,New,not a time,A2\n"
+)
+
+
+def test_import_prints_the_accounting_and_summary_shows_it(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    result = runner.invoke(
+        app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    )
+    assert result.exit_code == 0, result.output
+    for text in ("rows read", "rows loaded", "rows rejected", "read = loaded + rejected", "✓"):
+        assert text in result.output
+    assert "not a date and time" in result.output
+    summary = runner.invoke(app, ["summary", "--workspace", str(ws), "--format", "json"])
+    data = json.loads(summary.output)
+    assert (data["tickets"], data["events"]) == (1, 2)
+    assert data["imports"][0]["rows_read"] == 3
+    assert data["rejects"] == [["time:timestamp", data["rejects"][0][1], 1]]
+    facts = {f["fact"]: f for f in data["facts"]}
+    assert "no status classes" in facts["resolved_at"]["why_missing"]
+
+
+def test_export_writes_parquet(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    runner.invoke(app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", "--workspace", str(ws), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out / "tickets.parquet").num_rows == 1
+    assert pq.read_table(out / "ticket_events.parquet").num_rows == 2
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a;b\n1;2\n", encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    result = runner.invoke(
+        app, ["import", str(bad), "--preset", "servicenow", "--workspace", str(ws)]
+    )
+    assert result.exit_code == 2
+    assert "bad.csv" in result.output
+    assert "'number'" in result.output
+    assert "workspace is unchanged" in result.output
+    missing = runner.invoke(app, ["summary", "--workspace", str(tmp_path / "none.karsta")])
+    assert missing.exit_code == 2
+    assert "No workspace" in missing.output
+    both = runner.invoke(app, ["import", str(bad), "--workspace", str(ws)])
+    assert both.exit_code == 2
+    assert "--preset or --mapping" in both.output
+
+
+def test_presets_are_listed() -> None:
+    result = runner.invoke(app, ["presets"])
+    assert "servicenow" in result.output
+    assert "event-log" in result.output

@@ -1,0 +1,37 @@
+"""The workspace: canonical tables through Ibis, transactions, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import karsta
+from karsta.schema import CANONICAL_TABLES
+from karsta.workspace import Workspace, WorkspaceError
+
+
+def test_new_workspace_has_every_canonical_table_with_its_schema(tmp_path: Path) -> None:
+    with karsta.open(tmp_path / "w.karsta") as ws:
+        for table in CANONICAL_TABLES:
+            schema = ws.table(table.name).schema()
+            assert list(schema.names) == list(table.column_names)
+            for column in table.columns:
+                assert schema[column.name].is_timestamp() == column.dtype.startswith("timestamp")
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    def store_then_fail(ws: Workspace) -> None:
+        with ws.transaction():
+            ws.set_setting("x", "1")
+            raise RuntimeError("stop")
+
+    with karsta.open(tmp_path / "w.karsta") as ws:
+        with pytest.raises(RuntimeError):
+            store_then_fail(ws)
+        assert ws.setting("x") is None
+
+
+def test_opening_a_missing_workspace_without_create_fails(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="No workspace"):
+        Workspace.open(tmp_path / "missing.karsta", create=False)
