@@ -154,7 +154,8 @@ def import_file(
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:
-        for table in (RAW, TYPED, STAGED, REJECTS, AFFECTED):
+        con.execute(f"DROP VIEW IF EXISTS {TYPED}")
+        for table in (RAW, f"{TYPED}__all", STAGED, REJECTS, AFFECTED):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return report
 
@@ -210,7 +211,7 @@ def _parse(
     if key is not None:
         personal = [p for p in plans if p.personal]
         for plan in personal:
-            _pseudonymise(workspace, TYPED, plan.canonical, key)
+            _pseudonymise(workspace, f"{TYPED}__all", plan.canonical, key)
         _pseudonymise_rejects(workspace, [p.source for p in personal], key)
     present = {p.canonical for p in plans}
     build_events(

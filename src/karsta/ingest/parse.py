@@ -167,27 +167,26 @@ def _number_expr(text: str, decimal: str | None) -> str:
     return f"TRY_CAST({cleaned} AS DOUBLE)"
 
 
-def parse_expr(plan: ColumnPlan, raw_type: str, mapping: SourceMapping) -> str:
-    """Return SQL giving the column's typed value, NULL where missing or unreadable."""
+def parse_expr(plan: ColumnPlan, raw_type: str, mapping: SourceMapping, text: str) -> str:
+    """Return SQL giving the column's typed value from its cleaned `text`, NULL if unreadable."""
     source = quote(plan.source)
-    clean = _clean(plan.source, mapping)
     typed_source = raw_type.upper() != "VARCHAR"
     if plan.kind == "timestamp":
         if raw_type.upper().startswith("TIMESTAMP WITH TIME ZONE"):
             return source
         if typed_source and raw_type.upper().startswith(("TIMESTAMP", "DATE")):
             return f"timezone({literal(mapping.timezone)}, CAST({source} AS TIMESTAMP))"
-        return _timestamp_expr(clean, plan.fmt, mapping.timezone)
+        return _timestamp_expr(text, plan.fmt, mapping.timezone)
     if plan.kind == "integer":
-        number = _number_expr(clean, plan.fmt)
+        number = _number_expr(text, plan.fmt)
         return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
     if plan.kind == "number":
-        return _number_expr(clean, plan.fmt)
+        return _number_expr(text, plan.fmt)
     values = mapping.values.get(plan.canonical)
     if values:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in values.items())
-        return f"CASE {clean} {cases} ELSE {clean} END"
-    return clean
+        return f"CASE {text} {cases} ELSE {text} END"
+    return text
 
 
 def problem_text(plan: ColumnPlan) -> str:
@@ -224,35 +223,44 @@ def parse_rows(
     `rejects_table` has columns (line, source_column, canonical, value, reason).
     """
     types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{raw.table}')").fetchall())
-    exprs = {p.canonical: parse_expr(p, str(types[p.source]), mapping) for p in plans}
     required = set(mapping.required)
-    checks = []
-    for plan in plans:
-        clean = _clean(plan.source, mapping)
-        value_bad = f"({clean} IS NOT NULL AND {exprs[plan.canonical]} IS NULL)"
-        if plan.canonical in required:
-            checks.append(f"({clean} IS NULL OR {value_bad})")
-        else:
-            checks.append(value_bad)
-    ok = " OR ".join(checks) if checks else "false"
-    selected = ", ".join(f"{e} AS {quote(c)}" for c, e in exprs.items())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS "
-        f"SELECT {LINE}, {selected} FROM {raw.table} WHERE NOT ({ok})"
+    # One pass: each value is cleaned, parsed and checked once; the typed rows and the
+    # rejects are both read from its result.
+    cleaned, texts, parsed, failures = [], [], [], []
+    for i, plan in enumerate(plans):
+        text = quote(f"__text{i}")
+        value = quote(plan.canonical)
+        texts.append(text)
+        cleaned.append(f"{_clean(plan.source, mapping)} AS {text}")
+        if str(types[plan.source]).upper() != "VARCHAR":
+            cleaned.append(quote(plan.source))
+        parsed.append(f"{parse_expr(plan, str(types[plan.source]), mapping, text)} AS {value}")
+        unreadable = f"({text} IS NOT NULL AND {value} IS NULL)"
+        failures.append(
+            f"({text} IS NULL OR {unreadable})" if plan.canonical in required else unreadable
+        )
+    everything = f"{table}__all"
+    selected = ", ".join(
+        [LINE, *texts, *parsed, f"({' OR '.join(failures) or 'false'}) AS __failed"]
     )
-    bad_rows = f"{table}__bad"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {bad_rows} AS SELECT * FROM {raw.table} WHERE {ok}")
-    for plan in plans:
-        clean = _clean(plan.source, mapping)
-        expr = exprs[plan.canonical]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {everything} AS SELECT {selected} "
+        f"FROM (SELECT {', '.join([LINE, *cleaned])} FROM {raw.table})"
+    )
+    columns = ", ".join([LINE, *(quote(p.canonical) for p in plans)])
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS "
+        f"SELECT {columns} FROM {everything} WHERE NOT __failed"
+    )
+    for text, plan in zip(texts, plans, strict=True):
+        value = quote(plan.canonical)
         missing = "'required value is missing'" if plan.canonical in required else "NULL"
         con.execute(
             f"INSERT INTO {rejects_table} SELECT {LINE}, {literal(plan.source)}, "
-            f"{literal(plan.canonical)}, {clean}, "
-            f"CASE WHEN {clean} IS NULL THEN {missing} ELSE {literal(problem_text(plan))} END "
-            f"FROM {bad_rows} WHERE ({clean} IS NULL AND {missing} IS NOT NULL) "
-            f"OR ({clean} IS NOT NULL AND {expr} IS NULL)"
+            f"{literal(plan.canonical)}, {text}, "
+            f"CASE WHEN {text} IS NULL THEN {missing} ELSE {literal(problem_text(plan))} END "
+            f"FROM {everything} WHERE __failed AND (({text} IS NULL AND {missing} IS NOT NULL) "
+            f"OR ({text} IS NOT NULL AND {value} IS NULL))"
         )
-    rejected = query_int(con, f"SELECT count(*) FROM {bad_rows}")
-    con.execute(f"DROP TABLE {bad_rows}")
+    rejected = query_int(con, f"SELECT count(*) FROM {everything} WHERE __failed")
     return ParsedRows(table, rejected)
