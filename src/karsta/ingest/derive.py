@@ -103,8 +103,9 @@ def ticket_facts(events: ir.Table) -> ir.Table:
             else_=ibis.literal(2, "int64"),
         ),
     )
-    resolved_at = ibis.coalesce(
-        f.source_resolved_at, ibis.ifelse(f.resolved_now, f.derived_resolved_at, None)
+    # A reopened ticket is unresolved, whatever resolution time the source kept from before.
+    resolved_at = ibis.ifelse(
+        f.resolved_now, ibis.coalesce(f.source_resolved_at, f.derived_resolved_at), None
     )
     return f.select(
         ticket_id=f.ticket_id,

@@ -37,6 +37,11 @@ RAW, TYPED, STAGED, REJECTS, AFFECTED = (
 )
 STAGES = ("read", "parse", "merge", "derive")
 HIDDEN = "(personal data, not shown)"
+# Events of one row of a one-row-per-ticket export can share a time; the process order decides.
+STATUS_RANK = (
+    "CASE status_class WHEN 'new' THEN 0 WHEN 'active' THEN 1 WHEN 'waiting' THEN 2 "
+    "WHEN 'resolved' THEN 3 WHEN 'closed' THEN 4 ELSE 5 END"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +299,8 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
             f"""CREATE OR REPLACE TEMP TABLE __karsta_merged AS
             SELECT *, row_number() OVER (
                 PARTITION BY ticket_id
-                ORDER BY timestamp, source_sequence NULLS LAST, import_id, source_row) AS seq
+                ORDER BY timestamp, source_sequence NULLS LAST, import_id, source_row,
+                         {STATUS_RANK}, event_key) AS seq
             FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
                   UNION ALL BY NAME SELECT * FROM __karsta_new)"""
         )

@@ -150,7 +150,10 @@ def _timestamp_expr(text: str, fmt: str | None, timezone: str) -> str:
     """SQL reading text as a UTC instant; naive times are local to `timezone`."""
     if fmt is None or fmt == ISO:
         # An explicit offset wins; otherwise the wall-clock time is read in the import's zone.
-        with_offset = f"TRY_CAST({text} AS TIMESTAMPTZ)"
+        # Some exports (Zendesk) write a space before the offset; the cast wants none.
+        with_offset = (
+            f"TRY_CAST(regexp_replace({text}, '\\s+([+-]\\d\\d:?\\d\\d)$', '\\1') AS TIMESTAMPTZ)"
+        )
         naive = f"timezone({literal(timezone)}, TRY_CAST({text} AS TIMESTAMP))"
         return (
             f"CASE WHEN regexp_matches({text}, '(Z|[+-]\\d\\d:?\\d\\d)$') "

@@ -14,11 +14,11 @@ import gzip
 import json
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol, cast
 
 import duckdb
 import pyarrow as pa
@@ -70,18 +70,34 @@ class Reader(Protocol):
 # --- text encodings --------------------------------------------------------------------
 
 
+def _open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading bytes, decompressing a .gz file."""
+    if path.suffix == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
 def _open_bytes(path: Path) -> Iterator[bytes]:
-    opener: Callable[..., object] = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
-        while chunk := handle.read(SAMPLE_BYTES):  # type: ignore[attr-defined]
+    with _open_binary(path) as handle:
+        while chunk := handle.read(SAMPLE_BYTES):
             yield chunk
+
+
+TRUNCATED = "the compressed file ends too early or is damaged (truncated download?)."
+
+
+def _unreadable(path: Path, exc: OSError | EOFError) -> ImportFailed:
+    """Return the failure for a file that cannot be read, naming a damaged archive as such."""
+    if isinstance(exc, EOFError | gzip.BadGzipFile) or "gzip" in str(exc).lower():
+        return ImportFailed(path, TRUNCATED, "Download or copy the file again.")
+    return ImportFailed(path, f"cannot be read: {exc}.")
 
 
 def _sample(path: Path) -> bytes:
     try:
         return next(_open_bytes(path), b"")
     except (OSError, EOFError) as exc:
-        raise ImportFailed(path, f"cannot be read: {exc}.") from exc
+        raise _unreadable(path, exc) from exc
 
 
 def detect_encoding(path: Path, sample: bytes, declared: str | None) -> str:
@@ -130,20 +146,28 @@ def _transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
     """Write a UTF-8 copy of a file in an encoding DuckDB cannot read itself."""
     target = folder / (path.name.removesuffix(".gz") + ".utf8")
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
+    lines = 0  # newlines before the current chunk
+    chunk = b""
     try:
         with target.open("w", encoding="utf-8", newline="") as out:
             for chunk in _open_bytes(path):
                 out.write(decoder.decode(chunk))
-                offset += len(chunk)
+                lines += chunk.count(b"\n")
+            chunk = b""
             out.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
+        # The decoder may hold back a few bytes of the previous chunk; count them in.
+        held = len(exc.object) - len(chunk)
+        before = exc.object[max(held, 0) : exc.start].count(b"\n") if exc.start > held else 0
+        line = lines + before + 1
         raise ImportFailed(
             path,
-            f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} at byte "
-            f"{offset + exc.start} cannot be read.",
+            f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line {line} "
+            "cannot be read.",
             "Give the right encoding with --encoding.",
         ) from exc
+    except (OSError, EOFError) as exc:
+        raise _unreadable(path, exc) from exc
     return target
 
 
@@ -162,8 +186,8 @@ _REJECT_REASONS = {
 class CsvReader:
     """Delimited text (CSV, TSV, semicolon files from Finnish Excel), plain or gzipped."""
 
-    name = "csv"
-    suffixes = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+    name: str = "csv"
+    suffixes: tuple[str, ...] = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
@@ -287,8 +311,8 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
 class ParquetReader:
     """Apache Parquet files (the hand-over format of BI tools and Spark)."""
 
-    name = "parquet"
-    suffixes = (".parquet", ".pq")
+    name: str = "parquet"
+    suffixes: tuple[str, ...] = (".parquet", ".pq")
 
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
@@ -370,8 +394,8 @@ def _load_records(
 class XlsxReader:
     """Excel workbooks: the first sheet (or the one named), the first row as header."""
 
-    name = "xlsx"
-    suffixes = (".xlsx", ".xlsm")
+    name: str = "xlsx"
+    suffixes: tuple[str, ...] = (".xlsx", ".xlsm")
 
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
@@ -410,8 +434,8 @@ class XlsxReader:
 class JsonLinesReader:
     """JSON lines: one JSON object per line; a line that is not an object is rejected."""
 
-    name = "jsonl"
-    suffixes = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+    name: str = "jsonl"
+    suffixes: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
@@ -423,6 +447,7 @@ class JsonLinesReader:
         parsed: list[tuple[int, dict[str, str | None]]] = []
         columns: dict[str, None] = {}
         opener = gzip.open if path.suffix == ".gz" else open
+        number = 0
         try:
             with opener(path, "rt", encoding=encoding) as handle:
                 for number, text in enumerate(handle, start=1):
@@ -438,8 +463,15 @@ class JsonLinesReader:
                         continue
                     columns.update(dict.fromkeys(obj))
                     parsed.append((number, {k: _as_text(v) for k, v in obj.items()}))
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise ImportFailed(path, f"cannot be read as JSON lines: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                path,
+                f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line "
+                f"{number + 1} cannot be read.",
+                "Give the right encoding with --encoding.",
+            ) from exc
+        except (OSError, EOFError) as exc:
+            raise _unreadable(path, exc) from exc
         names = list(columns)
         read = _load_records(con, table, names, parsed)
         return RawFile(table, names, "line", read + len(rejects), rejects)
@@ -451,8 +483,8 @@ XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
 class XesReader:
     """XES event logs (IEEE 1849): trace attributes become `case:` columns."""
 
-    name = "xes"
-    suffixes = (".xes", ".xes.gz")
+    name: str = "xes"
+    suffixes: tuple[str, ...] = (".xes", ".xes.gz")
 
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
@@ -460,26 +492,25 @@ class XesReader:
         """Load the events of every trace, numbered in file order."""
         columns: dict[str, None] = {}
         events: list[tuple[int, dict[str, str | None]]] = []
-        opener = gzip.open if path.suffix == ".gz" else open
         try:
-            with opener(path, "rb") as handle:
+            with _open_binary(path) as handle:
                 for record in _xes_events(handle):
                     columns.update(dict.fromkeys(record))
                     events.append((len(events) + 1, record))
         except ET.ParseError as exc:
             raise ImportFailed(path, f"is not a valid XES (XML) file: {exc}.") from exc
         except (OSError, EOFError) as exc:
-            raise ImportFailed(path, f"cannot be read: {exc}.") from exc
+            raise _unreadable(path, exc) from exc
         names = list(columns)
         read = _load_records(con, table, names, events)
         return RawFile(table, names, "event", read)
 
 
-def _xes_events(handle: object) -> Iterator[dict[str, str | None]]:
+def _xes_events(handle: IO[bytes]) -> Iterator[dict[str, str | None]]:
     """Yield each event's attributes with its trace's attributes as `case:` keys."""
     path: list[str] = []
     trace: dict[str, str | None] = {}
-    for action, element in ET.iterparse(handle, events=("start", "end")):  # type: ignore[arg-type]
+    for action, element in ET.iterparse(handle, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if action == "start":
             path.append(tag)
