@@ -66,7 +66,7 @@ class Inputs:
     shared: Path  # folder kept for one suite and size; a suite's setup may fill it
 
 
-class Unavailable(Exception):  # noqa: N818 - reads as a status, not an error
+class Unavailable(Exception):
     """The task cannot run here (e.g. the code it measures does not exist yet)."""
 
 
