@@ -22,7 +22,7 @@ from karsta.ingest.derive import pause_intervals, ticket_facts
 from karsta.ingest.errors import ImportFailed, MissingColumns
 from karsta.ingest.events import build_events
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.parse import parse_rows, plan_columns
+from karsta.ingest.parse import literal, parse_rows, plan_columns
 from karsta.ingest.readers import RawFile, reader_for
 from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
@@ -36,7 +36,6 @@ RAW, TYPED, STAGED, REJECTS, AFFECTED = (
     "__karsta_affected",
 )
 STAGES = ("read", "parse", "merge", "derive")
-HIDDEN = "(personal data, not shown)"
 # Events of one row of a one-row-per-ticket export can share a time; the process order decides.
 STATUS_RANK = (
     "CASE status_class WHEN 'new' THEN 0 WHEN 'active' THEN 1 WHEN 'waiting' THEN 2 "
@@ -214,10 +213,11 @@ def _parse(
         report.notes.append("not in the file, left empty: " + ", ".join(absent))
     parsed = parse_rows(con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS)
     if key is not None:
-        personal = [p for p in plans if p.personal]
-        for plan in personal:
+        for plan in (p for p in plans if p.personal):
             _pseudonymise(workspace, f"{TYPED}__all", plan.canonical, key)
-        _pseudonymise_rejects(workspace, [p.source for p in personal], key)
+            _pseudonymise(
+                workspace, REJECTS, "value", key, where=f"source_column = {literal(plan.source)}"
+            )
     present = {p.canonical for p in plans}
     build_events(
         con, TYPED, present, mapping, table=STAGED, source_file=source_file, import_id=import_id
@@ -232,36 +232,27 @@ def _describe_format(kind: str, fmt: str) -> str:
     return "decimal comma" if fmt == "," else "decimal point"
 
 
-def _pseudonymise(workspace: Workspace, table: str, column: str, key: bytes) -> None:
-    """Replace a column's identifiers with keyed pseudonyms, hashing each distinct value once."""
+def _pseudonymise(
+    workspace: Workspace, table: str, column: str, key: bytes, *, where: str = "true"
+) -> None:
+    """Replace a column's identifiers (in rows matching `where`) with keyed pseudonyms.
+
+    Each distinct value is hashed once and the table is updated in one statement.
+    """
     con = workspace.connection
     values = [
         v
         for (v,) in con.execute(
-            f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL'
+            f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL AND {where}'
         ).fetchall()
     ]
     aliases = pa.table({"raw": values, "alias": [pseudonym(key, str(v)) for v in values]})
     con.register("__karsta_aliases", aliases)
     con.execute(
         f'UPDATE {table} SET "{column}" = m.alias FROM __karsta_aliases AS m '
-        f'WHERE {table}."{column}" = m.raw'
+        f'WHERE {table}."{column}" = m.raw AND {where}'
     )
     con.unregister("__karsta_aliases")
-
-
-def _pseudonymise_rejects(workspace: Workspace, columns: list[str], key: bytes) -> None:
-    con = workspace.connection
-    for column in columns:
-        rows = con.execute(
-            f"SELECT DISTINCT value FROM {REJECTS} WHERE source_column = ? AND value IS NOT NULL",
-            [column],
-        ).fetchall()
-        for (value,) in rows:
-            con.execute(
-                f"UPDATE {REJECTS} SET value = ? WHERE source_column = ? AND value = ?",
-                [pseudonym(key, str(value)), column, value],
-            )
 
 
 def _record_import(

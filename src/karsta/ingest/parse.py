@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.readers import LINE, RawFile
+from karsta.ingest.readers import LINE, RawFile, column_types
 from karsta.schema import TICKET_EVENTS
 from karsta.workspace import query_int
 
@@ -50,6 +50,7 @@ class ColumnPlan:
     canonical: str
     source: str
     kind: str
+    raw_type: str
     fmt: str | None = None
     personal: bool = False
 
@@ -83,7 +84,7 @@ def plan_columns(
 ) -> list[ColumnPlan]:
     """Return a plan per mapped canonical column present in the file, formats detected."""
     present = set(raw.columns)
-    types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{raw.table}')").fetchall())
+    types = column_types(con, raw.table)
     plans = []
     for canonical, source in mapping.columns.items():
         if source not in present:
@@ -96,7 +97,9 @@ def plan_columns(
             )
         elif kind == "number" and str(types[source]).upper() == "VARCHAR":
             fmt = mapping.read.decimal or detect_decimal(con, raw, source, mapping)
-        plans.append(ColumnPlan(canonical, source, kind, fmt, canonical in mapping.personal))
+        plans.append(
+            ColumnPlan(canonical, source, kind, types[source], fmt, canonical in mapping.personal)
+        )
     return plans
 
 
@@ -170,9 +173,10 @@ def _number_expr(text: str, decimal: str | None) -> str:
     return f"TRY_CAST({cleaned} AS DOUBLE)"
 
 
-def parse_expr(plan: ColumnPlan, raw_type: str, mapping: SourceMapping, text: str) -> str:
+def parse_expr(plan: ColumnPlan, mapping: SourceMapping, text: str) -> str:
     """Return SQL giving the column's typed value from its cleaned `text`, NULL if unreadable."""
     source = quote(plan.source)
+    raw_type = plan.raw_type
     typed_source = raw_type.upper() != "VARCHAR"
     if plan.kind == "timestamp":
         if raw_type.upper().startswith("TIMESTAMP WITH TIME ZONE"):
@@ -225,7 +229,6 @@ def parse_rows(
 
     `rejects_table` has columns (line, source_column, canonical, value, reason).
     """
-    types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{raw.table}')").fetchall())
     required = set(mapping.required)
     # One pass: each value is cleaned, parsed and checked once; the typed rows and the
     # rejects are both read from its result.
@@ -235,9 +238,9 @@ def parse_rows(
         value = quote(plan.canonical)
         texts.append(text)
         cleaned.append(f"{_clean(plan.source, mapping)} AS {text}")
-        if str(types[plan.source]).upper() != "VARCHAR":
+        if plan.raw_type.upper() != "VARCHAR":
             cleaned.append(quote(plan.source))
-        parsed.append(f"{parse_expr(plan, str(types[plan.source]), mapping, text)} AS {value}")
+        parsed.append(f"{parse_expr(plan, mapping, text)} AS {value}")
         unreadable = f"({text} IS NOT NULL AND {value} IS NULL)"
         failures.append(
             f"({text} IS NULL OR {unreadable})" if plan.canonical in required else unreadable

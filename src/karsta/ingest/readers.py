@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import tempfile
 import xml.etree.ElementTree as ET
@@ -237,12 +238,7 @@ class CsvReader:
             )
         except duckdb.Error as exc:
             raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
-        columns = [
-            c
-            for (c,) in con.execute(
-                f"SELECT name FROM pragma_table_info('{table}__scan')"
-            ).fetchall()
-        ]
+        columns = list(column_types(con, f"{table}__scan"))
         errors = con.execute(
             f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
             "GROUP BY line, error_type ORDER BY line"
@@ -328,14 +324,14 @@ class ParquetReader:
             raise ImportFailed(
                 path, f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
             ) from exc
-        columns = [c for c in _columns(con, table) if c != LINE]
+        columns = [c for c in column_types(con, table) if c != LINE]
         return RawFile(table, columns, "row", _count(con, table))
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [
-        str(c) for (c,) in con.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall()
-    ]
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Return a staging table's columns, in order, with their DuckDB types."""
+    rows = con.execute(f"SELECT name, type FROM pragma_table_info('{table}')").fetchall()
+    return {str(name): str(kind) for name, kind in rows}
 
 
 # --- row-by-row formats (XLSX, JSON lines, XES) -------------------------------------------
@@ -446,10 +442,9 @@ class JsonLinesReader:
         rejects: list[StructuralReject] = []
         parsed: list[tuple[int, dict[str, str | None]]] = []
         columns: dict[str, None] = {}
-        opener = gzip.open if path.suffix == ".gz" else open
         number = 0
         try:
-            with opener(path, "rt", encoding=encoding) as handle:
+            with io.TextIOWrapper(_open_binary(path), encoding=encoding) as handle:
                 for number, text in enumerate(handle, start=1):
                     if not text.strip():
                         continue
