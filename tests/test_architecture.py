@@ -1,8 +1,9 @@
-"""Imports flow one way: schema and calendar -> workspace -> ingest -> analyses -> views."""
+"""Imports flow one way: schema and calendar -> workspace -> ingest -> analyses -> api -> views."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "karsta"
@@ -13,7 +14,10 @@ LAYERS = {
     "workspace": 1,
     "ingest": 2,
     "summary": 3,
-    "cli": 4,
+    "metrics": 3,
+    "process": 3,
+    "api": 4,
+    "cli": 5,
 }
 
 
@@ -43,4 +47,23 @@ def test_only_the_workspace_and_ingest_know_duckdb() -> None:
         for p in PACKAGE.rglob("*.py")
         if "import duckdb" in p.read_text(encoding="utf-8")
     }
-    assert all(k == "workspace.py" or k.startswith("ingest/") for k in knows), knows
+    assert all(k.startswith(("workspace/", "ingest/")) for k in knows), knows
+
+
+def test_only_the_workspace_knows_spark() -> None:
+    knows = {
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if "pyspark" in p.read_text(encoding="utf-8")
+    }
+    assert all(k.startswith("workspace/") for k in knows), knows
+
+
+def test_analyses_never_ask_which_engine() -> None:
+    asks = [
+        str(p.relative_to(PACKAGE))
+        for folder in ("metrics", "process")
+        for p in (PACKAGE / folder).rglob("*.py")
+        if re.search(r"engine\s*==|backend\.name|isinstance\([^)]*Backend", p.read_text("utf-8"))
+    ]
+    assert not asks, asks

@@ -17,8 +17,10 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from karsta.schema import CANONICAL_TABLES, Column, Table
+from karsta.workspace.source import TableSource
 
 MEMORY_ENV = "KARSTA_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -119,9 +121,18 @@ class Workspace:
             self._backend = ibis.duckdb.from_connection(self.connection)
         return self._backend
 
+    @property
+    def label(self) -> str:
+        """Return the workspace path, as results name their source."""
+        return str(self.path)
+
     def table(self, name: str) -> ir.Table:
         """Return a canonical or bookkeeping table as an Ibis expression."""
         return self.backend.table(name)
+
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
+        """Run an Ibis expression on this workspace and return the rows."""
+        return self.backend.to_pyarrow(expr)
 
     def sql(self, expr: ir.Expr) -> str:
         """Return the SQL this workspace's engine runs for an Ibis expression."""
@@ -183,6 +194,9 @@ class Workspace:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+__all__ = ["TableSource", "Workspace", "WorkspaceError", "open_workspace", "query_int", "query_one"]
 
 
 def open_workspace(path: str | Path, *, create: bool = True) -> Workspace:
