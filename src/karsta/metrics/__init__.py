@@ -1,0 +1,1 @@
+"""The metric catalog: one small function and one card per metric."""
