@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import yaml
 
-LANGUAGES = ("fi", "sv", "en")
 Language = Literal["fi", "sv", "en"]
+LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
 
 GROUPS = ("SLA", "OLA", "internal")
 PERSPECTIVES = ("processes", "customers", "finance", "personnel")
