@@ -10,16 +10,16 @@ the figure reported is the minimum over the repeats. Peak memory is the child's
 peak resident set size (`ru_maxrss` from `os.wait4` for that one child, so it
 includes the interpreter and imported libraries), the maximum over the repeats.
 
-Tasks live in a small registry: a suite is a named group of tasks; a task is a
-function that runs in the child, does its (untimed) imports and set-up, and
-returns the timed body. Add a suite by decorating functions with
-``@task("suite-name", "task-name", ...)``; see README.md.
+Tasks live in a small registry (`registry.py`): a suite is a named group of tasks; a
+task is a function that runs in the child, does its (untimed) imports and set-up,
+and returns the timed body. Every ``suite_*.py`` file in this folder is imported, so
+adding a suite means adding one such file; see README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
+import importlib
 import json
 import os
 import platform
@@ -29,257 +29,37 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-try:
-    from benchmarks.generate import DEFAULT_SEED, output_paths, parse_count, size_label
-except ModuleNotFoundError:  # run as a script: this folder is sys.path[0]
-    from generate import (  # type: ignore[no-redef,import-not-found,unused-ignore]
-        DEFAULT_SEED,
-        output_paths,
-        parse_count,
-        size_label,
-    )
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
+from benchmarks.generate import DEFAULT_SEED, parse_count, size_label
+from benchmarks.registry import (
+    HERE,
+    ROOT,
+    STAGES_ENV,
+    SUITES,
+    Inputs,
+    Result,
+    Suite,
+    Unavailable,
+    ensure_data,
+)
+
 CHILD = "_child"
-STAGES_ENV = "KARSTA_BENCH_STAGES"  # set by --stages: time the import's stages
 
 
-# --- The registry ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a task gets in its child process."""
-
-    csv: Path
-    parquet: Path
-    events: int
-    scratch: Path  # empty folder of this run only, removed afterwards
-    shared: Path  # folder kept for one suite and size; a suite's setup may fill it
-
-
-class Unavailable(Exception):
-    """The task cannot run here (e.g. the code it measures does not exist yet)."""
-
-
-#: A task prepares in the child (untimed) and returns the timed body, which returns
-#: facts about the run: "rows" (rows processed, for rows/s) plus anything else.
-Body = Callable[[], dict[str, Any]]
-Prepare = Callable[[Inputs], Body]
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """A named benchmark task."""
-
-    suite: str
-    name: str
-    prepare: Prepare
-    input_format: str
-    reference: str | None = None  # task of the same suite this one is compared with
-    description: str = ""
-
-
-@dataclass(slots=True)
-class Suite:
-    """A group of tasks whose results are written to `<name>.md` and `<name>.json`."""
-
-    name: str
-    title: str
-    tasks: dict[str, Task] = field(default_factory=dict)
-    setup: Prepare | None = None  # run once per size, in a child, before the tasks
-    check: Callable[[list[Result]], list[str]] | None = None  # target lines for the report
-
-
-SUITES: dict[str, Suite] = {}
-
-
-def suite(name: str, title: str) -> Suite:
-    """Return the suite called `name`, registering it with `title` if new."""
-    return SUITES.setdefault(name, Suite(name, title))
-
-
-def task(
-    suite_name: str,
-    name: str,
-    *,
-    input_format: str,
-    reference: str | None = None,
-    description: str = "",
-) -> Callable[[Prepare], Prepare]:
-    """Register the decorated function as a task of `suite_name`."""
-
-    def register(prepare: Prepare) -> Prepare:
-        tasks = SUITES[suite_name].tasks
-        if name in tasks:
-            raise ValueError(f"task {suite_name}/{name} registered twice")
-        tasks[name] = Task(suite_name, name, prepare, input_format, reference, description)
-        return prepare
-
-    return register
-
-
-# --- Suite "import": read an event log into DuckDB / a Karsta workspace ---------------
-
-suite("import", "Import of a service-desk event log")
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _duckdb_reader(inputs: Inputs, function: str, path: Path) -> Body:
-    import duckdb
-
-    database = inputs.scratch / "reference.duckdb"
-    options = ", all_varchar=true" if function == "read_csv" else ""
-
-    def body() -> dict[str, Any]:
-        con = duckdb.connect(str(database))
-        try:
-            con.execute(
-                f"CREATE TABLE t AS SELECT * FROM {function}({_sql_string(str(path))}{options})"
-            )
-            row = con.execute("SELECT count(*) FROM t").fetchone()
-        finally:
-            con.close()
-        return {"rows": int(row[0]) if row else 0}
-
-    return body
-
-
-@task(
-    "import",
-    "duckdb-csv",
-    input_format="csv",
-    description="DuckDB's own CSV reader into a table of a new database file (reference)",
-)
-def duckdb_csv(inputs: Inputs) -> Body:
-    """CREATE TABLE t AS SELECT * FROM read_csv(file, all_varchar=true)."""
-    return _duckdb_reader(inputs, "read_csv", inputs.csv)
-
-
-@task(
-    "import",
-    "duckdb-parquet",
-    input_format="parquet",
-    description="DuckDB's own Parquet reader into a table of a new database file (reference)",
-)
-def duckdb_parquet(inputs: Inputs) -> Body:
-    """CREATE TABLE t AS SELECT * FROM read_parquet(file)."""
-    return _duckdb_reader(inputs, "read_parquet", inputs.parquet)
-
-
-REPORT_FIELDS = (
-    "rows_read",
-    "rows_loaded",
-    "rows_rejected",
-    "events_created",
-    "events_new",
-    "events_present",
-    "tickets_created",
-    "tickets_updated",
-)
-
-
-def _karsta_import(inputs: Inputs, path: Path) -> Body:
-    try:
-        import karsta
-        from karsta.ingest import import_file, load_preset
-    except ImportError as exc:
-        raise Unavailable(f"karsta import API not available: {exc}") from exc
-    mapping = load_preset("event-log")
-    workspace_path = inputs.scratch / "bench.karsta"
-    stages: dict[str, float] = {}
-    extra: dict[str, Any] = {}
-    if os.environ.get(STAGES_ENV) and "progress" in inspect.signature(import_file).parameters:
-        started: dict[str, float] = {}
-
-        def progress(stage: str, fraction: float | None) -> None:
-            if fraction == 0.0:
-                started[stage] = time.perf_counter()
-            elif fraction == 1.0 and stage in started:
-                stages[stage] = time.perf_counter() - started[stage]
-
-        extra["progress"] = progress
-
-    def body() -> dict[str, Any]:
-        workspace = karsta.open(workspace_path)
-        try:
-            report = import_file(path, workspace=workspace, mapping=mapping, **extra)
-        finally:
-            workspace.close()
-        facts = {k: getattr(report, k) for k in REPORT_FIELDS if hasattr(report, k)}
-        outcome: dict[str, Any] = {"rows": int(facts.get("rows_loaded", 0)), "report": facts}
-        if stages:
-            outcome["stages"] = stages
-        return outcome
-
-    return body
-
-
-@task(
-    "import",
-    "karsta-csv",
-    input_format="csv",
-    reference="duckdb-csv",
-    description="karsta import of the CSV into a new workspace (preset event-log)",
-)
-def karsta_csv(inputs: Inputs) -> Body:
-    """import_file(csv, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
-    return _karsta_import(inputs, inputs.csv)
-
-
-@task(
-    "import",
-    "karsta-parquet",
-    input_format="parquet",
-    reference="duckdb-parquet",
-    description="karsta import of the Parquet file into a new workspace (preset event-log)",
-)
-def karsta_parquet(inputs: Inputs) -> Body:
-    """import_file(parquet, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
-    return _karsta_import(inputs, inputs.parquet)
-
-
-TARGET_RATIO = 2.0
-TARGET_PEAK_MB = 4096
-TARGET_PEAK_EVENTS = 10_000_000
-
-
-def _import_targets(results: list[Result]) -> list[str]:
-    """Return one line per Karsta result on the targets: ≤ 2× DuckDB, < 4 GB at 10M."""
-    lines = []
-    for r in results:
-        if not r.task.startswith("karsta") or r.status != "ok":
-            continue
-        parts = []
-        if r.ratio is not None:
-            ok = r.ratio <= TARGET_RATIO
-            parts.append(
-                f"{r.ratio:.2f}× DuckDB ({'meets' if ok else 'MISSES'} ≤ {TARGET_RATIO:g}×)"
-            )
-        if r.events >= TARGET_PEAK_EVENTS and r.peak_mb is not None:
-            ok = r.peak_mb < TARGET_PEAK_MB
-            parts.append(f"peak {r.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
-        if r.rows is not None and r.rows != r.events:
-            parts.append(f"loaded {r.rows:,} of {r.events:,} rows")
-        stages = r.facts.get("stages") or {}
-        if stages:
-            parts.append("stages " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
-        lines.append(f"{r.size} {r.task}: " + "; ".join(parts))
-    return lines
-
-
-SUITES["import"].check = _import_targets
+def load_suites() -> dict[str, Suite]:
+    """Return the registry after importing every ``suite_*.py`` module in this folder."""
+    for path in sorted(HERE.glob("suite_*.py")):
+        importlib.import_module(f"benchmarks.{path.stem}")
+    return SUITES
 
 
 # --- The child ---------------------------------------------------------------------------
@@ -327,28 +107,6 @@ class Run:
     peak_mb: float
 
 
-@dataclass(slots=True)
-class Result:
-    """A task at one size, summarised over its repeats."""
-
-    suite: str
-    size: str
-    events: int
-    task: str
-    input_format: str
-    status: str  # ok, unavailable, error
-    seconds: float | None = None  # minimum over repeats
-    all_seconds: list[float] = field(default_factory=list)
-    process_seconds: list[float] = field(default_factory=list)
-    peak_mb: float | None = None  # maximum over repeats
-    rows: int | None = None
-    rows_per_s: float | None = None
-    reference: str | None = None
-    ratio: float | None = None
-    reason: str = ""
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     paths = [str(ROOT / "src"), str(ROOT)]
@@ -384,31 +142,6 @@ def run_child(args: list[str], log: Path, result: Path, timeout: float) -> Run:
         why = "timed out" if elapsed >= timeout else f"exit code {proc.returncode}"
         outcome = {"status": "error", "reason": f"child {why}: {' | '.join(tail)}"}
     return Run(outcome, elapsed, peak_mb)
-
-
-def ensure_data(events: int, data_dir: Path, seed: int) -> tuple[Path, Path]:
-    """Return the CSV and Parquet paths for `events`, generating them if missing."""
-    csv, parquet = output_paths(data_dir, events)
-    if not (csv.is_file() and parquet.is_file()):
-        print(
-            f"generating {size_label(events)} events (seed {seed}) in {data_dir} ...",
-            flush=True,
-            file=sys.stderr,
-        )
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                "--events",
-                str(events),
-                "--seed",
-                str(seed),
-                "--out",
-                str(data_dir),
-            ],
-            check=True,
-        )
-    return csv, parquet
 
 
 def _child_args(bench: str, name: str, inputs: Inputs) -> list[str]:
@@ -577,6 +310,7 @@ def write_report(bench: Suite, results: list[Result], out: Path, meta: dict[str,
 def main(argv: list[str] | None = None) -> int:
     """Command line of the runner."""
     argv = sys.argv[1:] if argv is None else argv
+    load_suites()
     if argv[:1] == [CHILD]:
         return child_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

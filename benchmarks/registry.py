@@ -1,0 +1,155 @@
+"""The benchmark registry: suites, tasks, their inputs and results, and shared helpers.
+
+A suite is a named group of tasks; a task is a function that runs in a child process,
+does its (untimed) imports and set-up, and returns the timed body. Suites live in
+``benchmarks/suite_<name>.py`` files, which `run.py` imports; each registers itself
+with `suite(...)` and its tasks with ``@task(...)``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import output_paths, size_label
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+STAGES_ENV = "KARSTA_BENCH_STAGES"  # set by run.py --stages: time the import's stages
+
+
+# --- Tasks and suites ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a task gets in its child process."""
+
+    csv: Path
+    parquet: Path
+    events: int
+    scratch: Path  # empty folder of this run only, removed afterwards
+    shared: Path  # folder kept for one suite and size; a suite's setup may fill it
+
+
+class Unavailable(Exception):
+    """The task cannot run here (e.g. the code it measures does not exist yet)."""
+
+
+#: A task prepares in the child (untimed) and returns the timed body, which returns
+#: facts about the run: "rows" (rows processed, for rows/s) plus anything else.
+Body = Callable[[], dict[str, Any]]
+Prepare = Callable[[Inputs], Body]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A named benchmark task."""
+
+    suite: str
+    name: str
+    prepare: Prepare
+    input_format: str
+    reference: str | None = None  # task of the same suite this one is compared with
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Suite:
+    """A group of tasks whose results are written to `<name>.md` and `<name>.json`."""
+
+    name: str
+    title: str
+    tasks: dict[str, Task] = field(default_factory=dict)
+    setup: Prepare | None = None  # run once per size, in a child, before the tasks
+    check: Callable[[list[Result]], list[str]] | None = None  # target lines for the report
+
+
+SUITES: dict[str, Suite] = {}
+
+
+def suite(name: str, title: str) -> Suite:
+    """Return the suite called `name`, registering it with `title` if new."""
+    return SUITES.setdefault(name, Suite(name, title))
+
+
+def task(
+    suite_name: str,
+    name: str,
+    *,
+    input_format: str,
+    reference: str | None = None,
+    description: str = "",
+) -> Callable[[Prepare], Prepare]:
+    """Register the decorated function as a task of `suite_name`."""
+
+    def register(prepare: Prepare) -> Prepare:
+        tasks = SUITES[suite_name].tasks
+        if name in tasks:
+            raise ValueError(f"task {suite_name}/{name} registered twice")
+        tasks[name] = Task(suite_name, name, prepare, input_format, reference, description)
+        return prepare
+
+    return register
+
+
+# --- Results ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Result:
+    """A task at one size, summarised over its repeats."""
+
+    suite: str
+    size: str
+    events: int
+    task: str
+    input_format: str
+    status: str  # ok, unavailable, error
+    seconds: float | None = None  # minimum over repeats
+    all_seconds: list[float] = field(default_factory=list)
+    process_seconds: list[float] = field(default_factory=list)
+    peak_mb: float | None = None  # maximum over repeats
+    rows: int | None = None
+    rows_per_s: float | None = None
+    reference: str | None = None
+    ratio: float | None = None
+    reason: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Shared helpers ----------------------------------------------------------------------
+
+
+def sql_string(text: str) -> str:
+    """Return `text` as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ensure_data(events: int, data_dir: Path, seed: int) -> tuple[Path, Path]:
+    """Return the CSV and Parquet paths for `events`, generating them if missing."""
+    csv, parquet = output_paths(data_dir, events)
+    if not (csv.is_file() and parquet.is_file()):
+        print(
+            f"generating {size_label(events)} events (seed {seed}) in {data_dir} ...",
+            flush=True,
+            file=sys.stderr,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--events",
+                str(events),
+                "--seed",
+                str(seed),
+                "--out",
+                str(data_dir),
+            ],
+            check=True,
+        )
+    return csv, parquet
