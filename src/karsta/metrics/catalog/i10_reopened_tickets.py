@@ -1,0 +1,34 @@
+"""I10 reopened tickets among those resolved in the period."""
+
+from __future__ import annotations
+
+import ibis
+
+from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.inputs import MetricInputs
+from karsta.metrics.measure import Measurement, Share
+from karsta.metrics.registry import metric
+
+
+@metric("I10", headline="share")
+def reopened_tickets(inputs: MetricInputs) -> Measurement:
+    """Return resolved tickets reopened at least once / tickets resolved × 100."""
+    t = resolved(inputs)
+    reopened = t.reopen_count.fill_null(0) > 0
+    reason = ibis.cases(
+        (reopened, "counted: reopened at least once"), else_="not counted: never reopened"
+    )
+    return Measurement(
+        units=units(
+            t,
+            inputs.keys,
+            included=ibis.literal(True),
+            reason=reason,
+            reopened=reopened,
+            reopen_count=t.reopen_count,
+            resolved_at=t.resolved_at,
+        ),
+        statistics=[Share("reopened")],
+        keys=inputs.keys,
+        evidence=("resolved_at", "reopen_count"),
+    )

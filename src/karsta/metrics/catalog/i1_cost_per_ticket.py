@@ -1,0 +1,31 @@
+"""I1 cost per ticket, from the costs the tickets themselves record."""
+
+from __future__ import annotations
+
+import ibis
+
+from karsta.metrics.catalog.populations import received, units
+from karsta.metrics.inputs import MetricInputs
+from karsta.metrics.measure import Mean, Measurement
+from karsta.metrics.registry import NoData, metric
+
+
+@metric("I1", headline="mean")
+def cost_per_ticket(inputs: MetricInputs) -> Measurement:
+    """Return the mean recorded cost of tickets received in the period (euros)."""
+    tickets = inputs.tickets
+    if not inputs.has_rows_where(tickets, tickets.cost.notnull()):
+        raise NoData("no ticket records a cost; import cost data (tickets' cost column)")
+    t = received(inputs)
+    has_cost = t.cost.notnull()
+    reason = ibis.cases(
+        (has_cost, "counted: the ticket records its cost"), else_="excluded: no cost recorded"
+    )
+    return Measurement(
+        units=units(
+            t, inputs.keys, included=has_cost, reason=reason, cost=t.cost, opened_at=t.opened_at
+        ),
+        statistics=[Mean("cost")],
+        keys=inputs.keys,
+        evidence=("opened_at", "cost"),
+    )

@@ -1,0 +1,33 @@
+"""I3 tickets handled per expert: resolved tickets per distinct resolving agent."""
+
+from __future__ import annotations
+
+import ibis
+
+from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.inputs import MetricInputs
+from karsta.metrics.measure import Measurement, PerDistinct
+from karsta.metrics.registry import metric
+
+
+@metric("I3", headline="per_agent")
+def tickets_per_agent(inputs: MetricInputs) -> Measurement:
+    """Return tickets resolved in the period / distinct agents who resolved them."""
+    t = resolved(inputs)
+    known = t.resolving_agent.notnull()
+    reason = ibis.cases(
+        (known, "counted: resolved by a known agent"), else_="excluded: no resolving agent recorded"
+    )
+    return Measurement(
+        units=units(
+            t,
+            inputs.keys,
+            included=known,
+            reason=reason,
+            resolving_agent=t.resolving_agent,
+            resolved_at=t.resolved_at,
+        ),
+        statistics=[PerDistinct("resolving_agent")],
+        keys=inputs.keys,
+        evidence=("resolved_at", "resolving_agent"),
+    )

@@ -1,0 +1,58 @@
+"""O1 first-level resolution rate, by both of the guide's formulas."""
+
+from __future__ import annotations
+
+import ibis
+
+from karsta.metrics.catalog.populations import (
+    is_cancelled,
+    is_desk_resolvable,
+    received,
+    units,
+)
+from karsta.metrics.inputs import MetricInputs
+from karsta.metrics.measure import Measurement, Share, Statistic
+from karsta.metrics.registry import metric
+
+
+@metric("O1", headline="share_desk_resolvable")
+def first_level_resolution(inputs: MetricInputs) -> Measurement:
+    """Return tickets resolved at level 1 / received (all, and desk-resolvable) × 100."""
+    options = inputs.options
+    t = received(inputs)
+    cancelled = is_cancelled(t)
+    resolvable = is_desk_resolvable(t, options)
+    at_level_1 = t.resolved_at.notnull() & (t.resolving_level == 1).fill_null(False)
+    reason = ibis.cases(
+        (cancelled, "excluded: cancelled"),
+        (at_level_1 & resolvable, "counted: resolved at level 1"),
+        (at_level_1, "counted in formula 1 only: resolved at level 1, not desk-resolvable"),
+        (t.resolved_at.isnull(), "not counted: not resolved"),
+        else_="not counted: resolved above level 1",
+    )
+    statistics: list[Statistic] = [Share("at_level_1", name="share_all_received")]
+    notes: tuple[str, ...] = ()
+    if options.desk_resolvable_categories is None:
+        notes = ("Formula 2 needs the desk-resolvable categories; they are not configured.",)
+    else:
+        statistics.append(
+            Share("at_level_1", name="share_desk_resolvable", population="desk_population")
+        )
+    return Measurement(
+        units=units(
+            t,
+            inputs.keys,
+            included=~cancelled,
+            reason=reason,
+            at_level_1=at_level_1,
+            desk_population=~cancelled & resolvable,
+            opened_at=t.opened_at,
+            resolved_at=t.resolved_at,
+            resolving_level=t.resolving_level,
+            resolving_group=t.resolving_group,
+        ),
+        statistics=statistics,
+        keys=inputs.keys,
+        evidence=("opened_at", "resolved_at", "resolving_level", "resolving_group"),
+        notes=notes,
+    )

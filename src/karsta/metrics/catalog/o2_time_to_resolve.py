@@ -1,0 +1,78 @@
+"""O2 time to resolve: throughput time of tickets resolved in the period, in two clocks."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
+from karsta.metrics.registry import metric
+
+HOUR = 3600.0
+
+
+def _paused_service_seconds(inputs: MetricInputs, tickets: ir.Table) -> ir.Table:
+    """Return ticket_id, paused_seconds: service seconds in pauses between opening and resolving."""
+    p = inputs.pauses
+    spans = tickets.select("ticket_id", "opened_at", "resolved_at").join(p, "ticket_id")
+    spans = spans.mutate(
+        _from=ibis.greatest(spans.started_at, spans.opened_at),
+        _to=ibis.least(spans.ended_at.fill_null(spans.resolved_at), spans.resolved_at),
+    )
+    spans = spans.filter(spans._to > spans._from)
+    spans = inputs.with_service_clock(spans, "_from", "_clock_from")
+    spans = inputs.with_service_clock(spans, "_to", "_clock_to")
+    return spans.group_by("ticket_id").aggregate(
+        paused_seconds=(spans._clock_to - spans._clock_from).sum()
+    )
+
+
+@metric("O2", headline="mean")
+def time_to_resolve(inputs: MetricInputs) -> Measurement:
+    """Return mean, median, p90 hours from opening to final resolution (and share over target)."""
+    options = inputs.options
+    t = resolved(inputs)
+    if options.service_calendar is None:
+        t = t.mutate(_seconds=seconds_between(t.opened_at, t.resolved_at))
+        unit = "hours"
+    else:
+        t = inputs.with_service_clock(t, "opened_at", "_clock_opened")
+        t = inputs.with_service_clock(t, "resolved_at", "_clock_resolved")
+        paused = _paused_service_seconds(inputs, t)
+        t = t.left_join(paused, "ticket_id")
+        t = t.mutate(_seconds=t._clock_resolved - t._clock_opened - t.paused_seconds.fill_null(0.0))
+        unit = "service_hours"
+    valid = t.resolved_at >= t.opened_at
+    hours = ibis.cases((valid, t._seconds / HOUR), else_=ibis.null("float64"))
+    threshold = options.resolve_target_hours
+    over = hours > threshold if threshold is not None else ibis.literal(False)
+    reason = ibis.cases(
+        (~valid, "excluded: resolved before it was opened (recording error)"),
+        (over, f"counted: over the {threshold:g} h target" if threshold else "counted"),
+        else_="counted",
+    )
+    statistics: list[Statistic] = [
+        Mean("hours"),
+        Quantile("hours", 0.5, name="median"),
+        Quantile("hours", 0.9, name="p90"),
+    ]
+    if threshold is not None:
+        statistics.append(Share("over_target", name="share_over_target"))
+    return Measurement(
+        units=units(
+            t,
+            inputs.keys,
+            included=valid,
+            reason=reason,
+            hours=hours,
+            over_target=over,
+            opened_at=t.opened_at,
+            resolved_at=t.resolved_at,
+        ),
+        statistics=statistics,
+        keys=inputs.keys,
+        evidence=("opened_at", "resolved_at", "hours"),
+        unit=unit,
+    )

@@ -1,0 +1,73 @@
+"""O3 open tickets: tickets open at the moment of measurement, their share and age."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from karsta.metrics.catalog.populations import is_cancelled, received, units
+from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.measure import Count, Mean, Measurement, Share, ShareOf, Statistic
+from karsta.metrics.registry import metric
+
+DAY = 86400.0
+
+
+def _bucket_name(low: float, high: float | None) -> str:
+    """Return a statistic name such as age_1_7d or age_over_30d."""
+    return f"age_{low:g}_{high:g}d" if high is not None else f"age_over_{low:g}d"
+
+
+def _received_by_moments(inputs: MetricInputs) -> ir.Table:
+    """Return one row per (measurement moment, ticket opened by then), with `is_open`."""
+    t = inputs.tickets
+    moments = inputs.moments()
+    joined = t.join(moments, [t.opened_at <= moments.moment])
+    done = joined.resolved_at.fill_null(joined.closed_at)
+    return joined.mutate(is_open=done.isnull() | (done > joined.moment))
+
+
+@metric("O3", headline="count")
+def open_tickets(inputs: MetricInputs) -> Measurement:
+    """Return tickets open at the end of each period: count, share of received, age."""
+    t = _received_by_moments(inputs)
+    cancelled = is_cancelled(t)
+    age_days = seconds_between(t.opened_at, t.moment) / DAY
+    bounds = (0.0, *inputs.options.age_buckets_days)
+    buckets: dict[str, ir.BooleanValue] = {}
+    for low, high in zip(bounds, (*bounds[1:], None), strict=True):
+        in_bucket = age_days >= low if high is None else (age_days >= low) & (age_days < high)
+        buckets[_bucket_name(low, high)] = in_bucket
+    reference = received(inputs)
+    reference_units = units(
+        reference, inputs.keys, included=~is_cancelled(reference), reason=ibis.literal("")
+    )
+    statistics: list[Statistic] = [
+        Count(),
+        ShareOf(reference_units),
+        Mean("age_days", name="age_mean_days"),
+        *[Share(name, name=name) for name in buckets],
+    ]
+    reason = ibis.cases(
+        (~t.is_open, "not counted: resolved or closed before the moment"),
+        (cancelled, "excluded: cancelled"),
+        else_="counted: opened before the moment and not resolved or closed by then",
+    )
+    return Measurement(
+        units=units(
+            t,
+            inputs.keys,
+            included=t.is_open & ~cancelled,
+            excluded=t.is_open & cancelled,
+            reason=reason,
+            moment=t.moment,
+            opened_at=t.opened_at,
+            resolved_at=t.resolved_at,
+            closed_at=t.closed_at,
+            age_days=age_days,
+            **buckets,
+        ),
+        statistics=statistics,
+        keys=inputs.keys,
+        evidence=("moment", "opened_at", "resolved_at", "closed_at", "age_days"),
+    )

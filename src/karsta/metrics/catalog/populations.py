@@ -1,0 +1,81 @@
+"""The ticket populations metrics count: received, resolved and closed in a period."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from karsta.metrics.inputs import MetricInputs, dimension
+from karsta.metrics.options import UNKNOWN, MetricOptions
+
+
+def received(inputs: MetricInputs) -> ir.Table:
+    """Return tickets opened in the run's periods, with `period` (by opened_at)."""
+    return inputs.in_period(inputs.tickets, "opened_at")
+
+
+def resolved(inputs: MetricInputs) -> ir.Table:
+    """Return tickets finally resolved in the run's periods, with `period` (by resolved_at)."""
+    return inputs.in_period(inputs.tickets, "resolved_at")
+
+
+def closed(inputs: MetricInputs) -> ir.Table:
+    """Return tickets closed in the run's periods, with `period` (by closed_at)."""
+    return inputs.in_period(inputs.tickets, "closed_at")
+
+
+def is_cancelled(tickets: ir.Table) -> ir.BooleanValue:
+    """Return whether a ticket ended cancelled (never counted as received work)."""
+    return (tickets.status_class == "cancelled").fill_null(False)
+
+
+def is_desk_resolvable(tickets: ir.Table, options: MetricOptions) -> ir.BooleanValue:
+    """Return whether the desk is expected to resolve a ticket (by category at close).
+
+    The category at close is the corrected one; the intake category stands in
+    where no close category is recorded. Without configured categories every
+    ticket counts as desk-resolvable.
+    """
+    categories = options.desk_resolvable_categories
+    if categories is None:
+        return ibis.literal(True)
+    category = tickets.category_close.fill_null(tickets.category_intake)
+    return category.isin(sorted(categories)).fill_null(False)
+
+
+def with_dimension(tickets: ir.Table, inputs: MetricInputs, name: str, column: str) -> ir.Table:
+    """Return tickets with the breakdown `name` (from `column`) even when not asked for."""
+    if name in inputs.options.by:
+        return tickets
+    return tickets.mutate(**{dimension(name): tickets[column].cast("string").fill_null(UNKNOWN)})
+
+
+def keys_with(inputs: MetricInputs, name: str) -> list[str]:
+    """Return the run's keys plus the breakdown `name`."""
+    keys = inputs.keys
+    return keys if dimension(name) in keys else [*keys, dimension(name)]
+
+
+def units(
+    tickets: ir.Table,
+    keys: list[str],
+    *,
+    included: ir.BooleanValue,
+    reason: ir.StringValue,
+    **columns: ir.Value,
+) -> ir.Table:
+    """Return a unit table: unit_id, the keys, included, reason and the given columns.
+
+    A unit that is neither included nor excluded (pass `excluded=` among the
+    columns) lies outside the measurement and is not counted as an exclusion.
+    """
+    return tickets.select(
+        *keys, unit_id=tickets.ticket_id, included=included, reason=reason, **columns
+    )
+
+
+def first_failing(checks: list[tuple[ir.BooleanValue, str]], passed: str) -> ir.StringValue:
+    """Return the message of the first check that fails, or `passed` when all hold."""
+    return ibis.cases(
+        *[(~check.fill_null(False), message) for check, message in checks], else_=passed
+    )

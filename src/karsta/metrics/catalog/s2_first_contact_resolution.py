@@ -1,0 +1,76 @@
+"""S2 first contact resolution: received tickets resolved at once by the desk, per type."""
+
+from __future__ import annotations
+
+import ibis
+
+from karsta.metrics.catalog.populations import (
+    first_failing,
+    is_cancelled,
+    is_desk_resolvable,
+    keys_with,
+    received,
+    units,
+    with_dimension,
+)
+from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.measure import Measurement, Share
+from karsta.metrics.registry import metric
+
+
+@metric("S2", headline="share")
+def first_contact_resolution(inputs: MetricInputs) -> Measurement:
+    """Return FCR: tickets resolved at level 1, unescalated, unreopened, within the window."""
+    options = inputs.options
+    t = with_dimension(received(inputs), inputs, "type", "ticket_type")
+    keys = keys_with(inputs, "type")
+    cancelled = is_cancelled(t)
+    resolvable = is_desk_resolvable(t, options)
+    minutes = seconds_between(t.opened_at, t.resolved_at) / 60
+    window = options.first_contact_minutes
+    checks = [
+        (t.resolved_at.notnull(), "not counted: not resolved"),
+        (t.resolving_level == 1, "not counted: resolved above level 1"),
+        (
+            (t.reassignment_count.fill_null(0) == 0) & (t.group_count.fill_null(1) <= 1),
+            "not counted: escalated or reassigned",
+        ),
+        (t.reopen_count.fill_null(0) == 0, "not counted: reopened"),
+        (minutes <= window, f"not counted: resolved later than {window:g} min after opening"),
+    ]
+    passed = f"counted: resolved at level 1 within {window:g} min, no escalation, no reopening"
+    reason = ibis.cases(
+        (cancelled, "excluded: cancelled"),
+        (~resolvable, "excluded: category not desk-resolvable"),
+        else_=first_failing(checks, passed),
+    )
+    resolved_first = ibis.literal(True)
+    for check, _ in checks:
+        resolved_first = resolved_first & check.fill_null(False)
+    notes: tuple[str, ...] = ()
+    if options.desk_resolvable_categories is None:
+        notes = ("Desk-resolvable categories are not configured: every ticket counts.",)
+    return Measurement(
+        units=units(
+            t,
+            keys,
+            included=~cancelled & resolvable,
+            reason=reason,
+            first_contact=resolved_first,
+            opened_at=t.opened_at,
+            resolved_at=t.resolved_at,
+            resolving_level=t.resolving_level,
+            reassignment_count=t.reassignment_count,
+            reopen_count=t.reopen_count,
+        ),
+        statistics=[Share("first_contact")],
+        keys=keys,
+        evidence=(
+            "opened_at",
+            "resolved_at",
+            "resolving_level",
+            "reassignment_count",
+            "reopen_count",
+        ),
+        notes=notes,
+    )

@@ -1,0 +1,217 @@
+"""Run metrics of the catalog on a source and shape the results for every view.
+
+`compute_metrics` runs each asked metric's function, aggregates its
+measurement and returns `MetricResults`: rows with the card's identity, the
+JSON document of the output contract, and the Ibis expressions for analysts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from karsta.metrics.cards import Language
+from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
+from karsta.metrics.measure import RESULT_COLUMNS, Measurement
+from karsta.metrics.options import MetricOptions
+from karsta.metrics.registry import MetricDefinition, NoData, catalog, find
+from karsta.workspace.source import TableSource
+
+DIMENSION_PREFIX = "dim_"
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric's figures (or why there are none) with the card they were computed by."""
+
+    definition: MetricDefinition
+    rows: list[dict[str, Any]]
+    """One dict per figure: period, group, statistic, value, numerator, denominator, excluded, n."""
+    unit: str
+    expr: ir.Table | None = None
+    measurement: Measurement | None = None
+    no_data: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Return the metric id."""
+        return self.definition.id
+
+    def headline(self, period: str | None = None) -> dict[str, Any] | None:
+        """Return the whole-desk row of the headline statistic (of `period`, if given)."""
+        for row in self.rows:
+            if (
+                row["statistic"] == self.definition.headline
+                and not row["group"]
+                and (period is None or row["period"] == period)
+            ):
+                return row
+        return None
+
+
+@dataclass(frozen=True)
+class MetricResults:
+    """The figures of a metric run, for people (tables), scripts (JSON) and analysts."""
+
+    source: str
+    options: MetricOptions
+    results: list[MetricResult]
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __iter__(self) -> Any:
+        return iter(self.results)
+
+    def __getitem__(self, metric_id: str) -> MetricResult:
+        for result in self.results:
+            if result.id == metric_id.upper():
+                return result
+        raise KeyError(metric_id)
+
+    def records(self, lang: Language = "en") -> list[dict[str, Any]]:
+        """Return the figures as records of the JSON output contract."""
+        records = []
+        for result in self.results:
+            card = result.definition.card
+            for row in result.rows:
+                records.append(
+                    {
+                        "id": card.id,
+                        "slug": card.slug,
+                        "name": card.name(lang),
+                        "value": row["value"],
+                        "unit": result.unit,
+                        "numerator": row["numerator"],
+                        "denominator": row["denominator"],
+                        "excluded": row["excluded"],
+                        "n": row["n"],
+                        "period": row["period"],
+                        "group": row["group"],
+                        "statistic": row["statistic"],
+                        "card_version": card.card_version,
+                    }
+                )
+        return records
+
+    def to_json_document(self, lang: Language = "en") -> dict[str, Any]:
+        """Return the output contract: workspace, generated_at and the metrics' figures."""
+        return {
+            "workspace": self.source,
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "metrics": self.records(lang),
+        }
+
+    def to_arrow(self, lang: Language = "en") -> pa.Table:
+        """Return the figures as one Arrow table (group flattened to text columns)."""
+        flat = []
+        dimensions = sorted({d for r in self.records(lang) for d in r["group"]})
+        for record in self.records(lang):
+            row = {k: v for k, v in record.items() if k != "group"}
+            row.update({f"by_{d}": record["group"].get(d) for d in dimensions})
+            flat.append(row)
+        return pa.Table.from_pylist(flat)
+
+    def to_pandas(self, lang: Language = "en") -> Any:
+        """Return the figures as a pandas DataFrame."""
+        return self.to_arrow(lang).to_pandas()
+
+    def to_polars(self, lang: Language = "en") -> Any:
+        """Return the figures as a Polars DataFrame."""
+        import polars as pl  # optional: only analysts who ask for Polars need it
+
+        return pl.from_arrow(self.to_arrow(lang))
+
+    @property
+    def expr(self) -> dict[str, ir.Table]:
+        """Return each computed metric's Ibis expression (keys, statistic, value, ...)."""
+        return {r.id: r.expr for r in self.results if r.expr is not None}
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    """Return result rows with the period (None for a whole range) and a group dict."""
+    rows = []
+    for raw in table.to_pylist():
+        group = {
+            key[len(DIMENSION_PREFIX) :]: value
+            for key, value in raw.items()
+            if key.startswith(DIMENSION_PREFIX)
+        }
+        period = raw[PERIOD]
+        rows.append(
+            {
+                "period": None if period == WHOLE_RANGE else period,
+                "group": group,
+                **{column: raw[column] for column in RESULT_COLUMNS},
+            }
+        )
+    rows.sort(key=lambda r: (r["period"] or "", sorted(r["group"].items()), r["statistic"]))
+    return rows
+
+
+def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
+    """Return the metric's measurement, or raise NoData saying what is missing."""
+    if definition.function is None:
+        needs = ", ".join(definition.card.requires)
+        raise NoData(f"needs {needs} data, which Karsta does not import yet")
+    for table in definition.card.requires:
+        if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
+            raise NoData(f"the {table} table is empty: import tickets first")
+    return definition.function(inputs)
+
+
+def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> MetricResult:
+    """Return one metric's figures on `inputs` (no-data results say why)."""
+    try:
+        measurement = measure(definition, inputs)
+    except NoData as reason:
+        return MetricResult(definition, [], definition.card.unit, no_data=str(reason))
+    expr = measurement.result()
+    rows = _rows(inputs.source.to_arrow(expr))
+    return MetricResult(
+        definition,
+        rows,
+        measurement.unit or definition.card.unit,
+        expr=expr,
+        measurement=measurement,
+        notes=measurement.notes,
+    )
+
+
+def compute_metrics(
+    source: TableSource,
+    options: MetricOptions | None = None,
+    *,
+    metrics: Iterable[str] | None = None,
+    progress: Any = None,
+) -> MetricResults:
+    """Return the figures of the asked metrics (all by default) on `source`.
+
+    `progress`, when given, is called as progress(metric_id, done, total).
+    """
+    options = options or MetricOptions()
+    definitions: Sequence[MetricDefinition] = (
+        [find(m) for m in metrics] if metrics is not None else list(catalog().values())
+    )
+    inputs = MetricInputs(source, options)
+    results = []
+    for index, definition in enumerate(definitions):
+        if progress is not None:
+            progress(definition.id, index, len(definitions))
+        results.append(compute_metric(definition, inputs))
+    return MetricResults(source.label, options, results)
+
+
+def union_expr(results: MetricResults) -> ir.Table | None:
+    """Return one Ibis expression of every computed metric's figures, tagged by id."""
+    parts = [
+        expr.mutate(metric_id=ibis.literal(metric_id))
+        for metric_id, expr in results.expr.items()
+        if set(expr.columns) == set(next(iter(results.expr.values())).columns)
+    ]
+    return ibis.union(*parts) if parts else None

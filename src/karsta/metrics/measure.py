@@ -1,0 +1,318 @@
+"""From a metric's unit table to its result table: the statistics every metric shares.
+
+A metric function returns a `Measurement`: one row per counted unit (usually a
+ticket) with its period, breakdowns, whether it is in the population
+(`included`) and the rule that decided it (`reason`), plus the statistics to
+compute. Aggregation, exclusion counts and `explain` all read that one table,
+so a figure and its explanation can never disagree.
+
+Every result row has the same columns: the keys (period and breakdowns),
+statistic, value, numerator, denominator, excluded and n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import ibis
+import ibis.expr.types as ir
+
+RESULT_COLUMNS = ("statistic", "value", "numerator", "denominator", "excluded", "n")
+UNIT_COLUMNS = ("unit_id", "included", "reason")
+
+
+class Statistic(Protocol):
+    """One figure computed from a unit table per key (period and breakdowns)."""
+
+    @property
+    def name(self) -> str:
+        """Return the statistic's name in results (mean, median, p90, share, ...)."""
+        ...
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return keys + RESULT_COLUMNS for every key present in `units`."""
+        ...
+
+
+def _row(
+    table: ir.Table,
+    keys: Sequence[str],
+    name: str,
+    *,
+    value: ir.Value,
+    numerator: ir.Value,
+    denominator: ir.Value,
+    excluded: ir.Value,
+    n: ir.Value,
+) -> ir.Table:
+    """Return the standard result columns, typed identically for every statistic."""
+    return table.select(
+        *keys,
+        statistic=ibis.literal(name),
+        value=value.cast("float64"),
+        numerator=numerator.cast("float64"),
+        denominator=denominator.cast("float64"),
+        excluded=excluded.cast("int64"),
+        n=n.cast("int64"),
+    )
+
+
+def _excluded(units: ir.Table) -> ir.BooleanValue:
+    """Return whether a unit was excluded by a rule.
+
+    Units that are neither included nor excluded lie outside what is measured
+    (e.g. tickets already resolved, for open tickets): a unit table may say so
+    with its own `excluded` column; without one, every unit not included was
+    excluded.
+    """
+    if "excluded" in units.columns:
+        return units.excluded.fill_null(False)
+    return ~units.included
+
+
+def _counts(units: ir.Table) -> dict[str, ir.Value]:
+    """Return the aggregate expressions of population size and exclusions."""
+    return {
+        "_n": units.included.cast("int64").sum().fill_null(0),
+        "_excluded": _excluded(units).cast("int64").sum().fill_null(0),
+    }
+
+
+def _missing_or_excluded(units: ir.Table, column: str) -> ir.IntegerValue:
+    """Return the count of excluded units plus included units lacking a value in `column`."""
+    lacking = units.included & units[column].isnull()
+    return (_excluded(units) | lacking).cast("int64").sum().fill_null(0)
+
+
+def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.NumericValue:
+    """Return numerator / denominator, NULL where the denominator is 0."""
+    return ibis.cases(
+        (denominator == 0, ibis.null("float64")),
+        else_=numerator.cast("float64") / denominator.cast("float64"),
+    )
+
+
+@dataclass(frozen=True)
+class Count:
+    """The number of units in the population."""
+
+    name: str = "count"
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return the count of included units per key."""
+        agg = units.group_by(keys).aggregate(**_counts(units))
+        return _row(
+            agg,
+            keys,
+            self.name,
+            value=agg._n,
+            numerator=agg._n,
+            denominator=ibis.null("float64"),
+            excluded=agg._excluded,
+            n=agg._n,
+        )
+
+
+@dataclass(frozen=True)
+class Share:
+    """Percentage of the population for which the boolean column `hit` is true."""
+
+    hit: str
+    name: str = "share"
+    population: str = "included"
+    """Boolean column that defines the population (the metric's own `included` by default)."""
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return 100 × hits / population per key."""
+        member = units[self.population].fill_null(False)
+        hits = (member & units[self.hit].fill_null(False)).cast("int64").sum()
+        outside = ~member if self.population != "included" else _excluded(units)
+        agg = units.group_by(keys).aggregate(
+            _hits=hits.fill_null(0),
+            _n=member.cast("int64").sum().fill_null(0),
+            _excluded=outside.cast("int64").sum().fill_null(0),
+        )
+        return _row(
+            agg,
+            keys,
+            self.name,
+            value=_ratio(agg._hits * 100, agg._n),
+            numerator=agg._hits,
+            denominator=agg._n,
+            excluded=agg._excluded,
+            n=agg._n,
+        )
+
+
+@dataclass(frozen=True)
+class Mean:
+    """Mean of a numeric column over the population (units where it is empty are excluded)."""
+
+    column: str
+    name: str = "mean"
+    scale: float = 1.0
+    """Divisor applied to the values, e.g. 3600 to show seconds as hours."""
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return sum / count of the column per key."""
+        value = units[self.column].cast("float64") / self.scale
+        present = units.included & units[self.column].notnull()
+        agg = units.group_by(keys).aggregate(
+            _sum=ibis.cases((present, value), else_=0.0).sum().fill_null(0.0),
+            _present=present.cast("int64").sum().fill_null(0),
+            _excluded=_missing_or_excluded(units, self.column),
+        )
+        return _row(
+            agg,
+            keys,
+            self.name,
+            value=_ratio(agg._sum, agg._present),
+            numerator=agg._sum,
+            denominator=agg._present,
+            excluded=agg._excluded,
+            n=agg._present,
+        )
+
+
+@dataclass(frozen=True)
+class Quantile:
+    """Exact quantile of a numeric column, interpolated linearly between ranks.
+
+    Computed from ranks rather than an engine's percentile function, because
+    engines differ (some approximate); the rank form is exact everywhere.
+    """
+
+    column: str
+    probability: float
+    name: str = "median"
+    scale: float = 1.0
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return the quantile (type 7, as numpy's default) per key."""
+        value = units[self.column].cast("float64") / self.scale
+        present = units.included & units[self.column].notnull()
+        base = units.group_by(keys).aggregate(
+            _present=present.cast("int64").sum().fill_null(0),
+            _excluded=_missing_or_excluded(units, self.column),
+        )
+        kept = units.filter(present).mutate(_value=value)
+        ranked = kept.mutate(
+            _rank=ibis.row_number().over(group_by=list(keys), order_by=kept._value),
+        )
+        ranked = ranked.join(base.select(*keys, "_present"), list(keys))
+        position = (ranked._present - 1).cast("float64") * self.probability
+        low, high = position.floor(), position.ceil()
+        picked = ranked.group_by(keys).aggregate(
+            _low=ibis.cases((ranked._rank == low, ranked._value)).max(),
+            _high=ibis.cases((ranked._rank == high, ranked._value)).max(),
+            _fraction=(position - low).max(),
+        )
+        joined = base.left_join(picked, list(keys))
+        quantile = joined._low + joined._fraction * (joined._high - joined._low)
+        return _row(
+            joined,
+            keys,
+            self.name,
+            value=quantile,
+            numerator=ibis.null("float64"),
+            denominator=ibis.null("float64"),
+            excluded=joined._excluded,
+            n=joined._present,
+        )
+
+
+@dataclass(frozen=True)
+class ShareOfTotal:
+    """Each breakdown value's share of its period (e.g. a channel's share of all tickets)."""
+
+    within: tuple[str, ...]
+    """Keys that define the total (the period and the breakdowns the user asked for)."""
+    name: str = "share"
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return 100 × count / count of all values with the same `within` keys."""
+        agg = units.group_by(keys).aggregate(**_counts(units))
+        total = agg._n.sum().over(group_by=list(self.within))
+        with_total = agg.mutate(_total=total)
+        return _row(
+            with_total,
+            keys,
+            self.name,
+            value=_ratio(with_total._n * 100, with_total._total),
+            numerator=with_total._n,
+            denominator=with_total._total,
+            excluded=with_total._excluded,
+            n=with_total._n,
+        )
+
+
+@dataclass(frozen=True)
+class PerDistinct:
+    """Population size per distinct value of a column (e.g. tickets per agent)."""
+
+    column: str
+    name: str = "per_agent"
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return population / distinct non-empty values of the column per key."""
+        counted = ibis.cases((units.included, units[self.column]), else_=ibis.null("string"))
+        agg = units.group_by(keys).aggregate(_distinct=counted.nunique(), **_counts(units))
+        return _row(
+            agg,
+            keys,
+            self.name,
+            value=_ratio(agg._n, agg._distinct),
+            numerator=agg._n,
+            denominator=agg._distinct,
+            excluded=agg._excluded,
+            n=agg._n,
+        )
+
+
+@dataclass(frozen=True)
+class ShareOf:
+    """Population size as a percentage of another unit table's population (same keys)."""
+
+    reference: ir.Table
+    """Units of the denominator, e.g. tickets received, with the same keys and `included`."""
+    name: str = "share_of_received"
+
+    def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return 100 × population / reference population per key present in `units`."""
+        agg = units.group_by(keys).aggregate(**_counts(units))
+        ref = self.reference
+        ref_agg = ref.group_by(keys).aggregate(_reference=ref.included.cast("int64").sum())
+        joined = agg.left_join(ref_agg, list(keys))
+        reference = joined._reference.fill_null(0)
+        return _row(
+            joined,
+            keys,
+            self.name,
+            value=_ratio(joined._n * 100, reference),
+            numerator=joined._n,
+            denominator=reference,
+            excluded=joined._excluded,
+            n=joined._n,
+        )
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A metric's unit table and the statistics to compute from it."""
+
+    units: ir.Table
+    statistics: Sequence[Statistic]
+    keys: Sequence[str]
+    evidence: tuple[str, ...] = ()
+    """Unit columns `explain` shows (the timestamps and facts the rules used)."""
+    unit: str | None = None
+    """Overrides the card's unit for this run (e.g. service hours instead of hours)."""
+    notes: tuple[str, ...] = field(default=())
+    """Remarks every view shows with the figures (e.g. a rule not configured)."""
+
+    def result(self) -> ir.Table:
+        """Return every statistic's rows, one table."""
+        parts = [statistic.aggregate(self.units, self.keys) for statistic in self.statistics]
+        return ibis.union(*parts) if len(parts) > 1 else parts[0]

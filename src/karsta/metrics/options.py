@@ -1,0 +1,62 @@
+"""What a metric run is asked for: periods, breakdowns, clock and the desk's own rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from karsta.calendar import ServiceCalendar
+from karsta.metrics.periods import PeriodKind
+
+DIMENSIONS: dict[str, str] = {
+    "type": "ticket_type",
+    "category": "category_close",
+    "intake_category": "category_intake",
+    "group": "resolving_group",
+    "level": "resolving_level",
+    "agent": "resolving_agent",
+}
+"""Short names users give to --by, and the tickets column each one means."""
+
+UNKNOWN = "unknown"
+"""The group value shown where a ticket has no value for a breakdown dimension."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricOptions:
+    """Options of one metric run; every field has the default the cards describe."""
+
+    period: PeriodKind | None = None
+    by: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    timezone: str = "Europe/Helsinki"
+    service_calendar: ServiceCalendar | None = None
+    """Agreed service hours; when set, durations are counted in service hours (SLA clock)."""
+    desk_resolvable_categories: frozenset[str] | None = None
+    """Categories the service desk is expected to resolve; None = not configured."""
+    first_contact_minutes: float = 60.0
+    repeat_contact_days: float = 7.0
+    resolve_target_hours: float | None = None
+    """Threshold for O2's share over target, in the clock's hours; None = no threshold."""
+    age_buckets_days: tuple[float, ...] = field(default=(1.0, 7.0, 30.0))
+
+    def __post_init__(self) -> None:
+        """Reject options that cannot mean anything."""
+        if self.since and self.until and self.since >= self.until:
+            raise ValueError(f"since ({self.since}) must be before until ({self.until})")
+        for moment, name in ((self.since, "since"), (self.until, "until")):
+            if moment is not None and moment.utcoffset() is None:
+                raise ValueError(f"{name} must carry a time zone")
+        if self.first_contact_minutes <= 0 or self.repeat_contact_days <= 0:
+            raise ValueError("first_contact_minutes and repeat_contact_days must be positive")
+
+    @property
+    def dimension_columns(self) -> dict[str, str]:
+        """Return each requested breakdown with the tickets column it reads."""
+        return {name: DIMENSIONS.get(name, name) for name in self.by}
+
+    @property
+    def clock(self) -> str:
+        """Return 'service_hours' when a service calendar is set, else 'calendar'."""
+        return "calendar" if self.service_calendar is None else "service_hours"
