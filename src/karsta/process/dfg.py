@@ -1,0 +1,111 @@
+"""The process map (directly-follows graph): how often each step follows another, and the wait.
+
+Nodes are the values of one event attribute (status, group, level, agent); an edge
+A → B counts the times a ticket's next event after one in A was in B, with the
+waiting time between them. The edges with the most waiting in total are the
+bottlenecks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from karsta.process.results import TableResult, records
+from karsta.process.transitions import CLOSED_CLASSES
+
+
+def node_counts(log: ir.Table) -> ir.Table:
+    """Return one row per node: id, events and cases (tickets that visit it)."""
+    return log.group_by(id=log.node).aggregate(events=log.count(), cases=log.ticket_id.nunique())
+
+
+def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
+    """Return the mean, median, p90 and total of a wait column, named `<prefix>_mean_s` etc."""
+    return {
+        f"{prefix}_mean_s": waits.mean(),
+        f"{prefix}_median_s": waits.median(),
+        f"{prefix}_p90_s": waits.quantile(0.9),
+        f"{prefix}_total_s": waits.sum(),
+    }
+
+
+def edge_counts(log: ir.Table, *, min_count: int = 1) -> ir.Table:
+    """Return one row per edge: source, target, count, cases and waits (calendar and service).
+
+    Waits are seconds from an event to the ticket's next event; median and p90 are
+    exact (interpolated) quantiles. Service-hour waits appear when `log` has
+    `service_wait_s`.
+    """
+    moves = log.filter(log.next_node.notnull())
+    measures: dict[str, ir.Value] = {
+        "count": moves.count(),
+        "cases": moves.ticket_id.nunique(),
+        "after_resolution": moves.status_class.isin(CLOSED_CLASSES).fill_null(False).all(),
+        **wait_columns(moves.wait_s, "wait"),
+    }
+    if "service_wait_s" in moves.columns:
+        measures.update(wait_columns(moves.service_wait_s, "service_wait"))
+    edges = moves.group_by(source=moves.node, target=moves.next_node).aggregate(**measures)
+    if min_count > 1:
+        edges = edges.filter(edges["count"] >= min_count)
+    return edges.order_by(ibis.desc("count"), "source", "target")
+
+
+def start_end_counts(log: ir.Table) -> ir.Table:
+    """Return one row per node: cases that start there and cases that end there."""
+    return log.group_by(id=log.node).aggregate(
+        starts=(log.step == 0).sum(), ends=log.next_node.isnull().sum()
+    )
+
+
+def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:
+    """Return `edges` with `bottleneck`: true for the `top` edges with most waiting in total.
+
+    Edges that leave a resolved or closed status are not bottlenecks (the customer
+    already has the outcome while the ticket waits to be closed), nor are loops A → A
+    (time between updates within one step, not a wait between steps).
+    """
+    totals = pc.fill_null(edges["wait_total_s"], 0.0).to_numpy(zero_copy_only=False)
+    after = edges["after_resolution"].to_pylist()
+    loops = pc.equal(edges["source"], edges["target"]).to_pylist()
+    flags = [False] * edges.num_rows
+    candidates = [i for i in range(edges.num_rows) if not (after[i] or loops[i])]
+    ranked = sorted(candidates, key=lambda i: -float(totals[i]))
+    for i in ranked[:top]:
+        flags[i] = bool(totals[i] > 0)
+    return edges.append_column("bottleneck", pa.array(flags, pa.bool_()))
+
+
+@dataclass(frozen=True)
+class ProcessMap(TableResult):
+    """The process map: `table` holds the edges, `nodes` and `terminals` the rest."""
+
+    by: str
+    nodes: pa.Table
+    terminals: pa.Table
+    node_expr: ir.Table
+    service_hours: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the map as {"by", "nodes", "edges", "starts", "ends"} (JSON-ready)."""
+        terminals = records(self.terminals)
+        return {
+            "by": self.by,
+            "service_hours": self.service_hours,
+            "nodes": records(self.nodes),
+            "edges": records(self.table),
+            "starts": [{"id": t["id"], "cases": t["starts"]} for t in terminals if t["starts"]],
+            "ends": [{"id": t["id"], "cases": t["ends"]} for t in terminals if t["ends"]],
+        }
+
+    @property
+    def bottlenecks(self) -> list[dict[str, Any]]:
+        """Return the bottleneck edges, most waiting first."""
+        edges = [e for e in records(self.table) if e["bottleneck"]]
+        return sorted(edges, key=lambda e: -(e["wait_total_s"] or 0.0))
