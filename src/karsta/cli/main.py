@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.ingest import (
     ImportFailed,
@@ -188,6 +189,8 @@ def docs_schema(
     else:
         sys.stdout.write(text)
 
+
+metric_commands.register(app, docs_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -305,6 +305,8 @@ class Measurement:
     units: ir.Table
     statistics: Sequence[Statistic]
     keys: Sequence[str]
+    period_by: str | None = None
+    """The unit column that places a unit in a period (e.g. resolved_at)."""
     evidence: tuple[str, ...] = ()
     """Unit columns `explain` shows (the timestamps and facts the rules used)."""
     unit: str | None = None

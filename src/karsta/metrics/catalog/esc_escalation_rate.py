@@ -34,5 +34,6 @@ def escalation_rate(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Share("escalated")],
         keys=inputs.keys,
+        period_by="opened_at",
         evidence=("opened_at", "intake_group", "group_count"),
     )

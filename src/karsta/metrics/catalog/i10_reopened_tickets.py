@@ -30,5 +30,6 @@ def reopened_tickets(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Share("reopened")],
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("resolved_at", "reopen_count"),
     )

@@ -27,5 +27,6 @@ def cost_per_ticket(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Mean("cost")],
         keys=inputs.keys,
+        period_by="opened_at",
         evidence=("opened_at", "cost"),
     )

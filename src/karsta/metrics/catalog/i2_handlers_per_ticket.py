@@ -38,5 +38,6 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
             Share("reassigned", name="reassigned_share"),
         ],
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("resolved_at", "agents", "groups", "reassignment_count"),
     )

@@ -29,5 +29,6 @@ def tickets_per_agent(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[PerDistinct("resolving_agent")],
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("resolved_at", "resolving_agent"),
     )

@@ -26,5 +26,6 @@ def volume_by_channel(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Count(), ShareOfTotal(within=tuple(k for k in keys if k != "dim_channel"))],
         keys=keys,
+        period_by="opened_at",
         evidence=("opened_at", "channel"),
     )

@@ -26,5 +26,6 @@ def incident_request_mix(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Count(), ShareOfTotal(within=tuple(k for k in keys if k != "dim_type"))],
         keys=keys,
+        period_by="opened_at",
         evidence=("opened_at", "ticket_type"),
     )

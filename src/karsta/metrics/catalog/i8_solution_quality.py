@@ -67,5 +67,6 @@ def solution_quality(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Share("solved")],
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("resolved_at", "reopen_count", "repeat_ticket"),
     )

@@ -39,5 +39,6 @@ def classification_correctness(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Share("correct")],
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("category_intake", "category_close", "type_intake", "type_close"),
     )

@@ -53,6 +53,7 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
         ),
         statistics=statistics,
         keys=inputs.keys,
+        period_by="opened_at",
         evidence=("opened_at", "resolved_at", "resolving_level", "resolving_group"),
         notes=notes,
     )

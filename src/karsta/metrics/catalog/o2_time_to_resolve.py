@@ -73,6 +73,7 @@ def time_to_resolve(inputs: MetricInputs) -> Measurement:
         ),
         statistics=statistics,
         keys=inputs.keys,
+        period_by="resolved_at",
         evidence=("opened_at", "resolved_at", "hours"),
         unit=unit,
     )

@@ -69,5 +69,6 @@ def open_tickets(inputs: MetricInputs) -> Measurement:
         ),
         statistics=statistics,
         keys=inputs.keys,
+        period_by="moment",
         evidence=("moment", "opened_at", "resolved_at", "closed_at", "age_days"),
     )

@@ -33,5 +33,6 @@ def closed_tickets(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Count(), ShareOf(reference_units)],
         keys=inputs.keys,
+        period_by="closed_at",
         evidence=("opened_at", "closed_at", "resolving_level", "resolving_group"),
     )

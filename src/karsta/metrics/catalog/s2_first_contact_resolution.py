@@ -65,6 +65,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
         ),
         statistics=[Share("first_contact")],
         keys=keys,
+        period_by="opened_at",
         evidence=(
             "opened_at",
             "resolved_at",

@@ -1,0 +1,95 @@
+"""The Python API for analysts: a workspace with its analyses one call away.
+
+    >>> import karsta
+    >>> ws = karsta.open("desk.karsta")
+    >>> ws.metrics(["O2", "I10"], period="month").to_pandas()
+
+The same calls work on a Parquet export read by Spark:
+``karsta.open("export/", engine="spark")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from karsta.calendar import ServiceCalendar
+from karsta.metrics.compute import MetricResults, compute_metrics
+from karsta.metrics.config import MetricConfig, config_path, load_config
+from karsta.metrics.explain import Explanation, explain
+from karsta.metrics.periods import PeriodKind
+from karsta.metrics.scorecard import Scorecard, build_scorecard
+from karsta.workspace import Workspace as _Workspace
+from karsta.workspace.source import TableSource
+
+
+class Analyses:
+    """Metrics (and the other analyses) on one source of canonical tables."""
+
+    source: TableSource
+    config: MetricConfig
+
+    def metrics(
+        self,
+        metrics: Iterable[str] | None = None,
+        *,
+        period: PeriodKind | None = None,
+        by: Iterable[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        service_hours: str | None = None,
+        holidays: str | None = None,
+        **options: Any,
+    ) -> MetricResults:
+        """Return the figures of `metrics` (all by default) with their cards.
+
+        `service_hours` (e.g. 'mon-fri 08:00-16:00') counts durations in service
+        hours; other keyword arguments are MetricOptions fields.
+        """
+        overrides: dict[str, Any] = {
+            "period": period,
+            "by": tuple(by),
+            "since": since,
+            "until": until,
+            **options,
+        }
+        if service_hours is not None:
+            overrides["service_calendar"] = ServiceCalendar.parse(
+                service_hours,
+                holidays=holidays if holidays is not None else self.config.holidays,
+                timezone=self.config.timezone,
+            )
+        return compute_metrics(
+            self.source,
+            self.config.options(**overrides),
+            metrics=None if metrics is None else list(metrics),
+        )
+
+    def scorecard(self, *, period: PeriodKind = "month", at: str | None = None) -> Scorecard:
+        """Return the scorecard: the latest period (or `at`) against the previous and targets."""
+        return build_scorecard(self.metrics(period=period), self.config.targets, period=at)
+
+    def explain(self, metric: str, ticket_id: str, **options: Any) -> Explanation:
+        """Return why `ticket_id` counts in `metric`, or not."""
+        return explain(self.source, metric, ticket_id, self.config.options(**options))
+
+
+class Workspace(Analyses, _Workspace):
+    """A DuckDB workspace with its analyses (see karsta.workspace.Workspace)."""
+
+    @property
+    def source(self) -> TableSource:  # type: ignore[override]
+        """Return this workspace as the source analyses read."""
+        return self
+
+    @property
+    def config(self) -> MetricConfig:  # type: ignore[override]
+        """Return the workspace's metric settings (from the YAML file beside it)."""
+        return load_config(config_path(self.path))
+
+
+def open(path: str | Path, *, create: bool = True) -> Workspace:
+    """Open the workspace at `path`, creating it unless `create` is False."""
+    return Workspace.open(path, create=create)  # type: ignore[return-value]

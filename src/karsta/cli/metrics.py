@@ -1,0 +1,355 @@
+"""The `karsta metrics`, `explain` and `cards` commands: figures with their cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, cast
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Group
+from rich.markdown import Markdown
+from rich.table import Table
+
+from karsta.api import Analyses
+from karsta.api import Workspace as AnalysisWorkspace
+from karsta.cli import render
+from karsta.metrics.cards import LANGUAGES, Language
+from karsta.metrics.compute import MetricResults
+from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
+from karsta.metrics.explain import Explanation
+from karsta.metrics.inputs import MetricInputError
+from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
+from karsta.metrics.reference import card_markdown, catalog_markdown
+from karsta.metrics.registry import find
+from karsta.metrics.scorecard import Scorecard, build_scorecard
+from karsta.workspace import WorkspaceError
+
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of names and cards: fi, sv, en.")]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(help="Metric settings and targets (default: <workspace>.yaml beside it)."),
+]
+
+UNIT_SUFFIX = {
+    "percent": " %",
+    "hours": " h",
+    "service_hours": " service h",
+    "euros": " €",
+    "days": " d",
+    "seconds": " s",
+}
+
+
+def _fail(message: str) -> typer.Exit:
+    render.console(stderr=True).print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _language(lang: str) -> Language:
+    if lang not in LANGUAGES:
+        raise _fail(f"Unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | None:
+    """Return local midnight of an ISO date given on the command line."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as exc:
+        raise _fail(f"{option}: expected a date such as 2016-03-01, got {text!r}") from exc
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
+
+
+def format_value(value: float | None, unit: str, statistic: str) -> str:
+    """Return a figure for people: 65.1 %, 15.9 h, 1 234."""
+    if value is None:
+        return "–"
+    if statistic == "count" or (unit == "count" and float(value).is_integer()):
+        return f"{value:,.0f}".replace(",", " ")
+    if statistic.startswith(("share", "age_")) and not statistic.endswith("days"):
+        return f"{value:.1f} %"
+    suffix = " d" if statistic.endswith("_days") else UNIT_SUFFIX.get(unit, "")
+    return f"{value:,.2f}".replace(",", " ") + suffix
+
+
+def _open(workspace: Path, config: Path | None) -> tuple[AnalysisWorkspace, MetricConfig]:
+    try:
+        ws = cast(AnalysisWorkspace, AnalysisWorkspace.open(workspace, create=False))
+        settings = load_config(config or config_path(workspace))
+    except (WorkspaceError, ConfigError) as exc:
+        raise _fail(str(exc)) from exc
+    return ws, settings
+
+
+def _group_text(group: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in group.items())
+
+
+def figures_table(results: MetricResults, lang: Language) -> Group:
+    """Return every figure as a table, with notes and metrics that have no data."""
+    table = Table(title=f"Metrics: {results.source}")
+    for header in ("id", "metric", "period", "group", "statistic", "value", "n", "excluded"):
+        table.add_column(
+            header, justify="right" if header in ("value", "n", "excluded") else "left"
+        )
+    missing = []
+    notes = []
+    for result in results:
+        name = result.definition.card.name(lang)
+        if result.no_data:
+            missing.append(f"{result.id} {name}: no data — {result.no_data}")
+            continue
+        notes += [f"{result.id}: {note}" for note in result.notes]
+        for row in result.rows:
+            table.add_row(
+                result.id,
+                name,
+                row["period"] or "all",
+                _group_text(row["group"]),
+                row["statistic"],
+                format_value(row["value"], result.unit, row["statistic"]),
+                str(row["n"]),
+                str(row["excluded"]),
+            )
+    parts: list[Any] = [table]
+    parts += [f"[yellow]Note[/] {note}" for note in notes]
+    parts += [f"[dim]{line}[/]" for line in missing]
+    parts.append("[dim]Each figure follows its card: karsta cards --metric ID[/]")
+    return Group(*parts)
+
+
+def scorecard_table(card: Scorecard, lang: Language) -> Group:
+    """Return the scorecard: value, target, previous period, change and direction."""
+    title = f"Scorecard {card.period or ''}" + (
+        f" vs {card.previous_period}" if card.previous_period else ""
+    )
+    table = Table(title=title)
+    for header in ("id", "metric", "statistic", "value", "target", "previous", "change", "n"):
+        table.add_column(
+            header, justify="left" if header in ("id", "metric", "statistic") else "right"
+        )
+    missing = []
+    for row in card.rows:
+        result = row.result
+        name = result.definition.card.name(lang)
+        if result.no_data:
+            missing.append(f"{result.id} {name}: no data — {result.no_data}")
+            continue
+        if row.group:
+            name = f"{name} ({_group_text(row.group)})"
+        mark = {True: "[green]✓[/] ", False: "[red]✗[/] ", None: ""}[row.target_met]
+        arrow = {"better": "[green]▲ better[/]", "worse": "[red]▼ worse[/]", "same": "="}.get(
+            row.direction or "", ""
+        )
+        change = "–" if row.change is None else f"{row.change:+.1f} {arrow}"
+        table.add_row(
+            result.id,
+            name,
+            row.statistic,
+            format_value(row.value, result.unit, row.statistic),
+            mark + (row.target.text if row.target else "–"),
+            format_value(row.previous, result.unit, row.statistic),
+            change,
+            "–" if row.n is None else str(row.n),
+        )
+    parts: list[Any] = [table, *[f"[dim]{line}[/]" for line in missing]]
+    return Group(*parts)
+
+
+def _csv(results: MetricResults, lang: Language) -> str:
+    buffer = io.StringIO()
+    fields = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
+              "numerator", "denominator", "excluded", "n", "card_version"]  # fmt: skip
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for record in results.records(lang):
+        writer.writerow({**record, "group": _group_text(record["group"])})
+    return buffer.getvalue()
+
+
+def metrics_command(
+    workspace: WorkspaceOption,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Metric id(s), e.g. O2 or O2,I10.")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Measurement period: " + ", ".join(PERIOD_KINDS) + ".")
+    ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(help="Break down by: channel, type, priority, category, group, level, ..."),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="First local date, e.g. 2016-03-01.")] = None,
+    until: Annotated[str | None, typer.Option(help="Local date after the last one.")] = None,
+    service_hours: Annotated[
+        str | None,
+        typer.Option(help="Count durations in service hours, e.g. 'mon-fri 08:00-16:00'."),
+    ] = None,
+    holidays: Annotated[
+        str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
+    ] = None,
+    config: ConfigOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    lang: LangOption = "en",
+) -> None:
+    """Show metrics with their cards: the scorecard, or figures by period and breakdown."""
+    language = _language(lang)
+    if period is not None and period not in PERIOD_KINDS:
+        raise _fail(f"--period: choose one of {', '.join(PERIOD_KINDS)}; got {period!r}.")
+    if output not in ("table", "json", "csv"):
+        raise _fail(f"--format: choose table, json or csv; got {output!r}.")
+    ws, settings = _open(workspace, config)
+    ids = _split(metric) or None
+    try:
+        for metric_id in ids or []:
+            find(metric_id)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from exc
+    with ws:
+        analyses = _Configured(ws, settings)
+        scorecard = output == "table" and not (ids or period or by or since or until)
+        try:
+            if scorecard:
+                results = analyses.metrics(
+                    period="month", service_hours=service_hours, holidays=holidays
+                )
+                card = build_scorecard(results, settings.targets)
+                render.console().print(scorecard_table(card, language))
+                return
+            results = analyses.metrics(
+                ids,
+                period=cast(PeriodKind | None, period),
+                by=_split(by),
+                since=_local_midnight(since, settings.timezone, "--since"),
+                until=_local_midnight(until, settings.timezone, "--until"),
+                service_hours=service_hours,
+                holidays=holidays,
+            )
+        except (MetricInputError, ValueError) as exc:
+            raise _fail(str(exc)) from exc
+    if output == "json":
+        document = results.to_json_document(language)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    elif output == "csv":
+        sys.stdout.write(_csv(results, language))
+    else:
+        render.console().print(figures_table(results, language))
+
+
+class _Configured(Analyses):
+    """A workspace's analyses with settings read from a chosen file."""
+
+    def __init__(self, workspace: AnalysisWorkspace, config: MetricConfig) -> None:
+        self.source = workspace
+        self.config = config
+
+
+def explanation_view(item: Explanation, lang: Language) -> Group:
+    """Return the verdicts of one ticket in one metric."""
+    card = item.definition.card
+    head = f"[bold]{card.id} {card.name(lang)}[/] — ticket {item.ticket_id} ({card.card_version})"
+    parts: list[Any] = [head]
+    if item.why_absent:
+        parts.append(item.why_absent)
+    for verdict in item.verdicts:
+        status = (
+            "[green]counted in the population[/]"
+            if verdict["included"]
+            else (
+                "[red]excluded[/]" if verdict["excluded"] else "[yellow]outside the population[/]"
+            )
+        )
+        where = f"period {verdict['period'] or 'all'}"
+        if verdict["group"]:
+            where += f", {_group_text(verdict['group'])}"
+        parts.append(f"{where}: {status} — {verdict['reason']}")
+        for name, value in verdict["evidence"].items():
+            parts.append(f"    {name}: {value}")
+    parts += [f"[yellow]Note[/] {note}" for note in item.notes]
+    return Group(*parts)
+
+
+def explain_command(
+    metric: Annotated[str, typer.Argument(help="Metric id, e.g. O1.")],
+    ticket: Annotated[str, typer.Argument(help="Ticket id, e.g. INC0000045.")],
+    workspace: WorkspaceOption,
+    period: Annotated[str | None, typer.Option(help="Measurement period (default: none).")] = None,
+    service_hours: Annotated[
+        str | None, typer.Option(help="Count durations in service hours.")
+    ] = None,
+    config: ConfigOption = None,
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: LangOption = "en",
+) -> None:
+    """Explain why a ticket counts in a metric, or not, with the timestamps used."""
+    language = _language(lang)
+    ws, settings = _open(workspace, config)
+    try:
+        definition = find(metric)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from exc
+    overrides: dict[str, Any] = {"period": period}
+    if service_hours:
+        overrides["service_calendar"] = MetricConfig(
+            service_hours=service_hours, holidays=settings.holidays, timezone=settings.timezone
+        ).calendar()
+    with ws:
+        item = _Configured(ws, settings).explain(definition.id, ticket, **overrides)
+    if output == "json":
+        sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
+    else:
+        render.console().print(explanation_view(item, language))
+
+
+def cards_command(
+    lang: LangOption = "en",
+    metric: Annotated[str | None, typer.Option("--metric", "-m", help="Only this metric.")] = None,
+    output: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
+) -> None:
+    """Show the metric catalog as cards (the exact definition of every figure)."""
+    language = _language(lang)
+    if metric is None:
+        text = catalog_markdown(language)
+    else:
+        try:
+            definition = find(metric)
+        except KeyError as exc:
+            raise _fail(str(exc.args[0])) from exc
+        text = card_markdown(definition.card, language, computed=definition.function is not None)
+    if output == "markdown":
+        sys.stdout.write(text)
+    else:
+        render.console().print(Markdown(text))
+
+
+def docs_metrics_command(
+    lang: LangOption = "en",
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the metric reference (docs/metrics.<lang>.md)."""
+    text = catalog_markdown(_language(lang))
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def register(app: typer.Typer, docs_app: typer.Typer) -> None:
+    """Add the metric commands to the `karsta` app."""
+    app.command("metrics")(metrics_command)
+    app.command("explain")(explain_command)
+    app.command("cards")(cards_command)
+    docs_app.command("metrics")(docs_metrics_command)

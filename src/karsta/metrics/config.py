@@ -1,0 +1,232 @@
+"""A workspace's metric settings: service hours, the desk's own rules, and targets.
+
+Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
+``desk.karsta``), so they can be reviewed and versioned like any agreement::
+
+    service_hours: mon-fri 08:00-16:00      # the SLA clock; omit for calendar time
+    holidays: FI
+    timezone: Europe/Helsinki
+    desk_resolvable_categories: [Category 26, Category 53]
+    first_contact_minutes: 60
+    repeat_contact_days: 7
+    targets:
+      O2: 80 % within 24 service hours
+      S2: ">= 70 %"
+      I10: "<= 2 %"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from karsta.calendar import ServiceCalendar
+from karsta.metrics.options import MetricOptions
+from karsta.metrics.registry import catalog, find
+
+OPERATORS = (">=", "<=", ">", "<", "=")
+_WITHIN = re.compile(
+    r"^\s*(?P<share>\d+(?:[.,]\d+)?)\s*%\s*(?:within|in|alle|inom)\s*"
+    r"(?P<hours>\d+(?:[.,]\d+)?)\s*(?P<service>service\s+|palvelu)?\s*"
+    r"(?:h|hours?|tuntia|tuntiin|timmar)\s*$",
+    re.IGNORECASE,
+)
+_PLAIN = re.compile(
+    r"^\s*(?P<op>>=|<=|>|<|=)?\s*(?P<value>-?\d+(?:[.,]\d+)?)\s*(?P<unit>%|h|€|eur)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class ConfigError(ValueError):
+    """The settings file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """A target on one statistic of a metric, e.g. O2 share_over_target <= 20."""
+
+    metric_id: str
+    statistic: str
+    operator: str
+    value: float
+    text: str
+    """The target as the user wrote it, shown beside the figure."""
+    threshold_hours: float | None = None
+    """For 'X % within Y hours' targets: the Y that defines the share over target."""
+
+    def met(self, value: float | None) -> bool | None:
+        """Return whether `value` meets the target (None when there is no value)."""
+        if value is None:
+            return None
+        return {
+            ">=": value >= self.value,
+            "<=": value <= self.value,
+            ">": value > self.value,
+            "<": value < self.value,
+            "=": value == self.value,
+        }[self.operator]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_target(metric_id: str, text: str, *, service_hours: bool) -> Target:
+    """Return the target `text` of metric `metric_id`; raise ConfigError when unreadable."""
+    definition = find(metric_id)
+    written = str(text).strip()
+    within = _WITHIN.match(written)
+    if within:
+        if definition.id != "O2":
+            raise ConfigError(
+                f"targets.{metric_id}: 'X % within Y hours' applies to O2 (time to resolve)"
+            )
+        if within["service"] and not service_hours:
+            raise ConfigError(
+                f"targets.{metric_id}: {written!r} counts service hours, but no service_hours "
+                "are set; add e.g. 'service_hours: mon-fri 08:00-16:00'"
+            )
+        share = _number(within["share"])
+        return Target(
+            metric_id=definition.id,
+            statistic="share_over_target",
+            operator="<=",
+            value=round(100.0 - share, 10),
+            text=written,
+            threshold_hours=_number(within["hours"]),
+        )
+    plain = _PLAIN.match(written)
+    if not plain:
+        raise ConfigError(
+            f"targets.{metric_id}: cannot read {written!r}; write e.g. '>= 70 %', '<= 24 h' "
+            "or, for O2, '80 % within 24 service hours'"
+        )
+    direction = definition.card.direction
+    operator = plain["op"] or ("<=" if direction == "lower" else ">=")
+    return Target(
+        metric_id=definition.id,
+        statistic=definition.headline,
+        operator=operator,
+        value=_number(plain["value"]),
+        text=written,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricConfig:
+    """The settings a workspace's metric runs use, and its targets by metric id."""
+
+    service_hours: str | None = None
+    holidays: str | None = "FI"
+    timezone: str = "Europe/Helsinki"
+    desk_resolvable_categories: frozenset[str] | None = None
+    first_contact_minutes: float = 60.0
+    repeat_contact_days: float = 7.0
+    targets: dict[str, Target] = field(default_factory=dict)
+    path: Path | None = None
+
+    def calendar(self) -> ServiceCalendar | None:
+        """Return the service calendar, or None when durations run on calendar time."""
+        if self.service_hours is None:
+            return None
+        return ServiceCalendar.parse(
+            self.service_hours, holidays=self.holidays, timezone=self.timezone
+        )
+
+    def options(self, **overrides: Any) -> MetricOptions:
+        """Return run options from these settings, with `overrides` (MetricOptions fields)."""
+        o2 = self.targets.get("O2")
+        base = MetricOptions(
+            timezone=self.timezone,
+            service_calendar=self.calendar(),
+            desk_resolvable_categories=self.desk_resolvable_categories,
+            first_contact_minutes=self.first_contact_minutes,
+            repeat_contact_days=self.repeat_contact_days,
+            resolve_target_hours=o2.threshold_hours if o2 else None,
+        )
+        return replace(base, **overrides)
+
+
+def config_path(workspace: Path) -> Path:
+    """Return where the settings of the workspace at `workspace` live."""
+    return workspace.with_name(workspace.name + ".yaml")
+
+
+KNOWN_KEYS = {
+    "service_hours",
+    "holidays",
+    "timezone",
+    "desk_resolvable_categories",
+    "first_contact_minutes",
+    "repeat_contact_days",
+    "targets",
+}
+
+
+def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
+    """Return the settings in `data` (read from `source`); raise ConfigError naming the key."""
+    unknown = set(data) - KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown keys {sorted(unknown)}; known: {sorted(KNOWN_KEYS)}")
+    service_hours = data.get("service_hours")
+    holidays = data.get("holidays", "FI")
+    timezone = str(data.get("timezone", "Europe/Helsinki"))
+    if service_hours is not None:
+        try:
+            ServiceCalendar.parse(
+                str(service_hours),
+                holidays=None if holidays is None else str(holidays),
+                timezone=timezone,
+            )
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(f"{source}: service_hours: {exc}") from exc
+    categories = data.get("desk_resolvable_categories")
+    if categories is not None and not isinstance(categories, list):
+        raise ConfigError(f"{source}: desk_resolvable_categories must be a list of categories")
+    try:
+        first_contact = float(data.get("first_contact_minutes", 60))
+        repeat_days = float(data.get("repeat_contact_days", 7))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
+    targets: dict[str, Target] = {}
+    for metric_id, text in (data.get("targets") or {}).items():
+        try:
+            target = parse_target(str(metric_id), str(text), service_hours=bool(service_hours))
+        except KeyError as exc:
+            raise ConfigError(f"{source}: targets: {exc.args[0]}") from exc
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from exc
+        targets[target.metric_id] = target
+    return MetricConfig(
+        service_hours=None if service_hours is None else str(service_hours),
+        holidays=None if holidays is None else str(holidays),
+        timezone=timezone,
+        desk_resolvable_categories=None
+        if categories is None
+        else frozenset(str(c) for c in categories),
+        first_contact_minutes=first_contact,
+        repeat_contact_days=repeat_days,
+        targets=targets,
+    )
+
+
+def load_config(path: Path | None) -> MetricConfig:
+    """Return the settings in the YAML file at `path`; defaults when it does not exist."""
+    if path is None or not path.exists():
+        return MetricConfig()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return replace(parse_config(data, str(path)), path=path)
+
+
+def known_metric_ids() -> list[str]:
+    """Return every metric id of the catalog."""
+    return list(catalog())

@@ -1,0 +1,89 @@
+"""Why a ticket counts in a metric, or not: the rule and the timestamps it used.
+
+The explanation reads the same unit table the figures are aggregated from, so
+it always tells the truth about the figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from karsta.metrics.compute import measure
+from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
+from karsta.metrics.options import MetricOptions
+from karsta.metrics.registry import MetricDefinition, NoData, find
+from karsta.workspace.source import TableSource
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The verdicts of one ticket in one metric: one per period it is measured in."""
+
+    definition: MetricDefinition
+    ticket_id: str
+    verdicts: list[dict[str, Any]]
+    """Per unit row: period, group, included, excluded, reason and the evidence values."""
+    ticket: dict[str, Any] | None
+    """The ticket's facts (None when no such ticket exists)."""
+    why_absent: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the explanation as plain data (for JSON)."""
+        return {
+            "metric": self.definition.id,
+            "card_version": self.definition.card.card_version,
+            "ticket_id": self.ticket_id,
+            "verdicts": self.verdicts,
+            "why_absent": self.why_absent,
+            "notes": list(self.notes),
+        }
+
+
+def explain(
+    source: TableSource, metric_id: str, ticket_id: str, options: MetricOptions | None = None
+) -> Explanation:
+    """Return how `ticket_id` is treated by `metric_id` under `options`."""
+    definition = find(metric_id)
+    options = options or MetricOptions()
+    inputs = MetricInputs(source, options)
+    tickets = source.table("tickets")
+    facts = source.to_arrow(tickets.filter(tickets.ticket_id == ticket_id)).to_pylist()
+    ticket = facts[0] if facts else None
+    if ticket is None:
+        return Explanation(definition, ticket_id, [], None, f"No ticket {ticket_id} in the data.")
+    try:
+        measurement = measure(definition, inputs)
+    except NoData as reason:
+        return Explanation(definition, ticket_id, [], ticket, f"No figures: {reason}.")
+    units = measurement.units
+    rows = source.to_arrow(units.filter(units.unit_id == ticket_id)).to_pylist()
+    verdicts = []
+    for row in rows:
+        group = {k[4:]: v for k, v in row.items() if k.startswith("dim_")}
+        verdicts.append(
+            {
+                "period": None if row[PERIOD] == WHOLE_RANGE else row[PERIOD],
+                "group": group,
+                "included": bool(row["included"]),
+                "excluded": bool(row.get("excluded", not row["included"])),
+                "reason": row["reason"],
+                "evidence": {name: row.get(name) for name in measurement.evidence},
+            }
+        )
+    verdicts.sort(key=lambda v: v["period"] or "")
+    why_absent = None
+    if not verdicts:
+        moment = measurement.period_by
+        value = ticket.get(moment) if moment else None
+        if moment and value is None:
+            why_absent = f"Not measured: the metric places tickets by {moment}, which is empty."
+        elif moment:
+            why_absent = (
+                f"Not measured: the metric places tickets by {moment} ({value}), "
+                "which is outside the asked range."
+            )
+        else:
+            why_absent = "Not in this metric's population for the asked range."
+    return Explanation(definition, ticket_id, verdicts, ticket, why_absent, measurement.notes)

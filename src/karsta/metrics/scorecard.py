@@ -1,0 +1,138 @@
+"""The scorecard: each metric's headline figure, beside the previous period and the target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from karsta.metrics.compute import MetricResult, MetricResults
+from karsta.metrics.config import Target
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    """One metric on the scorecard."""
+
+    result: MetricResult
+    statistic: str
+    group: dict[str, Any]
+    """Empty for the whole desk; a metric always split (e.g. by channel) has a row per value."""
+    value: float | None
+    previous: float | None
+    n: int | None
+    excluded: int | None
+    target: Target | None
+
+    @property
+    def change(self) -> float | None:
+        """Return value - previous, or None when either is missing."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def direction(self) -> str | None:
+        """Return 'better', 'worse' or 'same' by the card's desired direction (None if unknown)."""
+        change = self.change
+        desired = self.result.definition.card.direction
+        if change is None or desired == "balanced":
+            return None
+        if abs(change) < 1e-9:
+            return "same"
+        lower_is_better = desired == "lower" or self.statistic == "share_over_target"
+        return "better" if (change < 0) == lower_is_better else "worse"
+
+    @property
+    def target_met(self) -> bool | None:
+        """Return whether the value meets the target (None without target or value)."""
+        return None if self.target is None else self.target.met(self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the row as plain data (for JSON)."""
+        card = self.result.definition.card
+        return {
+            "id": card.id,
+            "slug": card.slug,
+            "statistic": self.statistic,
+            "group": self.group,
+            "unit": self.result.unit,
+            "value": self.value,
+            "previous": self.previous,
+            "change": self.change,
+            "direction": self.direction,
+            "target": None if self.target is None else self.target.text,
+            "target_met": self.target_met,
+            "n": self.n,
+            "excluded": self.excluded,
+            "no_data": self.result.no_data,
+            "card_version": card.card_version,
+        }
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Headline figures of one period with the previous period and the targets."""
+
+    period: str | None
+    previous_period: str | None
+    rows: list[ScorecardRow]
+    results: MetricResults
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scorecard as plain data (for JSON)."""
+        return {
+            "workspace": self.results.source,
+            "generated_at": self.results.generated_at.isoformat(timespec="seconds"),
+            "period": self.period,
+            "previous_period": self.previous_period,
+            "metrics": [row.to_dict() for row in self.rows],
+        }
+
+
+def _periods(results: MetricResults) -> list[str]:
+    return sorted({row["period"] for r in results for row in r.rows if row["period"]})
+
+
+def _rows_of(result: MetricResult, statistic: str, period: str | None) -> list[dict[str, Any]]:
+    """Return the whole-desk row of a statistic, or its row per group when always split."""
+    rows = [r for r in result.rows if r["statistic"] == statistic and r["period"] == period]
+    whole = [r for r in rows if not r["group"]]
+    return whole or rows
+
+
+def build_scorecard(
+    results: MetricResults, targets: dict[str, Target], *, period: str | None = None
+) -> Scorecard:
+    """Return the scorecard of `period` (default: the latest period with figures).
+
+    `results` must come from a run by period (e.g. month) without breakdowns.
+    """
+    periods = _periods(results)
+    current = period or (periods[-1] if periods else None)
+    earlier = [p for p in periods if current is not None and p < current]
+    previous = earlier[-1] if earlier else None
+    rows = []
+    for result in results:
+        target = targets.get(result.id)
+        statistic = target.statistic if target else result.definition.headline
+        now: list[dict[str, Any] | None] = [*_rows_of(result, statistic, current)] or [None]
+        before = {
+            tuple(sorted(r["group"].items())): r
+            for r in (_rows_of(result, statistic, previous) if previous else [])
+        }
+        for row in now:
+            group = {} if row is None else row["group"]
+            earlier_row = before.get(tuple(sorted(group.items())))
+            rows.append(
+                ScorecardRow(
+                    result=result,
+                    statistic=statistic,
+                    group=group,
+                    value=None if row is None else row["value"],
+                    previous=None if earlier_row is None else earlier_row["value"],
+                    n=None if row is None else row["n"],
+                    excluded=None if row is None else row["excluded"],
+                    target=target,
+                )
+            )
+    return Scorecard(current, previous, rows, results)
