@@ -28,6 +28,7 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
         (at_level_1 & resolvable, "counted: resolved at level 1"),
         (at_level_1, "counted in formula 1 only: resolved at level 1, not desk-resolvable"),
         (t.resolved_at.isnull(), "not counted: not resolved"),
+        (t.resolving_level.isnull(), "not counted: level where resolved is unknown"),
         else_="not counted: resolved above level 1",
     )
     statistics: list[Statistic] = [Share("at_level_1", name="share_all_received")]

@@ -30,6 +30,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
     window = options.first_contact_minutes
     checks = [
         (t.resolved_at.notnull(), "not counted: not resolved"),
+        (t.resolving_level.notnull(), "not counted: level where resolved is unknown"),
         (t.resolving_level == 1, "not counted: resolved above level 1"),
         (
             (t.reassignment_count.fill_null(0) == 0) & (t.group_count.fill_null(1) <= 1),
@@ -39,9 +40,12 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
         (minutes <= window, f"not counted: resolved later than {window:g} min after opening"),
     ]
     passed = f"counted: resolved at level 1 within {window:g} min, no escalation, no reopening"
+    # A resolution recorded before the opening says nothing about the first contact.
+    backwards = (t.resolved_at < t.opened_at).fill_null(False)
     reason = ibis.cases(
         (cancelled, "excluded: cancelled"),
         (~resolvable, "excluded: category not desk-resolvable"),
+        (backwards, "excluded: resolved before it was opened (recording error)"),
         else_=first_failing(checks, passed),
     )
     resolved_first = ibis.literal(True)
@@ -54,7 +58,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
         units=units(
             t,
             keys,
-            included=~cancelled & resolvable,
+            included=~cancelled & resolvable & ~backwards,
             reason=reason,
             first_contact=resolved_first,
             opened_at=t.opened_at,
