@@ -112,6 +112,7 @@ class ProcessAnalysis:
             terminals=self.source.to_arrow(start_end_counts(log).order_by("id")),
             node_expr=nodes_expr,
             service_hours=self.calendar.describe() if self.calendar else None,
+            min_count=min_count,
         )
 
     def variants(self, *, top: int | None = 20) -> Variants:

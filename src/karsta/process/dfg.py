@@ -91,6 +91,7 @@ class ProcessMap(TableResult):
     terminals: pa.Table
     node_expr: ir.Table
     service_hours: str | None = None
+    min_count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """Return the map as {"by", "nodes", "edges", "starts", "ends"} (JSON-ready)."""

@@ -34,3 +34,16 @@ class TableResult:
     def to_pandas(self) -> Any:
         """Return the main rows as a pandas DataFrame (needs pandas installed)."""
         return self.table.to_pandas()
+
+
+def duration_text(seconds: float | None) -> str:
+    """Return a duration for people: '45 s', '12 min', '3.2 h' or '4.1 d' ('–' if unknown)."""
+    if seconds is None or math.isnan(seconds):
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:.1f} d"
