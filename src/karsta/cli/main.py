@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.process import process_app, waste_command
 from karsta.ingest import (
     ImportFailed,
     MappingError,
@@ -34,6 +35,8 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="Generate the reference documentation.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+app.add_typer(process_app, name="process")
+app.command("waste")(waste_command)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace file (created on first import).")

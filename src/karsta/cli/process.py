@@ -1,0 +1,490 @@
+"""`karsta process ...` and `karsta waste`: the process views and the waste they cost."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Group
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from karsta.calendar import ServiceCalendar
+from karsta.cli import render
+from karsta.process import ProcessAnalysis, ProcessFilters, WasteAssumptions
+from karsta.process.findings import variant_label
+from karsta.process.render_graph import GraphvizMissing
+from karsta.process.render_graph import render as draw
+from karsta.process.results import duration_text, records
+from karsta.process.transitions import ATTRIBUTES
+from karsta.workspace import Workspace, WorkspaceError
+
+process_app = typer.Typer(
+    help="Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting.",
+    no_args_is_help=True,
+)
+
+T = TypeVar("T")
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
+FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+ByOption = Annotated[str, typer.Option("--by", help="Attribute: " + ", ".join(ATTRIBUTES) + ".")]
+FromOption = Annotated[
+    str | None, typer.Option(help="Only tickets opened at or after this time (ISO; UTC if bare).")
+]
+BeforeOption = Annotated[
+    str | None, typer.Option(help="Only tickets opened before this time (ISO; UTC if bare).")
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Only tickets with column=value (repeat; values joined by '|')."),
+]
+HoursOption = Annotated[
+    str | None,
+    typer.Option(help="Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'."),
+]
+HolidaysOption = Annotated[str, typer.Option(help="Holidays of this country, or none.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    render.console(stderr=True).print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _moment(text: str | None, option: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _fail(f"{option}: {text!r} is not an ISO date or time") from exc
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def _filters(
+    opened_from: str | None, opened_before: str | None, where: list[str] | None
+) -> ProcessFilters:
+    attributes: dict[str, tuple[str, ...]] = {}
+    for condition in where or []:
+        column, sep, values = condition.partition("=")
+        if not sep:
+            raise _fail(f"--where {condition!r}: expected column=value")
+        attributes[column.strip()] = tuple(v.strip() for v in values.split("|"))
+    try:
+        return ProcessFilters(
+            opened_from=_moment(opened_from, "--opened-from"),
+            opened_before=_moment(opened_before, "--opened-before"),
+            ticket_attributes=attributes,
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@contextmanager
+def _analysis(
+    workspace: Path,
+    filters: ProcessFilters,
+    *,
+    calendar: ServiceCalendar | None = None,
+) -> Iterator[ProcessAnalysis]:
+    try:
+        with Workspace.open(workspace, create=False, read_only=True) as ws:
+            yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
+    except WorkspaceError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _working(what: str, compute: Callable[[], T]) -> T:
+    """Return compute(), showing a spinner with `what` on stderr while it runs."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=render.console(stderr=True),
+        transient=True,
+    ) as progress:
+        progress.add_task(what, total=None)
+        try:
+            return compute()
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+
+
+def _emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
+    if output == "json":
+        sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+    elif output == "table":
+        render.console().print(table())
+    else:
+        raise _fail(f"unknown --format {output!r}; use table or json")
+
+
+def _n(value: Any) -> str:
+    return "–" if value is None else f"{value:,}".replace(",", " ")
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]], *, left: int = 1) -> Table:
+    table = Table(title=title)
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i < left else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+@process_app.command("map")
+def map_command(
+    workspace: WorkspaceOption,
+    by: ByOption = "status",
+    min_count: Annotated[int, typer.Option(help="Leave out arrows seen fewer times.")] = 1,
+    collapse: Annotated[
+        bool, typer.Option("--collapse", help="Merge repeated consecutive states into one.")
+    ] = False,
+    bottlenecks: Annotated[int, typer.Option(help="How many bottleneck arrows to mark.")] = 3,
+    service_hours: HoursOption = None,
+    holidays: HolidaysOption = "FI",
+    out: Annotated[Path | None, typer.Option(help="Draw the map to FILE.svg or FILE.png.")] = None,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show the process map: how often each step follows another, and the wait between."""
+    try:
+        calendar = (
+            ServiceCalendar.parse(service_hours, holidays=holidays) if service_hours else None
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    filters = _filters(opened_from, opened_before, where)
+    with _analysis(workspace, filters, calendar=calendar) as analysis:
+        result = _working(
+            "Building the process map",
+            lambda: analysis.map(
+                by=by, min_count=min_count, collapse_repeats=collapse, bottlenecks=bottlenecks
+            ),
+        )
+    if out is not None:
+        try:
+            draw(result, out, title=f"Process map by {by}")
+        except (GraphvizMissing, ValueError) as exc:
+            raise _fail(str(exc)) from exc
+        render.console(stderr=True).print(f"map drawn to {out}")
+    data = result.to_dict()
+
+    def table() -> Group:
+        service = calendar is not None
+        columns = ["from", "to", "count", "tickets", "mean wait", "median", "p90"]
+        columns += ["median (service h)"] if service else []
+        rows = []
+        for e in data["edges"]:
+            row = [
+                e["source"] + (" ⚠" if e["bottleneck"] else ""),
+                e["target"],
+                _n(e["count"]),
+                _n(e["cases"]),
+                *(duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90")),
+            ]
+            rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
+        nodes = [[n["id"], _n(n["events"]), _n(n["cases"])] for n in data["nodes"]]
+        return Group(
+            _table(f"Steps by {by}", [by, "events", "tickets"], nodes),
+            _table(
+                f"Arrows (⚠ bottleneck){' — ' + data['service_hours'] if service else ''}",
+                columns,
+                rows,
+                left=2,
+            ),
+        )
+
+    _emit(output, data, table)
+
+
+@process_app.command()
+def variants(
+    workspace: WorkspaceOption,
+    top: Annotated[int, typer.Option(help="How many variants to list.")] = 20,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show the most common paths tickets take, their share and throughput time."""
+    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
+        result = _working("Finding the variants", lambda: analysis.variants(top=top))
+
+    def table() -> Table:
+        rows = [
+            [
+                str(i),
+                variant_label(r["variant"]),
+                _n(r["cases"]),
+                _share(r["share"]),
+                duration_text(r["median_throughput_s"]),
+            ]
+            for i, r in enumerate(records(result.table), start=1)
+        ]
+        tail = result.tail
+        rows.append(
+            [
+                "",
+                f"… {_n(tail['variants'])} more variants",
+                _n(tail["cases"]),
+                _share(tail["share"]),
+                "",
+            ]
+        )
+        return _table(
+            f"Variants: {_n(result.total_variants)} in {_n(result.total_cases)} tickets",
+            ["#", "path", "tickets", "share", "median throughput"],
+            rows,
+            left=2,
+        )
+
+    _emit(output, result.to_dict(), table)
+
+
+@process_app.command()
+def handoffs(
+    workspace: WorkspaceOption,
+    by: ByOption = "group",
+    max_groups: Annotated[int, typer.Option(help="Count tickets that pass through more.")] = 3,
+    top: Annotated[int, typer.Option(help="How many hand-off pairs to list.")] = 20,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that bounce."""
+    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
+        result = _working(
+            "Following the hand-offs", lambda: analysis.handoffs(by=by, max_nodes=max_groups)
+        )
+    s = result.summary
+
+    def table() -> Group:
+        head = _table(
+            f"Hand-offs between {by}s",
+            ["", "count", "tickets", "time"],
+            [
+                ["hand-offs", _n(s["handoffs"]), _n(s["tickets_with_handoff"]), ""],
+                [
+                    "ping-pong A → B → A",
+                    _n(s["ping_pong"]),
+                    _n(s["ping_pong_tickets"]),
+                    duration_text(s["ping_pong_detour_s"]),
+                ],
+                [
+                    "escalation bounced back",
+                    _n(s["bounces"]),
+                    _n(s["bounce_tickets"]),
+                    duration_text(s["bounce_detour_s"]),
+                ],
+                [
+                    f"tickets through more than {max_groups} {by}s",
+                    "",
+                    _n(s["tickets_over_max"]),
+                    "",
+                ],
+                ["tickets", "", _n(s["tickets"]), ""],
+            ],
+        )
+        rows = [
+            [
+                r["source"],
+                r["target"],
+                _n(r["count"]),
+                _n(r["tickets"]),
+                duration_text(r["gap_median_s"]),
+                duration_text(r["gap_total_s"]),
+            ]
+            for r in records(result.table)[:top]
+        ]
+        network = _table(
+            "Who passes to whom",
+            ["from", "to", "hand-offs", "tickets", "median gap", "total gap"],
+            rows,
+            left=2,
+        )
+        return Group(head, network)
+
+    _emit(output, result.to_dict(), table)
+
+
+@process_app.command()
+def rework(
+    workspace: WorkspaceOption,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show activities done again in the same ticket and reopen loops, with the time they add."""
+    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
+        result = _working("Looking for rework", analysis.rework)
+    r = result.reopens
+
+    def table() -> Group:
+        rows = [
+            [
+                x["activity"],
+                _n(x["repeats"]),
+                _n(x["tickets"]),
+                _n(x["same_person"]),
+                _n(x["other_person"]),
+                duration_text(x["added_s"]),
+            ]
+            for x in records(result.table)
+        ]
+        repeats = _table(
+            f"Activities repeated ({_n(result.tickets)} tickets)",
+            ["activity", "repeats", "tickets", "same person", "another person", "time added"],
+            rows,
+        )
+        note = "" if result.has_status_classes else " (no status classes in this log)"
+        reopens = _table(
+            "Reopens" + note,
+            ["", "count", "tickets", "time added"],
+            [
+                [
+                    "resolved, then reopened",
+                    _n(r["reopens"]),
+                    _n(r["tickets"]),
+                    duration_text(r["added_s"]),
+                ]
+            ],
+        )
+        return Group(repeats, reopens)
+
+    _emit(output, result.to_dict(), table)
+
+
+@process_app.command()
+def waiting(
+    workspace: WorkspaceOption,
+    top_variants: Annotated[int, typer.Option(help="Waiting share of this many variants.")] = 10,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show how much of the throughput time is waiting, per status, group and variant."""
+    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
+        result = _working(
+            "Measuring waiting and working time",
+            lambda: analysis.waiting(top_variants=top_variants),
+        )
+    data = result.to_dict()
+
+    def table() -> Group:
+        o = data["overall"]
+        statuses = [
+            [r["status"], r["kind"], _n(r["stays"]), duration_text(r["seconds"])]
+            for r in data["statuses"]
+        ]
+        groups = [
+            [
+                r["group"],
+                _n(r["tickets"]),
+                duration_text(r["waiting_s"]),
+                duration_text(r["working_s"]),
+                _share(r["waiting_share"]),
+            ]
+            for r in data["groups"][:20]
+        ]
+        variant_rows = [
+            [" → ".join(v["activities"]), _n(v["tickets"]), _share(v["waiting_share"])]
+            for v in data["variants"]
+        ]
+        return Group(
+            _table(
+                f"Waiting {_share(o.get('waiting_share'))} of the time before resolution",
+                ["status", "kind", "stays", "time"],
+                statuses,
+                left=2,
+            ),
+            _table(
+                "Per group", ["group", "tickets", "waiting", "working", "waiting share"], groups
+            ),
+            _table("Per variant", ["path", "tickets", "waiting share"], variant_rows),
+        )
+
+    _emit(output, data, table)
+
+
+def waste_command(
+    workspace: WorkspaceOption,
+    hourly_cost: Annotated[float, typer.Option(help="Staff cost in euros an hour.")] = 45.0,
+    waiting_hourly_cost: Annotated[
+        float, typer.Option(help="Euros an hour of customer waiting (0: not priced).")
+    ] = 0.0,
+    minutes_per_handoff: Annotated[
+        float, typer.Option(help="Staff minutes a hand-off costs.")
+    ] = 10.0,
+    minutes_per_repeat: Annotated[
+        float, typer.Option(help="Staff minutes a repeated activity costs.")
+    ] = 15.0,
+    minutes_per_reopen: Annotated[float, typer.Option(help="Staff minutes a reopen costs.")] = 30.0,
+    minutes_per_recategorisation: Annotated[
+        float, typer.Option(help="Staff minutes correcting a category costs.")
+    ] = 5.0,
+    bottlenecks: Annotated[
+        int, typer.Option(help="How many bottleneck transitions to report.")
+    ] = 3,
+    output: FormatOption = "table",
+    opened_from: FromOption = None,
+    opened_before: BeforeOption = None,
+    where: WhereOption = None,
+) -> None:
+    """Show the waste in the process, ranked by hours and euros lost a year."""
+    try:
+        assumptions = WasteAssumptions(
+            hourly_cost=hourly_cost,
+            waiting_hourly_cost=waiting_hourly_cost,
+            minutes_per_handoff=minutes_per_handoff,
+            minutes_per_repeat=minutes_per_repeat,
+            minutes_per_reopen=minutes_per_reopen,
+            minutes_per_recategorisation=minutes_per_recategorisation,
+            bottlenecks=bottlenecks,
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
+        result = _working("Looking for waste", lambda: analysis.waste(assumptions=assumptions))
+    data = result.to_dict()
+
+    def table() -> Group:
+        rows = [
+            [
+                str(i),
+                f"{f.title}\n[dim]{f.evidence}[/]",
+                f"{f.family}: {f.catalog_item}\nLean: {f.lean_waste}",
+                f"{_n(round(f.hours_per_year))} h\n[dim]{f.hours_kind}[/]",
+                f"{_n(round(f.euros_per_year))} €",
+            ]
+            for i, f in enumerate(result.findings, start=1)
+        ]
+        period = data["period"]
+        findings = _table(
+            f"Waste a year, from {period['days']:.0f} days observed "
+            f"({str(period['first'])[:10]} … {str(period['last'])[:10]})",
+            ["#", "finding", "waste", "hours a year", "€ a year"],
+            rows,
+            left=3,
+        )
+        assumptions_table = Table(title="Assumptions", show_header=False)
+        assumptions_table.add_column("assumption")
+        for line in result.assumptions.lines() + result.notes:
+            assumptions_table.add_row(line)
+        return Group(findings, assumptions_table)
+
+    _emit(output, data, table)
