@@ -15,11 +15,13 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-## Import the real ServiceNow log into demo.karsta and show what it holds.
+## Import the real ServiceNow log into demo.karsta, show what it holds and its scorecard
+## (settings and targets: demo.karsta.yaml).
 demo: setup
 	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
 		--preset servicenow --workspace $(DEMO)
 	$(BIN)/karsta summary --workspace $(DEMO)
+	$(BIN)/karsta metrics --workspace $(DEMO)
 
 ## Lint, type-check, check the generated docs, and run the whole test suite.
 test: setup lint typecheck docs-check unit
@@ -34,12 +36,19 @@ typecheck: setup
 unit: setup
 	$(BIN)/python -m pytest
 
+LANGS := en fi sv
+
 docs: setup
 	$(BIN)/karsta docs schema --out docs/schema.md
+	for lang in $(LANGS); do $(BIN)/karsta docs metrics --lang $$lang --out docs/metrics.$$lang.md; done
 
 docs-check: setup
 	$(BIN)/karsta docs schema | diff -u docs/schema.md - \
 		|| (echo "docs/schema.md is out of date: run 'make docs'" && exit 1)
+	for lang in $(LANGS); do \
+		$(BIN)/karsta docs metrics --lang $$lang | diff -u docs/metrics.$$lang.md - \
+		|| { echo "docs/metrics.$$lang.md is out of date: run 'make docs'"; exit 1; }; \
+	done
 
 ## Benchmarks: SIZES=100k,1M,10M make bench
 SIZES ?= 100k,1M

@@ -1,0 +1,133 @@
+"""Suite "catalog": every metric of the catalog on an imported workspace.
+
+The reference is the floor of any analysis of the event log: DuckDB scanning
+the workspace's event table and sorting it by ticket and time. The workspace is
+imported once per size by the suite's setup (untimed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from benchmarks.registry import SUITES, Body, Inputs, Result, Unavailable, suite, task
+
+suite("catalog", "Full metric catalog on an imported workspace")
+
+WORKSPACE = "catalog.karsta"
+SERVICE_HOURS = "mon-fri 08:00-16:00"
+
+
+def _setup(inputs: Inputs) -> Body:
+    """Import the Parquet event log into the suite's shared workspace."""
+    import karsta
+    from karsta.ingest import import_file, load_preset
+
+    def body() -> dict[str, Any]:
+        with karsta.open(inputs.shared / WORKSPACE) as ws:
+            report = import_file(inputs.parquet, workspace=ws, mapping=load_preset("event-log"))
+        return {"rows": report.rows_loaded}
+
+    return body
+
+
+SUITES["catalog"].setup = _setup
+
+
+@task(
+    "catalog",
+    "duckdb-scan-sort",
+    input_format="workspace",
+    description="DuckDB: every column of ticket_events sorted by ticket and time (the floor)",
+)
+def duckdb_scan_sort(inputs: Inputs) -> Body:
+    """CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp."""
+    import duckdb
+
+    path = inputs.shared / WORKSPACE
+
+    def body() -> dict[str, Any]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            con.execute(
+                "CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp"
+            )
+            rows = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
+        finally:
+            con.close()
+        return {"rows": int(rows)}
+
+    return body
+
+
+def _catalog(inputs: Inputs, **options: Any) -> Body:
+    try:
+        from karsta.calendar import ServiceCalendar
+        from karsta.metrics.compute import compute_metrics
+        from karsta.metrics.options import MetricOptions
+        from karsta.workspace import Workspace
+    except ImportError as exc:
+        raise Unavailable(f"metric catalog not available: {exc}") from exc
+    if options.pop("service_hours", False):
+        options["service_calendar"] = ServiceCalendar.parse(SERVICE_HOURS)
+    path = inputs.shared / WORKSPACE
+
+    def body() -> dict[str, Any]:
+        with Workspace.open(path, read_only=True) as ws:
+            events = ws.count("ticket_events")
+            results = compute_metrics(ws, MetricOptions(**options))
+            figures = sum(len(r.rows) for r in results)
+            computed = sum(1 for r in results if r.no_data is None)
+        return {"rows": events, "figures": figures, "metrics_computed": computed}
+
+    return body
+
+
+@task(
+    "catalog",
+    "karsta-catalog-month",
+    input_format="workspace",
+    reference="duckdb-scan-sort",
+    description="every metric by month, calendar time",
+)
+def karsta_catalog_month(inputs: Inputs) -> Body:
+    """compute_metrics(ws, MetricOptions(period="month"))."""
+    return _catalog(inputs, period="month")
+
+
+@task(
+    "catalog",
+    "karsta-catalog-month-service-hours",
+    input_format="workspace",
+    reference="duckdb-scan-sort",
+    description=f"every metric by month, durations in service hours ({SERVICE_HOURS}, FI)",
+)
+def karsta_catalog_service_hours(inputs: Inputs) -> Body:
+    """compute_metrics(ws, MetricOptions(period="month", service_calendar=...))."""
+    return _catalog(inputs, period="month", service_hours=True)
+
+
+TARGET_RATIO = 3.0
+TARGET_PEAK_MB = 4096
+TARGET_PEAK_EVENTS = 10_000_000
+
+
+def _catalog_targets(results: list[Result]) -> list[str]:
+    """Return one line per Karsta result on the targets: ≤ 3× scan + sort, < 4 GB at 10M."""
+    lines = []
+    for r in results:
+        if not r.task.startswith("karsta") or r.status != "ok":
+            continue
+        parts = []
+        if r.ratio is not None:
+            ok = r.ratio <= TARGET_RATIO
+            parts.append(
+                f"{r.ratio:.2f}× scan + sort ({'meets' if ok else 'MISSES'} ≤ {TARGET_RATIO:g}×)"
+            )
+        if r.events >= TARGET_PEAK_EVENTS and r.peak_mb is not None:
+            ok = r.peak_mb < TARGET_PEAK_MB
+            parts.append(f"peak {r.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
+        lines.append(f"{r.size} {r.task}: " + "; ".join(parts))
+    return lines
+
+
+SUITES["catalog"].check = _catalog_targets

@@ -1,0 +1,148 @@
+"""The `karsta metrics`, `explain` and `cards` commands as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import karsta
+from karsta.cli.main import app
+from karsta.metrics.cards import load_cards
+from tests.metrics.conftest import Desk, utc
+
+runner = CliRunner()
+CONTRACT_KEYS = {
+    "id", "slug", "name", "value", "unit", "numerator", "denominator", "excluded", "n",
+    "period", "group", "statistic", "card_version",
+}  # fmt: skip
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """Return a workspace with six tickets over February and March 2024."""
+    path = tmp_path / "desk.karsta"
+    with karsta.open(path) as ws:
+        desk = Desk(ws)
+        desk.ticket(
+            "F1",
+            utc("2024-02-05 08:00"),
+            resolved_at=utc("2024-02-05 10:00"),
+            reopen_count=1,
+            channel="phone",
+        )
+        desk.ticket(
+            "F2",
+            utc("2024-02-06 08:00"),
+            resolved_at=utc("2024-02-06 12:00"),
+            reopen_count=0,
+            channel="email",
+        )
+        for i in range(4):
+            desk.ticket(
+                f"M{i}",
+                utc(f"2024-03-0{i + 4} 08:00"),
+                resolved_at=utc(f"2024-03-0{i + 4} 09:00"),
+                reopen_count=0,
+                channel="phone",
+            )
+        desk.run("I10")
+    return path
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_json_output_has_exactly_the_contract(workspace: Path) -> None:
+    out = invoke(
+        "metrics",
+        "-w",
+        str(workspace),
+        "--metric",
+        "I10,O2",
+        "--period",
+        "month",
+        "--by",
+        "channel",
+        "--format",
+        "json",
+    )
+    document = json.loads(out)
+    assert set(document) == {"workspace", "generated_at", "metrics"}
+    assert document["workspace"] == str(workspace)
+    assert all(set(record) == CONTRACT_KEYS for record in document["metrics"])
+    reopened = [
+        r
+        for r in document["metrics"]
+        if r["id"] == "I10" and r["period"] == "2024-02" and r["group"] == {"channel": "phone"}
+    ]
+    assert len(reopened) == 1
+    assert reopened[0]["value"] == 100.0  # F1 is the only phone ticket of February, reopened
+    assert reopened[0]["card_version"] == "I10@1"
+    assert {r["statistic"] for r in document["metrics"] if r["id"] == "O2"} == {
+        "mean",
+        "median",
+        "p90",
+    }
+
+
+def test_whole_range_json_has_null_period_and_empty_group(workspace: Path) -> None:
+    document = json.loads(invoke("metrics", "-w", str(workspace), "-m", "I10", "--format", "json"))
+    (record,) = document["metrics"]
+    assert (record["period"], record["group"]) == (None, {})
+    assert (record["numerator"], record["denominator"]) == (1.0, 6.0)
+
+
+def test_csv_output(workspace: Path) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke("metrics", "-w", str(workspace), "-m", "I4", "--format", "csv"))
+        )
+    )
+    shares = {r["group"]: float(r["value"]) for r in rows if r["statistic"] == "share"}
+    assert shares == {"channel=phone": 500 / 6, "channel=email": 100 / 6}
+
+
+def test_scorecard_is_the_default_view(workspace: Path) -> None:
+    (workspace.parent / "desk.karsta.yaml").write_text(
+        "targets:\n  I10: '<= 10 %'\n", encoding="utf-8"
+    )
+    out = invoke("metrics", "-w", str(workspace))
+    assert "Scorecard 2024-03 vs 2024-02" in out
+    assert "<= 10 %" in out
+    assert "better" in out
+    assert "no data" in out  # metrics that need contacts or surveys say so
+
+
+def test_explain_prints_the_rule(workspace: Path) -> None:
+    out = invoke("explain", "I10", "F1", "-w", str(workspace))
+    assert "counted: reopened at least once" in out
+    assert "reopen_count: 1" in out
+
+
+def test_cards_in_finnish(workspace: Path) -> None:
+    card = load_cards()["O2"]
+    out = invoke("cards", "--lang", "fi", "--metric", "O2", "--format", "markdown")
+    assert card.name("fi") in out
+    assert card.field("formula", "fi") in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--metric", "X9"], "Unknown metric"),
+        (["--period", "fortnight"], "--period"),
+        (["--by", "shoe_size", "--format", "json"], "shoe_size"),
+    ],
+)
+def test_bad_options_say_what_is_wrong(workspace: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["metrics", "-w", str(workspace), *args])
+    assert result.exit_code == 2
+    assert message in result.output

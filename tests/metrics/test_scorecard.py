@@ -1,0 +1,54 @@
+"""The scorecard: headline figure of the latest period beside the previous one and the target."""
+
+from __future__ import annotations
+
+from karsta.metrics.compute import compute_metrics
+from karsta.metrics.config import parse_target
+from karsta.metrics.options import MetricOptions
+from karsta.metrics.scorecard import build_scorecard
+from tests.metrics.conftest import Desk, utc
+
+
+def _two_months(desk: Desk) -> None:
+    # February: 2 resolved, 1 reopened (50 %). March: 4 resolved, 1 reopened (25 %).
+    desk.ticket("F1", utc("2024-02-05 08:00"), resolved_at=utc("2024-02-05 10:00"), reopen_count=1)
+    desk.ticket("F2", utc("2024-02-06 08:00"), resolved_at=utc("2024-02-06 12:00"), reopen_count=0)
+    for i, reopened in enumerate((1, 0, 0, 0)):
+        desk.ticket(
+            f"M{i}",
+            utc(f"2024-03-0{i + 4} 08:00"),
+            resolved_at=utc(f"2024-03-0{i + 4} 09:00"),
+            reopen_count=reopened,
+        )
+
+
+def test_latest_period_against_previous_with_target(desk: Desk) -> None:
+    _two_months(desk)
+    desk.run("I10")  # writes the tickets
+    results = compute_metrics(desk.ws, MetricOptions(period="month"), metrics=["I10", "O2"])
+    targets = {"I10": parse_target("I10", "<= 30 %", service_hours=False)}
+    card = build_scorecard(results, targets)
+    assert (card.period, card.previous_period) == ("2024-03", "2024-02")
+    i10 = next(r for r in card.rows if r.result.id == "I10")
+    assert i10.value == 25.0
+    assert i10.previous == 50.0
+    assert i10.change == -25.0
+    assert i10.direction == "better"  # fewer reopenings is better
+    assert i10.target_met is True
+    o2 = next(r for r in card.rows if r.result.id == "O2")
+    # March: four tickets of 1 h; February: 2 h and 4 h -> mean 3 h. Longer is worse.
+    assert (o2.value, o2.previous, o2.direction) == (1.0, 3.0, "better")
+    assert o2.target is None
+    assert o2.target_met is None
+
+
+def test_asked_period_and_metrics_without_a_whole_desk_row(desk: Desk) -> None:
+    _two_months(desk)
+    desk.ticket("F3", utc("2024-02-07 08:00"), channel="email")
+    desk.run("I4")
+    results = compute_metrics(desk.ws, MetricOptions(period="month"), metrics=["I4"])
+    card = build_scorecard(results, {}, period="2024-02")
+    assert card.previous_period is None
+    shares = {r.group["channel"]: r.value for r in card.rows}
+    # February: F1, F2 without channel ("unknown") and F3 by e-mail.
+    assert shares == {"email": 100 / 3, "unknown": 200 / 3}
