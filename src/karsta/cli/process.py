@@ -93,7 +93,7 @@ def _analysis(
     calendar: ServiceCalendar | None = None,
 ) -> Iterator[ProcessAnalysis]:
     try:
-        with Workspace.open(workspace, create=False, read_only=True) as ws:
+        with Workspace.open(workspace, create=False) as ws:
             yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
     except WorkspaceError as exc:
         raise _fail(str(exc)) from exc

@@ -1,0 +1,100 @@
+"""`karsta process ...` and `karsta waste` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from karsta.cli.main import app
+from karsta.workspace import Workspace
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_map_json_has_the_documented_shape(hand_log: Workspace) -> None:
+    data = json.loads(run("process", "map", "-w", str(hand_log.path), "--format", "json"))
+    assert set(data) >= {"nodes", "edges"}
+    assert {"id", "events", "cases"} == set(data["nodes"][0])
+    edge = data["edges"][0]
+    for key in ("source", "target", "count", "cases", "wait_mean_s", "wait_median_s"):
+        assert key in edge
+    assert "wait_p90_s" in edge
+
+
+def test_map_table_by_group_with_service_hours(hand_log: Workspace) -> None:
+    out = run(
+        "process", "map", "-w", str(hand_log.path), "--by", "group",
+        "--service-hours", "mon-fri 08:00-16:00", "--holidays", "none",
+    )  # fmt: skip
+    assert "G1" in out
+    assert "G2" in out
+    assert "median (service h)" in out
+    assert "Mon–Fri 08:00–16:00" in out
+
+
+def test_map_drawn_to_svg(hand_log: Workspace, tmp_path: Path) -> None:
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")  # test_render_graph fails in CI instead
+    out = tmp_path / "map.svg"
+    run("process", "map", "-w", str(hand_log.path), "--out", str(out), "--format", "json")
+    assert b"<svg" in out.read_bytes()
+
+
+def test_variants_handoffs_rework_waiting(hand_log: Workspace) -> None:
+    ws = str(hand_log.path)
+    assert "New → Active → Resolved → Closed" in run("process", "variants", "-w", ws, "--top", "5")
+    handoffs = json.loads(run("process", "handoffs", "-w", ws, "--format", "json"))
+    assert handoffs["summary"]["ping_pong"] == 1
+    assert "ping-pong" in run("process", "handoffs", "-w", ws)
+    rework = json.loads(run("process", "rework", "-w", ws, "--format", "json"))
+    assert rework["reopens"]["reopens"] == 1
+    assert "Reopens" in run("process", "rework", "-w", ws)
+    assert "Awaiting User Info" in run("process", "waiting", "-w", ws)
+
+
+def test_waste_ranks_findings_and_prints_assumptions(hand_log: Workspace) -> None:
+    ws = str(hand_log.path)
+    out = run("waste", "-w", ws, "--hourly-cost", "60")
+    assert "Assumptions" in out
+    assert "60 €/h" in out
+    assert "pompottelu" in out
+    data = json.loads(run("waste", "-w", ws, "--format", "json", "--hourly-cost", "60"))
+    hours = [f["hours_per_year"] for f in data["findings"]]
+    assert hours == sorted(hours, reverse=True)
+    assert data["assumptions"]["hourly_cost"] == 60
+
+
+def test_filters_from_the_command_line(hand_log: Workspace) -> None:
+    ws = str(hand_log.path)
+    only_a = json.loads(
+        run("process", "map", "-w", ws, "--where", "category_close=Software", "--format", "json")
+    )
+    assert {n["id"]: n["cases"] for n in only_a["nodes"]}["Active"] == 1
+    none = json.loads(
+        run("process", "map", "-w", ws, "--opened-before", "2023-12-31", "--format", "json")
+    )
+    assert none["nodes"] == []
+
+
+def test_mistakes_get_one_clear_message(hand_log: Workspace, tmp_path: Path) -> None:
+    ws = str(hand_log.path)
+    for args, message in [
+        (["process", "map", "-w", ws, "--by", "colour"], "unknown attribute"),
+        (["process", "map", "-w", ws, "--where", "colour=red"], "no column 'colour'"),
+        (["process", "map", "-w", str(tmp_path / "none.karsta")], "No workspace"),
+        (["process", "map", "-w", ws, "--out", str(tmp_path / "m.pdf")], ".svg or .png"),
+        (["waste", "-w", ws, "--hourly-cost", "-5"], "must not be negative"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)

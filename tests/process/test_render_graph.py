@@ -1,0 +1,54 @@
+"""The map picture: DOT text always; SVG and PNG wherever `dot` is installed (always in CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from karsta.process import ProcessAnalysis
+from karsta.process.render_graph import BOTTLENECK_COLOUR, dot_source, render
+from karsta.workspace import Workspace
+
+
+def needs_dot() -> None:
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is missing in CI")
+        pytest.skip("Graphviz's dot is not installed")
+
+
+def test_dot_text_marks_bottlenecks_and_weights_arrows(hand_log: Workspace) -> None:
+    text = dot_source(ProcessAnalysis(hand_log).map(bottlenecks=1), title='Map "by status"')
+    assert text.startswith("digraph process {")
+    assert text.rstrip().endswith("}")
+    red = [line for line in text.splitlines() if BOTTLENECK_COLOUR in line]
+    assert len(red) == 1
+    assert '"n:Active" -> "n:Resolved"' in red[0]
+    assert 'label="Map \\"by status\\""' in text
+    assert '"__start" -> "n:New"' in text
+    assert '"n:Closed" -> "__end"' in text
+
+
+def test_minimum_count_hides_nodes_without_arrows(hand_log: Workspace) -> None:
+    text = dot_source(ProcessAnalysis(hand_log).map(min_count=2))
+    assert "Awaiting User Info" not in text
+    assert '"n:New" -> "n:Active"' in text
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_render_writes_the_picture(hand_log: Workspace, tmp_path: Path, suffix: str) -> None:
+    needs_dot()
+    path = render(ProcessAnalysis(hand_log).map(), tmp_path / f"map.{suffix}")
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data
+    if suffix == "svg":
+        assert b"Awaiting User Info" in data
+        assert BOTTLENECK_COLOUR.encode() in data
+
+
+def test_other_formats_are_refused(hand_log: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+        render(ProcessAnalysis(hand_log).map(), tmp_path / "map.pdf")
