@@ -203,8 +203,16 @@ def load_cards() -> dict[str, MetricCard]:
     return dict(sorted(cards.items(), key=lambda kv: catalog_order(kv[0])))
 
 
+CUSTOMER_EXPERIENCE_ORDER = ("NPS", "CSAT", "CES", "ESC")
+"""The spec's order of the metrics after I10."""
+
+
 def catalog_order(metric_id: str) -> tuple[int, int, str]:
     """Return a sort key putting SLA, OLA, internal and customer-experience ids in spec order."""
     prefix = {"S": 0, "O": 1, "I": 2}.get(metric_id[0], 3)
     digits = metric_id[1:]
-    return (prefix, int(digits) if prefix < 3 and digits.isdigit() else 0, metric_id)
+    if prefix < 3 and digits.isdigit():
+        return (prefix, int(digits), metric_id)
+    if metric_id in CUSTOMER_EXPERIENCE_ORDER:
+        return (3, CUSTOMER_EXPERIENCE_ORDER.index(metric_id), metric_id)
+    return (4, 0, metric_id)
