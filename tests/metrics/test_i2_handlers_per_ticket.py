@@ -1,0 +1,77 @@
+"""I2 handlers per ticket on hand-built tickets: agents, groups, reassigned share."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.metrics.conftest import Desk, utc
+
+T0 = utc("2024-03-04 08:00")
+RESOLVED = utc("2024-03-05 08:00")
+
+
+@pytest.fixture
+def i2_desk(desk: Desk) -> Desk:
+    """Return resolved tickets with 1-3 agents and 1-2 groups, one with nothing recorded."""
+    desk.ticket("one", T0, resolved_at=RESOLVED, agent_count=1, group_count=1,
+                reassignment_count=0)  # fmt: skip
+    desk.ticket("three", T0, resolved_at=RESOLVED, agent_count=3, group_count=2,
+                reassignment_count=2)  # fmt: skip
+    desk.ticket("two", T0, resolved_at=RESOLVED, agent_count=2, group_count=1,
+                reassignment_count=1)  # fmt: skip
+    desk.ticket("unknown", T0, resolved_at=RESOLVED)
+    desk.ticket("open", T0, agent_count=5, group_count=5, reassignment_count=9)
+    return desk
+
+
+def test_means_medians_and_reassigned_share(i2_desk: Desk) -> None:
+    run = i2_desk.run("I2")
+    agents = run.figure("agents_mean")
+    # (1 + 3 + 2) / 3; "unknown" records no agents and is left out of the mean.
+    assert (agents["value"], agents["numerator"], agents["denominator"]) == (2.0, 6.0, 3)
+    assert (agents["excluded"], agents["n"]) == (1, 3)
+    assert run.figure("agents_median")["value"] == 2.0  # 1, 2, 3
+    groups = run.figure("groups_mean")
+    assert groups["value"] == pytest.approx(4 / 3)  # (1 + 2 + 1) / 3
+    assert run.figure("groups_median")["value"] == 1.0  # 1, 1, 2
+    share = run.figure("reassigned_share")
+    # three and two of the 4 resolved; an empty counter reads as never reassigned.
+    assert (share["value"], share["numerator"], share["denominator"]) == (50.0, 2, 4)
+    assert share["excluded"] == 0
+
+
+def test_reasons_and_population(i2_desk: Desk) -> None:
+    run = i2_desk.run("I2")
+    assert run.unit_ids() == {"one", "three", "two", "unknown"}  # not the open one
+    assert run.reason("three") == "counted: reassigned at least once"
+    assert run.reason("one") == "counted: never reassigned"
+    assert run.reason("unknown") == "counted: never reassigned"
+
+
+def test_months_in_helsinki_time(desk: Desk) -> None:
+    # Resolved 31 Mar 21:30 UTC = 1 Apr 00:30 in Helsinki: April.
+    desk.ticket("april", T0, resolved_at=utc("2024-03-31 21:30"), agent_count=4,
+                reassignment_count=3)  # fmt: skip
+    desk.ticket("march", T0, resolved_at=utc("2024-03-31 20:30"), agent_count=2,
+                reassignment_count=0)  # fmt: skip
+    run = desk.run("I2", period="month")
+    assert run.figure("agents_mean", period="2024-04")["value"] == 4.0
+    assert run.figure("agents_mean", period="2024-03")["value"] == 2.0
+    assert run.figure("reassigned_share", period="2024-04")["value"] == 100.0
+    assert run.figure("reassigned_share", period="2024-03")["value"] == 0.0
+
+
+def test_breakdown_with_unknown_group(desk: Desk) -> None:
+    desk.ticket("a", T0, resolved_at=RESOLVED, agent_count=1, resolving_group="G1")
+    desk.ticket("b", T0, resolved_at=RESOLVED, agent_count=3)
+    run = desk.run("I2", by=("group",))
+    assert run.figure("agents_mean", group={"group": "G1"})["value"] == 1.0
+    assert run.figure("agents_mean", group={"group": "unknown"})["value"] == 3.0
+
+
+def test_nothing_recorded(desk: Desk) -> None:
+    desk.ticket("bare", T0, resolved_at=RESOLVED)
+    run = desk.run("I2")
+    for statistic in ("agents_mean", "agents_median", "groups_mean", "groups_median"):
+        figure = run.figure(statistic)
+        assert (figure["value"], figure["n"], figure["excluded"]) == (None, 0, 1), statistic
