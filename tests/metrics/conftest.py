@@ -19,12 +19,20 @@ import pyarrow as pa
 import pytest
 
 import karsta
+from karsta.ingest import import_file, load_preset
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.options import MetricOptions
 from karsta.schema import TICKET_EVENTS, TICKET_PAUSES, TICKETS, Table
 from karsta.workspace import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+SERVICENOW = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "servicenow-incidents"
+    / "incident_event_log.csv.gz"
+)
 HOUR = 3600.0
 
 _ARROW_TYPES = {
@@ -177,5 +185,18 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
     ws = karsta.open(tmp_path / "desk.karsta")
     try:
         yield Desk(ws)
+    finally:
+        ws.close()
+
+
+@pytest.fixture(scope="session")
+def servicenow_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """Return one workspace holding the real ServiceNow log, imported once per session."""
+    if not SERVICENOW.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    ws = karsta.open(tmp_path_factory.mktemp("servicenow") / "desk.karsta")
+    try:
+        import_file(SERVICENOW, workspace=ws, mapping=load_preset("servicenow"))
+        yield ws
     finally:
         ws.close()

@@ -62,10 +62,10 @@ def brute_force_seconds(opened: datetime, resolved: datetime, pauses: Pauses) ->
 
 @st.composite
 def tickets(draw: st.DrawFn) -> list[Ticket]:
-    """Return 1-5 tickets: opening, resolution and disjoint pauses, on whole minutes."""
+    """Return 1-10 tickets: opening, resolution and disjoint pauses, on whole minutes."""
     window = draw(st.sampled_from(WINDOWS))
     result = []
-    for _ in range(draw(st.integers(1, 5))):
+    for _ in range(draw(st.integers(1, 10))):
         opened_at = draw(st.integers(0, WINDOW_MINUTES - 1))
         length = draw(st.integers(0, min(14 * 24 * 60, WINDOW_MINUTES - opened_at)))
         # Pause bounds may lie before the opening or after the resolution.
@@ -98,7 +98,7 @@ def test_brute_force_counts_a_known_week() -> None:
     assert date(2024, 3, 29) in FINNISH_HOLIDAYS
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(batch=tickets())
 def test_service_hours_equal_a_minute_count(batch: list[Ticket]) -> None:
     with tempfile.TemporaryDirectory() as folder:
