@@ -55,11 +55,9 @@ def returns(runs: ir.Table) -> ir.Table:
 
 def level_bounces(events: ir.Table) -> ir.Table:
     """Return the escalations that came back down: level L → higher → L again."""
-    known = events.filter(events.level.notnull())
-    previous = known.level.lag().over(ticket_order())
-    runs = known.filter(previous.isnull() | (previous != known.level)).select(
-        "ticket_id", "seq", "timestamp", "level"
-    )
+    known = events.filter(events.level.notnull()).select("ticket_id", "seq", "timestamp", "level")
+    known = known.mutate(previous=known.level.lag().over(ticket_order()))
+    runs = known.filter(known.previous.isnull() | (known.previous != known.level)).drop("previous")
     order = ticket_order()
     runs = runs.mutate(
         up=runs.level.lead().over(order),

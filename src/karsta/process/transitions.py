@@ -69,8 +69,10 @@ def steps(events: ir.Table, *, by: str = "status", collapse_repeats: bool = Fals
     kept = [*KEPT_COLUMNS, *(c for c in (SERVICE_CLOCK,) if c in events.columns)]
     log = events.filter(events[column].notnull()).select(*kept, node=events[column].cast("string"))
     if collapse_repeats:
-        previous = log.node.lag().over(ticket_order())
-        log = log.filter(previous.isnull() | (previous != log.node))
+        # A window in a filter is not portable (Spark): name it as a column first.
+        log = log.mutate(previous_node=log.node.lag().over(ticket_order()))
+        log = log.filter(log.previous_node.isnull() | (log.previous_node != log.node))
+        log = log.drop("previous_node")
     order = ticket_order()
     log = log.mutate(
         step=ibis.row_number().over(order),
