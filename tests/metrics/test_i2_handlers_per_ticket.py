@@ -12,13 +12,17 @@ RESOLVED = utc("2024-03-05 08:00")
 
 @pytest.fixture
 def i2_desk(desk: Desk) -> Desk:
-    """Return resolved tickets with 1-3 agents and 1-2 groups, one with nothing recorded."""
+    """Return resolved tickets with 0-3 agents and 0-2 groups, one with the counts missing."""
     desk.ticket("one", T0, resolved_at=RESOLVED, agent_count=1, group_count=1,
                 reassignment_count=0)  # fmt: skip
     desk.ticket("three", T0, resolved_at=RESOLVED, agent_count=3, group_count=2,
                 reassignment_count=2)  # fmt: skip
     desk.ticket("two", T0, resolved_at=RESOLVED, agent_count=2, group_count=1,
                 reassignment_count=1)  # fmt: skip
+    # Nothing recorded: the import derives 0 distinct agents and groups, which count.
+    desk.ticket("zero", T0, resolved_at=RESOLVED, agent_count=0, group_count=0,
+                reassignment_count=0)  # fmt: skip
+    # Counts missing altogether (no import leaves them empty): left out of the means.
     desk.ticket("unknown", T0, resolved_at=RESOLVED)
     desk.ticket("open", T0, agent_count=5, group_count=5, reassignment_count=9)
     return desk
@@ -27,22 +31,22 @@ def i2_desk(desk: Desk) -> Desk:
 def test_means_medians_and_reassigned_share(i2_desk: Desk) -> None:
     run = i2_desk.run("I2")
     agents = run.figure("agents_mean")
-    # (1 + 3 + 2) / 3; "unknown" records no agents and is left out of the mean.
-    assert (agents["value"], agents["numerator"], agents["denominator"]) == (2.0, 6.0, 3)
-    assert (agents["excluded"], agents["n"]) == (1, 3)
-    assert run.figure("agents_median")["value"] == 2.0  # 1, 2, 3
+    # (1 + 3 + 2 + 0) / 4; "unknown" has no count and is left out of the mean.
+    assert (agents["value"], agents["numerator"], agents["denominator"]) == (1.5, 6.0, 4)
+    assert (agents["excluded"], agents["n"]) == (1, 4)
+    assert run.figure("agents_median")["value"] == 1.5  # 0, 1, 2, 3: rank 1.5
     groups = run.figure("groups_mean")
-    assert groups["value"] == pytest.approx(4 / 3)  # (1 + 2 + 1) / 3
-    assert run.figure("groups_median")["value"] == 1.0  # 1, 1, 2
+    assert groups["value"] == 1.0  # (1 + 2 + 1 + 0) / 4
+    assert run.figure("groups_median")["value"] == 1.0  # 0, 1, 1, 2
     share = run.figure("reassigned_share")
-    # three and two of the 4 resolved; an empty counter reads as never reassigned.
-    assert (share["value"], share["numerator"], share["denominator"]) == (50.0, 2, 4)
+    # three and two of the 5 resolved; an empty counter reads as never reassigned.
+    assert (share["value"], share["numerator"], share["denominator"]) == (40.0, 2, 5)
     assert share["excluded"] == 0
 
 
 def test_reasons_and_population(i2_desk: Desk) -> None:
     run = i2_desk.run("I2")
-    assert run.unit_ids() == {"one", "three", "two", "unknown"}  # not the open one
+    assert run.unit_ids() == {"one", "three", "two", "zero", "unknown"}  # not the open one
     assert run.reason("three") == "counted: reassigned at least once"
     assert run.reason("one") == "counted: never reassigned"
     assert run.reason("unknown") == "counted: never reassigned"
