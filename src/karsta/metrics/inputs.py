@@ -102,11 +102,15 @@ class MetricInputs:
     def data_range(self) -> tuple[datetime, datetime]:
         """Return the first and last moment any ticket records (UTC)."""
         t = self.source.table("tickets")
-        last = ibis.greatest(
-            t.opened_at, t.resolved_at.fill_null(t.opened_at), t.closed_at.fill_null(t.opened_at)
+        moments = (
+            t.opened_at,
+            t.resolved_at.fill_null(t.opened_at),
+            t.closed_at.fill_null(t.opened_at),
         )
+        # A resolution or closing recorded before the opening can be the earliest moment.
+        earliest, latest = ibis.least(*moments), ibis.greatest(*moments)
         row = self.source.to_arrow(
-            t.aggregate(first=t.opened_at.min(), last=last.max())
+            t.aggregate(first=earliest.min(), last=latest.max())
         ).to_pylist()[0]
         first, end = row["first"], row["last"]
         if first is None or end is None:
