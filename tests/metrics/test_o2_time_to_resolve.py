@@ -147,3 +147,15 @@ def test_service_hours_target(desk: Desk) -> None:
     share = run.figure("share_over_target")
     assert (share["value"], share["numerator"], share["denominator"]) == (50.0, 1, 2)
     assert run.reason("ten") == "counted: over the 8 h target"
+
+
+def test_recording_error_before_every_opening_still_shows_as_excluded(desk: Desk) -> None:
+    # Opened 1 Mar 00:30 in Helsinki, "resolved" 29 Feb 23:30: the earliest moment of all
+    # lies in February, before any opening; February's figures must still show it.
+    desk.ticket("backwards", hki("2024-03-01 00:30"), resolved_at=hki("2024-02-29 23:30"))
+    desk.ticket("fine", hki("2024-03-04 10:00"), resolved_at=hki("2024-03-04 12:00"))
+    run = desk.run("O2", period="month")
+    february = run.figure("mean", period="2024-02")
+    assert (february["value"], february["n"], february["excluded"]) == (None, 0, 1)
+    assert run.figure("mean", period="2024-03")["value"] == 2.0
+    assert run.reason("backwards") == "excluded: resolved before it was opened (recording error)"
