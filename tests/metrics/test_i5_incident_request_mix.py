@@ -31,3 +31,12 @@ def test_months_in_helsinki_time(desk: Desk) -> None:
     assert run.figure("share", period="2024-01", group={"type": "request"})["value"] == 100.0
     assert run.figure("share", period="2023-12", group={"type": "incident"})["value"] == 100.0
     assert len(run.figures("share")) == 2
+
+
+def test_iso_weeks_in_helsinki_time(desk: Desk) -> None:
+    # Sun 29 Dec 2024 22:30 UTC = Mon 30 Dec 00:30 in Helsinki: ISO week 1 of 2025.
+    desk.ticket("w01", utc("2024-12-29 22:30"), ticket_type="request")
+    desk.ticket("w52", utc("2024-12-29 21:30"), ticket_type="incident")
+    run = desk.run("I5", period="week")
+    assert run.figure("count", period="2025-W01", group={"type": "request"})["value"] == 1
+    assert run.figure("count", period="2024-W52", group={"type": "incident"})["value"] == 1

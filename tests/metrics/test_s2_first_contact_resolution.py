@@ -169,3 +169,10 @@ def test_zero_population_has_no_value(desk: Desk) -> None:
     share = run.figure("share", group={"type": "incident"})
     assert share["value"] is None
     assert (share["numerator"], share["denominator"], share["excluded"], share["n"]) == (0, 0, 2, 0)
+
+
+def test_asking_for_the_type_breakdown_changes_nothing(fcr_desk: Desk) -> None:
+    options = {"desk_resolvable_categories": RESOLVABLE}
+    plain = fcr_desk.run("S2", **options).records
+    by_type = fcr_desk.run("S2", by=("type",), **options).records
+    assert by_type == plain
