@@ -16,7 +16,6 @@ from karsta.process.dfg import (
     edge_counts,
     flag_bottlenecks,
     node_counts,
-    start_end_counts,
 )
 from karsta.process.filters import ProcessFilters, filtered_events
 from karsta.process.handoffs import Handoffs, handoff_views
@@ -109,7 +108,6 @@ class ProcessAnalysis:
             edges_expr,
             by=by,
             nodes=self.source.to_arrow(nodes_expr),
-            terminals=self.source.to_arrow(start_end_counts(log).order_by("id")),
             node_expr=nodes_expr,
             service_hours=self.calendar.describe() if self.calendar else None,
             min_count=min_count,

@@ -21,8 +21,16 @@ from karsta.process.transitions import CLOSED_CLASSES
 
 
 def node_counts(log: ir.Table) -> ir.Table:
-    """Return one row per node: id, events and cases (tickets that visit it)."""
-    return log.group_by(id=log.node).aggregate(events=log.count(), cases=log.ticket_id.nunique())
+    """Return one row per node: id, events, cases (tickets that visit it), starts and ends.
+
+    starts and ends count the tickets whose first or last event is at the node.
+    """
+    return log.group_by(id=log.node).aggregate(
+        events=log.count(),
+        cases=log.ticket_id.nunique(),
+        starts=(log.step == 0).cast("int64").sum(),
+        ends=log.next_node.isnull().cast("int64").sum(),
+    )
 
 
 def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
@@ -57,13 +65,6 @@ def edge_counts(log: ir.Table, *, min_count: int = 1) -> ir.Table:
     return edges.order_by(ibis.desc("count"), "source", "target")
 
 
-def start_end_counts(log: ir.Table) -> ir.Table:
-    """Return one row per node: cases that start there and cases that end there."""
-    return log.group_by(id=log.node).aggregate(
-        starts=(log.step == 0).sum(), ends=log.next_node.isnull().sum()
-    )
-
-
 def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:
     """Return `edges` with `bottleneck`: true for the `top` edges with most waiting in total.
 
@@ -84,25 +85,24 @@ def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:
 
 @dataclass(frozen=True)
 class ProcessMap(TableResult):
-    """The process map: `table` holds the edges, `nodes` and `terminals` the rest."""
+    """The process map: `table` holds the edges, `nodes` the steps with starts and ends."""
 
     by: str
     nodes: pa.Table
-    terminals: pa.Table
     node_expr: ir.Table
     service_hours: str | None = None
     min_count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """Return the map as {"by", "nodes", "edges", "starts", "ends"} (JSON-ready)."""
-        terminals = records(self.terminals)
+        nodes = records(self.nodes)
         return {
             "by": self.by,
             "service_hours": self.service_hours,
-            "nodes": records(self.nodes),
+            "nodes": [{k: n[k] for k in ("id", "events", "cases")} for n in nodes],
             "edges": records(self.table),
-            "starts": [{"id": t["id"], "cases": t["starts"]} for t in terminals if t["starts"]],
-            "ends": [{"id": t["id"], "cases": t["ends"]} for t in terminals if t["ends"]],
+            "starts": [{"id": n["id"], "cases": n["starts"]} for n in nodes if n["starts"]],
+            "ends": [{"id": n["id"], "cases": n["ends"]} for n in nodes if n["ends"]],
         }
 
     @property

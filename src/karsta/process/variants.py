@@ -7,7 +7,6 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from karsta.process.results import TableResult, records
 from karsta.process.transitions import seconds_between
@@ -38,16 +37,22 @@ def ticket_variants(events: ir.Table) -> ir.Table:
 def variant_counts(per_ticket: ir.Table) -> ir.Table:
     """Return one row per variant: variant, events (its length), cases, share, throughput.
 
-    Ranked by cases, then by the variant text so ties come out the same on every run.
+    Every row also carries the totals over all variants (total_cases, total_variants),
+    so a top-k list knows its tail. Ranked by cases, then by the variant text so ties
+    come out the same on every run.
     """
-    total = per_ticket.count()
     counts = per_ticket.group_by("variant").aggregate(
         events=per_ticket.events.max(),
         cases=per_ticket.count(),
         median_throughput_s=per_ticket.throughput_s.median(),
         mean_throughput_s=per_ticket.throughput_s.mean(),
     )
-    counts = counts.mutate(share=counts.cases.cast("float64") / total.as_scalar())
+    everything = ibis.window()
+    counts = counts.mutate(
+        total_cases=counts.cases.sum().over(everything),
+        total_variants=counts.variant.count().over(everything),
+    )
+    counts = counts.mutate(share=counts.cases.cast("float64") / counts.total_cases)
     return counts.order_by(ibis.desc("cases"), "variant")
 
 
@@ -77,6 +82,7 @@ class Variants(TableResult):
         """Return {"total_cases", "total_variants", "variants": [...], "tail": {...}}."""
         rows = []
         for rank, row in enumerate(records(self.table), start=1):
+            del row["total_cases"], row["total_variants"]
             activities = row.pop("variant").split(VARIANT_SEPARATOR)
             rows.append({"rank": rank, "activities": activities, **row})
         return {
@@ -85,8 +91,3 @@ class Variants(TableResult):
             "variants": rows,
             "tail": self.tail,
         }
-
-
-def empty_like(table: pa.Table) -> pa.Table:
-    """Return a table with the same columns and no rows."""
-    return table.slice(0, 0)

@@ -1,0 +1,298 @@
+"""Suite "process": the process bundle (map with waits, variants, hand-offs) on a workspace.
+
+Three ways to the same outputs, timed side by side in one run:
+
+- `duckdb-sql` (the reference): hand-written DuckDB SQL that sorts the event log once
+  into a temporary table with the next event beside each event and derives the map,
+  the variants and the hand-offs from it;
+- `karsta-process`: `ProcessAnalysis(ws).map()`, `.variants()` and `.handoffs()`;
+- `pm4py`: PM4Py on the same events read from the Parquet file (formatting, the
+  frequency and performance directly-follows graphs, variants, and the
+  directly-follows graph over groups for the hand-offs).
+
+The workspace is imported once per size by the suite's setup (untimed).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from benchmarks.registry import SUITES, Body, Inputs, Result, Unavailable, suite, task
+
+suite("process", "Process bundle: map with waits, variants, hand-offs")
+
+WORKSPACE = "process.karsta"
+MAX_GROUPS = 3
+TOP_VARIANTS = 20
+
+
+def _setup(inputs: Inputs) -> Body:
+    """Import the Parquet event log into the suite's shared workspace."""
+    import karsta
+    from karsta.ingest import import_file, load_preset
+
+    def body() -> dict[str, Any]:
+        with karsta.open(inputs.shared / WORKSPACE) as ws:
+            report = import_file(inputs.parquet, workspace=ws, mapping=load_preset("event-log"))
+        return {"rows": report.rows_loaded}
+
+    return body
+
+
+SUITES["process"].setup = _setup
+
+SORTED_ONCE = """
+CREATE TEMP TABLE s AS
+SELECT ticket_id, seq, "timestamp", activity,
+       lead(activity) OVER w AS next_activity,
+       lead("timestamp") OVER w AS next_timestamp,
+       row_number() OVER w AS step
+FROM ticket_events WHERE activity IS NOT NULL
+WINDOW w AS (PARTITION BY ticket_id ORDER BY seq)
+"""
+MAP_EDGES = """
+SELECT activity AS source, next_activity AS target, count(*) AS count,
+       count(DISTINCT ticket_id) AS cases, avg(w) AS wait_mean_s,
+       quantile_cont(w, 0.5) AS wait_median_s, quantile_cont(w, 0.9) AS wait_p90_s,
+       sum(w) AS wait_total_s
+FROM (SELECT *, epoch(next_timestamp) - epoch("timestamp") AS w FROM s
+      WHERE next_activity IS NOT NULL)
+GROUP BY ALL
+"""
+MAP_NODES = """
+SELECT activity AS id, count(*) AS events, count(DISTINCT ticket_id) AS cases,
+       count(*) FILTER (step = 1) AS starts, count(*) FILTER (next_activity IS NULL) AS ends
+FROM s GROUP BY ALL
+"""
+VARIANTS = f"""
+WITH per_ticket AS (
+  SELECT ticket_id, string_agg(activity, chr(31) ORDER BY seq) AS variant,
+         count(*) AS events, epoch(max("timestamp")) - epoch(min("timestamp")) AS throughput_s
+  FROM s GROUP BY ticket_id),
+counts AS (
+  SELECT variant, max(events) AS events, count(*) AS cases,
+         quantile_cont(throughput_s, 0.5) AS median_throughput_s,
+         avg(throughput_s) AS mean_throughput_s
+  FROM per_ticket GROUP BY variant)
+SELECT *, cases / sum(cases) OVER () AS share, count(*) OVER () AS variants
+FROM counts ORDER BY cases DESC, variant LIMIT {TOP_VARIANTS}
+"""
+GROUP_STEPS = """
+CREATE TEMP TABLE g AS
+SELECT ticket_id, seq, "timestamp", "group" AS node,
+       lead("group") OVER w AS next_node, lead("timestamp") OVER w AS next_timestamp
+FROM ticket_events WHERE "group" IS NOT NULL
+WINDOW w AS (PARTITION BY ticket_id ORDER BY seq)
+"""
+HANDOFF_NETWORK = """
+SELECT node AS source, next_node AS target, count(*) AS count,
+       count(DISTINCT ticket_id) AS tickets, avg(w) AS gap_mean_s,
+       quantile_cont(w, 0.5) AS gap_median_s, quantile_cont(w, 0.9) AS gap_p90_s,
+       sum(w) AS gap_total_s
+FROM (SELECT *, epoch(next_timestamp) - epoch("timestamp") AS w FROM g
+      WHERE next_node <> node)
+GROUP BY ALL
+"""
+HANDOFF_SUMMARY = f"""
+WITH per_ticket AS (
+  SELECT ticket_id, count(*) FILTER (next_node <> node) AS handoffs,
+         count(DISTINCT node) AS nodes
+  FROM g GROUP BY ticket_id),
+runs AS (
+  SELECT * FROM (SELECT *, lag(node) OVER w AS previous FROM g
+                 WINDOW w AS (PARTITION BY ticket_id ORDER BY seq))
+  WHERE previous IS NULL OR previous <> node),
+returns AS (
+  SELECT ticket_id, epoch(returned_at) - epoch(left_at) AS detour_s
+  FROM (SELECT ticket_id, node, lead(node, 2) OVER w AS back,
+               lead("timestamp") OVER w AS left_at, lead("timestamp", 2) OVER w AS returned_at
+        FROM runs WINDOW w AS (PARTITION BY ticket_id ORDER BY seq))
+  WHERE back = node),
+levels AS (
+  SELECT * FROM (SELECT ticket_id, seq, "timestamp", level, lag(level) OVER w AS previous
+                 FROM ticket_events WHERE level IS NOT NULL
+                 WINDOW w AS (PARTITION BY ticket_id ORDER BY seq))
+  WHERE previous IS NULL OR previous <> level),
+bounces AS (
+  SELECT ticket_id, epoch(returned_at) - epoch(left_at) AS detour_s
+  FROM (SELECT ticket_id, level, lead(level) OVER w AS up, lead(level, 2) OVER w AS back,
+               lead("timestamp") OVER w AS left_at, lead("timestamp", 2) OVER w AS returned_at
+        FROM levels WINDOW w AS (PARTITION BY ticket_id ORDER BY seq))
+  WHERE up > level AND back = level)
+SELECT (SELECT count(*) FROM per_ticket) AS tickets,
+       (SELECT count(*) FILTER (handoffs > 0) FROM per_ticket) AS tickets_with_handoff,
+       (SELECT sum(handoffs) FROM per_ticket) AS handoffs,
+       (SELECT count(*) FILTER (nodes > {MAX_GROUPS}) FROM per_ticket) AS tickets_over_max,
+       (SELECT count(*) FROM returns) AS ping_pong,
+       (SELECT count(DISTINCT ticket_id) FROM returns) AS ping_pong_tickets,
+       (SELECT sum(detour_s) FROM returns) AS ping_pong_detour_s,
+       (SELECT count(*) FROM bounces) AS bounces
+"""
+
+
+@task(
+    "process",
+    "duckdb-sql",
+    input_format="workspace",
+    description="hand-written DuckDB SQL: sort once, derive map, variants and hand-offs",
+)
+def duckdb_sql(inputs: Inputs) -> Body:
+    """The bundle's outputs from two sorted temporary tables (activities and groups)."""
+    import duckdb
+
+    path = inputs.shared / WORKSPACE
+
+    def body() -> dict[str, Any]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(SORTED_ONCE)
+            edges = con.execute(MAP_EDGES).fetchall()
+            nodes = con.execute(MAP_NODES).fetchall()
+            variants = con.execute(VARIANTS).fetchall()
+            con.execute(GROUP_STEPS)
+            network = con.execute(HANDOFF_NETWORK).fetchall()
+            summary = con.execute(HANDOFF_SUMMARY).fetchall()[0]
+            events = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
+        finally:
+            con.close()
+        return {
+            "rows": int(events),
+            "edges": len(edges),
+            "nodes": len(nodes),
+            "variants": int(variants[0][-1]) if variants else 0,
+            "handoff_pairs": len(network),
+            "handoffs": int(summary[2] or 0),
+            "ping_pong": int(summary[4] or 0),
+        }
+
+    return body
+
+
+@task(
+    "process",
+    "karsta-process",
+    input_format="workspace",
+    reference="duckdb-sql",
+    description="ProcessAnalysis(ws): map(), variants(top=20), handoffs(by='group')",
+)
+def karsta_process(inputs: Inputs) -> Body:
+    """ProcessAnalysis(ws).map(); .variants(top=20); .handoffs(by="group", max_nodes=3)."""
+    try:
+        from karsta.process import ProcessAnalysis
+        from karsta.workspace import Workspace
+    except ImportError as exc:
+        raise Unavailable(f"process analysis not available: {exc}") from exc
+    path = inputs.shared / WORKSPACE
+
+    def body() -> dict[str, Any]:
+        with Workspace.open(path, read_only=True) as ws:
+            analysis = ProcessAnalysis(ws)
+            process_map = analysis.map()
+            variants = analysis.variants(top=TOP_VARIANTS)
+            handoffs = analysis.handoffs(by="group", max_nodes=MAX_GROUPS)
+            events = sum(process_map.nodes["events"].to_pylist())
+        return {
+            "rows": events,
+            "edges": process_map.table.num_rows,
+            "nodes": process_map.nodes.num_rows,
+            "variants": variants.total_variants,
+            "handoff_pairs": handoffs.table.num_rows,
+            "handoffs": handoffs.summary["handoffs"],
+            "ping_pong": handoffs.summary["ping_pong"],
+        }
+
+    return body
+
+
+@task(
+    "process",
+    "pm4py",
+    input_format="parquet",
+    reference="duckdb-sql",
+    description="PM4Py: format_dataframe, discover_dfg, discover_performance_dfg, "
+    "get_variants, discover_dfg over groups",
+)
+def pm4py_bundle(inputs: Inputs) -> Body:
+    """PM4Py on the Parquet file read into pandas (the reading is not timed)."""
+    try:
+        import pandas as pd
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pm4py
+    except ImportError as exc:
+        raise Unavailable(f"pm4py not installed: {exc}") from exc
+    frame = pd.read_parquet(inputs.parquet)
+
+    def body() -> dict[str, Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            log = pm4py.format_dataframe(
+                frame,
+                case_id="case:concept:name",
+                activity_key="concept:name",
+                timestamp_key="time:timestamp",
+            )
+            dfg, _, _ = pm4py.discover_dfg(log)
+            performance, _, _ = pm4py.discover_performance_dfg(log)
+            variants = pm4py.get_variants(log)
+            groups = log[log["org:group"].notna()]
+            group_dfg, _, _ = pm4py.discover_dfg(groups, activity_key="org:group")
+        handoffs = {k: v for k, v in group_dfg.items() if k[0] != k[1]}
+        return {
+            "rows": len(log),
+            "edges": len(dfg),
+            "performance_edges": len(performance),
+            "variants": len(variants),
+            "handoff_pairs": len(handoffs),
+            "handoffs": int(sum(handoffs.values())),
+        }
+
+    return body
+
+
+TARGET_SQL_RATIO = 2.0
+TARGET_PM4PY_SPEEDUP = 20.0
+TARGET_PEAK_MB = 4096
+TARGET_PEAK_EVENTS = 10_000_000
+
+
+def _process_targets(results: list[Result]) -> list[str]:
+    """Return one line per size on the targets: ≤ 2× the SQL, ≥ 20× PM4Py, < 4 GB at 10M."""
+    lines = []
+    for size in dict.fromkeys(r.size for r in results):
+        at = {r.task: r for r in results if r.size == size}
+        karsta = at.get("karsta-process")
+        if karsta is None or karsta.status != "ok" or not karsta.seconds:
+            continue
+        parts = []
+        if karsta.ratio is not None:
+            ok = karsta.ratio <= TARGET_SQL_RATIO
+            parts.append(
+                f"{karsta.ratio:.2f}× the SQL ({'meets' if ok else 'MISSES'} "
+                f"≤ {TARGET_SQL_RATIO:g}×)"
+            )
+        pm4py = at.get("pm4py")
+        if pm4py is not None and pm4py.status == "ok" and pm4py.seconds:
+            speedup = pm4py.seconds / karsta.seconds
+            ok = speedup >= TARGET_PM4PY_SPEEDUP
+            parts.append(
+                f"{speedup:.1f}× faster than PM4Py ({'meets' if ok else 'MISSES'} "
+                f"≥ {TARGET_PM4PY_SPEEDUP:g}×)"
+            )
+        elif pm4py is not None:
+            parts.append(f"PM4Py {pm4py.status}: {pm4py.reason}")
+        if karsta.events >= TARGET_PEAK_EVENTS and karsta.peak_mb is not None:
+            ok = karsta.peak_mb < TARGET_PEAK_MB
+            parts.append(f"peak {karsta.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
+        same = [k for k in ("edges", "variants", "handoff_pairs", "handoffs")
+                if k in karsta.facts and at.get("duckdb-sql") is not None
+                and karsta.facts[k] != at["duckdb-sql"].facts.get(k)]  # fmt: skip
+        parts.append("same counts as the SQL" if not same else f"DIFFERS from SQL in {same}")
+        lines.append(f"{size} karsta-process: " + "; ".join(parts))
+    return lines
+
+
+SUITES["process"].check = _process_targets
