@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import ibis
@@ -196,9 +196,69 @@ class Workspace:
         self.close()
 
 
-__all__ = ["TableSource", "Workspace", "WorkspaceError", "open_workspace", "query_int", "query_one"]
+__all__ = [
+    "ENGINES",
+    "OpenSource",
+    "TableSource",
+    "Workspace",
+    "WorkspaceError",
+    "open_source",
+    "open_workspace",
+    "query_int",
+    "query_one",
+]
 
 
 def open_workspace(path: str | Path, *, create: bool = True) -> Workspace:
     """Open the workspace at `path` (see `Workspace.open`)."""
     return Workspace.open(path, create=create)
+
+
+ENGINES = ("duckdb", "spark")
+"""The engines `open_source` can run analyses on."""
+
+
+class OpenSource(TableSource, Protocol):
+    """A table source that holds an engine open until closed."""
+
+    def close(self) -> None:
+        """Release the source's engine resources."""
+        ...
+
+    def __enter__(self) -> OpenSource: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
+    """Open canonical tables for analysis: a workspace file, or an export folder on `engine`.
+
+    A workspace file is read by DuckDB; a folder written by `karsta export
+    --format parquet` is read by DuckDB or, with engine "spark", by PySpark in
+    local mode. Use it in a `with` block, or close it when done.
+    """
+    path = Path(path)
+    if engine not in ENGINES:
+        raise WorkspaceError(f"Unknown engine {engine!r}; known: {', '.join(ENGINES)}.")
+    if path.is_dir():
+        if engine == "spark":
+            from karsta.workspace.spark import SparkSource
+
+            return SparkSource(path)
+        from karsta.workspace.parquet import ParquetSource
+
+        return ParquetSource(path)
+    if not path.exists():
+        raise WorkspaceError(f"No workspace or export folder at {path}.")
+    if engine != "duckdb":
+        raise WorkspaceError(
+            f"{path} is a workspace file, which only DuckDB reads. For {engine}, export it "
+            f"first (karsta export --workspace {path} --out FOLDER --format parquet) and "
+            "pass the folder."
+        )
+    return Workspace.open(path, create=False)
