@@ -141,7 +141,7 @@ def _sorted_by_arrow(table: pa.Table) -> pa.Table | None:
     """Return the table sorted by every column, or None where Arrow cannot sort a type."""
     keys = [(name, "ascending") for name in table.column_names]
     try:
-        return table.take(pc.sort_indices(table, sort_keys=keys, null_placement="at_end"))
+        return table.take(pc.sort_indices(table, sort_keys=keys))
     except (pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
 
