@@ -1,11 +1,83 @@
 """The canonical tables of a Parquet export, read by Spark (PySpark local mode) through Ibis.
 
 `SparkSource` is a `TableSource` over the folder `karsta export --format parquet`
-writes: one `<table>.parquet` per canonical table. It runs in one Spark session
-per process, started on first use and stopped at exit (or by `stop_spark`).
+writes: one `<table>.parquet` per canonical table, with the workspace's column
+types (timestamps in UTC to the microsecond). It runs in one local Spark session
+per process (2 cores, UTC, quiet), started on first use and stopped at exit or by
+`stop_spark`. Rows come back through Arrow, never pandas, so every timestamp a
+workspace can hold arrives unchanged.
 
-Rules for engine-neutral expressions: see the section below; tests in
-`tests/workspace/test_engine_rules.py` prove each one on both engines.
+Engine-neutral expressions
+--------------------------
+Ibis 12 compiles one expression for DuckDB and for Spark 4.0; these are where the
+two agree and where they do not. Each rule is proven on both engines by the test
+named after it in `tests/workspace/test_engine_rules.py`.
+
+Agree (use freely):
+
+- `median()`, `quantile(p)` of numbers: exact, interpolated linearly between ranks
+  (DuckDB `percentile_cont`, Spark `percentile`), also grouped and with `where`.
+  Not of timestamps: DuckDB picks a row, Spark refuses. Take quantiles of durations
+  in seconds. (`test_median_and_quantile_are_exact_and_interpolated_on_both`,
+  `test_quantile_of_timestamps_works_on_duckdb_only`)
+- `nunique()`, with or without `where`: an exact count distinct. (`test_nunique_is_exact`)
+- `count`, `sum`, `mean`, `std`, `var`, booleans summed or averaged; floats agree to
+  about 1e-15 relative, not bit for bit (summation order, `log10` and the like):
+  compare floats with a tolerance. An aggregate of no rows is NULL, a count 0.
+  (`test_integer_float_and_boolean_aggregates_agree`,
+  `test_floating_functions_differ_in_the_last_bits`,
+  `test_aggregates_of_nothing_are_null_and_counts_zero`)
+- `ibis.memtable` joined to source tables, timestamps included; build it from a
+  pyarrow table (a dict goes through pandas). (`test_memtables_join_source_tables`)
+- Inequality (range) joins, inner and left. (`test_inequality_joins_agree_inner_and_left`)
+- `row_number()` (from 0), `lag`, `lead`, running sums over `group_by="ticket_id",
+  order_by="seq"`, and `rank`/`dense_rank` with ties. The order must be total
+  (ticket_id, seq is): Spark numbers tied rows arbitrarily.
+  (`test_window_functions_over_ticket_and_seq_agree`, `test_rank_with_ties_agrees`)
+- `truncate` to year, month, week (Monday), day and hour, `date()`, `hour()`,
+  `day_of_week`, `quarter()`, `week_of_year()`: both sessions run in UTC, so shift
+  to local time explicitly before taking local periods.
+  (`test_truncate_and_date_parts_agree`)
+- Timestamp literals (naive ones are UTC, aware ones, Python datetimes) and adding
+  `ibis.interval(days=..., hours=...)`. (`test_timestamp_literals_and_interval_arithmetic_agree`)
+- `/` divides as floats; `//` floors and `%` keeps the dividend's sign, negatives too.
+  (`test_division_floor_division_and_modulo_agree`)
+- Sorting: NULLs last both ascending and descending (`nulls_first=True` is honoured);
+  strings by code point (B < Z < a < z < ä); `lower`/`upper` handle ä and ö.
+  (`test_nulls_sort_last_both_ways`, `test_strings_sort_by_code_point`,
+  `test_string_functions_agree`)
+
+Differ (avoid, or use the form given):
+
+- Durations: `delta(unit="second"/"minute"/"hour"/"day")` counts unit boundaries
+  crossed on DuckDB and whole units elapsed on Spark, and `epoch_seconds()` keeps
+  fractions on DuckDB but floors on Spark, so both agree only on whole-second
+  timestamps. Exact on both: `end.delta(start, unit="microsecond").cast("float64") / 1e6`
+  seconds. (`test_delta_differs_above_microseconds`,
+  `test_epoch_seconds_differ_below_a_second`, `test_durations_on_the_real_log_agree`)
+- An interval (`end - start`) cannot be a result column: DuckDB's cannot become
+  Arrow. Return numbers. (`test_intervals_are_not_results`)
+- Division by zero: DuckDB gives ±inf, Spark (ANSI mode, pinned on) raises. Guard
+  every divisor: `x / y.nullif(0)` is NULL on both.
+  (`test_division_by_zero_differs_unless_the_divisor_is_guarded`)
+- `cast("int64")` of a float rounds on DuckDB and truncates on Spark: say which with
+  `floor()`, `ceil()` or `round()` (half away from zero on both).
+  (`test_float_to_integer_cast_differs_use_floor_ceil_or_round`)
+- `round(digits)` rounds the decimal text on Spark (1.005 → 1.01) and the binary
+  double on DuckDB (1.0): round for display, outside the expression.
+  (`test_rounding_to_digits_differs`)
+- `first()`/`last()` over a window: DuckDB keeps a leading NULL, Spark skips NULLs.
+  Join the row with `seq == 1` (or the max seq) instead.
+  (`test_first_value_over_a_window_differs_on_nulls_join_the_first_row`)
+- `argmin`/`argmax` with tied keys pick different rows: make the key unique.
+  (`test_argmax_with_ties_differs_unless_the_key_is_unique`)
+- `approx_nunique`, `approx_median`, `approx_quantile`: different algorithms.
+  (`test_approximate_aggregates_differ`)
+- Not compiled for Spark: `asof_join` (use a range join and the max seq, as in
+  `test_asof_join_is_not_supported_on_spark_use_a_range_join`), `mode()`, and
+  `first(order_by=...)` or other ordered aggregates
+  (`test_mode_and_ordered_first_do_not_compile_for_spark`).
+- Row order without `order_by`, and `limit` without a total order, are arbitrary.
 """
 
 from __future__ import annotations
