@@ -53,17 +53,22 @@ def _sql_type(dtype: str) -> str:
     return {"int64": "BIGINT", "float64": "DOUBLE", "boolean": "BOOLEAN"}.get(dtype, "VARCHAR")
 
 
-def build_events(
-    con: duckdb.DuckDBPyConnection,
+IDENTITY_COLUMN = "__identity"
+
+
+def event_rows(
     typed: str,
     present: set[str],
     mapping: SourceMapping,
     *,
-    table: str,
     source_file: str,
     import_id: int,
-) -> None:
-    """Create `table` with canonical event rows (no `seq` yet) from the typed rows."""
+) -> str:
+    """Return SQL selecting canonical event rows (no `seq`, no `event_key`) from typed rows.
+
+    Each row also has `__identity`: the hash of the columns that identify an event
+    (`IDENTITY`); `event_key` is that hash and the occurrence among identical events.
+    """
     base = _rows(typed, present, mapping)
     if mapping.layout == "tickets":
         selects = _milestone_selects(typed, base, present, mapping)
@@ -71,22 +76,25 @@ def build_events(
     else:
         source = f"SELECT {base} FROM {typed}"
     identity = ", ".join(f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH rows AS ({source}),
-        classed AS (
-            SELECT *, {_case("activity", dict(mapping.status_classes))} AS status_class,
-                   coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
-                   {_level_case(mapping)} AS level,
-                   md5(concat_ws('|', {identity})) AS identity_hash
-            FROM rows
-        )
-        SELECT * EXCLUDE (identity_hash),
-               identity_hash || '#' || row_number() OVER (
-                   PARTITION BY identity_hash ORDER BY source_row) AS event_key,
+    return f"""SELECT *, {_case("activity", dict(mapping.status_classes))} AS status_class,
+               coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
+               {_level_case(mapping)} AS level,
                {literal(source_file)} AS source_file,
-               CAST({int(import_id)} AS BIGINT) AS import_id
-        FROM classed"""
+               CAST({int(import_id)} AS BIGINT) AS import_id,
+               md5(concat_ws('|', {identity})) AS {IDENTITY_COLUMN}
+        FROM ({source})"""
+
+
+# Numbers identical events (same ticket and identity) in file order.
+OCCURRENCE = f"row_number() OVER (PARTITION BY ticket_id, {IDENTITY_COLUMN} ORDER BY source_row)"
+
+
+def stage_events(con: duckdb.DuckDBPyConnection, rows: str, *, table: str) -> None:
+    """Create `table` with the event rows of `rows` (SQL) and their event keys (no `seq`)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"SELECT * EXCLUDE ({IDENTITY_COLUMN}), "
+        f"{IDENTITY_COLUMN} || '#' || {OCCURRENCE} AS event_key FROM ({rows})"
     )
 
 

@@ -15,12 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
+import duckdb
+import ibis.expr.types as ir
 import pyarrow as pa
 
 from karsta.ingest.derive import pause_intervals, ticket_facts
 from karsta.ingest.errors import ImportFailed, MissingColumns
-from karsta.ingest.events import build_events
+from karsta.ingest.events import IDENTITY_COLUMN, OCCURRENCE, event_rows, stage_events
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.parse import literal, parse_rows, plan_columns
 from karsta.ingest.readers import RawFile, reader_for
@@ -28,12 +31,18 @@ from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
-RAW, TYPED, STAGED, REJECTS, AFFECTED = (
+# The tickets an import changed: those with events of this import (all new to the
+# workspace), or those listed in the AFFECTED table.
+Scope = Literal["import", "affected"]
+RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS = (
     "__karsta_raw",
     "__karsta_typed",
+    "__karsta_events",
     "__karsta_staged",
     "__karsta_rejects",
     "__karsta_affected",
+    "__karsta_order",
+    "__karsta_repeats",
 )
 STAGES = ("read", "parse", "merge", "derive")
 # Events of one row of a one-row-per-ticket export can share a time; the process order decides.
@@ -140,28 +149,46 @@ def import_file(
         f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
         "canonical VARCHAR, value VARCHAR, reason VARCHAR)"
     )
+    raw: RawFile | None = None
     try:
         with _stage(workspace, "read", progress):
             raw = reader_for(path, format_name).load(con, path, mapping.read, RAW)
-        report.row_label, report.rows_read = raw.row_label, raw.rows_read
+        report.row_label = raw.row_label
         report.notes.extend(raw.notes)
         _require_columns(path, raw, mapping)
         with _stage(workspace, "parse", progress):
-            _parse(workspace, raw, mapping, report, pseudonym_key, str(path), import_id)
+            try:
+                _parse(workspace, raw, mapping, report, pseudonym_key, str(path), import_id)
+            except duckdb.Error as exc:
+                if raw.explain is None:
+                    raise
+                raise ImportFailed(path, raw.explain(exc)) from exc
         sha256 = _file_sha256(path)
         with workspace.transaction():
             with _stage(workspace, "merge", progress):
                 _record_import(workspace, report, sha256, pseudonym_key)
-                affected = _merge_events(workspace, report)
+                affected = _merge_events(workspace, report, mapping)
             with _stage(workspace, "derive", progress):
                 _derive(workspace, affected, report)
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:
-        con.execute(f"DROP VIEW IF EXISTS {TYPED}")
-        for table in (RAW, f"{TYPED}__all", STAGED, REJECTS, AFFECTED):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_temporaries(workspace)
+        if raw is not None:
+            raw.remove_files()
     return report
+
+
+def _drop_temporaries(workspace: Workspace) -> None:
+    """Drop the import's temporary tables and views (`__karsta_…`)."""
+    con = workspace.connection
+    found = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'temp' AND starts_with(table_name, '__karsta_') "
+        "ORDER BY table_type DESC"  # views first: they depend on the tables
+    ).fetchall()
+    for name, kind in found:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}")
 
 
 def _check_pseudonym_key(workspace: Workspace, key: bytes | None) -> None:
@@ -198,12 +225,8 @@ def _parse(
     source_file: str,
     import_id: int,
 ) -> None:
+    """Parse the rows into typed rows and rejects; define the import's events (a view)."""
     con = workspace.connection
-    for reject in raw.rejects:
-        con.execute(
-            f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?)",
-            [reject.line, reject.column, reject.reason],
-        )
     plans = plan_columns(con, raw, mapping)
     for plan in plans:
         if plan.fmt:
@@ -212,16 +235,21 @@ def _parse(
     if absent:
         report.notes.append("not in the file, left empty: " + ", ".join(absent))
     parsed = parse_rows(con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS)
+    for reject in raw.rejects:  # known once the file was read
+        con.execute(
+            f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?)",
+            [reject.line, reject.column, reject.reason],
+        )
     if key is not None:
         for plan in (p for p in plans if p.personal):
-            _pseudonymise(workspace, f"{TYPED}__all", plan.canonical, key)
+            _pseudonymise(workspace, parsed.rows, plan.canonical, key)
             _pseudonymise(
                 workspace, REJECTS, "value", key, where=f"source_column = {literal(plan.source)}"
             )
     present = {p.canonical for p in plans}
-    build_events(
-        con, TYPED, present, mapping, table=STAGED, source_file=source_file, import_id=import_id
-    )
+    rows = event_rows(TYPED, present, mapping, source_file=source_file, import_id=import_id)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {EVENTS} AS {rows}")
+    report.rows_read = raw.rows_read
     report.rows_rejected = len({r.line for r in raw.rejects}) + parsed.rejected_lines
     report.rows_loaded = report.rows_read - report.rows_rejected
 
@@ -267,9 +295,77 @@ def _record_import(
     )
 
 
-def _merge_events(workspace: Workspace, report: ImportReport) -> int:
-    """Add the new events, renumber the affected tickets' events; return affected tickets."""
+def _merge_events(
+    workspace: Workspace, report: ImportReport, mapping: SourceMapping
+) -> Scope | None:
+    """Add the new events, numbered within their tickets; return which tickets changed."""
+    if mapping.layout == "events" and not _tickets_exist(workspace):
+        return "import" if _insert_new_tickets(workspace, report) else None
+    return "affected" if _merge_into_tickets(workspace, report) else None
+
+
+def _tickets_exist(workspace: Workspace) -> bool:
+    """Return whether any ticket of this import is already in the workspace."""
     con = workspace.connection
+    if query_one(con, "SELECT 1 FROM tickets LIMIT 1") is None:
+        return False
+    found = f"SELECT 1 FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM {EVENTS}) LIMIT 1"
+    return query_one(con, found) is not None
+
+
+# Events of one ticket in the order they happened; rows of one import keep the file's order.
+EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
+
+
+def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> int:
+    """Insert the events of tickets new to the workspace, numbered as they go in.
+
+    Every event is new and each file row is one event, so the events need no
+    comparison with stored ones and no renumbering: one sort of the narrow
+    (ticket, time, row) columns gives `seq`. Identical events must share a time and
+    a sequence number, so only such ties are numbered by identity.
+    """
+    con = workspace.connection
+    tie = (
+        "coalesce(timestamp = {f}(timestamp) OVER w "
+        "AND source_sequence IS NOT DISTINCT FROM {f}(source_sequence) OVER w, false)"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {ORDER} AS
+        SELECT source_row, row_number() OVER w AS seq,
+               {tie.format(f="lag")} OR {tie.format(f="lead")} AS tied
+        FROM (SELECT ticket_id, timestamp, source_sequence, import_id, source_row FROM {EVENTS})
+        WINDOW w AS (PARTITION BY ticket_id ORDER BY {EVENT_ORDER})"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {REPEATS} AS
+        SELECT source_row, occurrence FROM (
+            SELECT source_row, {OCCURRENCE} AS occurrence FROM {EVENTS}
+            WHERE source_row IN (SELECT source_row FROM {ORDER} WHERE tied))
+        WHERE occurrence > 1"""
+    )
+    inserted = query_int(
+        con,
+        f"""INSERT INTO ticket_events BY NAME
+        SELECT e.* EXCLUDE ({IDENTITY_COLUMN}),
+               e.{IDENTITY_COLUMN} || '#' || coalesce(r.occurrence, 1) AS event_key, o.seq
+        FROM {EVENTS} e JOIN {ORDER} o USING (source_row)
+        LEFT JOIN {REPEATS} r USING (source_row)""",
+    )
+    report.events_new = inserted
+    report.events_present = 0
+    report.tickets_updated = 0
+    if inserted:
+        span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS}")
+        if span:
+            report.first_event, report.last_event = span
+    return inserted
+
+
+def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> int:
+    """Add the events not yet stored, renumber the affected tickets' events; return them."""
+    con = workspace.connection
+    stage_events(con, f"SELECT * FROM {EVENTS}", table=STAGED)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE __karsta_new AS
         SELECT s.* FROM {STAGED} s ANTI JOIN ticket_events t
@@ -290,8 +386,7 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
             f"""CREATE OR REPLACE TEMP TABLE __karsta_merged AS
             SELECT *, row_number() OVER (
                 PARTITION BY ticket_id
-                ORDER BY timestamp, source_sequence NULLS LAST, import_id, source_row,
-                         {STATUS_RANK}, event_key) AS seq
+                ORDER BY {EVENT_ORDER}, {STATUS_RANK}, event_key) AS seq
             FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
                   UNION ALL BY NAME SELECT * FROM __karsta_new)"""
         )
@@ -307,18 +402,29 @@ def _merge_events(workspace: Workspace, report: ImportReport) -> int:
     return affected
 
 
-def _derive(workspace: Workspace, affected: int, report: ImportReport) -> None:
-    """Re-derive the facts and pauses of the tickets whose events changed."""
-    if not affected:
+def _derive(workspace: Workspace, scope: Scope | None, report: ImportReport) -> None:
+    """Derive the facts and pauses of the tickets whose events changed."""
+    if scope is None:
         return
     con = workspace.connection
     events = workspace.table("ticket_events")
+    if scope == "import":  # new tickets: nothing to delete, and they count as created
+        if query_one(con, "SELECT 1 FROM tickets LIMIT 1") is not None:
+            events = events.filter(events.import_id == report.import_id)
+        report.tickets_created = _insert(workspace, "tickets", ticket_facts(events))
+        _insert(workspace, "ticket_pauses", pause_intervals(events))
+        return
     untouched = workspace.count("tickets") - report.tickets_updated
     if untouched:  # only filter when other tickets exist; a first import derives them all
         events = events.semi_join(workspace.backend.table(AFFECTED), "ticket_id")
     for name, derive in (("tickets", ticket_facts), ("ticket_pauses", pause_intervals)):
         con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
-        workspace.insert(name, derive(events))
+        _insert(workspace, name, derive(events))
+
+
+def _insert(workspace: Workspace, table: str, expr: ir.Table) -> int:
+    """Append the rows of an Ibis expression to a table; return how many."""
+    return query_int(workspace.connection, f"INSERT INTO {table} BY NAME {workspace.sql(expr)}")
 
 
 def _store_rejects(workspace: Workspace, report: ImportReport, sha256: str) -> None:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import duckdb
 
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.readers import LINE, RawFile, column_types
+from karsta.ingest.readers import LINE, RawFile, column_types, finish_scan
 from karsta.schema import TICKET_EVENTS
 from karsta.workspace import query_int
 
 SAMPLE_VALUES = 2000
+SAMPLE_ROWS = 200_000
 
 # Tried in this order; the first that reads the most sample values wins, so
 # day-first (Finnish, European) formats beat month-first ones on ambiguous dates.
@@ -53,6 +54,7 @@ class ColumnPlan:
     raw_type: str
     fmt: str | None = None
     personal: bool = False
+    offsets: bool = False  # ISO timestamps: the sampled values carry their own UTC offset
 
 
 def quote(name: str) -> str:
@@ -72,11 +74,21 @@ def _kind(canonical: str) -> str:
     return {"int64": "integer", "float64": "number", "boolean": "boolean"}.get(dtype, "text")
 
 
-def _clean(column: str, mapping: SourceMapping) -> str:
+def _clean(column: str, mapping: SourceMapping, raw_type: str = "VARCHAR") -> str:
     """SQL for the trimmed text of a source column, NULL for the source's missing markers."""
-    text = f"trim(CAST({quote(column)} AS VARCHAR))"
-    markers = ", ".join(literal(m) for m in sorted(set(mapping.read.missing) | {""}))
-    return f"CASE WHEN {text} IN ({markers}) THEN NULL ELSE {text} END"
+    value = quote(column)
+    if raw_type.upper() != "VARCHAR":
+        value = f"CAST({value} AS VARCHAR)"
+    markers = sorted(set(mapping.read.missing) | {""})
+    trimmed = f"trim({value})"
+    listed = ", ".join(map(literal, markers))
+    general = f"CASE WHEN {trimmed} IN ({listed}) THEN NULL ELSE {trimmed} END"
+    # Most values start and end with a printable ASCII character, which trim() keeps: they
+    # skip the trim, which copies every value. (trim() also strips other whitespace.)
+    plain = f"{value}[1] BETWEEN '!' AND '~' AND {value}[-1] BETWEEN '!' AND '~'"
+    kept = [m for m in markers if m]
+    as_is = f"CASE WHEN {value} IN ({', '.join(map(literal, kept))}) THEN NULL ELSE {value} END"
+    return f"CASE WHEN {plain} THEN {as_is if kept else value} ELSE {general} END"
 
 
 def plan_columns(
@@ -85,40 +97,65 @@ def plan_columns(
     """Return a plan per mapped canonical column present in the file, formats detected."""
     present = set(raw.columns)
     types = column_types(con, raw.table)
+    sample = f"{raw.table}__sample"
+    sampled = False
     plans = []
     for canonical, source in mapping.columns.items():
         if source not in present:
             continue
         kind = _kind(canonical)
-        fmt = None
-        if kind == "timestamp" and str(types[source]).upper() == "VARCHAR":
-            fmt = mapping.read.timestamp_format or detect_timestamp_format(
-                con, raw, source, mapping
+        fmt, offsets = None, False
+        text_source = str(types[source]).upper() == "VARCHAR"
+        if text_source and kind in ("timestamp", "number") and not sampled:
+            # The first rows of the file, read once for every detection (a lazy file is
+            # not read twice).
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {sample} AS "
+                f"SELECT * FROM {raw.table} LIMIT {SAMPLE_ROWS}"
             )
-        elif kind == "number" and str(types[source]).upper() == "VARCHAR":
-            fmt = mapping.read.decimal or detect_decimal(con, raw, source, mapping)
+            sampled = True
+        if kind == "timestamp" and text_source:
+            values = _sample_values(con, sample, source, mapping)
+            fmt = mapping.read.timestamp_format or detect_timestamp_format(con, values)
+            offsets = fmt == ISO and _mostly_offsets(values)
+        elif kind == "number" and text_source:
+            values = _sample_values(con, sample, source, mapping)
+            fmt = mapping.read.decimal or detect_decimal(values)
         plans.append(
-            ColumnPlan(canonical, source, kind, types[source], fmt, canonical in mapping.personal)
+            ColumnPlan(
+                canonical,
+                source,
+                kind,
+                types[source],
+                fmt,
+                canonical in mapping.personal,
+                offsets,
+            )
         )
+    if sampled:
+        con.execute(f"DROP TABLE {sample}")
     return plans
 
 
 def _sample_values(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
+    con: duckdb.DuckDBPyConnection, sample: str, column: str, mapping: SourceMapping
 ) -> list[str]:
     clean = _clean(column, mapping)
     rows = con.execute(
-        f"SELECT DISTINCT v FROM (SELECT {clean} AS v FROM {raw.table} LIMIT 200000) "
+        f"SELECT DISTINCT v FROM (SELECT {clean} AS v FROM {sample}) "
         f"WHERE v IS NOT NULL LIMIT {SAMPLE_VALUES}"
     ).fetchall()
     return [str(v) for (v,) in rows]
 
 
-def detect_timestamp_format(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
-) -> str:
+def _mostly_offsets(values: list[str]) -> bool:
+    """Return whether most sampled timestamps end in a UTC offset written after the time."""
+    plain = re.compile(PLAIN_OFFSET)  # only picks the cheaper expression; both read alike
+    return sum(1 for v in values if plain.search(v)) > len(values) / 2
+
+
+def detect_timestamp_format(con: duckdb.DuckDBPyConnection, values: list[str]) -> str:
     """Return the timestamp format that reads the most sampled values (ISO 8601 first)."""
-    values = _sample_values(con, raw, column, mapping)
     if not values:
         return ISO
     con.execute("CREATE OR REPLACE TEMP TABLE __karsta_sample (v VARCHAR)")
@@ -139,18 +176,25 @@ def _count_parsed(con: duckdb.DuckDBPyConnection, expr: str) -> int:
     return query_int(con, f"SELECT count({expr}) FROM __karsta_sample")
 
 
-def detect_decimal(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, column: str, mapping: SourceMapping
-) -> str:
+def detect_decimal(values: list[str]) -> str:
     """Return ',' when the sampled numbers are written with a decimal comma, else '.'."""
-    values = _sample_values(con, raw, column, mapping)
     comma = sum(1 for v in values if re.fullmatch(r"-?[\d\s\u00a0.]*,\d+", v))
     point = sum(1 for v in values if re.fullmatch(r"-?[\d\s\u00a0,]*\.\d+", v))
     return "," if comma > point else "."
 
 
-def _timestamp_expr(text: str, fmt: str | None, timezone: str) -> str:
-    """SQL reading text as a UTC instant; naive times are local to `timezone`."""
+OFFSET = "(Z|[+-]\\d\\d:?\\d\\d)$"
+# An offset written straight after the time: the cast reads the text as it is.
+PLAIN_OFFSET = "(Z|\\S[+-]\\d\\d:?\\d\\d)$"
+
+
+def _timestamp_expr(text: str, fmt: str | None, timezone: str, *, offsets: bool = False) -> str:
+    """SQL reading text as a UTC instant; naive times are local to `timezone`.
+
+    With `offsets` (the sampled values carry their own offset) the common case costs
+    one check and one cast; every other value takes the general route, so the result
+    is the same either way.
+    """
     if fmt is None or fmt == ISO:
         # An explicit offset wins; otherwise the wall-clock time is read in the import's zone.
         # Some exports (Zendesk) write a space before the offset; the cast wants none.
@@ -158,9 +202,14 @@ def _timestamp_expr(text: str, fmt: str | None, timezone: str) -> str:
             f"TRY_CAST(regexp_replace({text}, '\\s+([+-]\\d\\d:?\\d\\d)$', '\\1') AS TIMESTAMPTZ)"
         )
         naive = f"timezone({literal(timezone)}, TRY_CAST({text} AS TIMESTAMP))"
+        general = (
+            f"CASE WHEN regexp_matches({text}, '{OFFSET}') THEN {with_offset} ELSE {naive} END"
+        )
+        if not offsets:
+            return general
         return (
-            f"CASE WHEN regexp_matches({text}, '(Z|[+-]\\d\\d:?\\d\\d)$') "
-            f"THEN {with_offset} ELSE {naive} END"
+            f"CASE WHEN regexp_matches({text}, '{PLAIN_OFFSET}') "
+            f"THEN TRY_CAST({text} AS TIMESTAMPTZ) ELSE {general} END"
         )
     return f"timezone({literal(timezone)}, try_strptime({text}, {literal(fmt)}))"
 
@@ -183,7 +232,7 @@ def parse_expr(plan: ColumnPlan, mapping: SourceMapping, text: str) -> str:
             return source
         if typed_source and raw_type.upper().startswith(("TIMESTAMP", "DATE")):
             return f"timezone({literal(mapping.timezone)}, CAST({source} AS TIMESTAMP))"
-        return _timestamp_expr(text, plan.fmt, mapping.timezone)
+        return _timestamp_expr(text, plan.fmt, mapping.timezone, offsets=plan.offsets)
     if plan.kind == "integer":
         number = _number_expr(text, plan.fmt)
         return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
@@ -210,9 +259,14 @@ def problem_text(plan: ColumnPlan) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ParsedRows:
-    """The typed table of an import and how many raw rows failed."""
+    """The typed rows of an import: where they are and how many raw rows failed.
+
+    `table` is a view of the readable rows (`__line` and the canonical columns);
+    `rows` holds every row with its values (updated in place by pseudonymisation).
+    """
 
     table: str
+    rows: str
     rejected_lines: int
 
 
@@ -225,48 +279,100 @@ def parse_rows(
     table: str,
     rejects_table: str,
 ) -> ParsedRows:
-    """Create `table` of typed rows and append each value problem to `rejects_table`.
+    """Parse every raw row once into typed rows and append each value problem to `rejects_table`.
 
-    `rejects_table` has columns (line, source_column, canonical, value, reason).
+    `rejects_table` has columns (line, source_column, canonical, value, reason). A
+    lazy file is read here, in the same pass.
     """
     required = set(mapping.required)
-    # One pass: each value is cleaned, parsed and checked once; the typed rows and the
-    # rejects are both read from its result.
-    cleaned, texts, parsed, failures = [], [], [], []
+    cleaned, parsed, kept, failures = [], [], [], []
+    texts: dict[str, str] = {}  # canonical column -> its text, kept where it did not parse
     for i, plan in enumerate(plans):
         text = quote(f"__text{i}")
         value = quote(plan.canonical)
-        texts.append(text)
-        cleaned.append(f"{_clean(plan.source, mapping)} AS {text}")
+        cleaned.append(f"{_clean(plan.source, mapping, plan.raw_type)} AS {text}")
         if plan.raw_type.upper() != "VARCHAR":
             cleaned.append(quote(plan.source))
         parsed.append(f"{parse_expr(plan, mapping, text)} AS {value}")
-        unreadable = f"({text} IS NOT NULL AND {value} IS NULL)"
-        failures.append(
-            f"({text} IS NULL OR {unreadable})" if plan.canonical in required else unreadable
-        )
+        kept.append(value)
+        if plan.kind == "text":  # text always reads; it can only be missing
+            parsed_failure = "false"
+        else:
+            parsed.append(text)
+            texts[plan.canonical] = text
+            # Only the text of a value that did not parse is kept, for its reject.
+            kept.append(f"CASE WHEN {value} IS NULL THEN {text} END AS {text}")
+            parsed_failure = f"({text} IS NOT NULL AND {value} IS NULL)"
+        failures.append(f"{value} IS NULL" if plan.canonical in required else parsed_failure)
+    line = [] if raw.line is None else [f"{raw.line} AS {LINE}"]
     everything = f"{table}__all"
-    selected = ", ".join(
-        [LINE, *texts, *parsed, f"({' OR '.join(failures) or 'false'}) AS __failed"]
-    )
+    failed = " OR ".join(f for f in failures if f != "false") or "false"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {everything} AS SELECT {selected} "
-        f"FROM (SELECT {', '.join([LINE, *cleaned])} FROM {raw.table})"
+        f"CREATE OR REPLACE TEMP TABLE {everything} AS "
+        f"SELECT {', '.join([*([LINE] if line else []), *kept])}, ({failed}) AS __failed "
+        f"FROM (SELECT {', '.join([*([LINE] if line else []), *parsed])} "
+        f"FROM (SELECT {', '.join([*line, *cleaned])} FROM {raw.table}))"
     )
-    columns = ", ".join([LINE, *(quote(p.canonical) for p in plans)])
+    line_sql = LINE
+    if raw.lazy:
+        scanned = query_int(con, f"SELECT count(*) FROM {everything}")
+        bad_lines = finish_scan(con, raw, scanned)
+        if raw.line is None:
+            line_sql = _number_rows(con, everything, raw.first_line, bad_lines)
+    columns = ", ".join([f"{line_sql} AS {LINE}", *(quote(p.canonical) for p in plans)])
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS "
         f"SELECT {columns} FROM {everything} WHERE NOT __failed"
     )
-    for text, plan in zip(texts, plans, strict=True):
+    for plan in plans:
         value = quote(plan.canonical)
-        missing = "'required value is missing'" if plan.canonical in required else "NULL"
+        text = texts.get(plan.canonical, "NULL")
+        is_required = plan.canonical in required
+        unreadable = f"{text} IS NOT NULL"
+        conditions = [unreadable] if plan.kind != "text" else []
+        if is_required:
+            conditions.append(f"({value} IS NULL AND {text} IS NULL)")
+        if not conditions:
+            continue
         con.execute(
-            f"INSERT INTO {rejects_table} SELECT {LINE}, {literal(plan.source)}, "
+            f"INSERT INTO {rejects_table} SELECT {line_sql}, {literal(plan.source)}, "
             f"{literal(plan.canonical)}, {text}, "
-            f"CASE WHEN {text} IS NULL THEN {missing} ELSE {literal(problem_text(plan))} END "
-            f"FROM {everything} WHERE __failed AND (({text} IS NULL AND {missing} IS NOT NULL) "
-            f"OR ({text} IS NOT NULL AND {value} IS NULL))"
+            f"CASE WHEN {text} IS NULL THEN 'required value is missing' "
+            f"ELSE {literal(problem_text(plan))} END "
+            f"FROM {everything} WHERE __failed AND ({' OR '.join(conditions)})"
         )
     rejected = query_int(con, f"SELECT count(*) FROM {everything} WHERE __failed")
-    return ParsedRows(table, rejected)
+    return ParsedRows(table, everything, rejected)
+
+
+def _number_rows(
+    con: duckdb.DuckDBPyConnection, table: str, first_line: int, bad_lines: list[int]
+) -> str:
+    """Return SQL for the line of each row of `table`, numbered by its place in the scan.
+
+    The scan skipped the rejected lines, so a row's line is its place among the rows
+    read plus the rejected lines before it; those rows get a `__line` column.
+    """
+    if not bad_lines:
+        return f"(rowid + {int(first_line)})"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}__bad AS SELECT unnest($lines::BIGINT[]) AS line",
+        {"lines": bad_lines},
+    )
+    # A row's place k (from 0) is after every bad line whose good rows before it are <= k.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table}__lined AS
+        WITH gaps AS (
+            SELECT max(n) AS n, before FROM (
+                SELECT line - {int(first_line)} - row_number() OVER (ORDER BY line) + 1 AS before,
+                       row_number() OVER (ORDER BY line) AS n
+                FROM {table}__bad)
+            GROUP BY before)
+        SELECT t.* EXCLUDE (__place), t.__place + {int(first_line)} + coalesce(g.n, 0) AS {LINE}
+        FROM (SELECT rowid AS __place, * FROM {table}) t
+        ASOF LEFT JOIN gaps g ON t.__place >= g.before
+        ORDER BY t.__place"""
+    )
+    con.execute(f"DROP TABLE {table}; DROP TABLE {table}__bad")
+    con.execute(f"ALTER TABLE {table}__lined RENAME TO {table.split('.')[-1]}")
+    return LINE

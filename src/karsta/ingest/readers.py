@@ -1,10 +1,11 @@
-"""Readers: load an export file, as it is, into a staging table of the import.
+"""Readers: make an export file, as it is, readable as a staging table of the import.
 
-Every reader produces the same thing: a staging table whose columns are the
-file's columns (text, or the file's own types for typed formats) plus
-`__line`, the place of the row in the file as a user finds it (the line of a
-text file with the header as line 1, the row of a sheet, the event of a log),
-and the list of rows it could not split into columns.
+Every reader produces the same thing: a staging table (or, for CSV and Parquet, a
+view that DuckDB's own reader scans once, while the rows are parsed) whose columns
+are the file's columns (text, or the file's own types for typed formats), the
+place of each row in the file as a user finds it (the line of a text file with the
+header as line 1, the row of a sheet, the event of a log), and the list of rows
+it could not split into columns.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import codecs
 import gzip
 import io
 import json
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -45,7 +47,12 @@ class StructuralReject:
 
 @dataclass(slots=True)
 class RawFile:
-    """What a reader left in the staging table, and what it could not read."""
+    """What a reader left in the staging table, and what it could not read.
+
+    A lazy file is a view over the file itself: it is read once, by the parse, and
+    `finish_scan` then fills in `rows_read` and the rejects. Its rows carry no line
+    column when `line` is None: they are numbered by their position in that scan.
+    """
 
     table: str
     columns: list[str]
@@ -53,6 +60,27 @@ class RawFile:
     rows_read: int
     rejects: list[StructuralReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    line: str | None = LINE  # SQL giving a row's place in the file, if the source has it
+    first_line: int = 1  # place of the first row, for rows numbered by position
+    lazy: bool = False
+    scan_rejects: Callable[[duckdb.DuckDBPyConnection], list[StructuralReject]] | None = None
+    explain: Callable[[duckdb.Error], str] | None = None  # a scan error, as told to the user
+    cleanup: list[Path] = field(default_factory=list)  # folders to remove after the import
+
+    def remove_files(self) -> None:
+        """Remove the reader's temporary files."""
+        for folder in self.cleanup:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.cleanup.clear()
+
+
+def finish_scan(con: duckdb.DuckDBPyConnection, raw: RawFile, scanned: int) -> list[int]:
+    """Record the rows the one scan of a lazy file read and rejected; return rejected lines."""
+    if raw.scan_rejects is not None:
+        raw.rejects = raw.scan_rejects(con)
+    bad_lines = sorted({r.line for r in raw.rejects})
+    raw.rows_read = scanned + len(bad_lines)
+    return bad_lines
 
 
 class Reader(Protocol):
@@ -193,22 +221,33 @@ class CsvReader:
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
     ) -> RawFile:
-        """Load a delimited text file with DuckDB's reader, keeping malformed rows aside."""
+        """Make the file a view scanned by DuckDB's reader; malformed rows are kept aside."""
         sample = _sample(path)
         if not sample.strip():
             raise ImportFailed(path, "is empty.")
         encoding = detect_encoding(path, sample, options.encoding)
         notes = [f"encoding {encoding}"]
-        with tempfile.TemporaryDirectory(prefix="karsta-") as folder:
-            source = path
-            if encoding not in DUCKDB_ENCODINGS:
-                source = _transcode_to_utf8(path, encoding, Path(folder))
-                encoding = "utf-8"
-            raw = self._read(con, path, source, options, encoding, table)
+        source, folder = path, None
+        if encoding not in DUCKDB_ENCODINGS:
+            folder = Path(tempfile.mkdtemp(prefix="karsta-"))
+            try:
+                source = _transcode_to_utf8(path, encoding, folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            encoding = "utf-8"
+        try:
+            raw = self._view(con, path, source, options, encoding, table)
+        except BaseException:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if folder is not None:
+            raw.cleanup.append(folder)
         raw.notes[:0] = notes
         return raw
 
-    def _read(
+    def _view(
         self,
         con: duckdb.DuckDBPyConnection,
         path: Path,
@@ -217,7 +256,7 @@ class CsvReader:
         encoding: str,
         table: str,
     ) -> RawFile:
-        params: dict[str, object] = {
+        params: dict[str, str | int | bool] = {
             "all_varchar": True,
             "header": True,
             "store_rejects": True,
@@ -229,56 +268,64 @@ class CsvReader:
         }
         if options.delimiter:
             params["delim"] = options.delimiter
-        args = ", ".join(f"{k} := ${k}" for k in params)
+        # A view keeps no parameters, so the options are written as literals.
+        args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in params.items())
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table}__scan AS "
-                f"SELECT * FROM read_csv($path, {args})",
-                {"path": str(source), **params},
+                f"CREATE OR REPLACE TEMP VIEW {table} AS "
+                f"SELECT * FROM read_csv({_sql_value(str(source))}, {args})"
             )
+            columns = list(column_types(con, table))
         except duckdb.Error as exc:
             raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
-        columns = list(column_types(con, f"{table}__scan"))
-        errors = con.execute(
-            f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
-            "GROUP BY line, error_type ORDER BY line"
-        ).fetchall()
-        last_line = _count_lines(source) if errors else 0
-        rejects = [
-            StructuralReject(
-                int(line),
-                _REJECT_REASONS.get(str(kind), str(kind).lower())
-                + (
-                    " (the file ends in the middle of this row: truncated?)"
-                    if kind == "MISSING COLUMNS" and int(line) >= last_line
-                    else ""
-                ),
-                str(column) if column is not None else None,
-            )
-            for line, kind, column in errors
-        ]
-        bad_lines = sorted({r.line for r in rejects})
-        # A row's line is its position among the good rows plus the rejected lines before it.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}__bad AS SELECT unnest($lines::BIGINT[]) AS line",
-            {"lines": bad_lines},
+
+        def scan_rejects(con: duckdb.DuckDBPyConnection) -> list[StructuralReject]:
+            return _csv_rejects(con, table, source)
+
+        return RawFile(
+            table,
+            columns,
+            "line",
+            0,
+            line=None,
+            first_line=2,  # the header is line 1
+            lazy=True,
+            scan_rejects=scan_rejects,
+            explain=_explain_duckdb_error,
         )
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            WITH good AS (SELECT rowid + 1 AS k, * FROM {table}__scan),
-            gaps AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before, row_number()
-                     OVER (ORDER BY line) AS n FROM {table}__bad)
-            SELECT good.* EXCLUDE (k),
-                   1 + good.k + coalesce((SELECT max(n) FROM gaps WHERE gaps.before < good.k), 0)
-                     AS {LINE}
-            FROM good ORDER BY k"""
-            if bad_lines
-            else f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT *, rowid + 2 AS {LINE} FROM {table}__scan"
+
+
+def _sql_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_rejects(
+    con: duckdb.DuckDBPyConnection, table: str, source: Path
+) -> list[StructuralReject]:
+    """Return the rows DuckDB's reader could not split in the last scan of `table`."""
+    errors = con.execute(
+        f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
+        f"WHERE scan_id = (SELECT max(scan_id) FROM {table}_scans) "
+        "GROUP BY line, error_type ORDER BY line"
+    ).fetchall()
+    last_line = _count_lines(source) if errors else 0
+    return [
+        StructuralReject(
+            int(line),
+            _REJECT_REASONS.get(str(kind), str(kind).lower())
+            + (
+                " (the file ends in the middle of this row: truncated?)"
+                if kind == "MISSING COLUMNS" and int(line) >= last_line
+                else ""
+            ),
+            str(column) if column is not None else None,
         )
-        con.execute(f"DROP TABLE {table}__scan; DROP TABLE {table}__bad")
-        loaded = _count(con, table)
-        return RawFile(table, columns, "line", loaded + len(bad_lines), rejects)
+        for line, kind, column in errors
+    ]
 
 
 def _count_lines(path: Path) -> int:
@@ -313,19 +360,21 @@ class ParquetReader:
     def load(
         self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
     ) -> RawFile:
-        """Load a Parquet file with its own column types."""
+        """Make the file a view with its own column types, rows numbered from 1."""
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * EXCLUDE (file_row_number), "
-                f"file_row_number + 1 AS {LINE} FROM read_parquet($path, file_row_number := true)",
-                {"path": str(path)},
+                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * EXCLUDE (file_row_number), "
+                f"file_row_number + 1 AS {LINE} "
+                f"FROM read_parquet({_sql_value(str(path))}, file_row_number := true)"
             )
+            columns = [c for c in column_types(con, table) if c != LINE]
         except duckdb.Error as exc:
-            raise ImportFailed(
-                path, f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
-            ) from exc
-        columns = [c for c in column_types(con, table) if c != LINE]
-        return RawFile(table, columns, "row", _count(con, table))
+            raise ImportFailed(path, _explain_parquet_error(exc)) from exc
+        return RawFile(table, columns, "row", 0, lazy=True, explain=_explain_parquet_error)
+
+
+def _explain_parquet_error(exc: duckdb.Error) -> str:
+    return f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
 
 
 def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
