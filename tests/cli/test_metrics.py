@@ -146,3 +146,35 @@ def test_bad_options_say_what_is_wrong(workspace: Path, args: list[str], message
     result = runner.invoke(app, ["metrics", "-w", str(workspace), *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _figures(document: dict[str, object]) -> list[tuple[object, ...]]:
+    records = document["metrics"]
+    assert isinstance(records, list)
+    return sorted(
+        (r["id"], r["statistic"], r["period"], json.dumps(r["group"]), round(r["value"] or 0, 9))
+        for r in records
+    )
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_export_folder_on_another_engine_gives_the_same_figures(
+    workspace: Path, tmp_path: Path, engine: str
+) -> None:
+    if engine == "spark":
+        from tests.parity import require_spark
+
+        require_spark()
+    folder = tmp_path / "export"
+    invoke("export", "-w", str(workspace), "--out", str(folder))
+    asked = ["--metric", "I10,O2,I4", "--period", "month", "--format", "json"]
+    from_workspace = json.loads(invoke("metrics", "-w", str(workspace), *asked))
+    from_export = json.loads(invoke("metrics", "--source", str(folder), "--engine", engine, *asked))
+    assert from_export["workspace"] == str(folder)
+    assert _figures(from_export) == _figures(from_workspace)
+
+
+def test_spark_needs_an_export_folder(workspace: Path) -> None:
+    result = runner.invoke(app, ["metrics", "-w", str(workspace), "--engine", "spark"])
+    assert result.exit_code == 2
+    assert "karsta export" in result.output

@@ -17,7 +17,6 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from karsta.api import Analyses
-from karsta.api import Workspace as AnalysisWorkspace
 from karsta.cli import render
 from karsta.metrics.cards import LANGUAGES, Language
 from karsta.metrics.compute import MetricResults
@@ -28,9 +27,17 @@ from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
 from karsta.metrics.registry import find
 from karsta.metrics.scorecard import Scorecard, build_scorecard
-from karsta.workspace import WorkspaceError
+from karsta.workspace import OpenSource, WorkspaceError, open_source
+from karsta.workspace.source import TableSource
 
-WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
+WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace file.")]
+SourceOption = Annotated[
+    Path | None,
+    typer.Option(help="Instead of a workspace: a folder written by `karsta export`."),
+]
+EngineOption = Annotated[
+    str, typer.Option(help="Engine for --source: duckdb (default) or spark (PySpark local mode).")
+]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of names and cards: fi, sv, en.")]
 ConfigOption = Annotated[
     Path | None,
@@ -85,13 +92,25 @@ def format_value(value: float | None, unit: str, statistic: str) -> str:
     return f"{value:,.2f}".replace(",", " ") + suffix
 
 
-def _open(workspace: Path, config: Path | None) -> tuple[AnalysisWorkspace, MetricConfig]:
+def _open(
+    workspace: Path | None, source: Path | None, engine: str, config: Path | None
+) -> tuple[OpenSource, MetricConfig]:
+    """Return the tables to analyse and their settings (beside the workspace or in the folder)."""
+    if (workspace is None) == (source is None):
+        raise _fail("Give exactly one of --workspace FILE or --source EXPORT_FOLDER.")
+    if workspace is not None and engine != "duckdb":
+        raise _fail(
+            f"--engine {engine} reads an export folder: run `karsta export --workspace "
+            f"{workspace} --out FOLDER` and pass --source FOLDER."
+        )
+    path = cast(Path, workspace or source)
+    default_config = config_path(path) if workspace is not None else path / "karsta.yaml"
     try:
-        ws = cast(AnalysisWorkspace, AnalysisWorkspace.open(workspace, create=False))
-        settings = load_config(config or config_path(workspace))
+        settings = load_config(config or default_config)
+        tables = open_source(path, engine)
     except (WorkspaceError, ConfigError) as exc:
         raise _fail(str(exc)) from exc
-    return ws, settings
+    return tables, settings
 
 
 def _group_text(group: dict[str, Any]) -> str:
@@ -181,7 +200,9 @@ def _csv(results: MetricResults, lang: Language) -> str:
 
 
 def metrics_command(
-    workspace: WorkspaceOption,
+    workspace: WorkspaceOption = None,
+    source: SourceOption = None,
+    engine: EngineOption = "duckdb",
     metric: Annotated[
         list[str] | None, typer.Option("--metric", "-m", help="Metric id(s), e.g. O2 or O2,I10.")
     ] = None,
@@ -211,15 +232,15 @@ def metrics_command(
         raise _fail(f"--period: choose one of {', '.join(PERIOD_KINDS)}; got {period!r}.")
     if output not in ("table", "json", "csv"):
         raise _fail(f"--format: choose table, json or csv; got {output!r}.")
-    ws, settings = _open(workspace, config)
     ids = _split(metric) or None
     try:
         for metric_id in ids or []:
             find(metric_id)
     except KeyError as exc:
         raise _fail(str(exc.args[0])) from exc
-    with ws:
-        analyses = _Configured(ws, settings)
+    tables, settings = _open(workspace, source, engine, config)
+    with tables:
+        analyses = _Configured(tables, settings)
         scorecard = output == "table" and not (ids or period or by or since or until)
         try:
             if scorecard:
@@ -250,10 +271,10 @@ def metrics_command(
 
 
 class _Configured(Analyses):
-    """A workspace's analyses with settings read from a chosen file."""
+    """Analyses of a source with settings read from a chosen file."""
 
-    def __init__(self, workspace: AnalysisWorkspace, config: MetricConfig) -> None:
-        self.source = workspace
+    def __init__(self, source: TableSource, config: MetricConfig) -> None:
+        self.source = source
         self.config = config
 
 
@@ -285,7 +306,9 @@ def explanation_view(item: Explanation, lang: Language) -> Group:
 def explain_command(
     metric: Annotated[str, typer.Argument(help="Metric id, e.g. O1.")],
     ticket: Annotated[str, typer.Argument(help="Ticket id, e.g. INC0000045.")],
-    workspace: WorkspaceOption,
+    workspace: WorkspaceOption = None,
+    source: SourceOption = None,
+    engine: EngineOption = "duckdb",
     period: Annotated[str | None, typer.Option(help="Measurement period (default: none).")] = None,
     service_hours: Annotated[
         str | None, typer.Option(help="Count durations in service hours.")
@@ -296,18 +319,18 @@ def explain_command(
 ) -> None:
     """Explain why a ticket counts in a metric, or not, with the timestamps used."""
     language = _language(lang)
-    ws, settings = _open(workspace, config)
     try:
         definition = find(metric)
     except KeyError as exc:
         raise _fail(str(exc.args[0])) from exc
     overrides: dict[str, Any] = {"period": period}
+    tables, settings = _open(workspace, source, engine, config)
     if service_hours:
         overrides["service_calendar"] = MetricConfig(
             service_hours=service_hours, holidays=settings.holidays, timezone=settings.timezone
         ).calendar()
-    with ws:
-        item = _Configured(ws, settings).explain(definition.id, ticket, **overrides)
+    with tables:
+        item = _Configured(tables, settings).explain(definition.id, ticket, **overrides)
     if output == "json":
         sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
     else:
