@@ -59,3 +59,12 @@ def test_results_as_polars(ws: karsta.Workspace) -> None:
     assert isinstance(frame, pl.DataFrame)
     assert frame["value"].to_list() == [50.0]
     ws.close()
+
+
+def test_an_export_folder_has_the_same_analyses(ws: karsta.Workspace, tmp_path: Path) -> None:
+    ws.export(tmp_path / "export")
+    expected = ws.metrics(["I10"]).records()
+    ws.close()
+    with karsta.open(tmp_path / "export") as export:
+        assert isinstance(export, karsta.api.Export)
+        assert export.metrics(["I10"]).records()[0]["value"] == expected[0]["value"] == 50.0

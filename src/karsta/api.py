@@ -22,6 +22,7 @@ from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
 from karsta.metrics.scorecard import Scorecard, build_scorecard
 from karsta.workspace import Workspace as _Workspace
+from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.source import TableSource
 
 
@@ -90,6 +91,41 @@ class Workspace(Analyses, _Workspace):
         return load_config(config_path(self.path))
 
 
-def open(path: str | Path, *, create: bool = True) -> Workspace:
-    """Open the workspace at `path`, creating it unless `create` is False."""
+class Export(Analyses):
+    """A folder written by `karsta export`, analysed on DuckDB or Spark."""
+
+    def __init__(self, folder: Path, engine: str) -> None:
+        self.folder = folder
+        self._source = open_source(folder, engine)
+        self.source = self._source
+        self.config = load_config(folder / "karsta.yaml")
+
+    def table(self, name: str) -> Any:
+        """Return a canonical table as an Ibis expression."""
+        return self.source.table(name)
+
+    def close(self) -> None:
+        """Release the engine."""
+        self._source.close()
+
+    def __enter__(self) -> Export:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Workspace | Export:
+    """Open a workspace file (created unless `create` is False) or an export folder.
+
+    A folder written by `karsta export` is read by `engine` ("duckdb" or "spark")
+    and gives an `Export` with the same analyses as a `Workspace`.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return Export(path, engine)
+    if engine != "duckdb":
+        raise WorkspaceError(
+            f"{path} is a workspace file, which only DuckDB reads; export it for {engine}."
+        )
     return Workspace.open(path, create=create)  # type: ignore[return-value]
