@@ -73,11 +73,27 @@ def test_every_rule_gives_its_reason(o3_desk: Desk) -> None:
     assert run.unit_row("age_10")["age_days"] == 10.0
 
 
-def test_by_status_with_unknown(o3_desk: Desk) -> None:
+def test_by_status_means_the_status_at_the_moment(o3_desk: Desk) -> None:
+    o3_desk.run("O3", until=MOMENT)  # writes the tickets, each with one "New" event
+    later = [
+        # (ticket, status, when): the last event by the moment decides.
+        ("age_1", "Awaiting User Info", MOMENT - HOUR),
+        ("age_10", "Awaiting User Info", MOMENT - 5 * DAY),
+        ("age_10", "Active", MOMENT - 4 * DAY),
+        ("age_40", "Awaiting Vendor", MOMENT + HOUR),  # after the moment: still "New"
+    ]
+    for seq, (ticket, status, when) in enumerate(later, start=2):
+        o3_desk.ws.connection.execute(
+            "INSERT INTO ticket_events (ticket_id, event_key, seq, timestamp, activity, "
+            "source_file, source_row, import_id) VALUES (?, ?, ?, ?, ?, 'fixture', ?, 1)",
+            [ticket, f"{ticket}-{seq}", seq, when, status, 100 + seq],
+        )
     run = o3_desk.run("O3", until=MOMENT, by=("status",))
-    assert run.figure("count", group={"status": "Awaiting User Info"})["value"] == 2
-    assert run.figure("count", group={"status": "New"})["value"] == 1
-    assert run.figure("count", group={"status": "unknown"})["value"] == 2  # age_3, age_40
+    counts = {r["group"]["status"]: r["value"] for r in run.figures("count")}
+    # Open at the moment: age_half, age_3, age_40 still New; age_1 waiting; age_10 active.
+    assert counts == {"New": 3, "Awaiting User Info": 1, "Active": 1}
+    assert run.figures("share_of_received") == []  # a status mix has no "received" to share
+    assert sum(r["excluded"] for r in run.figures("count")) == 1  # the open cancelled one
 
 
 def test_month_ends_in_helsinki_time(desk: Desk) -> None:

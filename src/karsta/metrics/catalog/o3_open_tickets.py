@@ -6,11 +6,13 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.metrics.catalog.populations import is_cancelled, received, units
-from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.inputs import PERIOD, MetricInputs, dimension, seconds_between
 from karsta.metrics.measure import Count, Mean, Measurement, Share, ShareOf, Statistic
+from karsta.metrics.options import UNKNOWN
 from karsta.metrics.registry import metric
 
 DAY = 86400.0
+STATUS = dimension("status")
 
 
 def _bucket_name(low: float, high: float | None) -> str:
@@ -27,10 +29,29 @@ def _received_by_moments(inputs: MetricInputs) -> ir.Table:
     return joined.mutate(is_open=done.isnull() | (done > joined.moment))
 
 
+def _with_status_at_moment(inputs: MetricInputs, open_now: ir.Table) -> ir.Table:
+    """Return open tickets with `dim_status` = the status of their last event by the moment."""
+    e = inputs.events
+    events = e.select(_ticket=e.ticket_id, _at=e.timestamp, _seq=e.seq, _status=e.activity)
+    pairs = open_now.select("ticket_id", PERIOD, "moment").join(
+        events, [open_now.ticket_id == events._ticket, events._at <= open_now.moment]
+    )
+    ranked = pairs.mutate(
+        _rank=ibis.row_number().over(group_by=["ticket_id", PERIOD], order_by=ibis.desc("_seq"))
+    )
+    latest = ranked.filter(ranked._rank == 0).select("ticket_id", PERIOD, _status_at="_status")
+    joined = open_now.left_join(latest, ["ticket_id", PERIOD])
+    return joined.mutate(**{STATUS: joined._status_at.fill_null(UNKNOWN)}).drop("_status_at")
+
+
 @metric("O3", headline="count")
 def open_tickets(inputs: MetricInputs) -> Measurement:
     """Return tickets open at the end of each period: count, share of received, age."""
     t = _received_by_moments(inputs)
+    by_status = STATUS in inputs.keys
+    if by_status:
+        # Status means the status at the moment; only open tickets have one worth showing.
+        t = _with_status_at_moment(inputs, t.filter(t.is_open))
     cancelled = is_cancelled(t)
     age_days = seconds_between(t.opened_at, t.moment) / DAY
     bounds = (0.0, *inputs.options.age_buckets_days)
@@ -44,7 +65,7 @@ def open_tickets(inputs: MetricInputs) -> Measurement:
     )
     statistics: list[Statistic] = [
         Count(),
-        ShareOf(reference_units),
+        *([] if by_status else [ShareOf(reference_units)]),
         Mean("age_days", name="age_mean_days"),
         *[Share(name, name=name) for name in buckets],
     ]
