@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -117,3 +118,26 @@ def test_findings_are_ranked_by_hours_a_year(result: WasteFindings) -> None:
 def test_negative_assumptions_are_refused() -> None:
     with pytest.raises(ValueError, match="hourly_cost"):
         WasteAssumptions(hourly_cost=-1)
+
+
+def test_a_log_without_groups_or_status_classes(log_workspace: Callable[..., Workspace]) -> None:
+    # As the helpdesk log: activities only. Rework is still seen; nothing else is.
+    ws = log_workspace(
+        [
+            ("H", 0, "Insert ticket", None, "r1", None),
+            ("H", 1, "Take in charge", None, "r1", None),
+            ("H", 2, "Wait", None, "r1", None),
+            ("H", 4, "Take in charge", None, "r2", None),
+            ("H", 5, "Closed", None, "r2", None),
+        ]
+    )
+    result = ProcessAnalysis(ws).waste(assumptions=ASSUMPTIONS)
+    kinds = {f.kind: f for f in result.findings}
+    assert set(kinds) == {"bottleneck", "rework"}
+    assert kinds["rework"].observed_hours == pytest.approx(20 / 60)
+    # No status classes: every stay counts as work, so the longest arrows are the bottlenecks.
+    assert [f.observed_hours for f in result.findings if f.kind == "bottleneck"] == [
+        pytest.approx(2.0),
+        pytest.approx(1.0),
+        pytest.approx(1.0),
+    ]

@@ -129,7 +129,7 @@ class ProcessAnalysis:
         """Return who passes tickets to whom, ping-pong, bounces and tickets over `max_nodes`."""
         column_of(by)
         network, summary = handoff_views(self.events(), by=by, max_nodes=max_nodes)
-        figures = {k: _plain(v) for k, v in self._one_row(summary).items()}
+        figures = _counts(self._one_row(summary))
         return Handoffs(
             self.source.to_arrow(network), network, by=by, max_nodes=max_nodes, summary=figures
         )
@@ -140,7 +140,7 @@ class ProcessAnalysis:
         stays = repeated_stays(events)
         table_expr = repeats_by_activity(stays)
         tickets = self._one_row(stays.aggregate(tickets=stays.ticket_id.nunique()))
-        reopen = {k: _plain(v) for k, v in self._one_row(reopen_summary(reopens(events))).items()}
+        reopen = _counts(self._one_row(reopen_summary(reopens(events))))
         classes = self._one_row(
             events.aggregate(known=events.status_class.notnull().cast("int64").sum())
         )
@@ -205,6 +205,11 @@ class ProcessAnalysis:
             found += findings.recategorised(recat["tickets"], recat["corrected"], period, a)
         notes = [] if self.calendar is None else [f"service hours: {self.calendar.describe()}"]
         return WasteFindings(ranked(found), a, period, notes)
+
+
+def _counts(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a one-row summary with missing sums (nothing to add up) as zero."""
+    return {k: 0 if v is None else _plain(v) for k, v in row.items()}
 
 
 def _plain(value: Any) -> Any:
