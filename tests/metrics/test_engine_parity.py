@@ -55,3 +55,8 @@ def test_time_to_resolve_in_service_hours_is_identical_on_every_engine() -> None
     assert {"mean", "median", "p90", "share_over_target"} <= set(
         rows.column("statistic").to_pylist()
     )
+
+
+def test_open_tickets_by_status_at_the_moment_is_identical_on_every_engine() -> None:
+    options = MetricOptions(period="quarter", by=("status",))
+    assert_same_results(_result("O3", options), min_rows=5)
