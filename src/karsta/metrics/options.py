@@ -18,6 +18,9 @@ DIMENSIONS: dict[str, str] = {
 }
 """Short names users give to --by, and the tickets column each one means."""
 
+REALTIME_CHANNELS = frozenset({"phone", "chat", "video", "walk-in", "ivr", "sms"})
+"""Real-time channels by default: the guide's phone, chat and video, plus walk-in service."""
+
 UNKNOWN = "unknown"
 """The group value shown where a ticket has no value for a breakdown dimension."""
 
@@ -40,6 +43,8 @@ class MetricOptions:
     resolve_target_hours: float | None = None
     """Threshold for O2's share over target, in the clock's hours; None = no threshold."""
     age_buckets_days: tuple[float, ...] = field(default=(1.0, 7.0, 30.0))
+    realtime_channels: frozenset[str] = REALTIME_CHANNELS
+    """Channels where an answer is expected in seconds or minutes (S1, I7)."""
 
     def __post_init__(self) -> None:
         """Reject options that cannot mean anything."""

@@ -1,0 +1,67 @@
+"""I7 (non-real-time half) on hand-built tickets: channels, missing responses, clocks."""
+
+from __future__ import annotations
+
+from tests.metrics.conftest import Desk, utc
+
+
+def _desk(desk: Desk) -> None:
+    desk.ticket(
+        "mail_2h",
+        utc("2024-03-04 08:00"),
+        channel="email",
+        first_response_at=utc("2024-03-04 10:00"),
+    )
+    desk.ticket(
+        "portal_4h",
+        utc("2024-03-04 08:00"),
+        channel="portal",
+        first_response_at=utc("2024-03-04 12:00"),
+    )
+    desk.ticket(
+        "portal_6h",
+        utc("2024-03-05 08:00"),
+        channel="portal",
+        first_response_at=utc("2024-03-05 14:00"),
+    )
+    desk.ticket(
+        "phone", utc("2024-03-04 08:00"), channel="phone", first_response_at=utc("2024-03-04 08:01")
+    )
+    desk.ticket("mail_silent", utc("2024-03-04 08:00"), channel="email")
+    desk.ticket(
+        "mail_early",
+        utc("2024-03-04 08:00"),
+        channel="email",
+        first_response_at=utc("2024-03-04 07:00"),
+    )
+    desk.ticket("no_channel", utc("2024-03-04 08:00"), first_response_at=utc("2024-03-04 09:00"))
+
+
+def test_mean_median_p90_of_non_realtime_tickets(desk: Desk) -> None:
+    _desk(desk)
+    run = desk.run("I7")
+    # Counted: 2 h, 4 h, 6 h. Excluded: silent, early, no channel. Phone is outside.
+    mean = run.figure("mean")
+    assert (mean["value"], mean["n"], mean["excluded"]) == (4.0, 3, 3)
+    assert run.figure("median")["value"] == 4.0
+    assert run.figure("p90")["value"] == 4.0 + 0.8 * 2.0  # rank 1.8 between 4 h and 6 h
+    assert run.unit == "hours"
+    assert run.reason("phone") == "outside: real-time channel (measured from contacts)"
+    assert run.reason("mail_silent") == "excluded: no first response recorded"
+    assert run.reason("mail_early") == "excluded: first response before opening (recording error)"
+    assert run.reason("no_channel") == "excluded: channel unknown"
+
+
+def test_service_hours_clock(desk: Desk) -> None:
+    from karsta.calendar import ServiceCalendar
+
+    # Monday 4 March 2024, 16:00 Helsinki = 14:00 UTC; answered Tuesday 09:00 Helsinki.
+    desk.ticket(
+        "evening",
+        utc("2024-03-04 14:00"),
+        channel="email",
+        first_response_at=utc("2024-03-05 07:00"),
+    )
+    run = desk.run("I7", service_calendar=ServiceCalendar.parse("mon-fri 08:00-16:00"))
+    assert run.unit == "service_hours"
+    assert run.figure("mean")["value"] == 1.0  # only Tuesday 08-09 is service time
