@@ -1,0 +1,51 @@
+"""The process expressions give the same rows on DuckDB, DuckDB on Parquet and Spark."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ibis.expr.types as ir
+import pytest
+
+from karsta.calendar import ServiceCalendar
+from karsta.process import ProcessAnalysis, WaitingRules
+from karsta.process.dfg import edge_counts, node_counts
+from karsta.process.handoffs import handoff_views
+from karsta.process.rework import reopen_summary, reopens, repeated_stays, repeats_by_activity
+from karsta.process.transitions import steps
+from karsta.process.variants import ticket_variants, variant_counts
+from karsta.process.waiting import by_kind, classified_stays, shares
+from karsta.workspace import TableSource
+from tests.parity import assert_same_results
+
+pytestmark = pytest.mark.spark
+
+Build = Callable[[TableSource], ir.Table]
+
+
+def events(source: TableSource) -> ir.Table:
+    return source.table("ticket_events")
+
+
+BUILDS: dict[str, Build] = {
+    "status map edges": lambda s: edge_counts(steps(events(s))),
+    "group map edges, repeats collapsed": lambda s: edge_counts(
+        steps(events(s), by="group", collapse_repeats=True)
+    ),
+    "status map nodes": lambda s: node_counts(steps(events(s))),
+    "variants": lambda s: variant_counts(ticket_variants(events(s))),
+    "hand-off network": lambda s: handoff_views(events(s), by="group", max_nodes=3)[0],
+    "hand-off summary": lambda s: handoff_views(events(s), by="group", max_nodes=3)[1],
+    "repeated activities": lambda s: repeats_by_activity(repeated_stays(events(s))),
+    "reopens": lambda s: reopen_summary(reopens(events(s))),
+    "waiting per status": lambda s: by_kind(classified_stays(events(s), WaitingRules())),
+    "waiting per group": lambda s: shares(classified_stays(events(s), WaitingRules()), "group"),
+    "service-hour waits": lambda s: edge_counts(
+        ProcessAnalysis(s, calendar=ServiceCalendar.parse("mon-fri 08:00-16:00")).steps()
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BUILDS))
+def test_same_rows_on_every_engine(name: str) -> None:
+    assert_same_results(BUILDS[name])
