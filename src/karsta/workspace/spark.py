@@ -83,8 +83,11 @@ Differ (avoid, or use the form given):
 from __future__ import annotations
 
 import atexit
+import functools
 import os
+import re
 import shutil
+import subprocess
 import tempfile
 import threading
 from pathlib import Path
@@ -101,6 +104,7 @@ from karsta.workspace.parquet import conform, export_file, export_folder
 
 SPARK_MEMORY_ENV = "KARSTA_SPARK_MEMORY"
 DEFAULT_SPARK_MEMORY = "4g"
+MIN_JAVA = 17
 
 _LOG4J2 = """\
 # Errors only. org.apache.spark is named as well: Spark announces a "default log level"
@@ -121,14 +125,36 @@ _session: Any = None
 _scratch: Path | None = None
 
 
+def java_major(version_text: str) -> int | None:
+    """Return the major version in `java -version` output ("1.8.0" is 8), or None."""
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', version_text)
+    if not found:
+        return None
+    major = int(found[1])
+    return int(found[2] or 0) if major == 1 else major
+
+
+@functools.cache
 def spark_missing() -> str | None:
-    """Return why Spark cannot run here (no pyspark, no Java), or None when it can."""
+    """Return why Spark cannot run here (no pyspark, no Java 17+), or None when it can."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
         return "pyspark is not installed (pip install 'karsta[spark]')"
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if java is None or not Path(java).exists():
         return "no Java runtime (install Java 17, e.g. openjdk-17-jre-headless)"
+    try:
+        shown = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{java} does not run ({exc})"
+    major = java_major(shown.stderr + shown.stdout)
+    if major is None or major < MIN_JAVA:
+        found = f"Java {major}" if major else f"an unknown Java at {java}"
+        return f"Spark 4 needs Java {MIN_JAVA} or newer, found {found}"
     return None
 
 
