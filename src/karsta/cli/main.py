@@ -49,9 +49,7 @@ STAGE_TEXT = {
 }
 
 
-def _fail(message: str) -> typer.Exit:
-    render.console(stderr=True).print(f"[bold red]Error:[/] {message}")
-    return typer.Exit(code=2)
+_fail = render.fail
 
 
 @app.command("import")

@@ -54,9 +54,7 @@ UNIT_SUFFIX = {
 }
 
 
-def _fail(message: str) -> typer.Exit:
-    render.console(stderr=True).print(f"[bold red]Error:[/] {message}")
-    return typer.Exit(code=2)
+_fail = render.fail
 
 
 def _language(lang: str) -> Language:

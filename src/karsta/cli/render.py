@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import typer
 from rich.console import Console, Group
 from rich.table import Table
 
@@ -134,6 +135,12 @@ def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
     for column, reason, count in rows:
         table.add_row(column or "(whole row)", reason, _n(count))
     return table
+
+
+def fail(message: str) -> typer.Exit:
+    """Print `message` as an error on stderr; return the exit (code 2) to raise."""
+    console(stderr=True).print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code=2)
 
 
 def console(*, stderr: bool = False) -> Console:

@@ -6,6 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.metrics.inputs import MetricInputs, dimension
+from karsta.metrics.measure import Count, Measurement, ShareOfTotal
 from karsta.metrics.options import UNKNOWN, MetricOptions
 
 
@@ -78,4 +79,24 @@ def first_failing(checks: list[tuple[ir.BooleanValue, str]], passed: str) -> ir.
     """Return the message of the first check that fails, or `passed` when all hold."""
     return ibis.cases(
         *[(~check.fill_null(False), message) for check, message in checks], else_=passed
+    )
+
+
+def volume_by(inputs: MetricInputs, name: str, column: str) -> Measurement:
+    """Return tickets received per value of `column` (breakdown `name`): count and share."""
+    t = with_dimension(received(inputs), inputs, name, column)
+    keys = keys_with(inputs, name)
+    return Measurement(
+        units=units(
+            t,
+            keys,
+            included=ibis.literal(True),
+            reason=ibis.literal("counted: received in the period"),
+            opened_at=t.opened_at,
+            **{column: t[column]},
+        ),
+        statistics=[Count(), ShareOfTotal(within=tuple(k for k in keys if k != dimension(name)))],
+        keys=keys,
+        period_by="opened_at",
+        evidence=("opened_at", column),
     )
