@@ -32,8 +32,12 @@ class MetricInputError(ValueError):
 
 
 def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
-    """Return end - start in seconds (whole-second resolution on every engine)."""
-    return (end.epoch_seconds() - start.epoch_seconds()).cast("float64")
+    """Return end - start in seconds, exact to the microsecond on every engine.
+
+    Not `epoch_seconds()` (Spark drops the fraction) nor `delta` in seconds
+    (DuckDB counts boundaries crossed): a microsecond delta means the same everywhere.
+    """
+    return end.delta(start, unit="microsecond").cast("float64") / 1e6
 
 
 class MetricInputs:
