@@ -3,11 +3,20 @@
 The rules (documented on the columns in `karsta.schema`): a value the source
 recorded wins; otherwise the fact is derived from the ordered events; where
 neither is possible the fact stays empty, never invented.
+
+The expressions run on the workspace's engine (DuckDB): "the value at the last
+(first) event" is DuckDB's `arg_max_null` (`arg_min_null`), which keeps a NULL
+value at that event, as `FIRST(x ORDER BY seq DESC)` would, without sorting.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from typing import Any
+
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from karsta.schema import TICKET_PAUSES, TICKETS
@@ -16,8 +25,43 @@ RESOLVED = ("resolved", "closed")
 RESPONDED = ("active", "waiting", "resolved", "closed")
 
 
+@functools.cache
+def _builtin(name: str, dtype: dt.DataType) -> Any:
+    """Return DuckDB's aggregate `name`(value, seq) for values of `dtype`, as an Ibis UDF."""
+
+    def fn(value: Any, key: Any) -> Any: ...
+
+    fn.__name__ = re.sub(r"\W", "_", f"{name}_{dtype}")
+    return ibis.udf.agg.builtin(fn, name=name, signature=((dtype, dt.int64), dtype))
+
+
+def _last(value: ir.Column, seq: ir.IntegerColumn, where: ir.BooleanValue | None = None) -> Any:
+    """Return the value at the last event (by `seq`) among those `where` holds."""
+    return _builtin("arg_max_null", value.type())(value, seq, where=where)
+
+
+def _first(value: ir.Column, seq: ir.IntegerColumn, where: ir.BooleanValue | None = None) -> Any:
+    """Return the value at the first event (by `seq`) among those `where` holds."""
+    return _builtin("arg_min_null", value.type())(value, seq, where=where)
+
+
+# What the facts that depend on an event's neighbours need. The window sorts only
+# these columns: every column carried through it is sorted with it.
+NEIGHBOUR_COLUMNS = (
+    "ticket_id",
+    "seq",
+    "timestamp",
+    "activity",
+    "status_class",
+    "is_pause",
+    "group",
+    "agent",
+)
+
+
 def _with_neighbours(events: ir.Table) -> ir.Table:
     """Return events with the previous event's class, group and agent and the next time."""
+    events = events.select(*NEIGHBOUR_COLUMNS)
     w = ibis.window(group_by=events.ticket_id, order_by=events.seq)
     return events.mutate(
         prev_class=events.status_class.lag().over(w),
@@ -35,6 +79,11 @@ def _changed(value: ir.Column, previous: ir.Column) -> ir.BooleanColumn:
 
 def ticket_facts(events: ir.Table) -> ir.Table:
     """Return one row per ticket with the facts of `karsta.schema.TICKETS`."""
+    return combine_facts(event_facts(events), order_facts(events), events)
+
+
+def order_facts(events: ir.Table) -> ir.Table:
+    """Return per ticket the facts read from the order of its events (one narrow window)."""
     e = _with_neighbours(events)
     in_resolved = e.status_class.isin(RESOLVED)
     was_resolved = e.prev_class.isin(RESOLVED).fill_null(False)
@@ -53,47 +102,59 @@ def ticket_facts(events: ir.Table) -> ir.Table:
             e.is_pause, e.next_ts.epoch_seconds() - e.timestamp.epoch_seconds(), 0
         ),
     )
-    facts = e.group_by("ticket_id").aggregate(
-        ticket_type=e.ticket_type.argmax(e.seq, where=e.ticket_type.notnull()),
-        ticket_type_intake=e.ticket_type.argmin(e.seq, where=e.ticket_type.notnull()),
-        channel=e.channel.argmax(e.seq, where=e.channel.notnull()),
-        priority=e.priority.argmax(e.seq, where=e.priority.notnull()),
-        category_intake=e.category.argmin(e.seq, where=e.category.notnull()),
-        category_close=e.category.argmax(e.seq, where=e.category.notnull()),
-        subcategory_close=e.subcategory.argmax(e.seq, where=e.subcategory.notnull()),
-        caller_id=e.caller_id.argmax(e.seq, where=e.caller_id.notnull()),
-        status=e.activity.argmax(e.seq),
-        status_class=e.status_class.argmax(e.seq),
-        source_opened_at=e.source_opened_at.argmax(e.seq, where=e.source_opened_at.notnull()),
-        first_event_at=e.timestamp.min(),
-        source_first_response_at=e.source_first_response_at.argmax(
-            e.seq, where=e.source_first_response_at.notnull()
-        ),
-        derived_first_response_at=e.timestamp.min(where=e.status_class.isin(RESPONDED)),
-        source_resolved_at=e.source_resolved_at.argmax(e.seq, where=e.source_resolved_at.notnull()),
+    return e.group_by("ticket_id").aggregate(
         resolution_seq=e.seq.max(where=e.resolution_start),
-        derived_resolved_at=e.timestamp.argmax(e.seq, where=e.resolution_start),
-        source_closed_at=e.source_closed_at.argmax(e.seq, where=e.source_closed_at.notnull()),
-        derived_closed_at=e.timestamp.argmax(e.seq, where=e.closed_start),
-        source_reopen_count=e.source_reopen_count.max(),
+        derived_resolved_at=_last(e.timestamp, e.seq, where=e.resolution_start),
+        derived_closed_at=_last(e.timestamp, e.seq, where=e.closed_start),
         derived_reopen_count=e.reopened.sum(),
-        source_reassignment_count=e.source_reassignment_count.max(),
         derived_reassignment_count=e.reassigned.sum(),
-        group_count=e.group.nunique(),
-        agent_count=e.agent.nunique(),
-        intake_group=e.group.argmin(e.seq, where=e.group.notnull()),
-        intake_level=e.level.argmin(e.seq, where=e.group.notnull()),
-        resolution_code=e.resolution_code.argmax(e.seq, where=e.resolution_code.notnull()),
         pause_seconds=e.pause_seconds.sum(),
-        event_count=e.count(),
-        cost=e.cost.argmax(e.seq, where=e.cost.notnull()),
     )
+
+
+def event_facts(events: ir.Table) -> ir.Table:
+    """Return per ticket the facts read from single events (first, last, counts)."""
+    v = events
+    return v.group_by("ticket_id").aggregate(
+        ticket_type=_last(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
+        ticket_type_intake=_first(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
+        channel=_last(v.channel, v.seq, where=v.channel.notnull()),
+        priority=_last(v.priority, v.seq, where=v.priority.notnull()),
+        category_intake=_first(v.category, v.seq, where=v.category.notnull()),
+        category_close=_last(v.category, v.seq, where=v.category.notnull()),
+        subcategory_close=_last(v.subcategory, v.seq, where=v.subcategory.notnull()),
+        caller_id=_last(v.caller_id, v.seq, where=v.caller_id.notnull()),
+        status=_last(v.activity, v.seq),
+        status_class=_last(v.status_class, v.seq),
+        source_opened_at=_last(v.source_opened_at, v.seq, where=v.source_opened_at.notnull()),
+        first_event_at=v.timestamp.min(),
+        source_first_response_at=_last(
+            v.source_first_response_at, v.seq, where=v.source_first_response_at.notnull()
+        ),
+        derived_first_response_at=v.timestamp.min(where=v.status_class.isin(RESPONDED)),
+        source_resolved_at=_last(v.source_resolved_at, v.seq, where=v.source_resolved_at.notnull()),
+        source_closed_at=_last(v.source_closed_at, v.seq, where=v.source_closed_at.notnull()),
+        source_reopen_count=v.source_reopen_count.max(),
+        source_reassignment_count=v.source_reassignment_count.max(),
+        group_count=v.group.nunique(),
+        agent_count=v.agent.nunique(),
+        intake_group=_first(v.group, v.seq, where=v.group.notnull()),
+        intake_level=_first(v.level, v.seq, where=v.group.notnull()),
+        resolution_code=_last(v.resolution_code, v.seq, where=v.resolution_code.notnull()),
+        event_count=v.count(),
+        cost=_last(v.cost, v.seq, where=v.cost.notnull()),
+    )
+
+
+def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.Table:
+    """Return the ticket rows from `event_facts` and `order_facts` of the same `events`."""
+    facts = single.join(ordered, "ticket_id")
     resolved_now = facts.status_class.isin(RESOLVED).fill_null(False)
     facts = facts.mutate(
         resolved_now=resolved_now,
         resolution_seq=ibis.ifelse(resolved_now, facts.resolution_seq, None),
     )
-    resolver = _resolving_event(e, facts)
+    resolver = _resolving_event(events, facts)
     f = facts.left_join(resolver, "ticket_id")
     resolving_level = ibis.coalesce(
         f.resolving_level_known,
@@ -150,21 +211,23 @@ def _resolving_event(events: ir.Table, facts: ir.Table) -> ir.Table:
     The values are the last ones recorded at or before the event that started the
     ticket's final resolved stay (sources often leave the group empty on that row).
     """
-    joined = events.join(
+    joined = events.select("ticket_id", "seq", "group", "agent", "level").join(
         facts.select("ticket_id", "resolution_seq").filter(facts.resolution_seq.notnull()),
         "ticket_id",
     )
     upto = joined.seq <= joined.resolution_seq
     return joined.group_by("ticket_id").aggregate(
-        resolving_group=joined.group.argmax(joined.seq, where=upto & joined.group.notnull()),
-        resolving_agent=joined.agent.argmax(joined.seq, where=upto & joined.agent.notnull()),
-        resolving_level_known=joined.level.argmax(joined.seq, where=upto & joined.level.notnull()),
+        resolving_group=_last(joined.group, joined.seq, where=upto & joined.group.notnull()),
+        resolving_agent=_last(joined.agent, joined.seq, where=upto & joined.agent.notnull()),
+        resolving_level_known=_last(joined.level, joined.seq, where=upto & joined.level.notnull()),
     )
 
 
 def pause_intervals(events: ir.Table) -> ir.Table:
     """Return one row per stay in a pausing status, with its start and end."""
-    e = _with_neighbours(events)
+    # Only tickets that were ever paused have stays; the others skip the window.
+    paused_tickets = events.filter(events.is_pause).select("ticket_id").distinct()
+    e = _with_neighbours(events.semi_join(paused_tickets, "ticket_id"))
     starts = e.is_pause & (
         (e.prev_activity != e.activity).fill_null(True) | ~e.prev_pause.fill_null(False)
     )
@@ -174,9 +237,9 @@ def pause_intervals(events: ir.Table) -> ir.Table:
     return (
         paused.group_by(["ticket_id", "run"])
         .aggregate(
-            status=paused.activity.argmin(paused.seq),
+            status=_first(paused.activity, paused.seq),
             started_at=paused.timestamp.min(),
-            ended_at=paused.next_ts.argmax(paused.seq),
+            ended_at=_last(paused.next_ts, paused.seq),
         )
         .select(*TICKET_PAUSES.column_names)
     )

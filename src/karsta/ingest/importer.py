@@ -21,7 +21,7 @@ import duckdb
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from karsta.ingest.derive import pause_intervals, ticket_facts
+from karsta.ingest.derive import combine_facts, event_facts, order_facts, pause_intervals
 from karsta.ingest.errors import ImportFailed, MissingColumns
 from karsta.ingest.events import IDENTITY_COLUMN, OCCURRENCE, event_rows, stage_events
 from karsta.ingest.mapping import SourceMapping
@@ -34,7 +34,7 @@ Progress = Callable[[str, float | None], None]
 # The tickets an import changed: those with events of this import (all new to the
 # workspace), or those listed in the AFFECTED table.
 Scope = Literal["import", "affected"]
-RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS = (
+RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED = (
     "__karsta_raw",
     "__karsta_typed",
     "__karsta_events",
@@ -43,6 +43,8 @@ RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS = (
     "__karsta_affected",
     "__karsta_order",
     "__karsta_repeats",
+    "__karsta_single",
+    "__karsta_ordered",
 )
 STAGES = ("read", "parse", "merge", "derive")
 # Events of one row of a one-row-per-ticket export can share a time; the process order decides.
@@ -411,15 +413,30 @@ def _derive(workspace: Workspace, scope: Scope | None, report: ImportReport) -> 
     if scope == "import":  # new tickets: nothing to delete, and they count as created
         if query_one(con, "SELECT 1 FROM tickets LIMIT 1") is not None:
             events = events.filter(events.import_id == report.import_id)
-        report.tickets_created = _insert(workspace, "tickets", ticket_facts(events))
+        report.tickets_created = _derive_tickets(workspace, events)
         _insert(workspace, "ticket_pauses", pause_intervals(events))
         return
     untouched = workspace.count("tickets") - report.tickets_updated
     if untouched:  # only filter when other tickets exist; a first import derives them all
         events = events.semi_join(workspace.backend.table(AFFECTED), "ticket_id")
-    for name, derive in (("tickets", ticket_facts), ("ticket_pauses", pause_intervals)):
+    for name in ("tickets", "ticket_pauses"):
         con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
-        _insert(workspace, name, derive(events))
+    _derive_tickets(workspace, events)
+    _insert(workspace, "ticket_pauses", pause_intervals(events))
+
+
+def _derive_tickets(workspace: Workspace, events: ir.Table) -> int:
+    """Insert the facts of the tickets of `events`; return how many tickets.
+
+    The two per-ticket parts are computed one after the other, so neither the
+    window nor the aggregation competes with the other for memory.
+    """
+    con = workspace.connection
+    for table, part in ((SINGLE, event_facts), (ORDERED, order_facts)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {workspace.sql(part(events))}")
+    backend = workspace.backend
+    facts = combine_facts(backend.table(SINGLE), backend.table(ORDERED), events)
+    return _insert(workspace, "tickets", facts)
 
 
 def _insert(workspace: Workspace, table: str, expr: ir.Table) -> int:
