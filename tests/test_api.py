@@ -68,3 +68,11 @@ def test_an_export_folder_has_the_same_analyses(ws: karsta.Workspace, tmp_path: 
     with karsta.open(tmp_path / "export") as export:
         assert isinstance(export, karsta.api.Export)
         assert export.metrics(["I10"]).records()[0]["value"] == expected[0]["value"] == 50.0
+
+
+def test_process_views_from_the_workspace(ws: karsta.Workspace) -> None:
+    # Every fixture ticket has one "New" event: one node, no arrows.
+    mapped = ws.process.map(by="status").to_dict()
+    assert [(n["id"], n["events"], n["cases"]) for n in mapped["nodes"]] == [("New", 3, 3)]
+    assert mapped["edges"] == []
+    ws.close()

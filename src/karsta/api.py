@@ -3,6 +3,7 @@
     >>> import karsta
     >>> ws = karsta.open("desk.karsta")
     >>> ws.metrics(["O2", "I10"], period="month").to_pandas()
+    >>> ws.process.map(by="group").to_dict()
 
 The same calls work on a Parquet export read by Spark:
 ``karsta.open("export/", engine="spark")``.
@@ -21,6 +22,7 @@ from karsta.metrics.config import MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
 from karsta.metrics.scorecard import Scorecard, build_scorecard
+from karsta.process.analysis import ProcessAnalysis
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.source import TableSource
@@ -75,6 +77,18 @@ class Analyses:
     def explain(self, metric: str, ticket_id: str, **options: Any) -> Explanation:
         """Return why `ticket_id` counts in `metric`, or not."""
         return explain(self.source, metric, ticket_id, self.config.options(**options))
+
+    @property
+    def process(self) -> ProcessAnalysis:
+        """Return the process views (map, variants, hand-offs, rework, waiting, waste).
+
+        Waits are also counted in service hours when the settings name them.
+        """
+        return ProcessAnalysis(self.source, calendar=self.config.calendar())
+
+    def process_with(self, **options: Any) -> ProcessAnalysis:
+        """Return the process views with ProcessAnalysis options (calendar, filters, waiting)."""
+        return ProcessAnalysis(self.source, **{"calendar": self.config.calendar(), **options})
 
 
 class Workspace(Analyses, _Workspace):
