@@ -21,7 +21,7 @@ from karsta.metrics.compute import MetricResults, compute_metrics
 from karsta.metrics.config import MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
-from karsta.metrics.scorecard import Scorecard, build_scorecard
+from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_period
 from karsta.process.analysis import ProcessAnalysis
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
@@ -70,9 +70,18 @@ class Analyses:
             metrics=None if metrics is None else list(metrics),
         )
 
-    def scorecard(self, *, period: PeriodKind = "month", at: str | None = None) -> Scorecard:
-        """Return the scorecard: the latest period (or `at`) against the previous and targets."""
-        return build_scorecard(self.metrics(period=period), self.config.targets, period=at)
+    def scorecard(
+        self,
+        *,
+        period: PeriodKind = "month",
+        at: str | None = None,
+        service_hours: str | None = None,
+        holidays: str | None = None,
+    ) -> Scorecard:
+        """Return the scorecard: the latest busy period (or `at`) vs the previous, with targets."""
+        results = self.metrics(period=period, service_hours=service_hours, holidays=holidays)
+        volumes = received_per_period(self.source, results.options)
+        return build_scorecard(results, self.config.targets, period=at, volumes=volumes)
 
     def explain(self, metric: str, ticket_id: str, **options: Any) -> Explanation:
         """Return why `ticket_id` counts in `metric`, or not."""

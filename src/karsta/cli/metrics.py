@@ -26,7 +26,7 @@ from karsta.metrics.inputs import MetricInputError
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
 from karsta.metrics.registry import find
-from karsta.metrics.scorecard import Scorecard, build_scorecard
+from karsta.metrics.scorecard import Scorecard
 from karsta.workspace import OpenSource, WorkspaceError, open_source
 from karsta.workspace.source import TableSource
 
@@ -153,11 +153,13 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
     title = f"Scorecard {card.period or ''}" + (
         f" vs {card.previous_period}" if card.previous_period else ""
     )
-    table = Table(title=title)
-    for header in ("id", "metric", "statistic", "value", "target", "previous", "change", "n"):
-        table.add_column(
-            header, justify="left" if header in ("id", "metric", "statistic") else "right"
-        )
+    table = Table(title=title, caption=card.rule)
+    table.add_column("id", no_wrap=True)
+    table.add_column("metric · statistic", ratio=3, min_width=16)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("target", justify="right", ratio=1, min_width=8)
+    for header in ("previous", "change", "n"):
+        table.add_column(header, justify="right", no_wrap=True)
     missing = []
     for row in card.rows:
         result = row.result
@@ -168,21 +170,21 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         if row.group:
             name = f"{name} ({_group_text(row.group)})"
         mark = {True: "[green]✓[/] ", False: "[red]✗[/] ", None: ""}[row.target_met]
-        arrow = {"better": "[green]▲ better[/]", "worse": "[red]▼ worse[/]", "same": "="}.get(
+        arrow = {"better": "[green]▲[/]", "worse": "[red]▼[/]", "same": "="}.get(
             row.direction or "", ""
         )
         change = "–" if row.change is None else f"{row.change:+.1f} {arrow}"
         table.add_row(
             result.id,
-            name,
-            row.statistic,
+            f"{name} · {row.statistic}",
             format_value(row.value, result.unit, row.statistic),
             mark + (row.target.text if row.target else "–"),
             format_value(row.previous, result.unit, row.statistic),
             change,
             "–" if row.n is None else str(row.n),
         )
-    parts: list[Any] = [table, *[f"[dim]{line}[/]" for line in missing]]
+    legend = "[dim]▲ better, ▼ worse than the previous period by the card's desired direction[/]"
+    parts: list[Any] = [table, legend, *[f"[dim]{line}[/]" for line in missing]]
     return Group(*parts)
 
 
@@ -220,6 +222,10 @@ def metrics_command(
     holidays: Annotated[
         str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Scorecard month, e.g. 2016-05 (default: the latest busy month)."),
+    ] = None,
     config: ConfigOption = None,
     output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     lang: LangOption = "en",
@@ -242,10 +248,7 @@ def metrics_command(
         scorecard = output == "table" and not (ids or period or by or since or until)
         try:
             if scorecard:
-                results = analyses.metrics(
-                    period="month", service_hours=service_hours, holidays=holidays
-                )
-                card = build_scorecard(results, settings.targets)
+                card = analyses.scorecard(at=at, service_hours=service_hours, holidays=holidays)
                 render.console().print(scorecard_table(card, language))
                 return
             results = analyses.metrics(

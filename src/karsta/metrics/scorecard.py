@@ -7,6 +7,9 @@ from typing import Any
 
 from karsta.metrics.compute import MetricResult, MetricResults
 from karsta.metrics.config import Target
+from karsta.metrics.inputs import PERIOD, MetricInputs
+from karsta.metrics.options import MetricOptions
+from karsta.workspace.source import TableSource
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Scorecard:
     previous_period: str | None
     rows: list[ScorecardRow]
     results: MetricResults
+    rule: str = ""
+    """How the period was chosen, shown with the scorecard."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as plain data (for JSON)."""
@@ -85,6 +90,7 @@ class Scorecard:
             "generated_at": self.results.generated_at.isoformat(timespec="seconds"),
             "period": self.period,
             "previous_period": self.previous_period,
+            "rule": self.rule,
             "metrics": [row.to_dict() for row in self.rows],
         }
 
@@ -100,21 +106,55 @@ def _rows_of(result: MetricResult, statistic: str, period: str | None) -> list[d
     return whole or rows
 
 
-def build_scorecard(
-    results: MetricResults, targets: dict[str, Target], *, period: str | None = None
-) -> Scorecard:
-    """Return the scorecard of `period` (default: the latest period with figures).
+MIN_VOLUME_SHARE = 0.1
+"""A period is shown by default only if it received this share of the busiest period's tickets."""
 
-    `results` must come from a run by period (e.g. month) without breakdowns.
+
+def received_per_period(source: TableSource, options: MetricOptions) -> dict[str, int]:
+    """Return the number of tickets received in each period of `options`."""
+    inputs = MetricInputs(source, options)
+    received = inputs.in_period(inputs.tickets, "opened_at")
+    counts = source.to_arrow(received.group_by(PERIOD).aggregate(n=received.count()))
+    return {row[PERIOD]: int(row["n"]) for row in counts.to_pylist()}
+
+
+def default_period(volumes: dict[str, int]) -> str | None:
+    """Return the latest period with at least MIN_VOLUME_SHARE of the busiest one's tickets.
+
+    Trailing periods with a handful of tickets (the tail of an export, or a month
+    that has just begun) would make every average meaningless.
+    """
+    if not volumes:
+        return None
+    busiest = max(volumes.values())
+    return max(p for p, n in volumes.items() if n >= MIN_VOLUME_SHARE * busiest)
+
+
+def build_scorecard(
+    results: MetricResults,
+    targets: dict[str, Target],
+    *,
+    period: str | None = None,
+    volumes: dict[str, int] | None = None,
+) -> Scorecard:
+    """Return the scorecard of `period`.
+
+    Without `period`, the latest period with enough tickets (see `default_period`)
+    when `volumes` are given, else the latest period with figures. `results` must
+    come from a run by period (e.g. month) without breakdowns.
     """
     periods = _periods(results)
-    current = period or (periods[-1] if periods else None)
+    chosen = period or (default_period(volumes) if volumes else None)
+    current = chosen or (periods[-1] if periods else None)
     earlier = [p for p in periods if current is not None and p < current]
     previous = earlier[-1] if earlier else None
     rows = []
     for result in results:
         target = targets.get(result.id)
         statistic = target.statistic if target else result.definition.headline
+        present = [r["statistic"] for r in result.rows]
+        if not target and present and statistic not in present:
+            statistic = present[0]  # e.g. O1's formula 2 before categories are configured
         now: list[dict[str, Any] | None] = [*_rows_of(result, statistic, current)] or [None]
         before = {
             tuple(sorted(r["group"].items())): r
@@ -135,4 +175,13 @@ def build_scorecard(
                     target=target,
                 )
             )
-    return Scorecard(current, previous, rows, results)
+    if period:
+        rule = f"{period}: the period asked for."
+    elif chosen:
+        rule = (
+            f"{chosen}: the latest period with at least {MIN_VOLUME_SHARE:.0%} of the busiest "
+            "period's tickets (choose another with --at)."
+        )
+    else:
+        rule = "The latest period with figures."
+    return Scorecard(current, previous, rows, results, rule)
