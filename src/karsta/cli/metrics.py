@@ -279,8 +279,15 @@ class _Configured(Analyses):
         self.config = config
 
 
-def explanation_view(item: Explanation, lang: Language) -> Group:
-    """Return the verdicts of one ticket in one metric."""
+def _shown(value: Any, timezone: str) -> str:
+    """Return an evidence value for people: instants in the desk's local time."""
+    if isinstance(value, datetime):
+        return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return str(value)
+
+
+def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
+    """Return the verdicts of one ticket in one metric (times in `timezone`)."""
     card = item.definition.card
     head = f"[bold]{card.id} {card.name(lang)}[/] — ticket {item.ticket_id} ({card.card_version})"
     parts: list[Any] = [head]
@@ -299,7 +306,7 @@ def explanation_view(item: Explanation, lang: Language) -> Group:
             where += f", {_group_text(verdict['group'])}"
         parts.append(f"{where}: {status} — {verdict['reason']}")
         for name, value in verdict["evidence"].items():
-            parts.append(f"    {name}: {value}")
+            parts.append(f"    {name}: {_shown(value, timezone)}")
     parts += [f"[yellow]Note[/] {note}" for note in item.notes]
     return Group(*parts)
 
@@ -335,7 +342,7 @@ def explain_command(
     if output == "json":
         sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
     else:
-        render.console().print(explanation_view(item, language))
+        render.console().print(explanation_view(item, language, settings.timezone))
 
 
 def cards_command(
