@@ -242,6 +242,73 @@ TICKET_PAUSES = Table(
     ),
 )
 
+VARIANT_SEPARATOR = "\x1f"
+"""Joins the activities of a variant (the ASCII unit separator: never in an activity name)."""
+
+TRACKED_ATTRIBUTES = ("activity", "group", "agent", "level")
+"""The event attributes `ticket_transitions` follows to their next known value."""
+
+
+def _next_columns(name: str, label: str) -> tuple[Column, ...]:
+    return (
+        _c(
+            f"next_{name}",
+            "int64" if name == "level" else "string",
+            f"{label} at the ticket's next event where it is known (the next step of a process "
+            f"map over {label.lower()}s); empty at the last such event or where this event's "
+            f"{label.lower()} is unknown.",
+        ),
+        _c(f"next_{name}_at", TIMESTAMP, f"Time of that next event with a known {label.lower()}."),
+    )
+
+
+TICKET_TRANSITIONS = Table(
+    name="ticket_transitions",
+    row="one event of a ticket with the next event of the same ticket (the event log sorted once)",
+    key=("ticket_id", "seq"),
+    filled_by="derived from ticket_events on every import",
+    columns=(
+        _c("ticket_id", "string", "Ticket identifier.", required=True),
+        _c(
+            "seq",
+            "int64",
+            "Position of the event within its ticket (see ticket_events).",
+            required=True,
+        ),
+        _c("timestamp", TIMESTAMP, "When the event happened (UTC).", required=True),
+        _c("activity", "string", "Status or activity of the event."),
+        _c("status_class", "string", "Class of the status (see ticket_events)."),
+        _c("is_pause", "boolean", "The status stops the SLA clock."),
+        _c("group", "string", "Assignment group at the event."),
+        _c("agent", "string", "Agent at the event (pseudonymised on request)."),
+        _c("level", "int64", "Support level of the group at the event."),
+        *_next_columns("activity", "Activity"),
+        *_next_columns("group", "Group"),
+        *_next_columns("agent", "Agent"),
+        *_next_columns("level", "Level"),
+    ),
+)
+
+TICKET_VARIANTS = Table(
+    name="ticket_variants",
+    row="one ticket with a known activity: its sequence of activities (its variant)",
+    key=("ticket_id",),
+    filled_by="derived from ticket_events on every import",
+    columns=(
+        _c("ticket_id", "string", "Ticket identifier.", required=True),
+        _c(
+            "variant",
+            "string",
+            "The activities of the ticket's events in order, joined by the unit separator "
+            "(U+001F); events without an activity are left out.",
+            required=True,
+        ),
+        _c("events", "int64", "Number of events with a known activity.", required=True),
+        _c("started_at", TIMESTAMP, "Time of the first such event.", required=True),
+        _c("ended_at", TIMESTAMP, "Time of the last such event.", required=True),
+    ),
+)
+
 CONTACTS = Table(
     name="contacts",
     row="one customer attempt to reach the service on a channel (call, chat, e-mail, visit)",
@@ -338,6 +405,8 @@ CANONICAL_TABLES: tuple[Table, ...] = (
     TICKETS,
     TICKET_EVENTS,
     TICKET_PAUSES,
+    TICKET_TRANSITIONS,
+    TICKET_VARIANTS,
     CONTACTS,
     SURVEYS,
     VISITS,

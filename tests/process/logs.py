@@ -8,6 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from karsta.ingest import transitions
 from karsta.ingest.derive import ticket_facts
 from karsta.schema import TICKET_EVENTS
 from karsta.workspace import Workspace
@@ -34,7 +35,7 @@ Event = tuple[str, float, str, str | None, str | None, int | None]
 
 
 def load(ws: Workspace, events: Sequence[Event], categories: dict[str, str] | None = None) -> None:
-    """Insert events (seq in the order given) and derive their tickets as an import does.
+    """Insert events (seq in the order given) and derive what an import derives from them.
 
     `categories` maps a ticket to the category its last event records (the first
     event records "Intake"), so a ticket can change category after intake.
@@ -70,3 +71,4 @@ def load(ws: Workspace, events: Sequence[Event], categories: dict[str, str] | No
     ws.connection.execute("INSERT INTO ticket_events BY NAME SELECT * FROM fixture_events")
     ws.connection.unregister("fixture_events")
     ws.insert("tickets", ticket_facts(ws.table("ticket_events")))
+    transitions.derive(ws, ws.table("ticket_events"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import ibis
@@ -17,8 +18,8 @@ from karsta.process.dfg import (
     flag_bottlenecks,
     node_counts,
 )
-from karsta.process.filters import ProcessFilters, filtered_events
-from karsta.process.handoffs import Handoffs, handoff_views
+from karsta.process.filters import ProcessFilters, filtered
+from karsta.process.handoffs import Handoffs, handoff_expressions
 from karsta.process.rework import (
     Rework,
     reopen_summary,
@@ -27,8 +28,8 @@ from karsta.process.rework import (
     repeats_by_activity,
 )
 from karsta.process.service_time import clock_segments, with_service_clock
-from karsta.process.transitions import column_of, steps
-from karsta.process.variants import Variants, ticket_variants, variant_counts
+from karsta.process.transitions import column_of, steps, stored_steps
+from karsta.process.variants import Variants, stored_variants, ticket_variants, variant_counts
 from karsta.process.waiting import (
     WaitingRules,
     WaitingTime,
@@ -38,6 +39,7 @@ from karsta.process.waiting import (
     shares,
 )
 from karsta.process.waste import ObservedPeriod, WasteAssumptions, WasteFindings, ranked
+from karsta.schema import TICKET_TRANSITIONS, TICKET_VARIANTS
 from karsta.workspace.source import TableSource
 
 
@@ -45,7 +47,13 @@ class ProcessAnalysis:
     """Process views (map, variants, hand-offs, rework, waiting, waste) of one source.
 
     `calendar` adds waits in service hours to the map; `filters` chooses the tickets;
-    `waiting` says which statuses are waiting rather than work.
+    `waiting` says which statuses are waiting rather than work; `stored_log=False`
+    ignores the log sorted at import (to compare the two ways).
+
+    Where the source holds the event log sorted at import (`ticket_transitions` and
+    `ticket_variants` covering every event), the map, variants and hand-offs read
+    it; otherwise, and for service-hour waits and collapsed repeats, they sort the
+    events themselves. Both give the same rows.
     """
 
     def __init__(
@@ -55,15 +63,60 @@ class ProcessAnalysis:
         calendar: ServiceCalendar | None = None,
         filters: ProcessFilters | None = None,
         waiting: WaitingRules | None = None,
+        stored_log: bool = True,
     ) -> None:
         self.source = source
+        self.stored_log = stored_log
         self.calendar = calendar
         self.filters = filters or ProcessFilters()
         self.waiting_rules = waiting or WaitingRules()
 
+    @cached_property
+    def stored(self) -> tuple[ir.Table, ir.Table] | None:
+        """Return the stored transitions and variants, or None unless they cover every event.
+
+        A workspace from before these tables existed has them empty (or, for an
+        export, lacks their files) until its next import derives them.
+        """
+        if not self.stored_log:
+            return None
+        try:
+            transitions = self.source.table(TICKET_TRANSITIONS.name)
+            variants = self.source.table(TICKET_VARIANTS.name)
+        except Exception:  # the source has no such table: each engine says so its own way
+            return None
+        events = self.source.table("ticket_events")
+        counts = transitions.aggregate(stored=transitions.count()).cross_join(
+            events.aggregate(events=events.count())
+        )
+        row = self._one_row(counts)
+        if row.get("stored") != row.get("events"):
+            return None
+        return transitions, variants
+
     def events(self) -> ir.Table:
         """Return the events of the tickets the filters keep."""
-        return filtered_events(self.source, self.filters)
+        variants = None if self.stored is None else self.stored[1]
+        return filtered(
+            self.source.table("ticket_events"), self.source, self.filters, variants=variants
+        )
+
+    def _keep(self, table: ir.Table) -> ir.Table:
+        """Return the rows of a stored table of the tickets the filters keep."""
+        variants = None if self.stored is None else self.stored[1]
+        return filtered(table, self.source, self.filters, variants=variants)
+
+    def _log(self, by: str) -> ir.Table:
+        """Return the sorted log over `by` in calendar time: stored if there, else sorted now."""
+        if self.stored is None:
+            return steps(self.events(), by=by)
+        return stored_steps(self._keep(self.stored[0]), by=by)
+
+    def _per_ticket_variants(self) -> ir.Table:
+        """Return each kept ticket's variant, events and throughput."""
+        if self.stored is None:
+            return ticket_variants(self.events())
+        return stored_variants(self._keep(self.stored[1]))
 
     def _one_row(self, expr: ir.Table) -> dict[str, Any]:
         rows = self.source.to_arrow(expr).to_pylist()
@@ -79,6 +132,8 @@ class ProcessAnalysis:
 
     def steps(self, *, by: str = "status", collapse_repeats: bool = False) -> ir.Table:
         """Return the sorted log over `by`, with service-hour waits when there is a calendar."""
+        if self.calendar is None and not collapse_repeats:
+            return self._log(by)
         events = self.events()
         if self.calendar is None:
             return steps(events, by=by, collapse_repeats=collapse_repeats)
@@ -115,7 +170,7 @@ class ProcessAnalysis:
 
     def variants(self, *, top: int | None = 20) -> Variants:
         """Return the variants ranked by cases: the `top` ones and the tail's totals."""
-        counts = variant_counts(ticket_variants(self.events()))
+        counts = variant_counts(self._per_ticket_variants())
         totals = self._one_row(counts.aggregate(cases=counts.cases.sum(), variants=counts.count()))
         listed = counts.limit(top) if top is not None else counts
         return Variants(
@@ -128,7 +183,9 @@ class ProcessAnalysis:
     def handoffs(self, *, by: str = "group", max_nodes: int = 3) -> Handoffs:
         """Return who passes tickets to whom, ping-pong, bounces and tickets over `max_nodes`."""
         column_of(by)
-        network, summary = handoff_views(self.events(), by=by, max_nodes=max_nodes)
+        network, summary = handoff_expressions(
+            self._log(by), self._log("level"), max_nodes=max_nodes
+        )
         figures = _counts(self._one_row(summary))
         return Handoffs(
             self.source.to_arrow(network), network, by=by, max_nodes=max_nodes, summary=figures
@@ -157,7 +214,7 @@ class ProcessAnalysis:
         events = self.events()
         stays = classified_stays(events, self.waiting_rules)
         per_status = by_kind(stays)
-        per_ticket = ticket_variants(events)
+        per_ticket = self._per_ticket_variants()
         top = variant_counts(per_ticket).limit(top_variants)
         overall = {k: _plain(v) for k, v in self._one_row(shares(stays)).items()}
         groups = shares(stays.mutate(group=stays.group.fill_null("(no group)")), "group")

@@ -23,13 +23,24 @@ from karsta.process.transitions import CLOSED_CLASSES
 def node_counts(log: ir.Table) -> ir.Table:
     """Return one row per node: id, events, cases (tickets that visit it), starts and ends.
 
-    starts and ends count the tickets whose first or last event is at the node.
+    starts and ends count the tickets whose first or last event is at the node. Every
+    event but a ticket's first is the next event of exactly one other, so a node's
+    starts are its events less the arrows into it: no ordering needed.
     """
-    return log.group_by(id=log.node).aggregate(
+    nodes = log.group_by(id=log.node).aggregate(
         events=log.count(),
         cases=log.ticket_id.nunique(),
-        starts=(log.step == 0).cast("int64").sum(),
         ends=log.next_node.isnull().cast("int64").sum(),
+    )
+    arrows = log.filter(log.next_node.notnull())
+    incoming = arrows.group_by(id=arrows.next_node).aggregate(arrivals=arrows.count())
+    joined = nodes.left_join(incoming, "id")
+    return joined.select(
+        joined.id,
+        joined.events,
+        joined.cases,
+        starts=(joined.events - joined.arrivals.fill_null(0)).cast("int64"),
+        ends=joined.ends,
     )
 
 

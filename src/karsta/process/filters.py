@@ -69,12 +69,28 @@ def selected_tickets(source: TableSource, filters: ProcessFilters) -> ir.Table:
 
 def filtered_events(source: TableSource, filters: ProcessFilters) -> ir.Table:
     """Return the `ticket_events` of the tickets the filters keep."""
-    events = source.table("ticket_events")
+    return filtered(source.table("ticket_events"), source, filters)
+
+
+def filtered(
+    table: ir.Table,
+    source: TableSource,
+    filters: ProcessFilters,
+    *,
+    variants: ir.Table | None = None,
+) -> ir.Table:
+    """Return the rows of `table` (any table with ticket_id) of the tickets the filters keep.
+
+    `variants` (one row per ticket with its variant, as `ticket_variants` gives)
+    serves the variant filter; without it the variants are computed from the events.
+    """
     if filters.opened_from or filters.opened_before or filters.ticket_attributes:
-        events = events.semi_join(selected_tickets(source, filters), "ticket_id")
+        table = table.semi_join(selected_tickets(source, filters), "ticket_id")
     if filters.variants:
         wanted = [VARIANT_SEPARATOR.join(v) for v in filters.variants]
-        per_ticket = ticket_variants(events)
+        per_ticket = (
+            variants if variants is not None else ticket_variants(source.table("ticket_events"))
+        )
         keep = per_ticket.filter(per_ticket.variant.isin(wanted)).select("ticket_id")
-        events = events.semi_join(keep, "ticket_id")
-    return events
+        table = table.semi_join(keep, "ticket_id")
+    return table

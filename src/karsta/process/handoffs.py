@@ -37,36 +37,39 @@ def handoff_network(log: ir.Table) -> ir.Table:
     )
 
 
-def returns(runs: ir.Table) -> ir.Table:
-    """Return the A → B → A returns in collapsed runs, with the detour's start and end.
+def _moves(log: ir.Table) -> ir.Table:
+    """Return the hand-offs of a `steps` log, each with the hand-off after it in its ticket.
 
-    `runs` is a `steps(..., collapse_repeats=True)` log: consecutive runs differ, so
-    the run two ahead equal to this one is a return. The detour lasts from leaving A
-    to coming back.
+    A hand-off A → B ends a run of A and starts one of B, so consecutive hand-offs
+    are consecutive runs: the next hand-off's target is the run after B, and its
+    time (the start of that run) is when the ticket left B. Only the hand-offs are
+    ordered, not the whole log.
     """
+    moves = log.filter(log.next_node.notnull() & (log.next_node != log.node))
     order = ticket_order()
-    ahead = runs.mutate(
-        return_node=runs.node.lead(2).over(order),
-        returned_at=runs.timestamp.lead(2).over(order),
+    return moves.mutate(
+        after_node=moves.next_node.lead().over(order),
+        after_at=moves.next_timestamp.lead().over(order),
     )
-    found = ahead.filter(ahead.return_node == ahead.node)
-    return found.mutate(detour_s=seconds_between(found.next_timestamp, found.returned_at))
 
 
-def level_bounces(events: ir.Table) -> ir.Table:
-    """Return the escalations that came back down: level L → higher → L again."""
-    known = events.filter(events.level.notnull()).select("ticket_id", "seq", "timestamp", "level")
-    known = known.mutate(previous=known.level.lag().over(ticket_order()))
-    runs = known.filter(known.previous.isnull() | (known.previous != known.level)).drop("previous")
-    order = ticket_order()
-    runs = runs.mutate(
-        up=runs.level.lead().over(order),
-        back=runs.level.lead(2).over(order),
-        left_at=runs.timestamp.lead().over(order),
-        returned_at=runs.timestamp.lead(2).over(order),
-    )
-    bounced = runs.filter((runs.up > runs.level) & (runs.back == runs.level))
-    return bounced.mutate(detour_s=seconds_between(bounced.left_at, bounced.returned_at))
+def returns(log: ir.Table) -> ir.Table:
+    """Return the A → B → A returns of a `steps` log, with the detour's length.
+
+    A return is a hand-off A → B followed by the hand-off B → A; the detour lasts
+    from leaving A to coming back.
+    """
+    moves = _moves(log)
+    found = moves.filter(moves.after_node == moves.node)
+    return found.mutate(detour_s=seconds_between(found.next_timestamp, found.after_at))
+
+
+def level_bounces(levels: ir.Table) -> ir.Table:
+    """Return the escalations of a `steps` log over level that came back: L → higher → L."""
+    moves = _moves(levels)
+    up = moves.next_node.cast("int64") > moves.node.cast("int64")
+    bounced = moves.filter(up & (moves.after_node == moves.node))
+    return bounced.mutate(detour_s=seconds_between(bounced.next_timestamp, bounced.after_at))
 
 
 def ticket_handoffs(log: ir.Table) -> ir.Table:
@@ -75,10 +78,14 @@ def ticket_handoffs(log: ir.Table) -> ir.Table:
     return log.group_by("ticket_id").aggregate(handoffs=moved.sum(), nodes=log.node.nunique())
 
 
-def summary_expr(log: ir.Table, runs: ir.Table, bounces: ir.Table, *, max_nodes: int) -> ir.Table:
-    """Return one row of hand-off figures for all tickets together."""
+def summary_expr(log: ir.Table, levels: ir.Table, *, max_nodes: int) -> ir.Table:
+    """Return one row of hand-off figures for all tickets together.
+
+    `log` is the `steps` log over the hand-off attribute, `levels` the one over level.
+    """
     per_ticket = ticket_handoffs(log)
-    found = returns(runs)
+    found = returns(log)
+    bounces = level_bounces(levels)
     tickets = per_ticket.aggregate(
         tickets=per_ticket.count(),
         tickets_with_handoff=(per_ticket.handoffs > 0).cast("int64").sum(),
@@ -118,6 +125,11 @@ class Handoffs(TableResult):
 
 def handoff_views(events: ir.Table, *, by: str, max_nodes: int) -> tuple[ir.Table, ir.Table]:
     """Return the expressions for the hand-off network and the one-row summary."""
-    log = steps(events, by=by)
-    runs = steps(events, by=by, collapse_repeats=True)
-    return handoff_network(log), summary_expr(log, runs, level_bounces(events), max_nodes=max_nodes)
+    return handoff_expressions(steps(events, by=by), steps(events, by="level"), max_nodes=max_nodes)
+
+
+def handoff_expressions(
+    log: ir.Table, levels: ir.Table, *, max_nodes: int
+) -> tuple[ir.Table, ir.Table]:
+    """Return the network and summary from `steps` logs over the attribute and over level."""
+    return handoff_network(log), summary_expr(log, levels, max_nodes=max_nodes)

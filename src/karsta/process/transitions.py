@@ -1,8 +1,13 @@
-"""The sorted event log: every event with the next event of its ticket, computed once per view.
+"""The sorted event log: every event with the next event of its ticket where `by` is known.
 
 A process view looks at one attribute of the events (status, group, level, agent):
 the events where it is known, in ticket order (`seq`, which already breaks timestamp
 ties by the source's own sequence), each with the next such event's value and time.
+
+A workspace keeps that log, sorted once at import, in `ticket_transitions`
+(`stored_steps` reads it without sorting); `steps` computes it from `ticket_events`
+with a window, for what the stored log does not hold (service-hour clocks,
+collapsed repeats) and for sources without it.
 """
 
 from __future__ import annotations
@@ -58,8 +63,8 @@ def steps(events: ir.Table, *, by: str = "status", collapse_repeats: bool = Fals
     """Return the events where `by` is known, each with the next one's node and time.
 
     Columns: ticket_id, seq, timestamp, node (the attribute as text), activity,
-    status_class, is_pause, group, agent, step (0 = first of the ticket), next_node,
-    next_timestamp and wait_s (seconds to the next event; null at the last one). When
+    status_class, is_pause, group, agent, next_node, next_timestamp and wait_s
+    (seconds to the next event; null at the last one). When
     `events` carries the service clock (`service_at_s`), service_wait_s is the wait in
     service hours.
     With `collapse_repeats`, consecutive events with the same node are one step that
@@ -75,7 +80,6 @@ def steps(events: ir.Table, *, by: str = "status", collapse_repeats: bool = Fals
         log = log.drop("previous_node")
     order = ticket_order()
     log = log.mutate(
-        step=ibis.row_number().over(order),
         next_node=log.node.lead().over(order),
         next_timestamp=log.timestamp.lead().over(order),
     )
@@ -84,6 +88,23 @@ def steps(events: ir.Table, *, by: str = "status", collapse_repeats: bool = Fals
         clock = log[SERVICE_CLOCK]
         log = log.mutate(service_wait_s=clock.lead().over(order) - clock)
     return log
+
+
+def stored_steps(transitions: ir.Table, *, by: str = "status") -> ir.Table:
+    """Return the `steps` log over `by` read from a `ticket_transitions` table: no sort.
+
+    The same columns and rows as `steps(events, by=by)` on the events the table
+    was derived from (without service clock or collapsed repeats).
+    """
+    column = column_of(by)
+    t = transitions.filter(transitions[column].notnull())
+    log = t.select(
+        *KEPT_COLUMNS,
+        node=t[column].cast("string"),
+        next_node=t[f"next_{column}"].cast("string"),
+        next_timestamp=t[f"next_{column}_at"],
+    )
+    return log.mutate(wait_s=seconds_between(log.timestamp, log.next_timestamp))
 
 
 def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:

@@ -10,9 +10,9 @@ import ibis.expr.types as ir
 
 from karsta.process.results import TableResult, records
 from karsta.process.transitions import seconds_between
+from karsta.schema import VARIANT_SEPARATOR
 
-VARIANT_SEPARATOR = "\x1f"
-"""Joins the activities of a variant (the ASCII unit separator: never in an activity name)."""
+__all__ = ["VARIANT_SEPARATOR", "Variants", "stored_variants", "ticket_variants", "variant_counts"]
 
 
 def ticket_variants(events: ir.Table) -> ir.Table:
@@ -32,6 +32,16 @@ def ticket_variants(events: ir.Table) -> ir.Table:
     return per_ticket.mutate(
         throughput_s=seconds_between(per_ticket.started, per_ticket.ended)
     ).drop("started", "ended")
+
+
+def stored_variants(variants: ir.Table) -> ir.Table:
+    """Return `ticket_variants(events)`'s rows read from a `ticket_variants` table: no sort."""
+    return variants.select(
+        "ticket_id",
+        "variant",
+        "events",
+        throughput_s=seconds_between(variants.started_at, variants.ended_at),
+    )
 
 
 def variant_counts(per_ticket: ir.Table) -> ir.Table:
