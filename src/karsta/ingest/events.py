@@ -76,9 +76,11 @@ def event_rows(
     else:
         source = f"SELECT {base} FROM {typed}"
     identity = ", ".join(f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY)
-    return f"""SELECT *, {_case("activity", dict(mapping.status_classes))} AS status_class,
+    status_class = _case("activity", dict(mapping.status_classes))
+    # Typed as in ticket_events even when a mapping leaves them empty (a NULL literal).
+    return f"""SELECT *, CAST({status_class} AS VARCHAR) AS status_class,
                coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
-               {_level_case(mapping)} AS level,
+               CAST({_level_case(mapping)} AS BIGINT) AS level,
                {literal(source_file)} AS source_file,
                CAST({int(import_id)} AS BIGINT) AS import_id,
                md5(concat_ws('|', {identity})) AS {IDENTITY_COLUMN}

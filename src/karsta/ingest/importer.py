@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 import duckdb
+import ibis.backends.duckdb  # noqa: F401 - the derive compiles its SQL with it
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -31,10 +31,7 @@ from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
-# The tickets an import changed: those with events of this import (all new to the
-# workspace), or those listed in the AFFECTED table.
-Scope = Literal["import", "affected"]
-RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED = (
+RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED, NEW, MERGED = (
     "__karsta_raw",
     "__karsta_typed",
     "__karsta_events",
@@ -45,6 +42,8 @@ RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED =
     "__karsta_repeats",
     "__karsta_single",
     "__karsta_ordered",
+    "__karsta_new",
+    "__karsta_merged",
 )
 STAGES = ("read", "parse", "merge", "derive")
 # Events of one row of a one-row-per-ticket export can share a time; the process order decides.
@@ -96,6 +95,31 @@ def _file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 22):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class _Digest:
+    """The file's SHA-256, computed in a thread while DuckDB reads the file.
+
+    hashlib releases the GIL on large blocks, so the hashing runs beside the parse.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._result: str | BaseException = ""
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._result = _file_sha256(path)
+        except BaseException as exc:  # handed to the caller of result()
+            self._result = exc
+
+    def result(self) -> str:
+        """Return the hex digest (waiting for it), or raise what reading the file raised."""
+        self._thread.join()
+        if isinstance(self._result, BaseException):
+            raise self._result
+        return self._result
 
 
 @contextmanager
@@ -152,6 +176,7 @@ def import_file(
         "canonical VARCHAR, value VARCHAR, reason VARCHAR)"
     )
     raw: RawFile | None = None
+    digest = _Digest(path)
     try:
         with _stage(workspace, "read", progress):
             raw = reader_for(path, format_name).load(con, path, mapping.read, RAW)
@@ -165,13 +190,13 @@ def import_file(
                 if raw.explain is None:
                     raise
                 raise ImportFailed(path, raw.explain(exc)) from exc
-        sha256 = _file_sha256(path)
+        sha256 = digest.result()
         with workspace.transaction():
             with _stage(workspace, "merge", progress):
                 _record_import(workspace, report, sha256, pseudonym_key)
-                affected = _merge_events(workspace, report, mapping)
+                changed = _merge_events(workspace, report, mapping)
             with _stage(workspace, "derive", progress):
-                _derive(workspace, affected, report)
+                _derive(workspace, changed, report)
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:
@@ -297,13 +322,21 @@ def _record_import(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """The tickets an import changed: every event they now have, and whether all are new."""
+
+    events: str  # a temporary table or view, with the columns of ticket_events
+    new_tickets: bool
+
+
 def _merge_events(
     workspace: Workspace, report: ImportReport, mapping: SourceMapping
-) -> Scope | None:
-    """Add the new events, numbered within their tickets; return which tickets changed."""
+) -> Changed | None:
+    """Add the new events, numbered within their tickets; return the tickets changed."""
     if mapping.layout == "events" and not _tickets_exist(workspace):
-        return "import" if _insert_new_tickets(workspace, report) else None
-    return "affected" if _merge_into_tickets(workspace, report) else None
+        return _insert_new_tickets(workspace, report)
+    return _merge_into_tickets(workspace, report)
 
 
 def _tickets_exist(workspace: Workspace) -> bool:
@@ -319,7 +352,7 @@ def _tickets_exist(workspace: Workspace) -> bool:
 EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
 
 
-def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> int:
+def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed | None:
     """Insert the events of tickets new to the workspace, numbered as they go in.
 
     Every event is new and each file row is one event, so the events need no
@@ -346,14 +379,17 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> int:
             WHERE source_row IN (SELECT source_row FROM {ORDER} WHERE tied))
         WHERE occurrence > 1"""
     )
-    inserted = query_int(
-        con,
-        f"""INSERT INTO ticket_events BY NAME
+    # A view, not a table: the derive reads the events from it too, because DuckDB scans
+    # rows inserted by the open transaction with one thread.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW {NEW} AS
         SELECT e.* EXCLUDE ({IDENTITY_COLUMN}),
                e.{IDENTITY_COLUMN} || '#' || coalesce(r.occurrence, 1) AS event_key, o.seq
         FROM {EVENTS} e JOIN {ORDER} o USING (source_row)
-        LEFT JOIN {REPEATS} r USING (source_row)""",
+        LEFT JOIN {REPEATS} r USING (source_row)"""
     )
+    with _unordered(con):  # seq orders the events; their place in the table does not
+        inserted = query_int(con, f"INSERT INTO ticket_events BY NAME SELECT * FROM {NEW}")
     report.events_new = inserted
     report.events_present = 0
     report.tickets_updated = 0
@@ -361,67 +397,70 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> int:
         span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS}")
         if span:
             report.first_event, report.last_event = span
-    return inserted
+    return Changed(NEW, new_tickets=True) if inserted else None
 
 
-def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> int:
-    """Add the events not yet stored, renumber the affected tickets' events; return them."""
+@contextmanager
+def _unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB write the rows of the block's statements in any order (then restore)."""
+    row = query_one(con, "SELECT current_setting('preserve_insertion_order')")
+    before = bool(row[0]) if row else True
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+
+
+def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> Changed | None:
+    """Add the events not yet stored and renumber the affected tickets' events."""
     con = workspace.connection
     stage_events(con, f"SELECT * FROM {EVENTS}", table=STAGED)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE __karsta_new AS
+        f"""CREATE OR REPLACE TEMP TABLE __karsta_added AS
         SELECT s.* FROM {STAGED} s ANTI JOIN ticket_events t
         ON s.ticket_id = t.ticket_id AND s.event_key = t.event_key"""
     )
-    report.events_new = workspace.count("__karsta_new")
+    report.events_new = workspace.count("__karsta_added")
     report.events_present = workspace.count(STAGED) - report.events_new
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_new"
-    )
-    affected = workspace.count(AFFECTED)
-    if affected:
-        report.tickets_updated = query_int(
-            con, f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)"
-        )
-        report.tickets_created = affected - report.tickets_updated
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE __karsta_merged AS
-            SELECT *, row_number() OVER (
-                PARTITION BY ticket_id
-                ORDER BY {EVENT_ORDER}, {STATUS_RANK}, event_key) AS seq
-            FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
-                  UNION ALL BY NAME SELECT * FROM __karsta_new)"""
-        )
-        con.execute(
-            f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})"
-        )
-        con.execute("INSERT INTO ticket_events BY NAME SELECT * FROM __karsta_merged")
-        con.execute("DROP TABLE __karsta_merged")
-    span = query_one(con, "SELECT min(timestamp), max(timestamp) FROM __karsta_new")
+    span = query_one(con, "SELECT min(timestamp), max(timestamp) FROM __karsta_added")
     if span:
         report.first_event, report.last_event = span
-    con.execute("DROP TABLE __karsta_new")
-    return affected
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_added"
+    )
+    affected = workspace.count(AFFECTED)
+    if not affected:
+        return None
+    report.tickets_updated = query_int(
+        con, f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)"
+    )
+    report.tickets_created = affected - report.tickets_updated
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {MERGED} AS
+        SELECT *, row_number() OVER (
+            PARTITION BY ticket_id
+            ORDER BY {EVENT_ORDER}, {STATUS_RANK}, event_key) AS seq
+        FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
+              UNION ALL BY NAME SELECT * FROM __karsta_added)"""
+    )
+    con.execute(f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
+    con.execute(f"INSERT INTO ticket_events BY NAME SELECT * FROM {MERGED}")
+    return Changed(MERGED, new_tickets=False)
 
 
-def _derive(workspace: Workspace, scope: Scope | None, report: ImportReport) -> None:
+def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport) -> None:
     """Derive the facts and pauses of the tickets whose events changed."""
-    if scope is None:
+    if changed is None:
         return
     con = workspace.connection
-    events = workspace.table("ticket_events")
-    if scope == "import":  # new tickets: nothing to delete, and they count as created
-        if query_one(con, "SELECT 1 FROM tickets LIMIT 1") is not None:
-            events = events.filter(events.import_id == report.import_id)
-        report.tickets_created = _derive_tickets(workspace, events)
-        _insert(workspace, "ticket_pauses", pause_intervals(events))
-        return
-    untouched = workspace.count("tickets") - report.tickets_updated
-    if untouched:  # only filter when other tickets exist; a first import derives them all
-        events = events.semi_join(workspace.backend.table(AFFECTED), "ticket_id")
-    for name in ("tickets", "ticket_pauses"):
-        con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
-    _derive_tickets(workspace, events)
+    events = workspace.backend.table(changed.events)
+    if not changed.new_tickets:
+        for name in ("tickets", "ticket_pauses"):
+            con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
+    derived = _derive_tickets(workspace, events)
+    if changed.new_tickets:
+        report.tickets_created = derived
     _insert(workspace, "ticket_pauses", pause_intervals(events))
 
 

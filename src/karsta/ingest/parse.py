@@ -83,9 +83,10 @@ def _clean(column: str, mapping: SourceMapping, raw_type: str = "VARCHAR") -> st
     trimmed = f"trim({value})"
     listed = ", ".join(map(literal, markers))
     general = f"CASE WHEN {trimmed} IN ({listed}) THEN NULL ELSE {trimmed} END"
-    # Most values start and end with a printable ASCII character, which trim() keeps: they
-    # skip the trim, which copies every value. (trim() also strips other whitespace.)
-    plain = f"{value}[1] BETWEEN '!' AND '~' AND {value}[-1] BETWEEN '!' AND '~'"
+    # trim() strips the Unicode space separators; the only ASCII one is ' '. Most values
+    # are ASCII and neither start nor end with a space: they skip the trim, which copies
+    # every value. (strlen counts bytes, length characters: equal only for ASCII.)
+    plain = f"{value} >= '!' AND NOT ends_with({value}, ' ') AND strlen({value}) = length({value})"
     kept = [m for m in markers if m]
     as_is = f"CASE WHEN {value} IN ({', '.join(map(literal, kept))}) THEN NULL ELSE {value} END"
     return f"CASE WHEN {plain} THEN {as_is if kept else value} ELSE {general} END"
@@ -97,29 +98,36 @@ def plan_columns(
     """Return a plan per mapped canonical column present in the file, formats detected."""
     present = set(raw.columns)
     types = column_types(con, raw.table)
+    mapped = [(c, s) for c, s in mapping.columns.items() if s in present]
+    text = {s for _, s in mapped if str(types[s]).upper() == "VARCHAR"}
+    # Timestamps are sampled even with a given format: ISO ones for their offsets.
+    detect = [
+        s
+        for c, s in mapped
+        if s in text
+        and (
+            (_kind(c) == "timestamp" and mapping.read.timestamp_format in (None, ISO))
+            or (_kind(c) == "number" and not mapping.read.decimal)
+        )
+    ]
     sample = f"{raw.table}__sample"
-    sampled = False
+    if detect:
+        # The first rows of the file, read once for every detection.
+        columns = ", ".join(quote(s) for s in dict.fromkeys(detect))
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {sample} AS "
+            f"SELECT {columns} FROM {raw.table} LIMIT {SAMPLE_ROWS}"
+        )
     plans = []
-    for canonical, source in mapping.columns.items():
-        if source not in present:
-            continue
+    for canonical, source in mapped:
         kind = _kind(canonical)
         fmt, offsets = None, False
-        text_source = str(types[source]).upper() == "VARCHAR"
-        if text_source and kind in ("timestamp", "number") and not sampled:
-            # The first rows of the file, read once for every detection (a lazy file is
-            # not read twice).
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {sample} AS "
-                f"SELECT * FROM {raw.table} LIMIT {SAMPLE_ROWS}"
-            )
-            sampled = True
-        if kind == "timestamp" and text_source:
-            values = _sample_values(con, sample, source, mapping)
+        if kind == "timestamp" and source in text:
+            values = _sample_values(con, sample, source, mapping) if source in detect else []
             fmt = mapping.read.timestamp_format or detect_timestamp_format(con, values)
             offsets = fmt == ISO and _mostly_offsets(values)
-        elif kind == "number" and text_source:
-            values = _sample_values(con, sample, source, mapping)
+        elif kind == "number" and source in text:
+            values = _sample_values(con, sample, source, mapping) if source in detect else []
             fmt = mapping.read.decimal or detect_decimal(values)
         plans.append(
             ColumnPlan(
@@ -132,7 +140,7 @@ def plan_columns(
                 offsets,
             )
         )
-    if sampled:
+    if detect:
         con.execute(f"DROP TABLE {sample}")
     return plans
 
@@ -158,8 +166,10 @@ def detect_timestamp_format(con: duckdb.DuckDBPyConnection, values: list[str]) -
     """Return the timestamp format that reads the most sampled values (ISO 8601 first)."""
     if not values:
         return ISO
-    con.execute("CREATE OR REPLACE TEMP TABLE __karsta_sample (v VARCHAR)")
-    con.executemany("INSERT INTO __karsta_sample VALUES (?)", [(v,) for v in values])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __karsta_sample AS SELECT unnest($values::VARCHAR[]) AS v",
+        {"values": values},
+    )
     best, best_count = ISO, _count_parsed(con, _timestamp_expr("v", ISO, "UTC"))
     if best_count < len(values):
         for fmt in TIMESTAMP_FORMATS:

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
-from karsta.workspace import query_int
+from karsta.workspace import query_one
 
 LINE = "__line"
 SAMPLE_BYTES = 1 << 20
@@ -271,10 +271,15 @@ class CsvReader:
         # A view keeps no parameters, so the options are written as literals.
         args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in params.items())
         try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {table} AS "
-                f"SELECT * FROM read_csv({_sql_value(str(source))}, {args})"
+            # The dialect is detected once: the view reads with what was found, instead of
+            # detecting it again every time it is used.
+            found = query_one(
+                con, f"SELECT Prompt FROM sniff_csv({_sql_value(str(source))}, {args})"
             )
+            prompt = str(found[0]).strip().rstrip(";") if found else ""
+            if not prompt.startswith("FROM read_csv("):
+                prompt = f"FROM read_csv({_sql_value(str(source))}, {args})"
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * {prompt}")
             columns = list(column_types(con, table))
         except duckdb.Error as exc:
             raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
@@ -330,10 +335,6 @@ def _csv_rejects(
 
 def _count_lines(path: Path) -> int:
     return sum(chunk.count(b"\n") for chunk in _open_bytes(path)) + 1
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return query_int(con, f"SELECT count(*) FROM {table}")
 
 
 def _explain_duckdb_error(exc: duckdb.Error) -> str:
