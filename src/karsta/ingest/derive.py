@@ -63,14 +63,38 @@ def _with_neighbours(events: ir.Table) -> ir.Table:
     """Return events with the previous event's class, group and agent and the next time."""
     events = events.select(*NEIGHBOUR_COLUMNS)
     w = ibis.window(group_by=events.ticket_id, order_by=events.seq)
-    return events.mutate(
-        prev_class=events.status_class.lag().over(w),
-        prev_activity=events.activity.lag().over(w),
-        prev_pause=events.is_pause.lag().over(w),
-        prev_group=events.group.lag().over(w),
-        prev_agent=events.agent.lag().over(w),
-        next_ts=events.timestamp.lead().over(w),
+    return events.mutate(**_neighbours(events, w))
+
+
+def _neighbours(events: ir.Table, w: Any) -> dict[str, ir.Value]:
+    """Return the previous event's class, activity, pause, group and agent and the next time."""
+    return {
+        "prev_class": events.status_class.lag().over(w),
+        "prev_activity": events.activity.lag().over(w),
+        "prev_pause": events.is_pause.lag().over(w),
+        "prev_group": events.group.lag().over(w),
+        "prev_agent": events.agent.lag().over(w),
+        "next_ts": events.timestamp.lead().over(w),
+    }
+
+
+def numbered_events(events: ir.Table, order: list[ir.Value]) -> ir.Table:
+    """Return events numbered (`seq`) in `order` within their tickets, with `order_facts`' flags.
+
+    For events not yet numbered: the one sort that gives `seq` also gives each
+    event's neighbours, so `order_facts_of` needs no window of its own. `tied` marks
+    an event sharing its time and sequence number with a neighbour: only such events
+    can be identical.
+    """
+    w = ibis.window(group_by=events.ticket_id, order_by=order)
+    ts, sequence = events.timestamp, events.source_sequence
+    tied = ((ts == ts.lag().over(w)) & sequence.identical_to(sequence.lag().over(w))).fill_null(
+        False
+    ) | ((ts == ts.lead().over(w)) & sequence.identical_to(sequence.lead().over(w))).fill_null(
+        False
     )
+    numbered = events.mutate(seq=ibis.row_number().over(w) + 1, tied=tied, **_neighbours(events, w))
+    return _flags(numbered)
 
 
 def _changed(value: ir.Column, previous: ir.Column) -> ir.BooleanColumn:
@@ -84,10 +108,14 @@ def ticket_facts(events: ir.Table) -> ir.Table:
 
 def order_facts(events: ir.Table) -> ir.Table:
     """Return per ticket the facts read from the order of its events (one narrow window)."""
-    e = _with_neighbours(events)
+    return order_facts_of(_flags(_with_neighbours(events)))
+
+
+def _flags(e: ir.Table) -> ir.Table:
+    """Return events with their neighbours and what each says about the ticket's course."""
     in_resolved = e.status_class.isin(RESOLVED)
     was_resolved = e.prev_class.isin(RESOLVED).fill_null(False)
-    e = e.mutate(
+    return e.mutate(
         reopened=(
             was_resolved & e.status_class.notnull() & ~in_resolved & (e.status_class != "cancelled")
         ).fill_null(False),
@@ -102,6 +130,10 @@ def order_facts(events: ir.Table) -> ir.Table:
             e.is_pause, e.next_ts.epoch_seconds() - e.timestamp.epoch_seconds(), 0
         ),
     )
+
+
+def order_facts_of(e: ir.Table) -> ir.Table:
+    """Return `order_facts` from events carrying the flags of `numbered_events`."""
     return e.group_by("ticket_id").aggregate(
         resolution_seq=e.seq.max(where=e.resolution_start),
         derived_resolved_at=_last(e.timestamp, e.seq, where=e.resolution_start),

@@ -17,11 +17,20 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import ibis.backends.duckdb  # noqa: F401 - the derive compiles its SQL with it
+import ibis
+import ibis.backends.duckdb  # the derive compiles its SQL with it: loaded with this module
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from karsta.ingest.derive import combine_facts, event_facts, order_facts, pause_intervals
+from karsta.ingest import transitions
+from karsta.ingest.derive import (
+    combine_facts,
+    event_facts,
+    numbered_events,
+    order_facts,
+    order_facts_of,
+    pause_intervals,
+)
 from karsta.ingest.errors import ImportFailed, MissingColumns
 from karsta.ingest.events import IDENTITY_COLUMN, OCCURRENCE, event_rows, stage_events
 from karsta.ingest.mapping import SourceMapping
@@ -328,6 +337,7 @@ class Changed:
 
     events: str  # a temporary table or view, with the columns of ticket_events
     new_tickets: bool
+    numbered: str | None = None  # the events as `numbered_events` gives them, if at hand
 
 
 def _merge_events(
@@ -348,6 +358,37 @@ def _tickets_exist(workspace: Workspace) -> bool:
     return query_one(con, found) is not None
 
 
+# What numbering the events of new tickets reads: the order, the tie check, and what the
+# facts from the order of events need (`numbered_events`).
+ORDER_COLUMNS = (
+    "ticket_id",
+    "timestamp",
+    "source_sequence",
+    "source_row",
+    "activity",
+    "status_class",
+    "is_pause",
+    "group",
+    "agent",
+    "level",
+)
+# What is kept of them: for the events' seq and identity, the facts from the order of
+# events (`order_facts_of`) and the resolving event (`combine_facts`).
+NUMBERED_COLUMNS = (
+    "source_row",
+    "seq",
+    "tied",
+    "ticket_id",
+    "timestamp",
+    "group",
+    "agent",
+    "level",
+    "reopened",
+    "reassigned",
+    "resolution_start",
+    "closed_start",
+    "pause_seconds",
+)
 # Events of one ticket in the order they happened; rows of one import keep the file's order.
 EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
 
@@ -361,17 +402,12 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed |
     a sequence number, so only such ties are numbered by identity.
     """
     con = workspace.connection
-    tie = (
-        "coalesce(timestamp = {f}(timestamp) OVER w "
-        "AND source_sequence IS NOT DISTINCT FROM {f}(source_sequence) OVER w, false)"
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {ORDER} AS
-        SELECT source_row, row_number() OVER w AS seq,
-               {tie.format(f="lag")} OR {tie.format(f="lead")} AS tied
-        FROM (SELECT ticket_id, timestamp, source_sequence, import_id, source_row FROM {EVENTS})
-        WINDOW w AS (PARTITION BY ticket_id ORDER BY {EVENT_ORDER})"""
-    )
+    events = workspace.backend.table(EVENTS)
+    narrow = events.select(*ORDER_COLUMNS)
+    order = [narrow.timestamp, ibis.asc(narrow.source_sequence, nulls_first=False)]
+    numbered = numbered_events(narrow, [*order, narrow.source_row])  # one import: rows unique
+    kept = numbered.select(*NUMBERED_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ORDER} AS {workspace.sql(kept)}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {REPEATS} AS
         SELECT source_row, occurrence FROM (
@@ -397,7 +433,7 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed |
         span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS}")
         if span:
             report.first_event, report.last_event = span
-    return Changed(NEW, new_tickets=True) if inserted else None
+    return Changed(NEW, new_tickets=True, numbered=ORDER) if inserted else None
 
 
 @contextmanager
@@ -456,25 +492,31 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
     con = workspace.connection
     events = workspace.backend.table(changed.events)
     if not changed.new_tickets:
-        for name in ("tickets", "ticket_pauses"):
+        for name in ("tickets", "ticket_pauses", *transitions.TABLES):
             con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
-    derived = _derive_tickets(workspace, events)
+    numbered = workspace.backend.table(changed.numbered) if changed.numbered else None
+    derived = _derive_tickets(workspace, events, numbered)
     if changed.new_tickets:
         report.tickets_created = derived
     _insert(workspace, "ticket_pauses", pause_intervals(events))
+    transitions.derive(workspace, events)
 
 
-def _derive_tickets(workspace: Workspace, events: ir.Table) -> int:
+def _derive_tickets(workspace: Workspace, events: ir.Table, numbered: ir.Table | None) -> int:
     """Insert the facts of the tickets of `events`; return how many tickets.
 
     The two per-ticket parts are computed one after the other, so neither the
-    window nor the aggregation competes with the other for memory.
+    window nor the aggregation competes with the other for memory. Events already
+    numbered with their neighbours (`numbered_events`) need no second window.
     """
     con = workspace.connection
-    for table, part in ((SINGLE, event_facts), (ORDERED, order_facts)):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {workspace.sql(part(events))}")
+    ordered = order_facts(events) if numbered is None else order_facts_of(numbered)
+    for table, part in ((SINGLE, event_facts(events)), (ORDERED, ordered)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {workspace.sql(part)}")
     backend = workspace.backend
-    facts = combine_facts(backend.table(SINGLE), backend.table(ORDERED), events)
+    facts = combine_facts(
+        backend.table(SINGLE), backend.table(ORDERED), events if numbered is None else numbered
+    )
     return _insert(workspace, "tickets", facts)
 
 
