@@ -23,6 +23,7 @@ import importlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,12 @@ def load_suites() -> dict[str, Suite]:
 # --- The child ---------------------------------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    """Return the CPU time this process used so far, all its threads together."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_main(argv: list[str]) -> int:
     """Run one task (or a suite's setup) and write its outcome as JSON to --result."""
     parser = argparse.ArgumentParser(prog=f"run.py {CHILD}")
@@ -82,10 +89,19 @@ def child_main(argv: list[str]) -> int:
         if prepare is None:
             raise Unavailable(f"suite {args.suite} has no setup")
         body = prepare(inputs)
+        load = os.getloadavg()[0]  # other work on the machine slows the run
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         facts = body()
         seconds = time.perf_counter() - start
-        outcome = {"status": "ok", "seconds": seconds, **facts}
+        cpu = _cpu_seconds() - cpu
+        outcome = {
+            "status": "ok",
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "load_before": load,
+            **facts,
+        }
     except Unavailable as exc:
         outcome = {"status": "unavailable", "reason": str(exc)}
     except Exception as exc:
@@ -245,17 +261,20 @@ def run_suite(
 def markdown_table(results: Iterable[Result]) -> str:
     """Return the results as a Markdown table."""
     lines = [
-        "| size | events | task | seconds | rows/s | vs DuckDB | peak MB |",
-        "|---|---:|---|---:|---:|---:|---:|",
+        "| size | events | task | seconds | CPU s | rows/s | vs DuckDB | peak MB |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.status == "ok" and r.seconds is not None:
             rate = f"{r.rows_per_s:,.0f}" if r.rows_per_s else "–"
             ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
             peak = f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "–"
-            cells = [f"{r.seconds:.2f}", rate, ratio, peak]
+            cpu = r.facts.get("cpu_seconds")
+            cpu_text = f"{cpu:.2f}" if cpu is not None else "–"
+            cells = [f"{r.seconds:.2f}", cpu_text, rate, ratio, peak]
         else:
-            cells = ["not available" if r.status == "unavailable" else "error", "–", "–", "–"]
+            failed = "not available" if r.status == "unavailable" else "error"
+            cells = [failed, "–", "–", "–", "–"]
         lines.append(f"| {r.size} | {r.events:,} | {r.task} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

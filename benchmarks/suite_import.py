@@ -99,7 +99,7 @@ def _karsta_import(inputs: Inputs, path: Path) -> Body:
         extra["progress"] = progress
 
     def body() -> dict[str, Any]:
-        workspace = karsta.open(workspace_path)
+        workspace = karsta.Workspace.open(workspace_path)
         try:
             report = import_file(path, workspace=workspace, mapping=mapping, **extra)
         finally:
@@ -121,7 +121,7 @@ def _karsta_import(inputs: Inputs, path: Path) -> Body:
     description="karsta import of the CSV into a new workspace (preset event-log)",
 )
 def karsta_csv(inputs: Inputs) -> Body:
-    """import_file(csv, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
+    """import_file(csv, workspace=karsta.Workspace.open(new), mapping=load_preset("event-log"))."""
     return _karsta_import(inputs, inputs.csv)
 
 
@@ -133,7 +133,7 @@ def karsta_csv(inputs: Inputs) -> Body:
     description="karsta import of the Parquet file into a new workspace (preset event-log)",
 )
 def karsta_parquet(inputs: Inputs) -> Body:
-    """import_file(parquet, workspace=karsta.open(new), mapping=load_preset("event-log"))."""
+    """import_file(parquet, workspace=karsta.Workspace.open(new), mapping=event-log preset)."""
     return _karsta_import(inputs, inputs.parquet)
 
 
