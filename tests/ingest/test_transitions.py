@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyarrow as pa
 
-from karsta.ingest import transitions
+import karsta
+from karsta.ingest import import_file, load_preset, transitions
 from karsta.schema import TICKET_EVENTS
 from karsta.workspace import Workspace
+from tests.ingest.test_importer import write_log
 
 
 def t(hour: int) -> datetime:
@@ -86,3 +92,85 @@ def test_a_workspace_imported_before_the_tables_existed_is_caught_up(
     transitions.derive(workspace, events.filter(events.ticket_id == "B"))
     assert rows(workspace, "SELECT count(*) FROM ticket_transitions") == [(5,)]
     assert rows(workspace, "SELECT ticket_id FROM ticket_variants ORDER BY 1") == [("A",), ("B",)]
+
+
+def stored(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        name: sorted(ws.connection.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+        for name in transitions.TABLES
+    }
+
+
+def log_rows(prefix: str, n: int, day: int) -> list[str]:
+    return [
+        row
+        for i in range(n)
+        for row in (
+            f"{prefix}{i},New,2024-02-{day:02d} 08:{i % 60:02d}:00,,SD",
+            f"{prefix}{i},In Progress,2024-02-{day:02d} 09:{i % 60:02d}:00,Agent {i % 3},SD",
+            f"{prefix}{i},Resolved,2024-02-{day + 1:02d} 09:{i % 60:02d}:00,Agent {i % 5},L2",
+        )
+    ]
+
+
+def test_imports_in_parts_store_what_one_import_stores(tmp_path: Path) -> None:
+    # The second part adds events to tickets of the first (T0–T9) and new tickets (U*).
+    first = write_log(tmp_path / "a.csv", log_rows("T", 20, 1))
+    second = write_log(
+        tmp_path / "b.csv",
+        [f"T{i},Reopened,2024-02-03 10:00:00,Agent 1,L2" for i in range(10)] + log_rows("U", 5, 4),
+    )
+    both = write_log(tmp_path / "all.csv", [*read_rows(first), *read_rows(second)])
+    with karsta.open(tmp_path / "parts.karsta") as ws:
+        for path in (first, second, second):  # the repeat changes nothing
+            import_file(path, workspace=ws, mapping=load_preset("event-log"))
+        parts = stored(ws)
+        assert ws.count("ticket_transitions") == ws.count("ticket_events") == 3 * 25 + 10
+    with karsta.open(tmp_path / "once.karsta") as ws:
+        import_file(both, workspace=ws, mapping=load_preset("event-log"))
+        assert stored(ws) == parts
+    reopened = [r for r in parts["ticket_variants"] if r[0] == "T3"]
+    assert reopened[0][1:3] == ("New\x1fIn Progress\x1fResolved\x1fReopened", 4)
+
+
+KILL_IN_DERIVE = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    import karsta
+    from karsta.ingest import import_file, load_preset, transitions
+
+    def boom(events):  # after the transitions are inserted, before the variants
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    transitions.ticket_variants = boom
+    ws = karsta.open(sys.argv[1])
+    import_file(Path(sys.argv[2]), workspace=ws, mapping=load_preset("event-log"))
+    """
+)
+
+
+def test_import_killed_while_deriving_them_leaves_them_unchanged(tmp_path: Path) -> None:
+    workspace = tmp_path / "t.karsta"
+    first = write_log(tmp_path / "a.csv", log_rows("T", 10, 1))
+    second = write_log(tmp_path / "b.csv", log_rows("T", 30, 5))
+    with karsta.open(workspace) as ws:
+        import_file(first, workspace=ws, mapping=load_preset("event-log"))
+        before = stored(ws)
+    script = tmp_path / "killer.py"
+    script.write_text(KILL_IN_DERIVE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(workspace), str(second)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr.decode()
+    with karsta.open(workspace) as ws:
+        assert stored(ws) == before
+        import_file(second, workspace=ws, mapping=load_preset("event-log"))
+        assert ws.count("ticket_transitions") == ws.count("ticket_events")
+
+
+def read_rows(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()[1:]

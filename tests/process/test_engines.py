@@ -10,10 +10,10 @@ import pytest
 from karsta.calendar import ServiceCalendar
 from karsta.process import ProcessAnalysis, WaitingRules
 from karsta.process.dfg import edge_counts, node_counts
-from karsta.process.handoffs import handoff_views
+from karsta.process.handoffs import handoff_expressions, handoff_views
 from karsta.process.rework import reopen_summary, reopens, repeated_stays, repeats_by_activity
-from karsta.process.transitions import steps
-from karsta.process.variants import ticket_variants, variant_counts
+from karsta.process.transitions import steps, stored_steps
+from karsta.process.variants import stored_variants, ticket_variants, variant_counts
 from karsta.process.waiting import by_kind, classified_stays, shares
 from karsta.workspace import TableSource
 from tests.parity import assert_same_results
@@ -25,6 +25,10 @@ Build = Callable[[TableSource], ir.Table]
 
 def events(source: TableSource) -> ir.Table:
     return source.table("ticket_events")
+
+
+def stored(source: TableSource, by: str = "status") -> ir.Table:
+    return stored_steps(source.table("ticket_transitions"), by=by)
 
 
 BUILDS: dict[str, Build] = {
@@ -40,6 +44,12 @@ BUILDS: dict[str, Build] = {
     "reopens": lambda s: reopen_summary(reopens(events(s))),
     "waiting per status": lambda s: by_kind(classified_stays(events(s), WaitingRules())),
     "waiting per group": lambda s: shares(classified_stays(events(s), WaitingRules()), "group"),
+    "status map edges, stored log": lambda s: edge_counts(stored(s)),
+    "status map nodes, stored log": lambda s: node_counts(stored(s)),
+    "variants, stored": lambda s: variant_counts(stored_variants(s.table("ticket_variants"))),
+    "hand-off summary, stored log": lambda s: handoff_expressions(
+        stored(s, "group"), stored(s, "level"), max_nodes=3
+    )[1],
     "service-hour waits": lambda s: edge_counts(
         ProcessAnalysis(s, calendar=ServiceCalendar.parse("mon-fri 08:00-16:00")).steps()
     ),

@@ -36,6 +36,21 @@ def test_hand_log_filtered_by_variant(hand_log: Workspace) -> None:
     assert_same_views(hand_log, ProcessFilters(variants=tuple(top)))
 
 
+def test_helpdesk_log(helpdesk: Workspace) -> None:
+    assert_same_views(helpdesk)
+
+
+def test_servicenow_log(servicenow: Workspace) -> None:
+    assert_same_views(servicenow)
+
+
+def test_servicenow_by_channel(servicenow: Workspace) -> None:
+    ((channel,),) = servicenow.connection.execute(
+        "SELECT channel FROM tickets WHERE channel IS NOT NULL LIMIT 1"
+    ).fetchall()
+    assert_same_views(servicenow, ProcessFilters(ticket_attributes={"channel": (channel,)}))
+
+
 def test_without_the_sorted_log_the_events_are_sorted(hand_log: Workspace) -> None:
     analysis = ProcessAnalysis(hand_log, stored_log=False)
     assert analysis.stored is None

@@ -9,6 +9,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+from ibis.common.exceptions import TableNotFound
 
 from karsta.calendar import ServiceCalendar
 from karsta.process import findings
@@ -40,6 +41,7 @@ from karsta.process.waiting import (
 )
 from karsta.process.waste import ObservedPeriod, WasteAssumptions, WasteFindings, ranked
 from karsta.schema import TICKET_TRANSITIONS, TICKET_VARIANTS
+from karsta.workspace import WorkspaceError
 from karsta.workspace.source import TableSource
 
 
@@ -83,7 +85,7 @@ class ProcessAnalysis:
         try:
             transitions = self.source.table(TICKET_TRANSITIONS.name)
             variants = self.source.table(TICKET_VARIANTS.name)
-        except Exception:  # the source has no such table: each engine says so its own way
+        except (TableNotFound, WorkspaceError):  # an old workspace, or an export without them
             return None
         events = self.source.table("ticket_events")
         counts = transitions.aggregate(stored=transitions.count()).cross_join(
