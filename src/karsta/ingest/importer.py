@@ -335,7 +335,7 @@ def _record_import(
 class Changed:
     """The tickets an import changed: every event they now have, and whether all are new."""
 
-    events: str  # a temporary table or view, with the columns of ticket_events
+    events: str  # a temporary table or view with the columns of ticket_events (bar event_key)
     new_tickets: bool
     numbered: str | None = None  # the events as `numbered_events` gives them, if at hand
 
@@ -415,17 +415,23 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed |
             WHERE source_row IN (SELECT source_row FROM {ORDER} WHERE tied))
         WHERE occurrence > 1"""
     )
-    # A view, not a table: the derive reads the events from it too, because DuckDB scans
-    # rows inserted by the open transaction with one thread.
+    # Views, not tables: the derive reads the events from the view too (without their
+    # keys, which it does not need), because DuckDB scans rows inserted by the open
+    # transaction with one thread.
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {NEW} AS
-        SELECT e.* EXCLUDE ({IDENTITY_COLUMN}),
-               e.{IDENTITY_COLUMN} || '#' || coalesce(r.occurrence, 1) AS event_key, o.seq
-        FROM {EVENTS} e JOIN {ORDER} o USING (source_row)
-        LEFT JOIN {REPEATS} r USING (source_row)"""
+        SELECT e.* EXCLUDE ({IDENTITY_COLUMN}), o.seq
+        FROM {EVENTS} e JOIN {ORDER} o USING (source_row)"""
     )
     with _unordered(con):  # seq orders the events; their place in the table does not
-        inserted = query_int(con, f"INSERT INTO ticket_events BY NAME SELECT * FROM {NEW}")
+        inserted = query_int(
+            con,
+            f"""INSERT INTO ticket_events BY NAME
+            SELECT e.* EXCLUDE ({IDENTITY_COLUMN}), o.seq,
+                   e.{IDENTITY_COLUMN} || '#' || coalesce(r.occurrence, 1) AS event_key
+            FROM {EVENTS} e JOIN {ORDER} o USING (source_row)
+            LEFT JOIN {REPEATS} r USING (source_row)""",
+        )
     report.events_new = inserted
     report.events_present = 0
     report.tickets_updated = 0
