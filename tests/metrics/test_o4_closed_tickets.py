@@ -10,17 +10,24 @@ from tests.metrics.conftest import Desk, utc
 @pytest.fixture
 def o4_desk(desk: Desk) -> Desk:
     """Return a desk with tickets closed in February, March and April 2024 (Helsinki)."""
-    desk.ticket("from_feb", utc("2024-02-10 10:00"), closed_at=utc("2024-03-05 10:00"),
-                resolving_level=1)  # fmt: skip
-    desk.ticket("march", utc("2024-03-01 10:00"), closed_at=utc("2024-03-20 10:00"),
-                resolving_level=2)  # fmt: skip
+    desk.ticket(
+        "from_feb", utc("2024-02-10 10:00"), closed_at=utc("2024-03-05 10:00"), resolving_level=1
+    )
+    desk.ticket(
+        "march", utc("2024-03-01 10:00"), closed_at=utc("2024-03-20 10:00"), resolving_level=2
+    )
     # 31 Mar 21:30 UTC = 1 Apr 00:30 in Helsinki (summer time): April.
-    desk.ticket("april_local", utc("2024-03-10 10:00"), closed_at=utc("2024-03-31 21:30"),
-                resolving_level=1)  # fmt: skip
+    desk.ticket(
+        "april_local", utc("2024-03-10 10:00"), closed_at=utc("2024-03-31 21:30"), resolving_level=1
+    )
     # 31 Mar 20:30 UTC = 23:30 in Helsinki: March. No level recorded.
     desk.ticket("march_local", utc("2024-03-12 10:00"), closed_at=utc("2024-03-31 20:30"))
-    desk.ticket("cancelled", utc("2024-03-02 10:00"), closed_at=utc("2024-03-03 10:00"),
-                status_class="cancelled")  # fmt: skip
+    desk.ticket(
+        "cancelled",
+        utc("2024-03-02 10:00"),
+        closed_at=utc("2024-03-03 10:00"),
+        status_class="cancelled",
+    )
     desk.ticket("open", utc("2024-03-15 10:00"))
     desk.ticket("resolved_only", utc("2024-03-03 10:00"), resolved_at=utc("2024-03-04 10:00"))
     return desk
@@ -71,9 +78,35 @@ def test_whole_range(o4_desk: Desk) -> None:
 
 
 def test_only_cancelled(desk: Desk) -> None:
-    desk.ticket("cancelled", utc("2024-03-02 10:00"), closed_at=utc("2024-03-03 10:00"),
-                status_class="cancelled")  # fmt: skip
+    desk.ticket(
+        "cancelled",
+        utc("2024-03-02 10:00"),
+        closed_at=utc("2024-03-03 10:00"),
+        status_class="cancelled",
+    )
     run = desk.run("O4")
     count = run.figure("count")
     assert (count["value"], count["n"], count["excluded"]) == (0, 0, 1)
     assert run.figure("share_of_received")["value"] is None
+
+
+def test_share_closed_with_a_workaround(desk: Desk) -> None:
+    closing = utc("2024-03-10 10:00")
+    desk.ticket("w1", utc("2024-03-04 08:00"), closed_at=closing, resolution_code="Workaround")
+    desk.ticket("w2", utc("2024-03-04 08:00"), closed_at=closing, resolution_code="Fixed")
+    desk.ticket("w3", utc("2024-03-04 08:00"), closed_at=closing)
+    desk.ticket(
+        "w4",
+        utc("2024-03-04 08:00"),
+        closed_at=closing,
+        status_class="cancelled",
+        resolution_code="Workaround",
+    )
+    plain = desk.run("O4")
+    assert plain.figures("workaround_share") == []
+    assert any("workaround_codes" in note for note in plain.notes)
+    run = desk.run("O4", workaround_codes=frozenset({"Workaround"}))
+    share = run.figure("workaround_share")
+    # Closed and not cancelled: w1, w2, w3; with a workaround: w1.
+    assert (share["numerator"], share["denominator"], share["excluded"]) == (1.0, 3.0, 1)
+    assert run.reason("w1") == "counted: closed in the period, with a workaround"

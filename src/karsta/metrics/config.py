@@ -7,6 +7,8 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     holidays: FI
     timezone: Europe/Helsinki
     desk_resolvable_categories: [Category 26, Category 53]
+    workaround_codes: [Workaround]          # resolution codes meaning a workaround (O4)
+    realtime_channels: [phone, chat, walk-in]
     first_contact_minutes: 60
     repeat_contact_days: 7
     targets:
@@ -126,6 +128,8 @@ class MetricConfig:
     desk_resolvable_categories: frozenset[str] | None = None
     first_contact_minutes: float = 60.0
     repeat_contact_days: float = 7.0
+    workaround_codes: frozenset[str] | None = None
+    realtime_channels: frozenset[str] | None = None
     targets: dict[str, Target] = field(default_factory=dict)
     path: Path | None = None
 
@@ -147,7 +151,10 @@ class MetricConfig:
             first_contact_minutes=self.first_contact_minutes,
             repeat_contact_days=self.repeat_contact_days,
             resolve_target_hours=o2.threshold_hours if o2 else None,
+            workaround_codes=self.workaround_codes,
         )
+        if self.realtime_channels is not None:
+            base = replace(base, realtime_channels=self.realtime_channels)
         return replace(base, **overrides)
 
 
@@ -163,6 +170,8 @@ KNOWN_KEYS = {
     "desk_resolvable_categories",
     "first_contact_minutes",
     "repeat_contact_days",
+    "workaround_codes",
+    "realtime_channels",
     "targets",
 }
 
@@ -184,9 +193,12 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
             )
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"{source}: service_hours: {exc}") from exc
-    categories = data.get("desk_resolvable_categories")
-    if categories is not None and not isinstance(categories, list):
-        raise ConfigError(f"{source}: desk_resolvable_categories must be a list of categories")
+    lists: dict[str, frozenset[str] | None] = {}
+    for key in ("desk_resolvable_categories", "workaround_codes", "realtime_channels"):
+        values = data.get(key)
+        if values is not None and not isinstance(values, list):
+            raise ConfigError(f"{source}: {key} must be a list, e.g. [a, b]")
+        lists[key] = None if values is None else frozenset(str(v) for v in values)
     try:
         first_contact = float(data.get("first_contact_minutes", 60))
         repeat_days = float(data.get("repeat_contact_days", 7))
@@ -205,9 +217,9 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         service_hours=None if service_hours is None else str(service_hours),
         holidays=None if holidays is None else str(holidays),
         timezone=timezone,
-        desk_resolvable_categories=None
-        if categories is None
-        else frozenset(str(c) for c in categories),
+        desk_resolvable_categories=lists["desk_resolvable_categories"],
+        workaround_codes=lists["workaround_codes"],
+        realtime_channels=lists["realtime_channels"],
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
         targets=targets,

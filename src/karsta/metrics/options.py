@@ -43,6 +43,8 @@ class MetricOptions:
     resolve_target_hours: float | None = None
     """Threshold for O2's share over target, in the clock's hours; None = no threshold."""
     age_buckets_days: tuple[float, ...] = field(default=(1.0, 7.0, 30.0))
+    workaround_codes: frozenset[str] | None = None
+    """Resolution codes that mean a workaround was used (O4); None = not configured."""
     realtime_channels: frozenset[str] = REALTIME_CHANNELS
     """Channels where an answer is expected in seconds or minutes (S1, I7)."""
 

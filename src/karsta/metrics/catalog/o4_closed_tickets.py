@@ -6,7 +6,7 @@ import ibis
 
 from karsta.metrics.catalog.populations import closed, is_cancelled, received, units
 from karsta.metrics.inputs import MetricInputs
-from karsta.metrics.measure import Count, Measurement, ShareOf
+from karsta.metrics.measure import Count, Measurement, Share, ShareOf, Statistic
 from karsta.metrics.registry import metric
 
 
@@ -19,7 +19,23 @@ def closed_tickets(inputs: MetricInputs) -> Measurement:
     reference_units = units(
         reference, inputs.keys, included=~is_cancelled(reference), reason=ibis.literal("")
     )
-    reason = ibis.cases((cancelled, "excluded: cancelled"), else_="counted: closed in the period")
+    codes = inputs.options.workaround_codes
+    workaround = (
+        t.resolution_code.isin(sorted(codes)).fill_null(False)
+        if codes is not None
+        else ibis.literal(False)
+    )
+    reason = ibis.cases(
+        (cancelled, "excluded: cancelled"),
+        (workaround, "counted: closed in the period, with a workaround"),
+        else_="counted: closed in the period",
+    )
+    statistics: list[Statistic] = [Count(), ShareOf(reference_units)]
+    notes: tuple[str, ...] = ()
+    if codes is None:
+        notes = ("The share closed with a workaround needs the workaround_codes setting.",)
+    else:
+        statistics.append(Share("workaround", name="workaround_share"))
     return Measurement(
         units=units(
             t,
@@ -30,9 +46,18 @@ def closed_tickets(inputs: MetricInputs) -> Measurement:
             closed_at=t.closed_at,
             resolving_level=t.resolving_level,
             resolving_group=t.resolving_group,
+            resolution_code=t.resolution_code,
+            workaround=workaround,
         ),
-        statistics=[Count(), ShareOf(reference_units)],
+        statistics=statistics,
         keys=inputs.keys,
         period_by="closed_at",
-        evidence=("opened_at", "closed_at", "resolving_level", "resolving_group"),
+        evidence=(
+            "opened_at",
+            "closed_at",
+            "resolving_level",
+            "resolving_group",
+            "resolution_code",
+        ),
+        notes=notes,
     )
