@@ -153,3 +153,53 @@ def ensure_data(events: int, data_dir: Path, seed: int) -> tuple[Path, Path]:
             check=True,
         )
     return csv, parquet
+
+
+def import_once(workspace: str) -> Prepare:
+    """Return a suite setup that imports the Parquet log into `shared/<workspace>` (untimed)."""
+
+    def prepare(inputs: Inputs) -> Body:
+        import karsta
+        from karsta.ingest import import_file, load_preset
+
+        def body() -> dict[str, Any]:
+            with karsta.open(inputs.shared / workspace) as ws:
+                report = import_file(inputs.parquet, workspace=ws, mapping=load_preset("event-log"))
+            return {"rows": report.rows_loaded}
+
+        return body
+
+    return prepare
+
+
+# --- Targets ---------------------------------------------------------------------------
+
+PEAK_TARGET_MB = 4096
+PEAK_TARGET_EVENTS = 10_000_000
+"""Every suite's memory target: under 4 GB at 10M events."""
+
+
+def ratio_verdict(ratio: float, target: float, reference: str) -> str:
+    """Return e.g. '1.80× DuckDB (meets ≤ 2×)'."""
+    verdict = "meets" if ratio <= target else "MISSES"
+    return f"{ratio:.2f}× {reference} ({verdict} ≤ {target:g}×)"
+
+
+def peak_verdict(result: Result) -> str | None:
+    """Return the memory verdict of a result at the target size, else None."""
+    if result.events < PEAK_TARGET_EVENTS or result.peak_mb is None:
+        return None
+    verdict = "meets" if result.peak_mb < PEAK_TARGET_MB else "MISSES"
+    return f"peak {result.peak_mb:,.0f} MB ({verdict} < 4 GB)"
+
+
+def karsta_verdicts(results: list[Result], *, target: float, reference: str) -> list[str]:
+    """Return one line per Karsta task that ran: its ratio and memory verdicts."""
+    lines = []
+    for r in results:
+        if not r.task.startswith("karsta") or r.status != "ok":
+            continue
+        parts = [] if r.ratio is None else [ratio_verdict(r.ratio, target, reference)]
+        parts += [p for p in (peak_verdict(r),) if p]
+        lines.append(f"{r.size} {r.task}: " + "; ".join(parts))
+    return lines

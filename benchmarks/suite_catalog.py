@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.registry import SUITES, Body, Inputs, Result, Unavailable, suite, task
+from benchmarks.registry import (
+    SUITES,
+    Body,
+    Inputs,
+    Result,
+    Unavailable,
+    import_once,
+    karsta_verdicts,
+    suite,
+    task,
+)
 
 suite("catalog", "Full metric catalog on an imported workspace")
 
@@ -17,20 +27,7 @@ WORKSPACE = "catalog.karsta"
 SERVICE_HOURS = "mon-fri 08:00-16:00"
 
 
-def _setup(inputs: Inputs) -> Body:
-    """Import the Parquet event log into the suite's shared workspace."""
-    import karsta
-    from karsta.ingest import import_file, load_preset
-
-    def body() -> dict[str, Any]:
-        with karsta.open(inputs.shared / WORKSPACE) as ws:
-            report = import_file(inputs.parquet, workspace=ws, mapping=load_preset("event-log"))
-        return {"rows": report.rows_loaded}
-
-    return body
-
-
-SUITES["catalog"].setup = _setup
+SUITES["catalog"].setup = import_once(WORKSPACE)
 
 
 @task(
@@ -107,27 +104,11 @@ def karsta_catalog_service_hours(inputs: Inputs) -> Body:
 
 
 TARGET_RATIO = 3.0
-TARGET_PEAK_MB = 4096
-TARGET_PEAK_EVENTS = 10_000_000
 
 
 def _catalog_targets(results: list[Result]) -> list[str]:
     """Return one line per Karsta result on the targets: ≤ 3× scan + sort, < 4 GB at 10M."""
-    lines = []
-    for r in results:
-        if not r.task.startswith("karsta") or r.status != "ok":
-            continue
-        parts = []
-        if r.ratio is not None:
-            ok = r.ratio <= TARGET_RATIO
-            parts.append(
-                f"{r.ratio:.2f}× scan + sort ({'meets' if ok else 'MISSES'} ≤ {TARGET_RATIO:g}×)"
-            )
-        if r.events >= TARGET_PEAK_EVENTS and r.peak_mb is not None:
-            ok = r.peak_mb < TARGET_PEAK_MB
-            parts.append(f"peak {r.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
-        lines.append(f"{r.size} {r.task}: " + "; ".join(parts))
-    return lines
+    return karsta_verdicts(results, target=TARGET_RATIO, reference="scan + sort")
 
 
 SUITES["catalog"].check = _catalog_targets

@@ -15,6 +15,8 @@ from benchmarks.registry import (
     Inputs,
     Result,
     Unavailable,
+    peak_verdict,
+    ratio_verdict,
     sql_string,
     suite,
     task,
@@ -138,8 +140,6 @@ def karsta_parquet(inputs: Inputs) -> Body:
 
 
 TARGET_RATIO = 2.0
-TARGET_PEAK_MB = 4096
-TARGET_PEAK_EVENTS = 10_000_000
 
 
 def _import_targets(results: list[Result]) -> list[str]:
@@ -148,15 +148,8 @@ def _import_targets(results: list[Result]) -> list[str]:
     for r in results:
         if not r.task.startswith("karsta") or r.status != "ok":
             continue
-        parts = []
-        if r.ratio is not None:
-            ok = r.ratio <= TARGET_RATIO
-            parts.append(
-                f"{r.ratio:.2f}× DuckDB ({'meets' if ok else 'MISSES'} ≤ {TARGET_RATIO:g}×)"
-            )
-        if r.events >= TARGET_PEAK_EVENTS and r.peak_mb is not None:
-            ok = r.peak_mb < TARGET_PEAK_MB
-            parts.append(f"peak {r.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
+        parts = [] if r.ratio is None else [ratio_verdict(r.ratio, TARGET_RATIO, "DuckDB")]
+        parts += [p for p in (peak_verdict(r),) if p]
         if r.rows is not None and r.rows != r.events:
             parts.append(f"loaded {r.rows:,} of {r.events:,} rows")
         stages = r.facts.get("stages") or {}

@@ -23,7 +23,18 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from benchmarks.registry import SUITES, Body, Inputs, Result, Unavailable, suite, task
+from benchmarks.registry import (
+    SUITES,
+    Body,
+    Inputs,
+    Result,
+    Unavailable,
+    import_once,
+    peak_verdict,
+    ratio_verdict,
+    suite,
+    task,
+)
 
 suite("process", "Process bundle: map with waits, variants, hand-offs")
 
@@ -32,20 +43,7 @@ MAX_GROUPS = 3
 TOP_VARIANTS = 20
 
 
-def _setup(inputs: Inputs) -> Body:
-    """Import the Parquet event log into the suite's shared workspace."""
-    import karsta
-    from karsta.ingest import import_file, load_preset
-
-    def body() -> dict[str, Any]:
-        with karsta.open(inputs.shared / WORKSPACE) as ws:
-            report = import_file(inputs.parquet, workspace=ws, mapping=load_preset("event-log"))
-        return {"rows": report.rows_loaded}
-
-    return body
-
-
-SUITES["process"].setup = _setup
+SUITES["process"].setup = import_once(WORKSPACE)
 
 SORTED_ONCE = """
 CREATE TEMP TABLE s AS
@@ -379,8 +377,6 @@ def pm4py_bundle(inputs: Inputs) -> Body:
 
 TARGET_SQL_RATIO = 2.0
 TARGET_PM4PY_SPEEDUP = 20.0
-TARGET_PEAK_MB = 4096
-TARGET_PEAK_EVENTS = 10_000_000
 
 
 def _process_targets(results: list[Result]) -> list[str]:
@@ -393,11 +389,7 @@ def _process_targets(results: list[Result]) -> list[str]:
             continue
         parts = []
         if karsta.ratio is not None:
-            ok = karsta.ratio <= TARGET_SQL_RATIO
-            parts.append(
-                f"{karsta.ratio:.2f}× the SQL ({'meets' if ok else 'MISSES'} "
-                f"≤ {TARGET_SQL_RATIO:g}×)"
-            )
+            parts.append(ratio_verdict(karsta.ratio, TARGET_SQL_RATIO, "the SQL"))
         pm4py = at.get("pm4py")
         if pm4py is not None and pm4py.status == "ok" and pm4py.seconds:
             speedup = pm4py.seconds / karsta.seconds
@@ -408,9 +400,7 @@ def _process_targets(results: list[Result]) -> list[str]:
             )
         elif pm4py is not None:
             parts.append(f"PM4Py {pm4py.status}: {pm4py.reason}")
-        if karsta.events >= TARGET_PEAK_EVENTS and karsta.peak_mb is not None:
-            ok = karsta.peak_mb < TARGET_PEAK_MB
-            parts.append(f"peak {karsta.peak_mb:,.0f} MB ({'meets' if ok else 'MISSES'} < 4 GB)")
+        parts += [p for p in (peak_verdict(karsta),) if p]
         stored_sql = at.get("duckdb-sql-stored")
         if stored_sql is not None and stored_sql.status == "ok" and stored_sql.seconds:
             parts.append(f"{karsta.seconds / stored_sql.seconds:.2f}× the SQL over the stored log")
