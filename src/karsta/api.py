@@ -25,7 +25,7 @@ from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_pe
 from karsta.process.analysis import ProcessAnalysis
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
-from karsta.workspace.source import TableSource
+from karsta.workspace.source import Closing, TableSource
 
 
 class Analyses:
@@ -114,7 +114,7 @@ class Workspace(Analyses, _Workspace):
         return load_config(config_path(self.path))
 
 
-class Export(Analyses):
+class Export(Analyses, Closing):
     """A folder written by `karsta export`, analysed on DuckDB or Spark."""
 
     def __init__(self, folder: Path, engine: str) -> None:
@@ -130,12 +130,6 @@ class Export(Analyses):
     def close(self) -> None:
         """Release the engine."""
         self._source.close()
-
-    def __enter__(self) -> Export:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Workspace | Export:

@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from karsta.schema import CANONICAL_TABLES, Column, Table
-from karsta.workspace.source import TableSource
+from karsta.workspace.source import Closing, TableSource
 
 MEMORY_ENV = "KARSTA_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -79,7 +79,7 @@ class WorkspaceError(Exception):
     """The workspace cannot be opened or used; the message says why."""
 
 
-class Workspace:
+class Workspace(Closing):
     """A Karsta workspace: canonical tables plus import bookkeeping, in one DuckDB file."""
 
     def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection) -> None:
@@ -183,17 +183,6 @@ class Workspace:
     def close(self) -> None:
         """Close the workspace."""
         self.connection.close()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 __all__ = [

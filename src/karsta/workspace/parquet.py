@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import TracebackType
 
 import duckdb
 import ibis
@@ -20,6 +19,7 @@ import pyarrow as pa
 
 from karsta.schema import CANONICAL_TABLES
 from karsta.workspace import DEFAULT_MEMORY_LIMIT, MEMORY_ENV, WorkspaceError
+from karsta.workspace.source import Closing
 
 
 def export_folder(folder: str | Path) -> Path:
@@ -69,7 +69,7 @@ def conform(raw: ir.Table, name: str, label: str) -> ir.Table:
     return raw.select(*(raw[c].cast(dtype).name(c) for c, dtype in schema.items()))
 
 
-class ParquetSource:
+class ParquetSource(Closing):
     """Canonical tables of a Parquet export folder, run on an in-memory DuckDB."""
 
     def __init__(self, folder: str | Path) -> None:
@@ -103,14 +103,3 @@ class ParquetSource:
     def close(self) -> None:
         """Close the in-memory database."""
         self.connection.close()
-
-    def __enter__(self) -> ParquetSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -7,7 +7,7 @@ is another. Nothing above this boundary asks which engine it got.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -29,3 +29,17 @@ class TableSource(Protocol):
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         """Run an expression on this source's engine and return the rows."""
         ...
+
+
+class Closing:
+    """Mixin for sources that hold an engine open: `with source:` closes it at the end."""
+
+    def close(self) -> None:
+        """Release what the source holds."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

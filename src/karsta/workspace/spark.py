@@ -91,7 +91,6 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import ibis
@@ -101,6 +100,7 @@ from ibis.formats.pyarrow import PyArrowData
 
 from karsta.workspace import WorkspaceError
 from karsta.workspace.parquet import conform, export_file, export_folder
+from karsta.workspace.source import Closing
 
 SPARK_MEMORY_ENV = "KARSTA_SPARK_MEMORY"
 DEFAULT_SPARK_MEMORY = "4g"
@@ -232,7 +232,7 @@ def stop_spark() -> None:
             _scratch = None
 
 
-class SparkSource:
+class SparkSource(Closing):
     """Canonical tables of a Parquet export folder, run on Spark."""
 
     _sources = 0
@@ -276,14 +276,3 @@ class SparkSource:
             for name in self._tables:
                 _session.catalog.dropTempView(self._prefix + name)
         self._tables.clear()
-
-    def __enter__(self) -> SparkSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
