@@ -134,6 +134,26 @@ SELECT (SELECT count(*) FROM per_ticket) AS tickets,
 """
 
 
+def _sql_facts(
+    rows: int,
+    edges: list[Any],
+    nodes: list[Any],
+    variants: list[Any],
+    network: list[Any],
+    summary: Any,
+) -> dict[str, Any]:
+    """Return the counts a hand-written SQL bundle is compared with Karsta's by."""
+    return {
+        "rows": rows,
+        "edges": len(edges),
+        "nodes": len(nodes),
+        "variants": int(variants[0][-1]) if variants else 0,
+        "handoff_pairs": len(network),
+        "handoffs": int(summary[2] or 0),
+        "ping_pong": int(summary[4] or 0),
+    }
+
+
 @task(
     "process",
     "duckdb-sql",
@@ -160,15 +180,7 @@ def duckdb_sql(inputs: Inputs) -> Body:
             events = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
         finally:
             con.close()
-        return {
-            "rows": int(events),
-            "edges": len(edges),
-            "nodes": len(nodes),
-            "variants": int(variants[0][-1]) if variants else 0,
-            "handoff_pairs": len(network),
-            "handoffs": int(summary[2] or 0),
-            "ping_pong": int(summary[4] or 0),
-        }
+        return _sql_facts(int(events), edges, nodes, variants, network, summary)
 
     return body
 
@@ -260,15 +272,8 @@ def duckdb_sql_stored(inputs: Inputs) -> Body:
             summary = con.execute(STORED_SUMMARY).fetchall()[0]
         finally:
             con.close()
-        return {
-            "rows": sum(int(n[1]) for n in nodes),
-            "edges": len(edges),
-            "nodes": len(nodes),
-            "variants": int(variants[0][-1]) if variants else 0,
-            "handoff_pairs": len(network),
-            "handoffs": int(summary[2] or 0),
-            "ping_pong": int(summary[4] or 0),
-        }
+        rows = sum(int(n[1]) for n in nodes)
+        return _sql_facts(rows, edges, nodes, variants, network, summary)
 
     return body
 
