@@ -46,6 +46,7 @@ class MetricInputs:
     def __init__(self, source: TableSource, options: MetricOptions) -> None:
         self.source = source
         self.options = options
+        self._has_rows: dict[str, bool] = {}
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -79,9 +80,11 @@ class MetricInputs:
         return self.source.table(name)
 
     def has_rows(self, name: str) -> bool:
-        """Return whether a canonical table holds any row."""
-        counted = self.source.table(name).limit(1).count().name("n").as_table()
-        return int(self.source.to_arrow(counted).column("n")[0].as_py()) > 0
+        """Return whether a canonical table holds any row (asked once per run and table)."""
+        if name not in self._has_rows:
+            table = self.source.table(name)
+            self._has_rows[name] = self.has_rows_where(table, ibis.literal(True))
+        return self._has_rows[name]
 
     def has_rows_where(self, table: ir.Table, condition: ir.BooleanValue) -> bool:
         """Return whether any row of `table` meets `condition`."""
