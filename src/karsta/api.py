@@ -95,10 +95,6 @@ class Analyses:
         """
         return ProcessAnalysis(self.source, calendar=self.config.calendar())
 
-    def process_with(self, **options: Any) -> ProcessAnalysis:
-        """Return the process views with ProcessAnalysis options (calendar, filters, waiting)."""
-        return ProcessAnalysis(self.source, **{"calendar": self.config.calendar(), **options})
-
 
 class Workspace(Analyses, _Workspace):
     """A DuckDB workspace with its analyses (see karsta.workspace.Workspace)."""

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -43,17 +42,6 @@ class MetricResult:
     def id(self) -> str:
         """Return the metric id."""
         return self.definition.id
-
-    def headline(self, period: str | None = None) -> dict[str, Any] | None:
-        """Return the whole-desk row of the headline statistic (of `period`, if given)."""
-        for row in self.rows:
-            if (
-                row["statistic"] == self.definition.headline
-                and not row["group"]
-                and (period is None or row["period"] == period)
-            ):
-                return row
-        return None
 
 
 @dataclass(frozen=True)
@@ -205,13 +193,3 @@ def compute_metrics(
             progress(definition.id, index, len(definitions))
         results.append(compute_metric(definition, inputs))
     return MetricResults(source.label, options, results)
-
-
-def union_expr(results: MetricResults) -> ir.Table | None:
-    """Return one Ibis expression of every computed metric's figures, tagged by id."""
-    parts = [
-        expr.mutate(metric_id=ibis.literal(metric_id))
-        for metric_id, expr in results.expr.items()
-        if set(expr.columns) == set(next(iter(results.expr.values())).columns)
-    ]
-    return ibis.union(*parts) if parts else None

@@ -28,9 +28,8 @@ import yaml
 
 from karsta.calendar import ServiceCalendar
 from karsta.metrics.options import MetricOptions
-from karsta.metrics.registry import catalog, find
+from karsta.metrics.registry import find
 
-OPERATORS = (">=", "<=", ">", "<", "=")
 _WITHIN = re.compile(
     r"^\s*(?P<share>\d+(?:[.,]\d+)?)\s*%\s*(?:within|in|alle|inom)\s*"
     r"(?P<hours>\d+(?:[.,]\d+)?)\s*(?P<service>service\s+|palvelu)?\s*"
@@ -237,8 +236,3 @@ def load_config(path: Path | None) -> MetricConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     return replace(parse_config(data, str(path)), path=path)
-
-
-def known_metric_ids() -> list[str]:
-    """Return every metric id of the catalog."""
-    return list(catalog())

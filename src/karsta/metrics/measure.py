@@ -20,7 +20,6 @@ import ibis
 import ibis.expr.types as ir
 
 RESULT_COLUMNS = ("statistic", "value", "numerator", "denominator", "excluded", "n")
-UNIT_COLUMNS = ("unit_id", "included", "reason")
 
 
 class Statistic(Protocol):
