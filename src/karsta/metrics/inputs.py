@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from karsta.metrics.options import UNKNOWN, MetricOptions
 from karsta.metrics.periods import Period, periods_between, periods_table
+from karsta.timespan import seconds_between
 from karsta.workspace.source import TableSource
 
 PERIOD = "period"
@@ -29,15 +30,6 @@ _FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)
 
 class MetricInputError(ValueError):
     """The asked breakdown or period cannot be computed; the message says why."""
-
-
-def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
-    """Return end - start in seconds, exact to the microsecond on every engine.
-
-    Not `epoch_seconds()` (Spark drops the fraction) nor `delta` in seconds
-    (DuckDB counts boundaries crossed): a microsecond delta means the same everywhere.
-    """
-    return end.delta(start, unit="microsecond").cast("float64") / 1e6
 
 
 class MetricInputs:

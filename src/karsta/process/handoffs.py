@@ -16,7 +16,8 @@ import ibis.expr.types as ir
 
 from karsta.process.dfg import wait_columns
 from karsta.process.results import TableResult, records
-from karsta.process.transitions import seconds_between, steps, ticket_order
+from karsta.process.transitions import steps, ticket_order
+from karsta.timespan import seconds_between
 
 
 def handoff_network(log: ir.Table) -> ir.Table:

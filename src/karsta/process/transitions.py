@@ -17,6 +17,8 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from karsta.timespan import seconds_between
+
 Attribute = Literal["status", "activity", "group", "level", "agent"]
 ATTRIBUTES: dict[str, str] = {
     "status": "activity",
@@ -105,8 +107,3 @@ def stored_steps(transitions: ir.Table, *, by: str = "status") -> ir.Table:
         next_timestamp=t[f"next_{column}_at"],
     )
     return log.mutate(wait_s=seconds_between(log.timestamp, log.next_timestamp))
-
-
-def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
-    """Return whole seconds from `start` to `end` as float64 (null if either is null)."""
-    return (end.epoch_seconds() - start.epoch_seconds()).cast("float64")

@@ -9,8 +9,8 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.process.results import TableResult, records
-from karsta.process.transitions import seconds_between
 from karsta.schema import VARIANT_SEPARATOR
+from karsta.timespan import seconds_between
 
 __all__ = ["VARIANT_SEPARATOR", "Variants", "stored_variants", "ticket_variants", "variant_counts"]
 

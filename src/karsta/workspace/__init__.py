@@ -15,7 +15,6 @@ from types import TracebackType
 from typing import Any, Protocol
 
 import duckdb
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -118,7 +117,9 @@ class Workspace(Closing):
     def backend(self) -> Any:
         """Return the Ibis backend bound to this workspace's connection."""
         if self._backend is None:
-            self._backend = ibis.duckdb.from_connection(self.connection)
+            from karsta.workspace.duckdb_backend import duckdb_backend
+
+            self._backend = duckdb_backend(self.connection)
         return self._backend
 
     @property

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from karsta.schema import CANONICAL_TABLES
 from karsta.workspace import DEFAULT_MEMORY_LIMIT, MEMORY_ENV, WorkspaceError
+from karsta.workspace.duckdb_backend import duckdb_backend
 from karsta.workspace.source import Closing
 
 
@@ -79,7 +80,7 @@ class ParquetSource(Closing):
         self.connection.execute(
             f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'"
         )
-        self._backend = ibis.duckdb.from_connection(self.connection)
+        self._backend = duckdb_backend(self.connection)
         self._tables: dict[str, ir.Table] = {}
 
     @property

@@ -9,9 +9,10 @@ from __future__ import annotations
 import ibis
 
 from karsta.metrics.catalog.populations import received, units
-from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile
 from karsta.metrics.registry import metric
+from karsta.timespan import seconds_between
 
 HOUR = 3600.0
 

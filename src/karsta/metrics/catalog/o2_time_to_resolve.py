@@ -6,9 +6,10 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.metrics.catalog.populations import resolved, units
-from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
 from karsta.metrics.registry import metric
+from karsta.timespan import seconds_between
 
 HOUR = 3600.0
 

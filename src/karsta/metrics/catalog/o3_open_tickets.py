@@ -6,10 +6,11 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.metrics.catalog.populations import is_cancelled, received, units
-from karsta.metrics.inputs import PERIOD, MetricInputs, dimension, seconds_between
+from karsta.metrics.inputs import PERIOD, MetricInputs, dimension
 from karsta.metrics.measure import Count, Mean, Measurement, Share, ShareOf, Statistic
 from karsta.metrics.options import UNKNOWN
 from karsta.metrics.registry import metric
+from karsta.timespan import seconds_between
 
 DAY = 86400.0
 STATUS = dimension("status")

@@ -13,9 +13,10 @@ from karsta.metrics.catalog.populations import (
     units,
     with_dimension,
 )
-from karsta.metrics.inputs import MetricInputs, seconds_between
+from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
+from karsta.timespan import seconds_between
 
 
 @metric("S2", headline="share")

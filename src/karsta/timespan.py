@@ -1,0 +1,14 @@
+"""Time between two instants, as metrics and process views measure it."""
+
+from __future__ import annotations
+
+import ibis.expr.types as ir
+
+
+def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
+    """Return end - start in seconds, exact to the microsecond on every engine.
+
+    Not `epoch_seconds()` (Spark drops the fraction) nor `delta` in seconds
+    (DuckDB counts boundaries crossed): a microsecond delta means the same everywhere.
+    """
+    return end.delta(start, unit="microsecond").cast("float64") / 1e6
