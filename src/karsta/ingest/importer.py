@@ -373,13 +373,17 @@ ORDER_COLUMNS = (
     "level",
 )
 # What is kept of them: for the events' seq and identity, the facts from the order of
-# events (`order_facts_of`) and the resolving event (`combine_facts`).
+# events (`order_facts_of`), the resolving event (`combine_facts`), and the transitions
+# and variants (`transitions.derive`).
 NUMBERED_COLUMNS = (
     "source_row",
     "seq",
     "tied",
     "ticket_id",
     "timestamp",
+    "activity",
+    "status_class",
+    "is_pause",
     "group",
     "agent",
     "level",
@@ -501,11 +505,13 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
         for name in ("tickets", "ticket_pauses", *transitions.TABLES):
             con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
     numbered = workspace.backend.table(changed.numbered) if changed.numbered else None
-    derived = _derive_tickets(workspace, events, numbered)
-    if changed.new_tickets:
-        report.tickets_created = derived
-    _insert(workspace, "ticket_pauses", pause_intervals(events))
-    transitions.derive(workspace, events)
+    with _unordered(con):  # the derived rows are keyed; their place in a table does not matter
+        derived = _derive_tickets(workspace, events, numbered)
+        if changed.new_tickets:
+            report.tickets_created = derived
+        _insert(workspace, "ticket_pauses", pause_intervals(events))
+        # The numbered events hold what the transitions need, without the wide columns.
+        transitions.derive(workspace, events if numbered is None else numbered)
 
 
 def _derive_tickets(workspace: Workspace, events: ir.Table, numbered: ir.Table | None) -> int:
