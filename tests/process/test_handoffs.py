@@ -25,6 +25,8 @@ def test_group_handoffs(hand_log: Workspace) -> None:
         "bounce_tickets": 1,
         "bounce_detour_s": 1 * HOUR,
     }
+    again = ProcessAnalysis(hand_log).handoffs(by="group", max_nodes=2).summary
+    assert again["tickets_over_max"] == 0  # G1 → G2 → G1 is two groups, not three
 
 
 def test_agent_handoffs_and_ping_pong(hand_log: Workspace) -> None:

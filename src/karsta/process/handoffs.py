@@ -26,7 +26,7 @@ def handoff_network(log: ir.Table) -> ir.Table:
     The gap is the time from the last event with the giver to the first with the
     receiver: what the hand-off itself adds.
     """
-    moves = log.filter(log.next_node.notnull() & (log.next_node != log.node))
+    moves = log.filter(_is_handoff(log))
     return (
         moves.group_by(source=moves.node, target=moves.next_node)
         .aggregate(
@@ -46,7 +46,7 @@ def _moves(log: ir.Table) -> ir.Table:
     time (the start of that run) is when the ticket left B. Only the hand-offs are
     ordered, not the whole log.
     """
-    moves = log.filter(log.next_node.notnull() & (log.next_node != log.node))
+    moves = log.filter(_is_handoff(log))
     order = ticket_order()
     return moves.mutate(
         after_node=moves.next_node.lead().over(order),
@@ -73,25 +73,38 @@ def level_bounces(levels: ir.Table) -> ir.Table:
     return bounced.mutate(detour_s=seconds_between(bounced.next_timestamp, bounced.after_at))
 
 
-def ticket_handoffs(log: ir.Table) -> ir.Table:
-    """Return one row per ticket: hand-offs and distinct nodes (groups, agents, levels)."""
-    moved = (log.next_node.notnull() & (log.next_node != log.node)).cast("int64")
-    return log.group_by("ticket_id").aggregate(handoffs=moved.sum(), nodes=log.node.nunique())
+def _is_handoff(log: ir.Table) -> ir.BooleanValue:
+    """Return whether a `steps` row hands the ticket on to another node."""
+    return log.next_node.notnull() & (log.next_node != log.node)
+
+
+def ticket_nodes(moves: ir.Table) -> ir.Table:
+    """Return one row per ticket with a hand-off: the distinct nodes it passed through.
+
+    `moves` are the hand-offs of a `steps` log. A ticket's hand-offs A → B, B → C, ...
+    join its runs end to end, so their sources and targets are every node it
+    visited: the hand-offs alone tell, without the other events. A ticket without
+    hand-offs stays at one node.
+    """
+    visits = moves.select("ticket_id", node=ibis.array([moves.node, moves.next_node]).unnest())
+    return visits.group_by("ticket_id").aggregate(nodes=visits.node.nunique())
 
 
 def summary_expr(log: ir.Table, levels: ir.Table, *, max_nodes: int) -> ir.Table:
     """Return one row of hand-off figures for all tickets together.
 
     `log` is the `steps` log over the hand-off attribute, `levels` the one over level.
+    Every ticket in the log has exactly one last event (no next node) there.
     """
-    per_ticket = ticket_handoffs(log)
+    last = log.filter(log.next_node.isnull())
+    moves = log.filter(_is_handoff(log))
+    per_ticket = ticket_nodes(moves)
     found = returns(log)
     bounces = level_bounces(levels)
-    tickets = per_ticket.aggregate(
-        tickets=per_ticket.count(),
-        tickets_with_handoff=(per_ticket.handoffs > 0).cast("int64").sum(),
-        handoffs=per_ticket.handoffs.sum(),
-        tickets_over_max=(per_ticket.nodes > max_nodes).cast("int64").sum(),
+    tickets = last.aggregate(tickets=last.count()).cross_join(
+        per_ticket.aggregate(tickets_with_handoff=per_ticket.count()),
+        moves.aggregate(handoffs=moves.count()),
+        per_ticket.aggregate(tickets_over_max=(per_ticket.nodes > max_nodes).cast("int64").sum()),
     )
     ping_pong = found.aggregate(
         ping_pong=found.count(),
