@@ -144,38 +144,83 @@ def order_facts_of(e: ir.Table) -> ir.Table:
     )
 
 
-def event_facts(events: ir.Table) -> ir.Table:
-    """Return per ticket the facts read from single events (first, last, counts)."""
+def event_facts(events: ir.Table, empty: frozenset[str] = frozenset()) -> ir.Table:
+    """Return per ticket the facts read from single events (first, last, counts).
+
+    Facts read only from columns in `empty` (known to be NULL on every event) are
+    not aggregated: they are NULL, or 0 for a count.
+    """
     v = events
-    return v.group_by("ticket_id").aggregate(
-        ticket_type=_last(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
-        ticket_type_intake=_first(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
-        channel=_last(v.channel, v.seq, where=v.channel.notnull()),
-        priority=_last(v.priority, v.seq, where=v.priority.notnull()),
-        category_intake=_first(v.category, v.seq, where=v.category.notnull()),
-        category_close=_last(v.category, v.seq, where=v.category.notnull()),
-        subcategory_close=_last(v.subcategory, v.seq, where=v.subcategory.notnull()),
-        caller_id=_last(v.caller_id, v.seq, where=v.caller_id.notnull()),
-        status=_last(v.activity, v.seq),
-        status_class=_last(v.status_class, v.seq),
-        source_opened_at=_last(v.source_opened_at, v.seq, where=v.source_opened_at.notnull()),
-        first_event_at=v.timestamp.min(),
-        source_first_response_at=_last(
+    facts = {
+        "ticket_type": _last(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
+        "ticket_type_intake": _first(v.ticket_type, v.seq, where=v.ticket_type.notnull()),
+        "channel": _last(v.channel, v.seq, where=v.channel.notnull()),
+        "priority": _last(v.priority, v.seq, where=v.priority.notnull()),
+        "category_intake": _first(v.category, v.seq, where=v.category.notnull()),
+        "category_close": _last(v.category, v.seq, where=v.category.notnull()),
+        "subcategory_close": _last(v.subcategory, v.seq, where=v.subcategory.notnull()),
+        "caller_id": _last(v.caller_id, v.seq, where=v.caller_id.notnull()),
+        "status": _last(v.activity, v.seq),
+        "status_class": _last(v.status_class, v.seq),
+        "source_opened_at": _last(v.source_opened_at, v.seq, where=v.source_opened_at.notnull()),
+        "first_event_at": v.timestamp.min(),
+        "source_first_response_at": _last(
             v.source_first_response_at, v.seq, where=v.source_first_response_at.notnull()
         ),
-        derived_first_response_at=v.timestamp.min(where=v.status_class.isin(RESPONDED)),
-        source_resolved_at=_last(v.source_resolved_at, v.seq, where=v.source_resolved_at.notnull()),
-        source_closed_at=_last(v.source_closed_at, v.seq, where=v.source_closed_at.notnull()),
-        source_reopen_count=v.source_reopen_count.max(),
-        source_reassignment_count=v.source_reassignment_count.max(),
-        group_count=v.group.nunique(),
-        agent_count=v.agent.nunique(),
-        intake_group=_first(v.group, v.seq, where=v.group.notnull()),
-        intake_level=_first(v.level, v.seq, where=v.group.notnull()),
-        resolution_code=_last(v.resolution_code, v.seq, where=v.resolution_code.notnull()),
-        event_count=v.count(),
-        cost=_last(v.cost, v.seq, where=v.cost.notnull()),
+        "derived_first_response_at": v.timestamp.min(where=v.status_class.isin(RESPONDED)),
+        "source_resolved_at": _last(
+            v.source_resolved_at, v.seq, where=v.source_resolved_at.notnull()
+        ),
+        "source_closed_at": _last(v.source_closed_at, v.seq, where=v.source_closed_at.notnull()),
+        "source_reopen_count": v.source_reopen_count.max(),
+        "source_reassignment_count": v.source_reassignment_count.max(),
+        "group_count": v.group.nunique(),
+        "agent_count": v.agent.nunique(),
+        "intake_group": _first(v.group, v.seq, where=v.group.notnull()),
+        "intake_level": _first(v.level, v.seq, where=v.group.notnull()),
+        "resolution_code": _last(v.resolution_code, v.seq, where=v.resolution_code.notnull()),
+        "event_count": v.count(),
+        "cost": _last(v.cost, v.seq, where=v.cost.notnull()),
+    }
+    constant = {
+        name: ibis.literal(0, "int64")
+        if name in ("group_count", "agent_count")
+        else ibis.null(value.type())
+        for name, value in facts.items()
+        if not empty.isdisjoint(_FACT_SOURCES.get(name, ()))
+    }
+    aggregated = v.group_by("ticket_id").aggregate(
+        **{k: f for k, f in facts.items() if k not in constant}
     )
+    return aggregated.mutate(**constant).select("ticket_id", *facts) if constant else aggregated
+
+
+# The event columns each fact of `event_facts` reads; with any of them empty, the fact is.
+_FACT_SOURCES: dict[str, tuple[str, ...]] = {
+    "ticket_type": ("ticket_type",),
+    "ticket_type_intake": ("ticket_type",),
+    "channel": ("channel",),
+    "priority": ("priority",),
+    "category_intake": ("category",),
+    "category_close": ("category",),
+    "subcategory_close": ("subcategory",),
+    "caller_id": ("caller_id",),
+    "status": ("activity",),
+    "status_class": ("status_class",),
+    "source_opened_at": ("source_opened_at",),
+    "source_first_response_at": ("source_first_response_at",),
+    "derived_first_response_at": ("status_class",),
+    "source_resolved_at": ("source_resolved_at",),
+    "source_closed_at": ("source_closed_at",),
+    "source_reopen_count": ("source_reopen_count",),
+    "source_reassignment_count": ("source_reassignment_count",),
+    "group_count": ("group",),
+    "agent_count": ("agent",),
+    "intake_group": ("group",),
+    "intake_level": ("group", "level"),
+    "resolution_code": ("resolution_code",),
+    "cost": ("cost",),
+}
 
 
 def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.Table:

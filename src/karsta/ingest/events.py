@@ -47,6 +47,28 @@ def _rows(typed: str, present: set[str], mapping: SourceMapping) -> str:
     return ", ".join(parts)
 
 
+def empty_columns(present: set[str], mapping: SourceMapping) -> frozenset[str]:
+    """Return the event columns that `event_rows` leaves empty (NULL) on every row."""
+    empty = {
+        c.name
+        for c in TICKET_EVENTS.columns
+        if c.name not in present and c.name not in _DERIVED and not c.required
+    }
+    if mapping.ticket_type:
+        empty.discard("ticket_type")
+    if mapping.layout == "tickets":
+        empty.discard("activity")  # the milestones name it
+    if not mapping.status_classes:
+        empty.add("status_class")
+    if not mapping.group_levels:
+        empty.add("level")
+    return frozenset(empty)
+
+
+# Event columns derived from others by the mapping's maps.
+_DERIVED = ("status_class", "is_pause", "level")
+
+
 def _sql_type(dtype: str) -> str:
     if dtype.startswith("timestamp"):
         return "TIMESTAMPTZ"

@@ -32,7 +32,13 @@ from karsta.ingest.derive import (
     pause_intervals,
 )
 from karsta.ingest.errors import ImportFailed, MissingColumns
-from karsta.ingest.events import IDENTITY_COLUMN, OCCURRENCE, event_rows, stage_events
+from karsta.ingest.events import (
+    IDENTITY_COLUMN,
+    OCCURRENCE,
+    empty_columns,
+    event_rows,
+    stage_events,
+)
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.parse import literal, parse_rows, plan_columns
 from karsta.ingest.readers import RawFile, reader_for
@@ -194,7 +200,7 @@ def import_file(
         _require_columns(path, raw, mapping)
         with _stage(workspace, "parse", progress):
             try:
-                _parse(workspace, raw, mapping, report, pseudonym_key, str(path), import_id)
+                empty = _parse(workspace, raw, mapping, report, pseudonym_key, str(path), import_id)
             except duckdb.Error as exc:
                 if raw.explain is None:
                     raise
@@ -203,7 +209,7 @@ def import_file(
         with workspace.transaction():
             with _stage(workspace, "merge", progress):
                 _record_import(workspace, report, sha256, pseudonym_key)
-                changed = _merge_events(workspace, report, mapping)
+                changed = _merge_events(workspace, report, mapping, empty)
             with _stage(workspace, "derive", progress):
                 _derive(workspace, changed, report)
                 _store_rejects(workspace, report, sha256)
@@ -260,8 +266,11 @@ def _parse(
     key: bytes | None,
     source_file: str,
     import_id: int,
-) -> None:
-    """Parse the rows into typed rows and rejects; define the import's events (a view)."""
+) -> frozenset[str]:
+    """Parse the rows into typed rows and rejects; define the import's events (a view).
+
+    Return the event columns the mapping leaves empty.
+    """
     con = workspace.connection
     plans = plan_columns(con, raw, mapping)
     for plan in plans:
@@ -288,6 +297,7 @@ def _parse(
     report.rows_read = raw.rows_read
     report.rows_rejected = len({r.line for r in raw.rejects}) + parsed.rejected_lines
     report.rows_loaded = report.rows_read - report.rows_rejected
+    return empty_columns(present, mapping)
 
 
 def _describe_format(kind: str, fmt: str) -> str:
@@ -338,14 +348,18 @@ class Changed:
     events: str  # a temporary table or view with the columns of ticket_events (bar event_key)
     new_tickets: bool
     numbered: str | None = None  # the events as `numbered_events` gives them, if at hand
+    empty: frozenset[str] = frozenset()  # columns empty on every one of the events
 
 
 def _merge_events(
-    workspace: Workspace, report: ImportReport, mapping: SourceMapping
+    workspace: Workspace, report: ImportReport, mapping: SourceMapping, empty: frozenset[str]
 ) -> Changed | None:
-    """Add the new events, numbered within their tickets; return the tickets changed."""
+    """Add the new events, numbered within their tickets; return the tickets changed.
+
+    `empty` names the event columns this import leaves empty.
+    """
     if mapping.layout == "events" and not _tickets_exist(workspace):
-        return _insert_new_tickets(workspace, report)
+        return _insert_new_tickets(workspace, report, empty)
     return _merge_into_tickets(workspace, report)
 
 
@@ -397,7 +411,9 @@ NUMBERED_COLUMNS = (
 EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
 
 
-def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed | None:
+def _insert_new_tickets(
+    workspace: Workspace, report: ImportReport, empty: frozenset[str]
+) -> Changed | None:
     """Insert the events of tickets new to the workspace, numbered as they go in.
 
     Every event is new and each file row is one event, so the events need no
@@ -443,7 +459,7 @@ def _insert_new_tickets(workspace: Workspace, report: ImportReport) -> Changed |
         span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS}")
         if span:
             report.first_event, report.last_event = span
-    return Changed(NEW, new_tickets=True, numbered=ORDER) if inserted else None
+    return Changed(NEW, new_tickets=True, numbered=ORDER, empty=empty) if inserted else None
 
 
 @contextmanager
@@ -506,7 +522,7 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
             con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
     numbered = workspace.backend.table(changed.numbered) if changed.numbered else None
     with _unordered(con):  # the derived rows are keyed; their place in a table does not matter
-        derived = _derive_tickets(workspace, events, numbered)
+        derived = _derive_tickets(workspace, events, numbered, changed.empty)
         if changed.new_tickets:
             report.tickets_created = derived
         _insert(workspace, "ticket_pauses", pause_intervals(events))
@@ -514,16 +530,19 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
         transitions.derive(workspace, events if numbered is None else numbered)
 
 
-def _derive_tickets(workspace: Workspace, events: ir.Table, numbered: ir.Table | None) -> int:
+def _derive_tickets(
+    workspace: Workspace, events: ir.Table, numbered: ir.Table | None, empty: frozenset[str]
+) -> int:
     """Insert the facts of the tickets of `events`; return how many tickets.
 
     The two per-ticket parts are computed one after the other, so neither the
     window nor the aggregation competes with the other for memory. Events already
-    numbered with their neighbours (`numbered_events`) need no second window.
+    numbered with their neighbours (`numbered_events`) need no second window;
+    facts read from `empty` columns need no aggregate.
     """
     con = workspace.connection
     ordered = order_facts(events) if numbered is None else order_facts_of(numbered)
-    for table, part in ((SINGLE, event_facts(events)), (ORDERED, ordered)):
+    for table, part in ((SINGLE, event_facts(events, empty)), (ORDERED, ordered)):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {workspace.sql(part)}")
     backend = workspace.backend
     facts = combine_facts(
