@@ -18,6 +18,7 @@ from karsta.process.dfg import (
     edge_counts,
     flag_bottlenecks,
     node_counts,
+    step_cases,
 )
 from karsta.process.filters import ProcessFilters, filtered
 from karsta.process.handoffs import Handoffs, handoff_expressions
@@ -158,7 +159,8 @@ class ProcessAnalysis:
         column_of(by)
         log = self.steps(by=by, collapse_repeats=collapse_repeats)
         edges_expr = edge_counts(log, min_count=min_count)
-        nodes_expr = node_counts(log).order_by(ibis.desc("events"), "id")
+        nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
+        nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
         edges = flag_bottlenecks(self.source.to_arrow(edges_expr), bottlenecks)
         return ProcessMap(
             edges,
@@ -169,6 +171,18 @@ class ProcessAnalysis:
             service_hours=self.calendar.describe() if self.calendar else None,
             min_count=min_count,
         )
+
+    def _step_cases(self, by: str, collapse_repeats: bool) -> ir.Table | None:
+        """Return the tickets per step from the stored variants, where they tell; else None.
+
+        They do for the activity map read from the stored log; otherwise the map
+        counts distinct tickets over its log.
+        """
+        if self.stored is None or self.calendar is not None or collapse_repeats:
+            return None
+        if column_of(by) != "activity":
+            return None
+        return step_cases(self._keep(self.stored[1]))
 
     def variants(self, *, top: int | None = 20) -> Variants:
         """Return the variants ranked by cases: the `top` ones and the tail's totals."""

@@ -18,20 +18,26 @@ import pyarrow.compute as pc
 
 from karsta.process.results import TableResult, records
 from karsta.process.transitions import CLOSED_CLASSES
+from karsta.schema import VARIANT_SEPARATOR
 
 
-def node_counts(log: ir.Table) -> ir.Table:
+def node_counts(log: ir.Table, cases: ir.Table | None = None) -> ir.Table:
     """Return one row per node: id, events, cases (tickets that visit it), starts and ends.
 
     starts and ends count the tickets whose first or last event is at the node. Every
     event but a ticket's first is the next event of exactly one other, so a node's
-    starts are its events less the arrows into it: no ordering needed.
+    starts are its events less the arrows into it: no ordering needed. `cases`
+    (id, cases), when given, replaces counting distinct tickets over the log.
     """
-    nodes = log.group_by(id=log.node).aggregate(
-        events=log.count(),
-        cases=log.ticket_id.nunique(),
-        ends=log.next_node.isnull().cast("int64").sum(),
-    )
+    measures: dict[str, ir.Value] = {
+        "events": log.count(),
+        "ends": log.next_node.isnull().cast("int64").sum(),
+    }
+    if cases is None:
+        measures["cases"] = log.ticket_id.nunique()
+    nodes = log.group_by(id=log.node).aggregate(**measures)
+    if cases is not None:
+        nodes = nodes.left_join(cases, "id").drop("id_right")
     arrows = log.filter(log.next_node.notnull())
     incoming = arrows.group_by(id=arrows.next_node).aggregate(arrivals=arrows.count())
     joined = nodes.left_join(incoming, "id")
@@ -42,6 +48,20 @@ def node_counts(log: ir.Table) -> ir.Table:
         starts=(joined.events - joined.arrivals.fill_null(0)).cast("int64"),
         ends=joined.ends,
     )
+
+
+def step_cases(variants: ir.Table) -> ir.Table:
+    """Return the tickets that visit each activity (id, cases), from the tickets' variants.
+
+    Which activities a ticket visits follows from its variant alone, so they are
+    counted once per distinct variant and weighted by its tickets: the numbers that
+    counting distinct tickets over the events gives, from far fewer rows.
+    """
+    distinct = variants.group_by("variant").aggregate(tickets=variants.count())
+    visits = distinct.select(
+        "tickets", id=distinct.variant.split(VARIANT_SEPARATOR).unique().unnest()
+    )
+    return visits.group_by("id").aggregate(cases=visits.tickets.sum())
 
 
 def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
