@@ -187,10 +187,19 @@ class ProcessAnalysis:
     def variants(self, *, top: int | None = 20) -> Variants:
         """Return the variants ranked by cases: the `top` ones and the tail's totals."""
         counts = variant_counts(self._per_ticket_variants())
-        totals = self._one_row(counts.aggregate(cases=counts.cases.sum(), variants=counts.count()))
         listed = counts.limit(top) if top is not None else counts
+        table = self.source.to_arrow(listed)
+        if table.num_rows:  # every row carries the totals
+            totals = {
+                "cases": table["total_cases"][0].as_py(),
+                "variants": table["total_variants"][0].as_py(),
+            }
+        else:
+            totals = self._one_row(
+                counts.aggregate(cases=counts.cases.sum(), variants=counts.count())
+            )
         return Variants(
-            self.source.to_arrow(listed),
+            table,
             listed,
             total_cases=int(totals.get("cases") or 0),
             total_variants=int(totals.get("variants") or 0),
