@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 import karsta
+from karsta import i18n
 from karsta.workspace import Workspace
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run every test in English whatever the machine's locale; tests that want another say so."""
+    monkeypatch.setenv(i18n.ENV_VARIABLE, "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture

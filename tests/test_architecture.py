@@ -11,6 +11,7 @@ LAYERS = {
     "schema": 0,
     "calendar": 0,
     "privacy": 0,
+    "i18n": 0,
     "workspace": 1,
     "ingest": 2,
     "summary": 3,

@@ -9,6 +9,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import Message, joined
 from karsta.workspace import Workspace
 
 
@@ -148,20 +149,23 @@ _SOURCED = ("opened", "first_response", "resolved", "closed", "reopen", "reassig
 
 
 def _why_missing(fact: str, missing: int, row: dict[str, Any]) -> str:
+    """Return why tickets lack a fact: English text that the views show translated."""
     unclassified = int(row["unclassified"] or 0)
     unresolved = int(row["unresolved"] or 0)
     if fact in ("first_response", "resolved", "closed") and unclassified == row["n"]:
-        return "cannot be derived: the mapping names no status classes (resolved, closed, …)"
-    reasons = []
+        return Message(
+            "cannot be derived: the mapping names no status classes (resolved, closed, …)"
+        )
+    reasons: list[str] = []
     if fact in ("resolved", "closed", "resolving_group", "resolving_level") and unresolved:
-        reasons.append(f"{unresolved} tickets are not resolved")
+        reasons.append(Message("{n} tickets are not resolved", n=unresolved))
     if fact in ("resolving_group", "resolving_level") and row["ungrouped"]:
-        reasons.append(f"{row['ungrouped']} tickets have no group on any event")
+        reasons.append(Message("{n} tickets have no group on any event", n=row["ungrouped"]))
     if fact == "first_response" and unclassified:
-        reasons.append(f"{unclassified} tickets have no status the mapping classifies")
+        reasons.append(Message("{n} tickets have no status the mapping classifies", n=unclassified))
     if not reasons:
-        reasons.append("not recorded by the source and not derivable from the events")
-    return "; ".join(reasons)
+        reasons.append(Message("not recorded by the source and not derivable from the events"))
+    return reasons[0] if len(reasons) == 1 else joined(reasons, "; ")
 
 
 def _imports(workspace: Workspace) -> list[dict[str, Any]]:

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
-Language = Literal["fi", "sv", "en"]
-LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
+from karsta.i18n import LANGUAGES as LANGUAGES
+from karsta.i18n import Language as Language
 
 GROUPS = ("SLA", "OLA", "internal")
 PERSPECTIVES = ("processes", "customers", "finance", "personnel")

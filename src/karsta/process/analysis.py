@@ -12,6 +12,7 @@ import pyarrow as pa
 from ibis.common.exceptions import TableNotFound
 
 from karsta.calendar import ServiceCalendar
+from karsta.i18n import Message
 from karsta.process import findings
 from karsta.process.dfg import (
     ProcessMap,
@@ -285,7 +286,9 @@ class ProcessAnalysis:
         recat = self.recategorised()
         if recat["tickets"]:
             found += findings.recategorised(recat["tickets"], recat["corrected"], period, a)
-        notes = [] if self.calendar is None else [f"service hours: {self.calendar.describe()}"]
+        notes: list[str] = []
+        if self.calendar is not None:
+            notes.append(Message("service hours: {hours}", hours=self.calendar.describe()))
         return WasteFindings(ranked(found), a, period, notes)
 
 

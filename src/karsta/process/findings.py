@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from karsta.i18n import Message, joined
 from karsta.process.dfg import ProcessMap
 from karsta.process.handoffs import Handoffs
 from karsta.process.results import records
@@ -12,18 +13,35 @@ from karsta.process.variants import VARIANT_SEPARATOR
 from karsta.process.waiting import WaitingTime
 from karsta.process.waste import Finding, ObservedPeriod, WasteAssumptions, finding
 
-ORGANISATION = "organisation waste"
-CUSTOMER_PROCESS = "customer-process waste"
-INFORMATION = "information waste"
-UNCLEAR_ROLES = "unclear job descriptions, roles, authorisations and responsibilities"
+ORGANISATION = Message("organisation waste")
+CUSTOMER_PROCESS = Message("customer-process waste")
+INFORMATION = Message("information waste")
+UNCLEAR_ROLES = Message("unclear job descriptions, roles, authorisations and responsibilities")
+WAITING = Message("waiting")
+TRANSPORT = Message("transport")
+DEFECTS = Message("defects")
 _HOUR = 3600.0
+_NOUNS = {
+    "group": Message("groups"),
+    "agent": Message("agents"),
+    "level": Message("levels"),
+    "status": Message("statuses"),
+    "activity": Message("activities"),
+}
 
 
 def _hours(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     hours = seconds / _HOUR
-    return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
+    if hours >= 48:
+        return Message("{days:.1f} d", days=hours / 24)
+    return Message("{hours:.1f} h", hours=hours)
+
+
+def attribute_plural(by: str) -> str:
+    """Return the plural of an attribute's name ('groups'), translatable where shown."""
+    return _NOUNS.get(by, f"{by}s")
 
 
 def bottlenecks(
@@ -55,13 +73,20 @@ def bottlenecks(
         found.append(
             finding(
                 kind="bottleneck",
-                title=f"Waiting between {edge['source']} and {edge['target']}",
+                title=Message(
+                    "Waiting between {source} and {target}",
+                    source=edge["source"],
+                    target=edge["target"],
+                ),
                 family=CUSTOMER_PROCESS,
-                catalog_item="waiting",
-                lean_waste="waiting",
-                evidence=(
-                    f"{edge['count']} transitions in {edge['cases']} tickets; median wait "
-                    f"{_hours(edge['wait_median_s'])}, p90 {_hours(edge['wait_p90_s'])}"
+                catalog_item=WAITING,
+                lean_waste=WAITING,
+                evidence=Message(
+                    "{count} transitions in {tickets} tickets; median wait {median}, p90 {p90}",
+                    count=edge["count"],
+                    tickets=edge["cases"],
+                    median=_hours(edge["wait_median_s"]),
+                    p90=_hours(edge["wait_p90_s"]),
                 ),
                 occurrences=edge["count"],
                 tickets=edge["cases"],
@@ -85,11 +110,13 @@ def waiting_statuses(
         found.append(
             finding(
                 kind="waiting status",
-                title=f"Tickets waiting in {row['status']}",
+                title=Message("Tickets waiting in {status}", status=row["status"]),
                 family=CUSTOMER_PROCESS,
-                catalog_item="waiting",
-                lean_waste="waiting",
-                evidence=f"{row['stays']} stays in {row['tickets']} tickets",
+                catalog_item=WAITING,
+                lean_waste=WAITING,
+                evidence=Message(
+                    "{stays} stays in {tickets} tickets", stays=row["stays"], tickets=row["tickets"]
+                ),
                 occurrences=row["stays"],
                 tickets=row["tickets"],
                 hours_kind="customer waiting",
@@ -107,17 +134,23 @@ def handoff_findings(
     """Return hand-offs, ping-pong and escalation bounces as staff effort."""
     s: dict[str, Any] = handoffs.summary
     per_handoff_h = assumptions.minutes_per_handoff / 60
+    nodes = attribute_plural(handoffs.by)
     return [
         finding(
             kind="hand-offs",
-            title=f"Tickets passed between {handoffs.by}s",
+            title=Message("Tickets passed between {nodes}", nodes=nodes),
             family=ORGANISATION,
             catalog_item=UNCLEAR_ROLES,
-            lean_waste="transport",
-            evidence=(
-                f"{s['handoffs']} hand-offs in {s['tickets_with_handoff']} of {s['tickets']} "
-                f"tickets; {s['tickets_over_max']} tickets passed through more than "
-                f"{handoffs.max_nodes} {handoffs.by}s"
+            lean_waste=TRANSPORT,
+            evidence=Message(
+                "{handoffs} hand-offs in {with_handoff} of {tickets} tickets; {over} tickets "
+                "passed through more than {max} {nodes}",
+                handoffs=s["handoffs"],
+                with_handoff=s["tickets_with_handoff"],
+                tickets=s["tickets"],
+                over=s["tickets_over_max"],
+                max=handoffs.max_nodes,
+                nodes=nodes,
             ),
             occurrences=s["handoffs"],
             tickets=s["tickets_with_handoff"],
@@ -128,13 +161,15 @@ def handoff_findings(
         ),
         finding(
             kind="ping-pong",
-            title=f"Tickets bounced back to a {handoffs.by} they had left (pompottelu)",
+            title=_bounced_title(handoffs.by),
             family=ORGANISATION,
             catalog_item=UNCLEAR_ROLES,
-            lean_waste="transport",
-            evidence=(
-                f"{s['ping_pong']} returns A → B → A in {s['ping_pong_tickets']} tickets; "
-                f"the detours took {_hours(s['ping_pong_detour_s'])} in all"
+            lean_waste=TRANSPORT,
+            evidence=Message(
+                "{returns} returns A → B → A in {tickets} tickets; the detours took {time} in all",
+                returns=s["ping_pong"],
+                tickets=s["ping_pong_tickets"],
+                time=_hours(s["ping_pong_detour_s"]),
             ),
             occurrences=s["ping_pong"],
             tickets=s["ping_pong_tickets"],
@@ -145,13 +180,16 @@ def handoff_findings(
         ),
         finding(
             kind="escalation bounce",
-            title="Escalations that came back to the level they left (L1 → L2 → L1)",
+            title=Message("Escalations that came back to the level they left (L1 → L2 → L1)"),
             family=ORGANISATION,
             catalog_item=UNCLEAR_ROLES,
-            lean_waste="transport",
-            evidence=(
-                f"{s['bounces']} escalations returned in {s['bounce_tickets']} tickets; "
-                f"the detours took {_hours(s['bounce_detour_s'])} in all"
+            lean_waste=TRANSPORT,
+            evidence=Message(
+                "{bounces} escalations returned in {tickets} tickets; "
+                "the detours took {time} in all",
+                bounces=s["bounces"],
+                tickets=s["bounce_tickets"],
+                time=_hours(s["bounce_detour_s"]),
             ),
             occurrences=s["bounces"],
             tickets=s["bounce_tickets"],
@@ -169,18 +207,32 @@ def rework_findings(
     """Return repeated activities and reopens as staff effort."""
     rows = records(rework.table)
     repeats = sum(r["repeats"] for r in rows)
-    top = ", ".join(
-        f"{r['activity']} {r['repeats']}× ({r['other_person']} by another person)" for r in rows[:3]
+    top = joined(
+        [
+            Message(
+                "{activity} {repeats}× ({other} by another person)",
+                activity=r["activity"],
+                repeats=r["repeats"],
+                other=r["other_person"],
+            )
+            for r in rows[:3]
+        ],
+        ", ",
     )
     r = rework.reopens
     return [
         finding(
             kind="rework",
-            title="Activities done again in the same ticket",
+            title=Message("Activities done again in the same ticket"),
             family=CUSTOMER_PROCESS,
-            catalog_item="rework",
-            lean_waste="defects",
-            evidence=f"{repeats} repeats in {rework.tickets} tickets; most: {top}",
+            catalog_item=Message("rework"),
+            lean_waste=DEFECTS,
+            evidence=Message(
+                "{repeats} repeats in {tickets} tickets; most: {top}",
+                repeats=repeats,
+                tickets=rework.tickets,
+                top=top,
+            ),
             occurrences=repeats,
             tickets=rework.tickets,
             hours_kind="staff effort",
@@ -190,13 +242,16 @@ def rework_findings(
         ),
         finding(
             kind="reopen",
-            title="Resolutions that did not hold (ticket reopened)",
+            title=Message("Resolutions that did not hold (ticket reopened)"),
             family=CUSTOMER_PROCESS,
-            catalog_item="errors",
-            lean_waste="defects",
-            evidence=(
-                f"{r['reopens']} reopens in {r['tickets']} tickets; they added "
-                f"{_hours(r['added_s'])} until the next resolution"
+            catalog_item=Message("errors"),
+            lean_waste=DEFECTS,
+            evidence=Message(
+                "{reopens} reopens in {tickets} tickets; they added {time} until the next "
+                "resolution",
+                reopens=r["reopens"],
+                tickets=r["tickets"],
+                time=_hours(r["added_s"]),
             ),
             occurrences=r["reopens"],
             tickets=r["tickets"],
@@ -215,12 +270,16 @@ def recategorised(
     return [
         finding(
             kind="re-entered data",
-            title="Category corrected after intake",
+            title=Message("Category corrected after intake"),
             family=INFORMATION,
-            catalog_item="re-entering data",
-            lean_waste="over-processing",
-            evidence=f"{corrected} of {tickets} tickets closed with another category than "
-            "they were opened with",
+            catalog_item=Message("re-entering data"),
+            lean_waste=Message("over-processing"),
+            evidence=Message(
+                "{corrected} of {tickets} tickets closed with another category than they were "
+                "opened with",
+                corrected=corrected,
+                tickets=tickets,
+            ),
             occurrences=corrected,
             tickets=corrected,
             hours_kind="staff effort",
@@ -229,6 +288,18 @@ def recategorised(
             assumptions=assumptions,
         )
     ]
+
+
+def _bounced_title(by: str) -> str:
+    """Return the ping-pong finding's title for hand-offs between groups, agents or levels."""
+    titles = {
+        "group": Message("Tickets bounced back to a group they had left (pompottelu)"),
+        "agent": Message("Tickets bounced back to an agent they had left (pompottelu)"),
+        "level": Message("Tickets bounced back to a level they had left (pompottelu)"),
+    }
+    return titles.get(by) or Message(
+        "Tickets bounced back to a {by} they had left (pompottelu)", by=by
+    )
 
 
 def variant_label(variant: str) -> str:

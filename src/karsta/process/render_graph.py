@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from karsta.i18n import _
 from karsta.process.dfg import ProcessMap
 from karsta.process.results import duration_text, records
 
@@ -54,7 +55,10 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     ]
     for node in nodes:
         shade = 95 - int(45 * node["events"] / busiest)
-        label = f"{node['id']}\n{node['events']:,} events · {node['cases']:,} tickets"
+        counts = _("{events:,} events · {tickets:,} tickets").format(
+            events=node["events"], tickets=node["cases"]
+        )
+        label = f"{node['id']}\n{counts}"
         lines.append(
             f"  {_quoted('n:' + node['id'])} [label={_quoted(label)}, "
             f'fillcolor="gray{shade}", fontcolor="{"white" if shade < 60 else "black"}"];'
@@ -72,10 +76,11 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     for edge in edges:
         width = 1 + 5 * edge["count"] / top
         colour = BOTTLENECK_COLOUR if edge["bottleneck"] else EDGE_COLOUR
-        label = f"{edge['count']:,}\nmedian {duration_text(edge['wait_median_s'])}"
+        median = _("median {time}").format(time=duration_text(edge["wait_median_s"]))
+        label = f"{edge['count']:,}\n{median}"
         if edge["bottleneck"]:
             width += 1
-            label += "\nbottleneck"
+            label += "\n" + _("bottleneck")
         lines.append(
             f"  {_quoted('n:' + edge['source'])} -> {_quoted('n:' + edge['target'])} "
             f'[label={_quoted(label)}, penwidth={width:.2f}, color="{colour}", '

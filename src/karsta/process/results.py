@@ -9,6 +9,8 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import _
+
 
 def records(table: pa.Table) -> list[dict[str, Any]]:
     """Return the rows of a table as JSON-ready dicts (NaN becomes None)."""
@@ -46,4 +48,4 @@ def duration_text(seconds: float | None) -> str:
         return f"{seconds / 60:.0f} min"
     if seconds < 48 * 3600:
         return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86_400:.1f} d"
+    return _("{days:.1f} d").format(days=seconds / 86_400)

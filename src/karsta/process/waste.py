@@ -13,9 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from karsta.i18n import N_, Message
+
 DAYS_PER_YEAR = 365.25
 
 HoursKind = Literal["customer waiting", "staff effort"]
+HOURS_KINDS: tuple[str, ...] = (N_("customer waiting"), N_("staff effort"))
+"""The kinds of hours, marked for translation where they are shown."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,23 +41,34 @@ class WasteAssumptions:
                 raise ValueError(f"{name} must not be negative, got {value}")
 
     def lines(self) -> list[str]:
-        """Return the assumptions as sentences for the reader."""
+        """Return the assumptions as sentences for the reader (English; views translate)."""
         waiting = (
-            f"customer waiting hours are priced at {self.waiting_hourly_cost:g} €/h"
+            Message(
+                "customer waiting hours are priced at {cost:g} €/h", cost=self.waiting_hourly_cost
+            )
             if self.waiting_hourly_cost
-            else "customer waiting hours are not priced (0 €/h); they count as hours only"
+            else Message("customer waiting hours are not priced (0 €/h); they count as hours only")
         )
         return [
-            f"staff time costs {self.hourly_cost:g} €/h",
+            Message("staff time costs {cost:g} €/h", cost=self.hourly_cost),
             waiting,
-            f"a hand-off costs {self.minutes_per_handoff:g} min of staff time "
-            "(reading the ticket again, contacting the customer again)",
-            f"a repeated activity costs {self.minutes_per_repeat:g} min",
-            f"a reopen costs {self.minutes_per_reopen:g} min",
-            f"correcting a ticket's category costs {self.minutes_per_recategorisation:g} min",
-            f"bottlenecks: the {self.bottlenecks} transitions between working steps "
-            "with the most waiting in total",
-            "findings can overlap (a ping-pong is also two hand-offs): do not add them up",
+            Message(
+                "a hand-off costs {minutes:g} min of staff time "
+                "(reading the ticket again, contacting the customer again)",
+                minutes=self.minutes_per_handoff,
+            ),
+            Message("a repeated activity costs {minutes:g} min", minutes=self.minutes_per_repeat),
+            Message("a reopen costs {minutes:g} min", minutes=self.minutes_per_reopen),
+            Message(
+                "correcting a ticket's category costs {minutes:g} min",
+                minutes=self.minutes_per_recategorisation,
+            ),
+            Message(
+                "bottlenecks: the {n} transitions between working steps "
+                "with the most waiting in total",
+                n=self.bottlenecks,
+            ),
+            Message("findings can overlap (a ping-pong is also two hand-offs): do not add them up"),
         ]
 
 
