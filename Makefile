@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO   ?= demo.karsta
 
-.PHONY: setup demo test lint typecheck unit docs docs-check bench clean
+.PHONY: setup demo test lint typecheck unit docs docs-check i18n bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,17 @@ docs-check: setup
 	for lang in $(LANGS); do \
 		$(BIN)/karsta docs metrics --lang $$lang | diff -u docs/metrics.$$lang.md - \
 		|| { echo "docs/metrics.$$lang.md is out of date: run 'make docs'"; exit 1; }; \
+	done
+
+## Messages: extract what the code marks for translation (babel.cfg) into the template,
+## then update the fi and sv catalogs; translate the new or fuzzy entries in the .po files.
+LOCALES := src/karsta/locale
+i18n: setup
+	$(BIN)/pybabel extract -F babel.cfg -k Message --no-location --sort-output \
+		--project karsta --version 0.1.0 --copyright-holder Karsta -o $(LOCALES)/karsta.pot src/karsta
+	for lang in fi sv; do \
+		$(BIN)/pybabel update -D karsta -i $(LOCALES)/karsta.pot -d $(LOCALES) -l $$lang \
+			--init-missing --ignore-obsolete --ignore-pot-creation-date || exit 1; \
 	done
 
 ## Benchmarks: SIZES=100k,1M,10M make bench

@@ -98,3 +98,30 @@ def test_mistakes_get_one_clear_message(hand_log: Workspace, tmp_path: Path) -> 
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fi", ["Hukka vuodessa", "havainto", "pompottelu", "Oletukset", "organisoitumiseen"]),
+        ("sv", ["Slöseri per år", "iakttagelse", "Bollande", "Antaganden", "slöseri i"]),
+    ],
+)
+def test_waste_in_finnish_and_swedish(hand_log: Workspace, lang: str, expected: list[str]) -> None:
+    out = run("waste", "-w", str(hand_log.path), "--lang", lang)
+    for text in expected:
+        assert text in out
+    data = json.loads(run("waste", "-w", str(hand_log.path), "--format", "json", "--lang", lang))
+    titles = [f["title"] for f in data["findings"]]
+    assert "Tickets passed between groups" in titles  # JSON stays English
+    assert data["findings"][0]["family"] in {"customer-process waste", "organisation waste"}
+
+
+def test_process_views_in_finnish(hand_log: Workspace) -> None:
+    ws = str(hand_log.path)
+    assert "Vaiheet: ryhmä" in run("process", "map", "-w", ws, "--by", "group", "--lang", "fi")
+    assert "Prosessivariantit" in run("process", "variants", "-w", ws, "--lang", "fi")
+    assert "pompottelu A → B → A" in run("process", "handoffs", "-w", ws, "--lang", "fi")
+    assert "Uudelleenavaukset" in run("process", "rework", "-w", ws, "--lang", "fi")
+    assert "Ryhmittäin" in run("process", "waiting", "-w", ws, "--lang", "fi")
+    assert "Per grupp" in run("process", "waiting", "-w", ws, "--lang", "sv")

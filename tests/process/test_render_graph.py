@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from karsta.i18n import set_language
 from karsta.process import ProcessAnalysis
 from karsta.process.render_graph import BOTTLENECK_COLOUR, dot_source, render
 from karsta.workspace import Workspace
@@ -30,6 +31,16 @@ def test_dot_text_marks_bottlenecks_and_weights_arrows(hand_log: Workspace) -> N
     assert 'label="Map \\"by status\\""' in text
     assert '"__start" -> "n:New"' in text
     assert '"n:Closed" -> "__end"' in text
+
+
+def test_labels_in_the_interface_language(hand_log: Workspace) -> None:
+    process_map = ProcessAnalysis(hand_log).map(bottlenecks=1)
+    assert "bottleneck" in dot_source(process_map)
+    set_language("fi")
+    text = dot_source(process_map)
+    assert "pullonkaula" in text
+    assert "tukipyyntöä" in text
+    assert "mediaani" in text
 
 
 def test_minimum_count_hides_nodes_without_arrows(hand_log: Workspace) -> None:

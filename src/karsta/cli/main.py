@@ -12,7 +12,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
+from karsta.i18n import N_, _
 from karsta.ingest import (
     ImportFailed,
     MappingError,
@@ -42,10 +44,10 @@ WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace file (created on first import).")
 ]
 STAGE_TEXT = {
-    "read": "Reading the file",
-    "parse": "Checking and parsing values",
-    "merge": "Adding events",
-    "derive": "Deriving ticket facts",
+    "read": N_("Reading the file"),
+    "parse": N_("Checking and parsing values"),
+    "merge": N_("Adding events"),
+    "derive": N_("Deriving ticket facts"),
 }
 
 
@@ -85,10 +87,11 @@ def import_command(
     key_file: Annotated[
         Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Import an export file into the workspace and print the row accounting."""
     if (preset is None) == (mapping is None):
-        raise _fail("Give exactly one of --preset or --mapping.")
+        raise _fail(_("Give exactly one of --preset or --mapping."))
     try:
         source = load_preset(preset) if preset else load_mapping_file(mapping)  # type: ignore[arg-type]
     except MappingError as exc:
@@ -115,7 +118,8 @@ def import_command(
             ) as bar,
         ):
             tasks = {
-                stage: bar.add_task(STAGE_TEXT[stage], total=1.0, start=False) for stage in STAGES
+                stage: bar.add_task(_(STAGE_TEXT[stage]), total=1.0, start=False)
+                for stage in STAGES
             }
 
             def progress(stage: str, fraction: float | None) -> None:
@@ -131,7 +135,8 @@ def import_command(
                 progress=progress,
             )
     except (ImportFailed, WorkspaceError) as exc:
-        raise _fail(f"{exc} Nothing was imported; the workspace is unchanged.") from exc
+        unchanged = _("Nothing was imported; the workspace is unchanged.")
+        raise _fail(f"{exc} {unchanged}") from exc
     out.print(render.import_report(report))
     if not report.balanced:
         raise typer.Exit(code=1)
@@ -141,6 +146,7 @@ def import_command(
 def summary(
     workspace: WorkspaceOption,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: LangOption = None,
 ) -> None:
     """Show what the workspace holds: tickets, events, derived facts, imports, rejects."""
     try:
@@ -159,6 +165,7 @@ def export(
     workspace: WorkspaceOption,
     out: Annotated[Path, typer.Option(help="Folder for the files.")] = Path("export"),
     output: Annotated[str, typer.Option("--format", help="parquet.")] = "parquet",
+    lang: LangOption = None,
 ) -> None:
     """Write the canonical tables as files (Parquet: for BI tools and Spark)."""
     try:
@@ -171,7 +178,7 @@ def export(
 
 
 @app.command()
-def presets() -> None:
+def presets(lang: LangOption = None) -> None:
     """List the built-in mappings of source systems."""
     con = render.console()
     for name in preset_names():

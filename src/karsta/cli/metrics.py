@@ -18,7 +18,9 @@ from rich.table import Table
 
 from karsta.api import Analyses
 from karsta.cli import render
-from karsta.metrics.cards import LANGUAGES, Language
+from karsta.cli.options import LangOption
+from karsta.i18n import N_, _, current_language
+from karsta.metrics.cards import Language
 from karsta.metrics.compute import MetricResults
 from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation
@@ -38,29 +40,27 @@ SourceOption = Annotated[
 EngineOption = Annotated[
     str, typer.Option(help="Engine for --source: duckdb (default) or spark (PySpark local mode).")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of names and cards: fi, sv, en.")]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(help="Metric settings and targets (default: <workspace>.yaml beside it)."),
 ]
 
 UNIT_SUFFIX = {
-    "percent": " %",
-    "hours": " h",
-    "service_hours": " service h",
-    "euros": " €",
-    "days": " d",
-    "seconds": " s",
+    "percent": "%",
+    "hours": "h",
+    "service_hours": N_("service h"),
+    "euros": "€",
+    "days": N_("d"),
+    "seconds": "s",
 }
 
 
 _fail = render.fail
 
 
-def _language(lang: str) -> Language:
-    if lang not in LANGUAGES:
-        raise _fail(f"Unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}.")
-    return lang
+def _language(lang: str | None) -> Language:
+    """Return the language --lang chose (its callback has set and checked it)."""
+    return current_language() if lang is None else cast(Language, lang)
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -74,7 +74,11 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise _fail(f"{option}: expected a date such as 2016-03-01, got {text!r}") from exc
+        raise _fail(
+            _("{option}: expected a date such as 2016-03-01, got {text!r}").format(
+                option=option, text=text
+            )
+        ) from exc
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
@@ -86,8 +90,8 @@ def format_value(value: float | None, unit: str, statistic: str) -> str:
         return f"{value:,.0f}".replace(",", " ")
     if statistic.startswith(("share", "age_")) and not statistic.endswith("days"):
         return f"{value:.1f} %"
-    suffix = " d" if statistic.endswith("_days") else UNIT_SUFFIX.get(unit, "")
-    return f"{value:,.2f}".replace(",", " ") + suffix
+    suffix = _("d") if statistic.endswith("_days") else _(UNIT_SUFFIX.get(unit, ""))
+    return f"{value:,.2f}".replace(",", " ") + (f" {suffix}" if suffix else "")
 
 
 def _open(
@@ -95,11 +99,13 @@ def _open(
 ) -> tuple[OpenSource, MetricConfig]:
     """Return the tables to analyse and their settings (beside the workspace or in the folder)."""
     if (workspace is None) == (source is None):
-        raise _fail("Give exactly one of --workspace FILE or --source EXPORT_FOLDER.")
+        raise _fail(_("Give exactly one of --workspace FILE or --source EXPORT_FOLDER."))
     if workspace is not None and engine != "duckdb":
         raise _fail(
-            f"--engine {engine} reads an export folder: run `karsta export --workspace "
-            f"{workspace} --out FOLDER` and pass --source FOLDER."
+            _(
+                "--engine {engine} reads an export folder: run `karsta export --workspace "
+                "{workspace} --out FOLDER` and pass --source FOLDER."
+            ).format(engine=engine, workspace=workspace)
         )
     path = cast(Path, workspace or source)
     default_config = config_path(path) if workspace is not None else path / "karsta.yaml"
@@ -117,24 +123,24 @@ def _group_text(group: dict[str, Any]) -> str:
 
 def figures_table(results: MetricResults, lang: Language) -> Group:
     """Return every figure as a table, with notes and metrics that have no data."""
-    table = Table(title=f"Metrics: {results.source}")
-    for header in ("id", "metric", "period", "group", "statistic", "value", "n", "excluded"):
-        table.add_column(
-            header, justify="right" if header in ("value", "n", "excluded") else "left"
-        )
+    table = Table(title=_("Metrics: {source}").format(source=results.source))
+    for header in (_("id"), _("metric"), _("period"), _("group"), _("statistic")):
+        table.add_column(header)
+    for header in (_("value"), _("n"), _("excluded")):
+        table.add_column(header, justify="right")
     missing = []
     notes = []
     for result in results:
         name = result.definition.card.name(lang)
         if result.no_data:
-            missing.append(f"{result.id} {name}: no data — {result.no_data}")
+            missing.append(_no_data(result.id, name, result.no_data))
             continue
         notes += [f"{result.id}: {note}" for note in result.notes]
         for row in result.rows:
             table.add_row(
                 result.id,
                 name,
-                row["period"] or "all",
+                row["period"] or _("all"),
                 _group_text(row["group"]),
                 row["statistic"],
                 format_value(row["value"], result.unit, row["statistic"]),
@@ -142,30 +148,33 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
                 str(row["excluded"]),
             )
     parts: list[Any] = [table]
-    parts += [f"[yellow]Note[/] {note}" for note in notes]
+    parts += [f"[yellow]{_('Note')}[/] {note}" for note in notes]
     parts += [f"[dim]{line}[/]" for line in missing]
-    parts.append("[dim]Each figure follows its card: karsta cards --metric ID[/]")
+    parts.append(f"[dim]{_('Each figure follows its card: karsta cards --metric ID')}[/]")
     return Group(*parts)
 
 
 def scorecard_table(card: Scorecard, lang: Language) -> Group:
     """Return the scorecard: value, target, previous period, change and direction."""
-    title = f"Scorecard {card.period or ''}" + (
-        f" vs {card.previous_period}" if card.previous_period else ""
-    )
+    if card.previous_period:
+        title = _("Scorecard {period} vs {previous}").format(
+            period=card.period or "", previous=card.previous_period
+        )
+    else:
+        title = _("Scorecard {period}").format(period=card.period or "")
     table = Table(title=title, caption=card.rule)
-    table.add_column("id", no_wrap=True)
-    table.add_column("metric · statistic", ratio=3, min_width=16)
-    table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("target", justify="right", ratio=1, min_width=8)
-    for header in ("previous", "change", "n"):
+    table.add_column(_("id"), no_wrap=True)
+    table.add_column(_("metric · statistic"), ratio=3, min_width=16)
+    table.add_column(_("value"), justify="right", no_wrap=True)
+    table.add_column(_("target"), justify="right", ratio=1, min_width=8)
+    for header in (_("previous"), _("change"), _("n")):
         table.add_column(header, justify="right", no_wrap=True)
     missing = []
     for row in card.rows:
         result = row.result
         name = result.definition.card.name(lang)
         if result.no_data:
-            missing.append(f"{result.id} {name}: no data — {result.no_data}")
+            missing.append(_no_data(result.id, name, result.no_data))
             continue
         if row.group:
             name = f"{name} ({_group_text(row.group)})"
@@ -183,9 +192,15 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
             change,
             "–" if row.n is None else str(row.n),
         )
-    legend = "[dim]▲ better, ▼ worse than the previous period by the card's desired direction[/]"
+    legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
+    legend = f"[dim]{legend}[/]"
     parts: list[Any] = [table, legend, *[f"[dim]{line}[/]" for line in missing]]
     return Group(*parts)
+
+
+def _no_data(metric_id: str, name: str, reason: str) -> str:
+    """Return the line for a metric without data, with the reason."""
+    return _("{id} {name}: no data — {reason}").format(id=metric_id, name=name, reason=reason)
 
 
 def _csv(results: MetricResults, lang: Language) -> str:
@@ -228,14 +243,18 @@ def metrics_command(
     ] = None,
     config: ConfigOption = None,
     output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Show metrics with their cards: the scorecard, or figures by period and breakdown."""
     language = _language(lang)
     if period is not None and period not in PERIOD_KINDS:
-        raise _fail(f"--period: choose one of {', '.join(PERIOD_KINDS)}; got {period!r}.")
+        raise _fail(
+            _("--period: choose one of {choices}; got {period!r}.").format(
+                choices=", ".join(PERIOD_KINDS), period=period
+            )
+        )
     if output not in ("table", "json", "csv"):
-        raise _fail(f"--format: choose table, json or csv; got {output!r}.")
+        raise _fail(_("--format: choose table, json or csv; got {output!r}.").format(output=output))
     ids = _split(metric) or None
     try:
         for metric_id in ids or []:
@@ -289,25 +308,25 @@ def _shown(value: Any, timezone: str) -> str:
 def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
     """Return the verdicts of one ticket in one metric (times in `timezone`)."""
     card = item.definition.card
-    head = f"[bold]{card.id} {card.name(lang)}[/] — ticket {item.ticket_id} ({card.card_version})"
+    ticket = _("ticket {id}").format(id=item.ticket_id)
+    head = f"[bold]{card.id} {card.name(lang)}[/] — {ticket} ({card.card_version})"
     parts: list[Any] = [head]
     if item.why_absent:
         parts.append(item.why_absent)
     for verdict in item.verdicts:
-        status = (
-            "[green]counted in the population[/]"
-            if verdict["included"]
-            else (
-                "[red]excluded[/]" if verdict["excluded"] else "[yellow]outside the population[/]"
-            )
-        )
-        where = f"period {verdict['period'] or 'all'}"
+        if verdict["included"]:
+            status = f"[green]{_('counted in the population')}[/]"
+        elif verdict["excluded"]:
+            status = f"[red]{_('excluded')}[/]"
+        else:
+            status = f"[yellow]{_('outside the population')}[/]"
+        where = _("period {period}").format(period=verdict["period"] or _("all"))
         if verdict["group"]:
             where += f", {_group_text(verdict['group'])}"
         parts.append(f"{where}: {status} — {verdict['reason']}")
         for name, value in verdict["evidence"].items():
             parts.append(f"    {name}: {_shown(value, timezone)}")
-    parts += [f"[yellow]Note[/] {note}" for note in item.notes]
+    parts += [f"[yellow]{_('Note')}[/] {note}" for note in item.notes]
     return Group(*parts)
 
 
@@ -323,7 +342,7 @@ def explain_command(
     ] = None,
     config: ConfigOption = None,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Explain why a ticket counts in a metric, or not, with the timestamps used."""
     language = _language(lang)
@@ -346,7 +365,7 @@ def explain_command(
 
 
 def cards_command(
-    lang: LangOption = "en",
+    lang: LangOption = None,
     metric: Annotated[str | None, typer.Option("--metric", "-m", help="Only this metric.")] = None,
     output: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
 ) -> None:
@@ -367,7 +386,7 @@ def cards_command(
 
 
 def docs_metrics_command(
-    lang: LangOption = "en",
+    lang: LangOption = None,
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the metric reference (docs/metrics.<lang>.md)."""

@@ -17,8 +17,10 @@ from rich.table import Table
 
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
+from karsta.cli.options import LangOption
+from karsta.i18n import N_, _, localized, ngettext
 from karsta.process import ProcessAnalysis, ProcessFilters, WasteAssumptions
-from karsta.process.findings import variant_label
+from karsta.process.findings import attribute_plural, variant_label
 from karsta.process.render_graph import GraphvizMissing
 from karsta.process.render_graph import render as draw
 from karsta.process.results import duration_text, records
@@ -49,11 +51,31 @@ HoursOption = Annotated[
     typer.Option(help="Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'."),
 ]
 HolidaysOption = Annotated[str, typer.Option(help="Holidays of this country, or none.")]
+ATTRIBUTE_NAMES = {
+    "status": N_("status"),
+    "activity": N_("activity"),
+    "group": N_("group"),
+    "level": N_("level"),
+    "agent": N_("agent"),
+}
+STAY_KINDS = {
+    "waiting": N_("waiting"),
+    "queue": N_("queue"),
+    "working": N_("working"),
+    "after resolution": N_("after resolution"),
+}
+
+_fail = render.fail
 
 
-def _fail(message: str) -> typer.Exit:
-    render.console(stderr=True).print(f"[bold red]Error:[/] {message}")
-    return typer.Exit(code=2)
+def _attribute(by: str) -> str:
+    """Return an attribute's name ('group') in the current language."""
+    return _(ATTRIBUTE_NAMES[by]) if by in ATTRIBUTE_NAMES else by
+
+
+def _kind(kind: str) -> str:
+    """Return a stay's kind (waiting, queue, working) in the current language."""
+    return _(STAY_KINDS[kind]) if kind in STAY_KINDS else kind
 
 
 def _moment(text: str | None, option: str) -> datetime | None:
@@ -62,7 +84,8 @@ def _moment(text: str | None, option: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise _fail(f"{option}: {text!r} is not an ISO date or time") from exc
+        message = _("{option}: {text!r} is not an ISO date or time")
+        raise _fail(message.format(option=option, text=text)) from exc
     return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
 
 
@@ -73,7 +96,9 @@ def _filters(
     for condition in where or []:
         column, sep, values = condition.partition("=")
         if not sep:
-            raise _fail(f"--where {condition!r}: expected column=value")
+            raise _fail(
+                _("--where {condition!r}: expected column=value").format(condition=condition)
+            )
         attributes[column.strip()] = tuple(v.strip() for v in values.split("|"))
     try:
         return ProcessFilters(
@@ -121,7 +146,7 @@ def _emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
     elif output == "table":
         render.console().print(table())
     else:
-        raise _fail(f"unknown --format {output!r}; use table or json")
+        raise _fail(_("unknown --format {output!r}; use table or json").format(output=output))
 
 
 def _n(value: Any) -> str:
@@ -157,6 +182,7 @@ def map_command(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show the process map: how often each step follows another, and the wait between."""
     try:
@@ -168,23 +194,23 @@ def map_command(
     filters = _filters(opened_from, opened_before, where)
     with _analysis(workspace, filters, calendar=calendar) as analysis:
         result = _working(
-            "Building the process map",
+            _("Building the process map"),
             lambda: analysis.map(
                 by=by, min_count=min_count, collapse_repeats=collapse, bottlenecks=bottlenecks
             ),
         )
     if out is not None:
         try:
-            draw(result, out, title=f"Process map by {by}")
+            draw(result, out, title=_("Process map by {by}").format(by=_attribute(by)))
         except (GraphvizMissing, ValueError) as exc:
             raise _fail(str(exc)) from exc
-        render.console(stderr=True).print(f"map drawn to {out}")
+        render.console(stderr=True).print(_("map drawn to {path}").format(path=out))
     data = result.to_dict()
 
     def table() -> Group:
         service = calendar is not None
-        columns = ["from", "to", "count", "tickets", "mean wait", "median", "p90"]
-        columns += ["median (service h)"] if service else []
+        columns = [_("from"), _("to"), _("count"), _("tickets"), _("mean wait"), _("median")]
+        columns += [_("p90")] + ([_("median (service h)")] if service else [])
         rows = []
         for e in data["edges"]:
             row = [
@@ -196,10 +222,15 @@ def map_command(
             ]
             rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
         nodes = [[n["id"], _n(n["events"]), _n(n["cases"])] for n in data["nodes"]]
+        arrows = _("Arrows (⚠ bottleneck)")
         return Group(
-            _table(f"Steps by {by}", [by, "events", "tickets"], nodes),
             _table(
-                f"Arrows (⚠ bottleneck){' — ' + data['service_hours'] if service else ''}",
+                _("Steps by {by}").format(by=_attribute(by)),
+                [_attribute(by), _("events"), _("tickets")],
+                nodes,
+            ),
+            _table(
+                arrows + (f" — {data['service_hours']}" if service else ""),
                 columns,
                 rows,
                 left=2,
@@ -217,10 +248,11 @@ def variants(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show the most common paths tickets take, their share and throughput time."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working("Finding the variants", lambda: analysis.variants(top=top))
+        result = _working(_("Finding the variants"), lambda: analysis.variants(top=top))
 
     def table() -> Table:
         rows = [
@@ -237,15 +269,19 @@ def variants(
         rows.append(
             [
                 "",
-                f"… {_n(tail['variants'])} more variants",
+                ngettext("… {n} more variant", "… {n} more variants", tail["variants"] or 0).format(
+                    n=_n(tail["variants"])
+                ),
                 _n(tail["cases"]),
                 _share(tail["share"]),
                 "",
             ]
         )
         return _table(
-            f"Variants: {_n(result.total_variants)} in {_n(result.total_cases)} tickets",
-            ["#", "path", "tickets", "share", "median throughput"],
+            _("Variants: {variants} in {tickets} tickets").format(
+                variants=_n(result.total_variants), tickets=_n(result.total_cases)
+            ),
+            ["#", _("path"), _("tickets"), _("share"), _("median throughput")],
             rows,
             left=2,
         )
@@ -263,39 +299,43 @@ def handoffs(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that bounce."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
-            "Following the hand-offs", lambda: analysis.handoffs(by=by, max_nodes=max_groups)
+            _("Following the hand-offs"), lambda: analysis.handoffs(by=by, max_nodes=max_groups)
         )
     s = result.summary
 
     def table() -> Group:
+        nodes = localized(attribute_plural(by))
         head = _table(
-            f"Hand-offs between {by}s",
-            ["", "count", "tickets", "time"],
+            _("Hand-offs between {nodes}").format(nodes=nodes),
+            ["", _("count"), _("tickets"), _("time")],
             [
-                ["hand-offs", _n(s["handoffs"]), _n(s["tickets_with_handoff"]), ""],
+                [_("hand-offs"), _n(s["handoffs"]), _n(s["tickets_with_handoff"]), ""],
                 [
-                    "ping-pong A → B → A",
+                    _("ping-pong A → B → A"),
                     _n(s["ping_pong"]),
                     _n(s["ping_pong_tickets"]),
                     duration_text(s["ping_pong_detour_s"]),
                 ],
                 [
-                    "escalation bounced back",
+                    _("escalation bounced back"),
                     _n(s["bounces"]),
                     _n(s["bounce_tickets"]),
                     duration_text(s["bounce_detour_s"]),
                 ],
                 [
-                    f"tickets through more than {max_groups} {by}s",
+                    _("tickets through more than {max} {nodes}").format(
+                        max=max_groups, nodes=nodes
+                    ),
                     "",
                     _n(s["tickets_over_max"]),
                     "",
                 ],
-                ["tickets", "", _n(s["tickets"]), ""],
+                [_("tickets"), "", _n(s["tickets"]), ""],
             ],
         )
         rows = [
@@ -310,8 +350,8 @@ def handoffs(
             for r in records(result.table)[:top]
         ]
         network = _table(
-            "Who passes to whom",
-            ["from", "to", "hand-offs", "tickets", "median gap", "total gap"],
+            _("Who passes to whom"),
+            [_("from"), _("to"), _("hand-offs"), _("tickets"), _("median gap"), _("total gap")],
             rows,
             left=2,
         )
@@ -327,10 +367,11 @@ def rework(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show activities done again in the same ticket and reopen loops, with the time they add."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working("Looking for rework", analysis.rework)
+        result = _working(_("Looking for rework"), analysis.rework)
     r = result.reopens
 
     def table() -> Group:
@@ -346,17 +387,28 @@ def rework(
             for x in records(result.table)
         ]
         repeats = _table(
-            f"Activities repeated ({_n(result.tickets)} tickets)",
-            ["activity", "repeats", "tickets", "same person", "another person", "time added"],
+            _("Activities repeated ({tickets} tickets)").format(tickets=_n(result.tickets)),
+            [
+                _("activity"),
+                _("repeats"),
+                _("tickets"),
+                _("same person"),
+                _("another person"),
+                _("time added"),
+            ],
             rows,
         )
-        note = "" if result.has_status_classes else " (no status classes in this log)"
+        title = (
+            _("Reopens")
+            if result.has_status_classes
+            else _("Reopens (no status classes in this log)")
+        )
         reopens = _table(
-            "Reopens" + note,
-            ["", "count", "tickets", "time added"],
+            title,
+            ["", _("count"), _("tickets"), _("time added")],
             [
                 [
-                    "resolved, then reopened",
+                    _("resolved, then reopened"),
                     _n(r["reopens"]),
                     _n(r["tickets"]),
                     duration_text(r["added_s"]),
@@ -376,11 +428,12 @@ def waiting(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show how much of the throughput time is waiting, per status, group and variant."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
-            "Measuring waiting and working time",
+            _("Measuring waiting and working time"),
             lambda: analysis.waiting(top_variants=top_variants),
         )
     data = result.to_dict()
@@ -388,7 +441,7 @@ def waiting(
     def table() -> Group:
         o = data["overall"]
         statuses = [
-            [r["status"], r["kind"], _n(r["stays"]), duration_text(r["seconds"])]
+            [r["status"], _kind(r["kind"]), _n(r["stays"]), duration_text(r["seconds"])]
             for r in data["statuses"]
         ]
         groups = [
@@ -407,15 +460,19 @@ def waiting(
         ]
         return Group(
             _table(
-                f"Waiting {_share(o.get('waiting_share'))} of the time before resolution",
-                ["status", "kind", "stays", "time"],
+                _("Waiting {share} of the time before resolution").format(
+                    share=_share(o.get("waiting_share"))
+                ),
+                [_("status"), _("kind"), _("stays"), _("time")],
                 statuses,
                 left=2,
             ),
             _table(
-                "Per group", ["group", "tickets", "waiting", "working", "waiting share"], groups
+                _("Per group"),
+                [_("group"), _("tickets"), _("waiting"), _("working"), _("waiting share")],
+                groups,
             ),
-            _table("Per variant", ["path", "tickets", "waiting share"], variant_rows),
+            _table(_("Per variant"), [_("path"), _("tickets"), _("waiting share")], variant_rows),
         )
 
     _emit(output, data, table)
@@ -444,6 +501,7 @@ def waste_command(
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show the waste in the process, ranked by hours and euros lost a year."""
     try:
@@ -459,32 +517,34 @@ def waste_command(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working("Looking for waste", lambda: analysis.waste(assumptions=assumptions))
+        result = _working(_("Looking for waste"), lambda: analysis.waste(assumptions=assumptions))
     data = result.to_dict()
 
     def table() -> Group:
         rows = [
             [
                 str(i),
-                f"{f.title}\n[dim]{f.evidence}[/]",
-                f"{f.family}: {f.catalog_item}\nLean: {f.lean_waste}",
-                f"{_n(round(f.hours_per_year))} h\n[dim]{f.hours_kind}[/]",
+                f"{localized(f.title)}\n[dim]{localized(f.evidence)}[/]",
+                f"{localized(f.family)}: {localized(f.catalog_item)}\n"
+                + _("Lean: {waste}").format(waste=localized(f.lean_waste)),
+                f"{_n(round(f.hours_per_year))} h\n[dim]{_(f.hours_kind)}[/]",
                 f"{_n(round(f.euros_per_year))} €",
             ]
             for i, f in enumerate(result.findings, start=1)
         ]
         period = data["period"]
         findings = _table(
-            f"Waste a year, from {period['days']:.0f} days observed "
-            f"({str(period['first'])[:10]} … {str(period['last'])[:10]})",
-            ["#", "finding", "waste", "hours a year", "€ a year"],
+            _("Waste a year, from {days:.0f} days observed ({first} … {last})").format(
+                days=period["days"], first=str(period["first"])[:10], last=str(period["last"])[:10]
+            ),
+            ["#", _("finding"), _("waste"), _("hours a year"), _("€ a year")],
             rows,
             left=3,
         )
-        assumptions_table = Table(title="Assumptions", show_header=False)
+        assumptions_table = Table(title=_("Assumptions"), show_header=False)
         assumptions_table.add_column("assumption")
         for line in result.assumptions.lines() + result.notes:
-            assumptions_table.add_row(line)
+            assumptions_table.add_row(localized(line))
         return Group(findings, assumptions_table)
 
     _emit(output, data, table)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import typer
 from rich.console import Console, Group
 from rich.table import Table
 
+from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
 from karsta.summary import WorkspaceSummary
 
@@ -18,78 +20,85 @@ def _n(value: int | None) -> str:
 
 def import_report(report: ImportReport) -> Group:
     """Return the row accounting of one import."""
-    accounting = Table(title=f"Import {report.import_id}: {report.source_file}", show_header=False)
+    accounting = Table(
+        title=_("Import {id}: {file}").format(id=report.import_id, file=report.source_file),
+        show_header=False,
+    )
     accounting.add_column("what", style="bold")
     accounting.add_column("count", justify="right")
-    check = "✓" if report.balanced else "✗ DOES NOT BALANCE"
-    accounting.add_row("rows read", _n(report.rows_read))
-    accounting.add_row("rows loaded", _n(report.rows_loaded))
-    accounting.add_row("rows rejected", _n(report.rows_rejected))
-    accounting.add_row("read = loaded + rejected", check)
-    accounting.add_row("events new", _n(report.events_new))
-    accounting.add_row("events already in the workspace", _n(report.events_present))
-    accounting.add_row("tickets created", _n(report.tickets_created))
-    accounting.add_row("tickets updated", _n(report.tickets_updated))
+    check = "✓" if report.balanced else _("✗ DOES NOT BALANCE")
+    accounting.add_row(_("rows read"), _n(report.rows_read))
+    accounting.add_row(_("rows loaded"), _n(report.rows_loaded))
+    accounting.add_row(_("rows rejected"), _n(report.rows_rejected))
+    accounting.add_row(_("read = loaded + rejected"), check)
+    accounting.add_row(_("events new"), _n(report.events_new))
+    accounting.add_row(_("events already in the workspace"), _n(report.events_present))
+    accounting.add_row(_("tickets created"), _n(report.tickets_created))
+    accounting.add_row(_("tickets updated"), _n(report.tickets_updated))
     if report.first_event and report.last_event:
         accounting.add_row(
-            "time range (UTC)",
+            _("time range (UTC)"),
             f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
     parts: list[Table] = [accounting]
     if report.reject_groups:
-        rejects = Table(title="Rejected rows by reason")
-        rejects.add_column("column")
-        rejects.add_column("reason")
-        rejects.add_column("rows", justify="right")
-        rejects.add_column(f"first {report.row_label}", justify="right")
+        rejects = Table(title=_("Rejected rows by reason"))
+        rejects.add_column(_("column"))
+        rejects.add_column(_("reason"))
+        rejects.add_column(_("rows"), justify="right")
+        rejects.add_column(_first_label(report.row_label), justify="right")
         for group in report.reject_groups:
             rejects.add_row(
-                group.column or "(whole row)", group.reason, _n(group.rows), _n(group.first_line)
+                group.column or _("(whole row)"),
+                import_text(group.reason),
+                _n(group.rows),
+                _n(group.first_line),
             )
         parts.append(rejects)
     if report.notes:
-        notes = Table(title="Read as", show_header=False)
+        notes = Table(title=_("Read as"), show_header=False)
         notes.add_column("note")
         for note in report.notes:
-            notes.add_row(note)
+            notes.add_row(import_text(note))
         parts.append(notes)
     return Group(*parts)
 
 
-def _counts_table(title: str, rows: Iterable[tuple[str | None, int]], limit: int = 12) -> Table:
+def _counts_table(
+    title: str, column: str, rows: Iterable[tuple[str | None, int]], limit: int = 12
+) -> Table:
     table = Table(title=title)
-    table.add_column(title.split(" ")[-1])
-    table.add_column("tickets", justify="right")
+    table.add_column(column)
+    table.add_column(_("tickets"), justify="right")
     rows = list(rows)
     for value, count in rows[:limit]:
-        table.add_row("(empty)" if value is None else str(value), _n(count))
+        table.add_row(_("(empty)") if value is None else str(value), _n(count))
     if len(rows) > limit:
-        table.add_row(f"… {len(rows) - limit} more", _n(sum(c for _, c in rows[limit:])))
+        more = len(rows) - limit
+        table.add_row(
+            ngettext("… {n} more", "… {n} more", more).format(n=more),
+            _n(sum(c for _value, c in rows[limit:])),
+        )
     return table
 
 
 def summary(data: WorkspaceSummary) -> Group:
     """Return what a workspace holds."""
-    head = Table(title="Workspace", show_header=False)
+    head = Table(title=_("Workspace"), show_header=False)
     head.add_column("what", style="bold")
     head.add_column("value", justify="right")
-    head.add_row("tickets", _n(data.tickets))
-    head.add_row("events", _n(data.events))
-    head.add_row("pause intervals", _n(data.pauses))
+    head.add_row(_("tickets"), _n(data.tickets))
+    head.add_row(_("events"), _n(data.events))
+    head.add_row(_("pause intervals"), _n(data.pauses))
     if data.first_event and data.last_event:
         head.add_row(
-            "events from … to (UTC)", f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
+            _("events from … to (UTC)"), f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
         )
-    facts = Table(title="Derived ticket facts")
-    for name in (
-        "fact",
-        "tickets with it",
-        "from the source",
-        "from the events",
-        "without",
-        "why without",
-    ):
-        facts.add_column(name, justify="left" if name.startswith(("fact", "why")) else "right")
+    facts = Table(title=_("Derived ticket facts"))
+    facts.add_column(_("fact"))
+    for name in (_("tickets with it"), _("from the source"), _("from the events"), _("without")):
+        facts.add_column(name, justify="right")
+    facts.add_column(_("why without"))
     for fact in data.facts:
         facts.add_row(
             fact.fact,
@@ -97,20 +106,23 @@ def summary(data: WorkspaceSummary) -> Group:
             _n(fact.from_source),
             _n(fact.from_events),
             _n(fact.missing),
-            fact.why_missing,
+            localized(fact.why_missing),
         )
     parts = [
         head,
-        _counts_table("Tickets per type", data.by_type),
-        _counts_table("Tickets per channel", data.by_channel),
-        _counts_table("Tickets per status", data.by_status),
-        _counts_table("Tickets opened per month", data.by_month, limit=24),
+        _counts_table(_("Tickets per type"), _("type"), data.by_type),
+        _counts_table(_("Tickets per channel"), _("channel"), data.by_channel),
+        _counts_table(_("Tickets per status"), _("status"), data.by_status),
+        _counts_table(_("Tickets opened per month"), _("month"), data.by_month, limit=24),
         facts,
     ]
     if data.imports:
-        imports = Table(title="Imports")
-        for name in ("id", "file", "mapping", "read", "loaded", "rejected", "new events"):
-            imports.add_column(name, justify="right" if name not in ("file", "mapping") else "left")
+        imports = Table(title=_("Imports"))
+        imports.add_column(_("id"), justify="right")
+        imports.add_column(_("file"))
+        imports.add_column(_("mapping"))
+        for name in (_("read"), _("loaded"), _("rejected"), _("new events")):
+            imports.add_column(name, justify="right")
         for row in data.imports:
             imports.add_row(
                 str(row["import_id"]),
@@ -128,18 +140,63 @@ def summary(data: WorkspaceSummary) -> Group:
 
 
 def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
-    table = Table(title="Rejected rows kept in the workspace (table rejects)")
-    table.add_column("column")
-    table.add_column("reason")
-    table.add_column("rows", justify="right")
+    table = Table(title=_("Rejected rows kept in the workspace (table rejects)"))
+    table.add_column(_("column"))
+    table.add_column(_("reason"))
+    table.add_column(_("rows"), justify="right")
     for column, reason, count in rows:
-        table.add_row(column or "(whole row)", reason, _n(count))
+        table.add_row(column or _("(whole row)"), import_text(reason), _n(count))
     return table
+
+
+def _first_label(row_label: str) -> str:
+    """Return the header of the first rejected line, row or record."""
+    labels = {"line": _("first line"), "row": _("first row")}
+    return labels.get(row_label, _("first {label}").format(label=row_label))
+
+
+_IMPORT_TEXTS = (
+    (r"not a date and time in the format (?P<format>.+)",
+     N_("not a date and time in the format {format}")),
+    (r"not a whole number", N_("not a whole number")),
+    (r"not a number \(decimal separator (?P<separator>.+)\)",
+     N_("not a number (decimal separator {separator})")),
+    (r"not readable", N_("not readable")),
+    (r"the row has fewer columns than the header",
+     N_("the row has fewer columns than the header")),
+    (r"the row has more columns than the header", N_("the row has more columns than the header")),
+    (r"a value has a quote character inside an unquoted field",
+     N_("a value has a quote character inside an unquoted field")),
+    (r"the row is not valid text in the file's encoding",
+     N_("the row is not valid text in the file's encoding")),
+    (r"the row is longer than the reader's maximum line size",
+     N_("the row is longer than the reader's maximum line size")),
+    (r"the line is not a JSON object", N_("the line is not a JSON object")),
+    (r"not valid JSON: (?P<error>.+)", N_("not valid JSON: {error}")),
+    (r"encoding (?P<encoding>.+)", N_("encoding {encoding}")),
+    (r"(?P<column>.+): ISO 8601 timestamps", N_("{column}: ISO 8601 timestamps")),
+    (r"(?P<column>.+): timestamps as (?P<format>.+)", N_("{column}: timestamps as {format}")),
+    (r"(?P<column>.+): decimal comma", N_("{column}: decimal comma")),
+    (r"(?P<column>.+): decimal point", N_("{column}: decimal point")),
+    (r"not in the file, left empty: (?P<columns>.+)",
+     N_("not in the file, left empty: {columns}")),
+)  # fmt: skip
+"""The import's reject reasons and notes (English, from the importer) that the CLI translates."""
+_IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)
+
+
+def import_text(text: str) -> str:
+    """Return a reject reason or note of the import in the current language, if it is known."""
+    for pattern, template in _IMPORT_PATTERNS:
+        found = pattern.fullmatch(text)
+        if found:
+            return Message(template, **found.groupdict()).localized()
+    return text
 
 
 def fail(message: str) -> typer.Exit:
     """Print `message` as an error on stderr; return the exit (code 2) to raise."""
-    console(stderr=True).print(f"[bold red]Error:[/] {message}")
+    console(stderr=True).print(f"[bold red]{_('Error:')}[/] {message}")
     return typer.Exit(code=2)
 
 
