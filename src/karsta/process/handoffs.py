@@ -102,10 +102,13 @@ def summary_expr(log: ir.Table, levels: ir.Table, *, max_nodes: int) -> ir.Table
     found = returns(log)
     bounces = level_bounces(levels)
     tickets = last.aggregate(tickets=last.count()).cross_join(
-        per_ticket.aggregate(tickets_with_handoff=per_ticket.count()),
         moves.aggregate(handoffs=moves.count()),
-        per_ticket.aggregate(tickets_over_max=(per_ticket.nodes > max_nodes).cast("int64").sum()),
+        per_ticket.aggregate(
+            tickets_with_handoff=per_ticket.count(),
+            tickets_over_max=(per_ticket.nodes > max_nodes).cast("int64").sum(),
+        ),
     )
+    tickets = tickets.select("tickets", "tickets_with_handoff", "handoffs", "tickets_over_max")
     ping_pong = found.aggregate(
         ping_pong=found.count(),
         ping_pong_tickets=found.ticket_id.nunique(),
