@@ -43,14 +43,11 @@ def duckdb_scan_sort(inputs: Inputs) -> Body:
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
+        with duckdb.connect(str(path), read_only=True) as con:
             con.execute(
                 "CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp"
             )
             rows = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
-        finally:
-            con.close()
         return {"rows": int(rows)}
 
     return body

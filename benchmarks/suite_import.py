@@ -32,14 +32,11 @@ def _duckdb_reader(inputs: Inputs, function: str, path: Path) -> Body:
     options = ", all_varchar=true" if function == "read_csv" else ""
 
     def body() -> dict[str, Any]:
-        con = duckdb.connect(str(database))
-        try:
+        with duckdb.connect(str(database)) as con:
             con.execute(
                 f"CREATE TABLE t AS SELECT * FROM {function}({sql_string(str(path))}{options})"
             )
             row = con.execute("SELECT count(*) FROM t").fetchone()
-        finally:
-            con.close()
         return {"rows": int(row[0]) if row else 0}
 
     return body

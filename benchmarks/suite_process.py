@@ -166,8 +166,7 @@ def duckdb_sql(inputs: Inputs) -> Body:
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
+        with duckdb.connect(str(path), read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(SORTED_ONCE)
             edges = con.execute(MAP_EDGES).fetchall()
@@ -177,8 +176,6 @@ def duckdb_sql(inputs: Inputs) -> Body:
             network = con.execute(HANDOFF_NETWORK).fetchall()
             summary = con.execute(HANDOFF_SUMMARY).fetchall()[0]
             events = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
-        finally:
-            con.close()
         return _sql_facts(int(events), edges, nodes, variants, network, summary)
 
     return body
@@ -259,8 +256,7 @@ def duckdb_sql_stored(inputs: Inputs) -> Body:
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
+        with duckdb.connect(str(path), read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             edges = con.execute(STORED_EDGES).fetchall()
             nodes = con.execute(STORED_NODES).fetchall()
@@ -269,8 +265,6 @@ def duckdb_sql_stored(inputs: Inputs) -> Body:
             con.execute(STORED_MOVES)
             network = con.execute(STORED_NETWORK).fetchall()
             summary = con.execute(STORED_SUMMARY).fetchall()[0]
-        finally:
-            con.close()
         rows = sum(int(n[1]) for n in nodes)
         return _sql_facts(rows, edges, nodes, variants, network, summary)
 
