@@ -18,6 +18,7 @@ from rich.table import Table
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
 from karsta.cli.options import LangOption
+from karsta.cli.render import number
 from karsta.i18n import N_, _, localized, ngettext
 from karsta.process import ProcessAnalysis, ProcessFilters, WasteAssumptions
 from karsta.process.findings import attribute_plural, variant_label
@@ -149,10 +150,6 @@ def _emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
         raise _fail(_("unknown --format {output!r}; use table or json").format(output=output))
 
 
-def _n(value: Any) -> str:
-    return "–" if value is None else f"{value:,}".replace(",", " ")
-
-
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
@@ -216,12 +213,12 @@ def map_command(
             row = [
                 e["source"] + (" ⚠" if e["bottleneck"] else ""),
                 e["target"],
-                _n(e["count"]),
-                _n(e["cases"]),
+                number(e["count"]),
+                number(e["cases"]),
                 *(duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90")),
             ]
             rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
-        nodes = [[n["id"], _n(n["events"]), _n(n["cases"])] for n in data["nodes"]]
+        nodes = [[n["id"], number(n["events"]), number(n["cases"])] for n in data["nodes"]]
         arrows = _("Arrows (⚠ bottleneck)")
         return Group(
             _table(
@@ -259,7 +256,7 @@ def variants(
             [
                 str(i),
                 variant_label(r["variant"]),
-                _n(r["cases"]),
+                number(r["cases"]),
                 _share(r["share"]),
                 duration_text(r["median_throughput_s"]),
             ]
@@ -270,16 +267,16 @@ def variants(
             [
                 "",
                 ngettext("… {n} more variant", "… {n} more variants", tail["variants"] or 0).format(
-                    n=_n(tail["variants"])
+                    n=number(tail["variants"])
                 ),
-                _n(tail["cases"]),
+                number(tail["cases"]),
                 _share(tail["share"]),
                 "",
             ]
         )
         return _table(
             _("Variants: {variants} in {tickets} tickets").format(
-                variants=_n(result.total_variants), tickets=_n(result.total_cases)
+                variants=number(result.total_variants), tickets=number(result.total_cases)
             ),
             ["#", _("path"), _("tickets"), _("share"), _("median throughput")],
             rows,
@@ -314,17 +311,17 @@ def handoffs(
             _("Hand-offs between {nodes}").format(nodes=nodes),
             ["", _("count"), _("tickets"), _("time")],
             [
-                [_("hand-offs"), _n(s["handoffs"]), _n(s["tickets_with_handoff"]), ""],
+                [_("hand-offs"), number(s["handoffs"]), number(s["tickets_with_handoff"]), ""],
                 [
                     _("ping-pong A → B → A"),
-                    _n(s["ping_pong"]),
-                    _n(s["ping_pong_tickets"]),
+                    number(s["ping_pong"]),
+                    number(s["ping_pong_tickets"]),
                     duration_text(s["ping_pong_detour_s"]),
                 ],
                 [
                     _("escalation bounced back"),
-                    _n(s["bounces"]),
-                    _n(s["bounce_tickets"]),
+                    number(s["bounces"]),
+                    number(s["bounce_tickets"]),
                     duration_text(s["bounce_detour_s"]),
                 ],
                 [
@@ -332,18 +329,18 @@ def handoffs(
                         max=max_groups, nodes=nodes
                     ),
                     "",
-                    _n(s["tickets_over_max"]),
+                    number(s["tickets_over_max"]),
                     "",
                 ],
-                [_("tickets"), "", _n(s["tickets"]), ""],
+                [_("tickets"), "", number(s["tickets"]), ""],
             ],
         )
         rows = [
             [
                 r["source"],
                 r["target"],
-                _n(r["count"]),
-                _n(r["tickets"]),
+                number(r["count"]),
+                number(r["tickets"]),
                 duration_text(r["gap_median_s"]),
                 duration_text(r["gap_total_s"]),
             ]
@@ -378,16 +375,16 @@ def rework(
         rows = [
             [
                 x["activity"],
-                _n(x["repeats"]),
-                _n(x["tickets"]),
-                _n(x["same_person"]),
-                _n(x["other_person"]),
+                number(x["repeats"]),
+                number(x["tickets"]),
+                number(x["same_person"]),
+                number(x["other_person"]),
                 duration_text(x["added_s"]),
             ]
             for x in records(result.table)
         ]
         repeats = _table(
-            _("Activities repeated ({tickets} tickets)").format(tickets=_n(result.tickets)),
+            _("Activities repeated ({tickets} tickets)").format(tickets=number(result.tickets)),
             [
                 _("activity"),
                 _("repeats"),
@@ -409,8 +406,8 @@ def rework(
             [
                 [
                     _("resolved, then reopened"),
-                    _n(r["reopens"]),
-                    _n(r["tickets"]),
+                    number(r["reopens"]),
+                    number(r["tickets"]),
                     duration_text(r["added_s"]),
                 ]
             ],
@@ -441,13 +438,13 @@ def waiting(
     def table() -> Group:
         o = data["overall"]
         statuses = [
-            [r["status"], _kind(r["kind"]), _n(r["stays"]), duration_text(r["seconds"])]
+            [r["status"], _kind(r["kind"]), number(r["stays"]), duration_text(r["seconds"])]
             for r in data["statuses"]
         ]
         groups = [
             [
                 r["group"],
-                _n(r["tickets"]),
+                number(r["tickets"]),
                 duration_text(r["waiting_s"]),
                 duration_text(r["working_s"]),
                 _share(r["waiting_share"]),
@@ -455,7 +452,7 @@ def waiting(
             for r in data["groups"][:20]
         ]
         variant_rows = [
-            [" → ".join(v["activities"]), _n(v["tickets"]), _share(v["waiting_share"])]
+            [" → ".join(v["activities"]), number(v["tickets"]), _share(v["waiting_share"])]
             for v in data["variants"]
         ]
         return Group(
@@ -527,8 +524,8 @@ def waste_command(
                 f"{localized(f.title)}\n[dim]{localized(f.evidence)}[/]",
                 f"{localized(f.family)}: {localized(f.catalog_item)}\n"
                 + _("Lean: {waste}").format(waste=localized(f.lean_waste)),
-                f"{_n(round(f.hours_per_year))} h\n[dim]{_(f.hours_kind)}[/]",
-                f"{_n(round(f.euros_per_year))} €",
+                f"{number(round(f.hours_per_year))} h\n[dim]{_(f.hours_kind)}[/]",
+                f"{number(round(f.euros_per_year))} €",
             ]
             for i, f in enumerate(result.findings, start=1)
         ]

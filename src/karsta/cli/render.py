@@ -14,7 +14,8 @@ from karsta.ingest import ImportReport
 from karsta.summary import WorkspaceSummary
 
 
-def _n(value: int | None) -> str:
+def number(value: int | None) -> str:
+    """Return a whole number for people (1 234), or – when it is unknown."""
     return "–" if value is None else f"{value:,}".replace(",", " ")
 
 
@@ -27,14 +28,14 @@ def import_report(report: ImportReport) -> Group:
     accounting.add_column("what", style="bold")
     accounting.add_column("count", justify="right")
     check = "✓" if report.balanced else _("✗ DOES NOT BALANCE")
-    accounting.add_row(_("rows read"), _n(report.rows_read))
-    accounting.add_row(_("rows loaded"), _n(report.rows_loaded))
-    accounting.add_row(_("rows rejected"), _n(report.rows_rejected))
+    accounting.add_row(_("rows read"), number(report.rows_read))
+    accounting.add_row(_("rows loaded"), number(report.rows_loaded))
+    accounting.add_row(_("rows rejected"), number(report.rows_rejected))
     accounting.add_row(_("read = loaded + rejected"), check)
-    accounting.add_row(_("events new"), _n(report.events_new))
-    accounting.add_row(_("events already in the workspace"), _n(report.events_present))
-    accounting.add_row(_("tickets created"), _n(report.tickets_created))
-    accounting.add_row(_("tickets updated"), _n(report.tickets_updated))
+    accounting.add_row(_("events new"), number(report.events_new))
+    accounting.add_row(_("events already in the workspace"), number(report.events_present))
+    accounting.add_row(_("tickets created"), number(report.tickets_created))
+    accounting.add_row(_("tickets updated"), number(report.tickets_updated))
     if report.first_event and report.last_event:
         accounting.add_row(
             _("time range (UTC)"),
@@ -51,8 +52,8 @@ def import_report(report: ImportReport) -> Group:
             rejects.add_row(
                 group.column or _("(whole row)"),
                 import_text(group.reason),
-                _n(group.rows),
-                _n(group.first_line),
+                number(group.rows),
+                number(group.first_line),
             )
         parts.append(rejects)
     if report.notes:
@@ -72,12 +73,12 @@ def _counts_table(
     table.add_column(_("tickets"), justify="right")
     rows = list(rows)
     for value, count in rows[:limit]:
-        table.add_row(_("(empty)") if value is None else str(value), _n(count))
+        table.add_row(_("(empty)") if value is None else str(value), number(count))
     if len(rows) > limit:
         more = len(rows) - limit
         table.add_row(
             ngettext("… {n} more", "… {n} more", more).format(n=more),
-            _n(sum(c for _value, c in rows[limit:])),
+            number(sum(c for _value, c in rows[limit:])),
         )
     return table
 
@@ -87,9 +88,9 @@ def summary(data: WorkspaceSummary) -> Group:
     head = Table(title=_("Workspace"), show_header=False)
     head.add_column("what", style="bold")
     head.add_column("value", justify="right")
-    head.add_row(_("tickets"), _n(data.tickets))
-    head.add_row(_("events"), _n(data.events))
-    head.add_row(_("pause intervals"), _n(data.pauses))
+    head.add_row(_("tickets"), number(data.tickets))
+    head.add_row(_("events"), number(data.events))
+    head.add_row(_("pause intervals"), number(data.pauses))
     if data.first_event and data.last_event:
         head.add_row(
             _("events from … to (UTC)"), f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
@@ -102,10 +103,10 @@ def summary(data: WorkspaceSummary) -> Group:
     for fact in data.facts:
         facts.add_row(
             fact.fact,
-            _n(fact.filled),
-            _n(fact.from_source),
-            _n(fact.from_events),
-            _n(fact.missing),
+            number(fact.filled),
+            number(fact.from_source),
+            number(fact.from_events),
+            number(fact.missing),
             localized(fact.why_missing),
         )
     parts = [
@@ -128,10 +129,10 @@ def summary(data: WorkspaceSummary) -> Group:
                 str(row["import_id"]),
                 str(row["source_file"]),
                 str(row["mapping"]),
-                _n(row["rows_read"]),
-                _n(row["rows_loaded"]),
-                _n(row["rows_rejected"]),
-                _n(row["events_new"]),
+                number(row["rows_read"]),
+                number(row["rows_loaded"]),
+                number(row["rows_rejected"]),
+                number(row["events_new"]),
             )
         parts.append(imports)
     if data.rejects:
@@ -145,7 +146,7 @@ def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
     table.add_column(_("reason"))
     table.add_column(_("rows"), justify="right")
     for column, reason, count in rows:
-        table.add_row(column or _("(whole row)"), import_text(reason), _n(count))
+        table.add_row(column or _("(whole row)"), import_text(reason), number(count))
     return table
 
 
