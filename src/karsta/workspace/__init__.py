@@ -78,6 +78,12 @@ class WorkspaceError(Exception):
     """The workspace cannot be opened or used; the message says why."""
 
 
+def configure(connection: duckdb.DuckDBPyConnection) -> None:
+    """Set what every DuckDB connection of Karsta runs with: UTC and the memory limit."""
+    connection.execute("SET TimeZone = 'UTC'")
+    connection.execute(f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'")
+
+
 class Workspace(Closing):
     """A Karsta workspace: canonical tables plus import bookkeeping, in one DuckDB file."""
 
@@ -98,10 +104,7 @@ class Workspace(Closing):
             connection = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"Cannot open workspace {path}: {exc}") from exc
-        connection.execute("SET TimeZone = 'UTC'")
-        connection.execute(
-            f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'"
-        )
+        configure(connection)
         workspace = cls(path, connection)
         if not read_only:
             workspace._create_tables()

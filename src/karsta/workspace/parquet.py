@@ -7,7 +7,6 @@ workspace, so it is the cheap way to check an export or compare engines on it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from karsta.schema import CANONICAL_TABLES
-from karsta.workspace import DEFAULT_MEMORY_LIMIT, MEMORY_ENV, WorkspaceError
+from karsta.workspace import WorkspaceError, configure
 from karsta.workspace.duckdb_backend import duckdb_backend
 from karsta.workspace.source import Closing
 
@@ -76,10 +75,7 @@ class ParquetSource(Closing):
     def __init__(self, folder: str | Path) -> None:
         self.folder = export_folder(folder)
         self.connection = duckdb.connect(":memory:")
-        self.connection.execute("SET TimeZone = 'UTC'")
-        self.connection.execute(
-            f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'"
-        )
+        configure(self.connection)
         self._backend = duckdb_backend(self.connection)
         self._tables: dict[str, ir.Table] = {}
 
