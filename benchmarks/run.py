@@ -261,7 +261,7 @@ def run_suite(
 def markdown_table(results: Iterable[Result]) -> str:
     """Return the results as a Markdown table."""
     lines = [
-        "| size | events | task | seconds | CPU s | rows/s | vs DuckDB | peak MB |",
+        "| size | events | task | seconds | CPU s | rows/s | vs reference | peak MB |",
         "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:

@@ -64,6 +64,91 @@ def duckdb_parquet(inputs: Inputs) -> Body:
     return _duckdb_reader(inputs, "read_parquet", inputs.parquet)
 
 
+# The plain-SQL reference does the work any import into Karsta's tables must do, and no
+# more: read the file with its timestamps typed, number the events within their tickets
+# (by time, then file row), write the events with an identity key, and aggregate one row
+# of facts per ticket. It keeps no rejects, no source row accounting, no transitions or
+# variants: what it leaves out is Karsta's to pay for within the target.
+_SQL_EVENTS = """
+CREATE TABLE events AS
+WITH raw AS (
+    SELECT *, row_number() OVER () AS source_row FROM {reader}
+)
+SELECT
+    "case:concept:name" AS ticket_id,
+    row_number() OVER (
+        PARTITION BY "case:concept:name" ORDER BY ts, source_row
+    ) AS seq,
+    hash("case:concept:name", ts, "concept:name", "org:resource", "org:group") AS event_key,
+    ts AS "timestamp",
+    "concept:name" AS activity,
+    "org:resource" AS agent,
+    "org:group" AS "group",
+    "case:channel" AS channel,
+    "case:priority" AS priority,
+    "case:category" AS category,
+    "case:type" AS ticket_type,
+    source_row
+FROM (SELECT *, CAST("time:timestamp" AS TIMESTAMPTZ) AS ts FROM raw)
+"""
+_SQL_TICKETS = """
+CREATE TABLE tickets AS
+SELECT
+    ticket_id,
+    min("timestamp") AS opened_at,
+    arg_max(activity, seq) AS status,
+    arg_max(ticket_type, seq) AS ticket_type,
+    arg_max(channel, seq) AS channel,
+    arg_max(priority, seq) AS priority,
+    arg_min(category, seq) AS category_intake,
+    arg_max(category, seq) AS category_close,
+    arg_min("group", seq) AS intake_group,
+    count(DISTINCT "group") AS group_count,
+    count(DISTINCT agent) AS agent_count,
+    count(*) AS event_count
+FROM events
+GROUP BY ticket_id
+"""
+
+
+def _sql_import(inputs: Inputs, reader: str) -> Body:
+    import duckdb
+
+    database = inputs.scratch / "reference.duckdb"
+
+    def body() -> dict[str, Any]:
+        with duckdb.connect(str(database)) as con:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(_SQL_EVENTS.format(reader=reader))
+            con.execute(_SQL_TICKETS)
+            row = con.execute("SELECT count(*) FROM events").fetchone()
+        return {"rows": int(row[0]) if row else 0}
+
+    return body
+
+
+@task(
+    "import",
+    "sql-csv",
+    input_format="csv",
+    description="plain DuckDB SQL doing an import's work: typed read, numbering, keys, facts",
+)
+def sql_csv(inputs: Inputs) -> Body:
+    """Events typed, numbered and keyed, and ticket facts, from read_csv (reference)."""
+    return _sql_import(inputs, f"read_csv({sql_string(str(inputs.csv))}, all_varchar=true)")
+
+
+@task(
+    "import",
+    "sql-parquet",
+    input_format="parquet",
+    description="plain DuckDB SQL doing an import's work, from read_parquet (reference)",
+)
+def sql_parquet(inputs: Inputs) -> Body:
+    """Events typed, numbered and keyed, and ticket facts, from read_parquet (reference)."""
+    return _sql_import(inputs, f"read_parquet({sql_string(str(inputs.parquet))})")
+
+
 REPORT_FIELDS = (
     "rows_read",
     "rows_loaded",
@@ -116,7 +201,7 @@ def _karsta_import(inputs: Inputs, path: Path) -> Body:
     "import",
     "karsta-csv",
     input_format="csv",
-    reference="duckdb-csv",
+    reference="sql-csv",
     description="karsta import of the CSV into a new workspace (preset event-log)",
 )
 def karsta_csv(inputs: Inputs) -> Body:
@@ -128,7 +213,7 @@ def karsta_csv(inputs: Inputs) -> Body:
     "import",
     "karsta-parquet",
     input_format="parquet",
-    reference="duckdb-parquet",
+    reference="sql-parquet",
     description="karsta import of the Parquet file into a new workspace (preset event-log)",
 )
 def karsta_parquet(inputs: Inputs) -> Body:
@@ -136,16 +221,16 @@ def karsta_parquet(inputs: Inputs) -> Body:
     return _karsta_import(inputs, inputs.parquet)
 
 
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5
 
 
 def _import_targets(results: list[Result]) -> list[str]:
-    """Return one line per Karsta result on the targets: ≤ 2× DuckDB, < 4 GB at 10M."""
+    """Return one line per Karsta result on the targets: ≤ 1.5× the plain SQL, < 4 GB at 10M."""
     lines = []
     for r in results:
         if not r.task.startswith("karsta") or r.status != "ok":
             continue
-        parts = [] if r.ratio is None else [ratio_verdict(r.ratio, TARGET_RATIO, "DuckDB")]
+        parts = [] if r.ratio is None else [ratio_verdict(r.ratio, TARGET_RATIO, "the plain SQL")]
         parts += [p for p in (peak_verdict(r),) if p]
         if r.rows is not None and r.rows != r.events:
             parts.append(f"loaded {r.rows:,} of {r.events:,} rows")
