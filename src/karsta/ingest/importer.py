@@ -329,6 +329,8 @@ def _pseudonymise_rejects(
     rows themselves are pseudonymised.
     """
     con = workspace.connection
+    if not workspace.count(REJECTS):
+        return
     known = " UNION ".join(f"SELECT {quote(p.canonical)} AS v FROM {rows}" for p in personal)
     values = [
         str(v)
