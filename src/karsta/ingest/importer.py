@@ -271,7 +271,7 @@ def _parse(
     Return the event columns the mapping leaves empty.
     """
     con = workspace.connection
-    plans = _protected(plan_columns(con, raw, mapping), mapping, report.privacy)
+    plans = _protected(plan_columns(con, raw, mapping), report.privacy)
     for plan in plans:
         if plan.fmt:
             report.notes.append(f"{plan.source}: {_describe_format(plan.kind, plan.fmt)}")
@@ -301,9 +301,7 @@ def _parse(
     return empty_columns(present, mapping)
 
 
-def _protected(
-    plans: list[ColumnPlan], mapping: SourceMapping, privacy: PrivacyMode
-) -> list[ColumnPlan]:
+def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan]:
     """Return the plans with the free-text columns marked for redaction when the mode redacts.
 
     Free text is every text column but the identifiers: the ticket id and the
@@ -341,15 +339,7 @@ def _pseudonymise_rejects(
             {"sources": [p.source for p in personal]},
         ).fetchall()
     ]
-    if not values:
-        return
-    aliases = pa.table({"raw": values, "alias": [pseudonym(key, v) for v in values]})
-    con.register("__karsta_aliases", aliases)
-    con.execute(
-        f"UPDATE {REJECTS} SET value = m.alias FROM __karsta_aliases AS m "
-        f"WHERE {REJECTS}.value = m.raw"
-    )
-    con.unregister("__karsta_aliases")
+    _replace_with_pseudonyms(workspace, REJECTS, "value", values, key)
 
 
 def _redact_rejects(workspace: Workspace) -> list[Redactions]:
@@ -375,25 +365,24 @@ def _describe_format(kind: str, fmt: str) -> str:
     return "decimal comma" if fmt == "," else "decimal point"
 
 
-def _pseudonymise(
-    workspace: Workspace, table: str, column: str, key: bytes, *, where: str = "true"
-) -> None:
-    """Replace a column's identifiers (in rows matching `where`) with keyed pseudonyms.
+def _pseudonymise(workspace: Workspace, table: str, column: str, key: bytes) -> None:
+    """Replace a column's identifiers with keyed pseudonyms."""
+    values = workspace.connection.execute(
+        f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL'
+    ).fetchall()
+    _replace_with_pseudonyms(workspace, table, column, [str(v) for (v,) in values], key)
 
-    Each distinct value is hashed once and the table is updated in one statement.
-    """
+
+def _replace_with_pseudonyms(
+    workspace: Workspace, table: str, column: str, values: list[str], key: bytes
+) -> None:
+    """Replace each of `values` in a column with its pseudonym: each hashed once, one update."""
     con = workspace.connection
-    values = [
-        v
-        for (v,) in con.execute(
-            f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL AND {where}'
-        ).fetchall()
-    ]
-    aliases = pa.table({"raw": values, "alias": [pseudonym(key, str(v)) for v in values]})
+    aliases = pa.table({"raw": values, "alias": [pseudonym(key, v) for v in values]})
     con.register("__karsta_aliases", aliases)
     con.execute(
         f'UPDATE {table} SET "{column}" = m.alias FROM __karsta_aliases AS m '
-        f'WHERE {table}."{column}" = m.raw AND {where}'
+        f'WHERE {table}."{column}" = m.raw'
     )
     con.unregister("__karsta_aliases")
 
