@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 import karsta
+from karsta.ingest import import_file, load_preset
 from karsta.schema import CANONICAL_TABLES
 from karsta.workspace import Workspace, WorkspaceError
 
@@ -35,3 +37,22 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 def test_opening_a_missing_workspace_without_create_fails(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="No workspace"):
         Workspace.open(tmp_path / "missing.karsta", create=False)
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["O'Brien", "a'; DROP TABLE tickets; --", "x' (FORMAT csv); COPY tickets TO 'stolen.csv"],
+)
+def test_export_takes_any_folder_name_as_a_name(tmp_path: Path, folder: str) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("case:concept:name,concept:name,time:timestamp\nT1,New,2024-01-08 09:00\n")
+    with karsta.open(tmp_path / "w.karsta") as ws:
+        import_file(log, workspace=ws, mapping=load_preset("event-log"))
+        out = tmp_path / folder / "export"
+        written = ws.export(out)
+        assert ws.count("tickets") == 1  # no statement but the export ran
+    assert {p.name for p in written} == {f"{t.name}.parquet" for t in CANONICAL_TABLES}
+    assert all(p.parent == out and p.exists() for p in written)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert not list(tmp_path.rglob("stolen.csv"))
+    assert pq.read_table(out / "tickets.parquet").column("ticket_id").to_pylist() == ["T1"]

@@ -128,11 +128,15 @@ class Export(Analyses, Closing):
         self._source.close()
 
 
-def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Workspace | Export:
+def open(
+    path: str | Path, *, create: bool = True, engine: str = "duckdb", read_only: bool = False
+) -> Workspace | Export:
     """Open a workspace file (created unless `create` is False) or an export folder.
 
-    A folder written by `karsta export` is read by `engine` ("duckdb" or "spark")
-    and gives an `Export` with the same analyses as a `Workspace`.
+    With `read_only` the workspace is only read, and any number of programs may
+    read it side by side (while none of them can import into it). A folder
+    written by `karsta export` is read by `engine` ("duckdb" or "spark") and
+    gives an `Export` with the same analyses as a `Workspace`.
     """
     path = Path(path)
     if path.is_dir():
@@ -141,4 +145,4 @@ def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Wo
         raise WorkspaceError(
             f"{path} is a workspace file, which only DuckDB reads; export it for {engine}."
         )
-    return Workspace.open(path, create=create)  # type: ignore[return-value]
+    return Workspace.open(path, create=create, read_only=read_only)  # type: ignore[return-value]

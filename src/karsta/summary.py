@@ -10,6 +10,8 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.i18n import Message, joined
+from karsta.ingest.protection import PrivacyMode, stored_mode
+from karsta.ingest.redaction import Redactions, merged
 from karsta.workspace import Workspace
 
 
@@ -41,10 +43,13 @@ class WorkspaceSummary:
     facts: list[FactCoverage]
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[tuple[str | None, str, int]] = field(default_factory=list)
+    privacy: PrivacyMode | None = None  # None before the first import
+    redactions: list[Redactions] = field(default_factory=list)  # per column, every import
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready data."""
         data = asdict(self)
+        data["privacy"] = self.privacy.to_dict() if self.privacy else None
         for key in ("first_event", "last_event"):
             value = data[key]
             data[key] = value.isoformat() if value else None
@@ -82,6 +87,8 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
         facts=fact_coverage(tickets, events),
         imports=_imports(workspace),
         rejects=_rejects(workspace),
+        privacy=stored_mode(workspace),
+        redactions=merged(_redactions(workspace)),
     )
 
 
@@ -169,8 +176,25 @@ def _why_missing(fact: str, missing: int, row: dict[str, Any]) -> str:
 
 
 def _imports(workspace: Workspace) -> list[dict[str, Any]]:
+    """Return the imports, each with what it redacted per column."""
     imports = workspace.table("imports").order_by("import_id")
-    return list(imports.to_pyarrow().to_pylist())
+    rows = list(imports.to_pyarrow().to_pylist())
+    for row in rows:
+        row["redactions"] = [
+            asdict(r) for r in _redactions(workspace, import_id=int(row["import_id"]))
+        ]
+    return rows
+
+
+def _redactions(workspace: Workspace, *, import_id: int | None = None) -> list[Redactions]:
+    """Return the redactions of one import (or of every import), per column."""
+    if not workspace.has_table("redactions"):  # a workspace from before them
+        return []
+    table = workspace.table("redactions")
+    if import_id is not None:
+        table = table.filter(table.import_id == import_id)
+    rows = table.order_by(["import_id", "source_column"]).to_pyarrow().to_pylist()
+    return [Redactions(r["source_column"], r["hetu"], r["email"], r["phone"]) for r in rows]
 
 
 def _rejects(workspace: Workspace) -> list[tuple[str | None, str, int]]:

@@ -14,17 +14,20 @@ from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
-from karsta.i18n import N_, _
+from karsta.i18n import N_, Message, _
 from karsta.ingest import (
     ImportFailed,
+    ImportReport,
     MappingError,
+    SourceMapping,
     import_file,
     load_mapping_file,
     load_preset,
     preset_names,
 )
 from karsta.ingest.importer import STAGES
-from karsta.privacy import load_or_create_key
+from karsta.ingest.protection import PrivacyMode, check_request, stored_mode
+from karsta.privacy import KeyFileError, default_key_path, load_key, load_or_create_key
 from karsta.schema import reference_markdown
 from karsta.summary import summarise
 from karsta.workspace import Workspace, WorkspaceError
@@ -82,7 +85,18 @@ def import_command(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet (default: the first).")] = None,
     pseudonymise: Annotated[
-        bool, typer.Option("--pseudonymise", help="Replace caller and agent ids by keyed hashes.")
+        bool,
+        typer.Option(
+            "--pseudonymise",
+            help="Replace caller and agent ids by keyed hashes, and redact free text.",
+        ),
+    ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace identity codes, e-mail addresses and phone numbers in free text by tags.",
+        ),
     ] = False,
     key_file: Annotated[
         Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
@@ -103,43 +117,96 @@ def import_command(
         timestamp_format=timestamp_format,
         sheet=sheet,
     ).with_timezone(timezone)
-    key = load_or_create_key(key_file) if pseudonymise else None
     out = render.console()
     try:
-        with (
-            Workspace.open(workspace) as ws,
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TimeElapsedColumn(),
-                console=render.console(stderr=True),
-                transient=False,
-            ) as bar,
-        ):
-            tasks = {
-                stage: bar.add_task(_(STAGE_TEXT[stage]), total=1.0, start=False)
-                for stage in STAGES
-            }
-
-            def progress(stage: str, fraction: float | None) -> None:
-                bar.start_task(tasks[stage])
-                bar.update(tasks[stage], completed=fraction or 0.0)
-
-            report = import_file(
-                file,
-                workspace=ws,
-                mapping=source,
-                format_name=file_format,
-                pseudonym_key=key,
-                progress=progress,
-            )
-    except (ImportFailed, WorkspaceError) as exc:
+        with Workspace.open(workspace) as ws:
+            stored = stored_mode(ws)
+            check_request(ws.path, stored, pseudonymise=pseudonymise, redact=redact)
+            key = _import_key(stored, pseudonymise, key_file)
+            report = _import_with_progress(file, ws, source, file_format, key, redact)
+    except ImportFailed as exc:
         unchanged = _("Nothing was imported; the workspace is unchanged.")
-        raise _fail(f"{exc} {unchanged}") from exc
-    out.print(render.import_report(report))
+        raise _fail(f"{exc.localized()} {unchanged}") from exc
+    except (WorkspaceError, KeyFileError) as exc:
+        unchanged = _("Nothing was imported; the workspace is unchanged.")
+        raise _fail(f"{render.error_text(exc)} {unchanged}") from exc
+    followed = report.privacy.not_asked(pseudonymise=pseudonymise, redact=redact)
+    out.print(render.import_report(report, followed=followed))
     if not report.balanced:
         raise typer.Exit(code=1)
+
+
+def _import_key(
+    stored: PrivacyMode | None, pseudonymise: bool, key_file: Path | None
+) -> bytes | None:
+    """Return the key the import pseudonymises with, or None when it does not.
+
+    A pseudonymised workspace's key is loaded even without --pseudonymise, never
+    created; a new key is announced once, with where it is kept.
+    """
+    if stored is not None and stored.pseudonymised:
+        key = load_key(key_file)
+        if key is None:
+            raise KeyFileError(
+                Message(
+                    "This workspace is pseudonymised, so every import into it needs the key of "
+                    "its earlier imports (fingerprint {fingerprint}); there is no key file at "
+                    "{path}. Give it with --key-file.",
+                    fingerprint=stored.key_fingerprint or "?",
+                    path=str(key_file or default_key_path()),
+                )
+            )
+        return key
+    if not pseudonymise:
+        return None
+    key, created = load_or_create_key(key_file)
+    if created:
+        render.console(stderr=True).print(
+            _(
+                "A new pseudonymisation key was created: {path}\n"
+                "Keep it safe and back it up apart from the workspace. Every later import "
+                "into this workspace needs it: without it, new imports cannot be linked to "
+                "the pseudonyms already stored."
+            ).format(path=key_file or default_key_path()),
+            markup=False,
+        )
+    return key
+
+
+def _import_with_progress(
+    file: Path,
+    ws: Workspace,
+    source: SourceMapping,
+    file_format: str | None,
+    key: bytes | None,
+    redact: bool,
+) -> ImportReport:
+    """Run the import, showing each stage's progress on stderr; return its report."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=render.console(stderr=True),
+        transient=False,
+    ) as bar:
+        tasks = {
+            stage: bar.add_task(_(STAGE_TEXT[stage]), total=1.0, start=False) for stage in STAGES
+        }
+
+        def progress(stage: str, fraction: float | None) -> None:
+            bar.start_task(tasks[stage])
+            bar.update(tasks[stage], completed=fraction or 0.0)
+
+        return import_file(
+            file,
+            workspace=ws,
+            mapping=source,
+            format_name=file_format,
+            pseudonym_key=key,
+            redact=redact,
+            progress=progress,
+        )
 
 
 @app.command()
@@ -150,10 +217,10 @@ def summary(
 ) -> None:
     """Show what the workspace holds: tickets, events, derived facts, imports, rejects."""
     try:
-        with Workspace.open(workspace, create=False) as ws:
+        with Workspace.open(workspace, create=False, read_only=True) as ws:
             data = summarise(ws)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     if output == "json":
         sys.stdout.write(json.dumps(data.to_dict(), indent=2, default=str) + "\n")
     else:
@@ -169,10 +236,10 @@ def export(
 ) -> None:
     """Write the canonical tables as files (Parquet: for BI tools and Spark)."""
     try:
-        with Workspace.open(workspace, create=False) as ws:
+        with Workspace.open(workspace, create=False, read_only=True) as ws:
             files = ws.export(out, fmt=output)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     for path in files:
         render.console().print(str(path))
 

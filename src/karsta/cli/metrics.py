@@ -113,7 +113,7 @@ def _open(
         settings = load_config(config or default_config)
         tables = open_source(path, engine)
     except (WorkspaceError, ConfigError) as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     return tables, settings
 
 

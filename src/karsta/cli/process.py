@@ -119,10 +119,10 @@ def _analysis(
     calendar: ServiceCalendar | None = None,
 ) -> Iterator[ProcessAnalysis]:
     try:
-        with Workspace.open(workspace, create=False) as ws:
+        with Workspace.open(workspace, create=False, read_only=True) as ws:
             yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
 
 
 def _working(what: str, compute: Callable[[], T]) -> T:

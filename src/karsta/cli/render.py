@@ -11,6 +11,7 @@ from rich.table import Table
 
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
+from karsta.ingest.redaction import Redactions
 from karsta.summary import WorkspaceSummary
 
 
@@ -19,8 +20,11 @@ def number(value: int | None) -> str:
     return "–" if value is None else f"{value:,}".replace(",", " ")
 
 
-def import_report(report: ImportReport) -> Group:
-    """Return the row accounting of one import."""
+def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Group:
+    """Return the row accounting of one import, with the privacy mode it ran in.
+
+    `followed` names what of the workspace's mode the import got without asking.
+    """
     accounting = Table(
         title=_("Import {id}: {file}").format(id=report.import_id, file=report.source_file),
         show_header=False,
@@ -41,7 +45,17 @@ def import_report(report: ImportReport) -> Group:
             _("time range (UTC)"),
             f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
+    accounting.add_row(_("privacy"), localized(report.privacy.describe()))
+    if followed:
+        accounting.add_row(
+            _("followed the workspace"),
+            _("{what}: the workspace's mode, fixed at its first import").format(
+                what=", ".join(_(FOLLOWED[f]) for f in followed)
+            ),
+        )
     parts: list[Table] = [accounting]
+    if report.redactions:
+        parts.append(redactions_table(report.redactions))
     if report.reject_groups:
         rejects = Table(title=_("Rejected rows by reason"))
         rejects.add_column(_("column"))
@@ -63,6 +77,20 @@ def import_report(report: ImportReport) -> Group:
             notes.add_row(import_text(note))
         parts.append(notes)
     return Group(*parts)
+
+
+FOLLOWED = {"pseudonymised": N_("pseudonymised"), "redacted": N_("free text redacted")}
+
+
+def redactions_table(rows: Iterable[Redactions]) -> Table:
+    """Return the identity codes, e-mail addresses and phone numbers redacted, per column."""
+    table = Table(title=_("Redacted in free text"))
+    table.add_column(_("column"))
+    for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers")):
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(row.column, number(row.hetu), number(row.email), number(row.phone))
+    return table
 
 
 def _counts_table(
@@ -88,6 +116,10 @@ def summary(data: WorkspaceSummary) -> Group:
     head = Table(title=_("Workspace"), show_header=False)
     head.add_column("what", style="bold")
     head.add_column("value", justify="right")
+    head.add_row(
+        _("privacy"),
+        localized(data.privacy.describe()) if data.privacy else _("not fixed yet (no import)"),
+    )
     head.add_row(_("tickets"), number(data.tickets))
     head.add_row(_("events"), number(data.events))
     head.add_row(_("pause intervals"), number(data.pauses))
@@ -135,6 +167,8 @@ def summary(data: WorkspaceSummary) -> Group:
                 number(row["events_new"]),
             )
         parts.append(imports)
+    if data.redactions:
+        parts.append(redactions_table(data.redactions))
     if data.rejects:
         parts.append(_rejects_table(data.rejects))
     return Group(*parts)
@@ -193,6 +227,13 @@ def import_text(text: str) -> str:
         if found:
             return Message(template, **found.groupdict()).localized()
     return text
+
+
+def error_text(exc: BaseException) -> str:
+    """Return an error's message in the current language (when it was raised with a Message)."""
+    if exc.args and isinstance(exc.args[0], Message):
+        return exc.args[0].localized()
+    return str(exc)
 
 
 def fail(message: str) -> typer.Exit:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from karsta.i18n import localized
+
 
 class ImportFailed(Exception):
     """The file cannot be imported at all; nothing was changed in the workspace."""
@@ -14,6 +16,10 @@ class ImportFailed(Exception):
         self.hint = hint
         text = f"{self.path}: {problem}"
         super().__init__(f"{text} {hint}".strip())
+
+    def localized(self) -> str:
+        """Return the message in the current language (where its parts are `Message`s)."""
+        return f"{self.path}: {localized(self.problem)} {localized(self.hint)}".strip()
 
 
 class MissingColumns(ImportFailed):

@@ -12,7 +12,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -40,8 +40,11 @@ from karsta.ingest.events import (
     stage_events,
 )
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.parse import literal, parse_rows, plan_columns
+from karsta.ingest.parse import ColumnPlan, parse_rows, plan_columns
+from karsta.ingest.protection import PrivacyMode, import_mode, record_mode
 from karsta.ingest.readers import RawFile, reader_for
+from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
+from karsta.ingest.sqltext import quote
 from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
 
@@ -97,6 +100,8 @@ class ImportReport:
     last_event: datetime | None = None
     reject_groups: list[RejectGroup] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    privacy: PrivacyMode = field(default_factory=PrivacyMode)
+    redactions: list[Redactions] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -172,20 +177,26 @@ def import_file(
     mapping: SourceMapping,
     format_name: str | None = None,
     pseudonym_key: bytes | None = None,
+    redact: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import `path` into `workspace` with `mapping`; return the row accounting.
 
-    Raises `ImportFailed` (workspace unchanged) when the file cannot be read or
-    lacks a required column.
+    With `pseudonym_key` the personal columns are pseudonymised; with it or with
+    `redact`, identity codes, e-mail addresses and phone numbers in free text are
+    redacted. The workspace's first import fixes this mode; later imports follow
+    it (see `karsta.ingest.protection`). Raises `ImportFailed` (workspace
+    unchanged) when the file cannot be read, lacks a required column, or cannot
+    follow the workspace's mode.
     """
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(path, "no such file.")
     con = workspace.connection
-    _check_pseudonym_key(workspace, pseudonym_key)
+    fingerprint = None if pseudonym_key is None else key_fingerprint(pseudonym_key)
+    privacy = import_mode(workspace, key_fingerprint=fingerprint, redact=redact)
     import_id = _next_import_id(workspace)
-    report = ImportReport(import_id, str(path), mapping.name, "line")
+    report = ImportReport(import_id, str(path), mapping.name, "line", privacy=privacy)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
         "canonical VARCHAR, value VARCHAR, reason VARCHAR)"
@@ -208,7 +219,7 @@ def import_file(
         sha256 = digest.result()
         with workspace.transaction():
             with _stage(workspace, "merge", progress):
-                _record_import(workspace, report, sha256, pseudonym_key)
+                _record_import(workspace, report, sha256)
                 changed = _merge_events(workspace, report, mapping, empty)
             with _stage(workspace, "derive", progress):
                 _derive(workspace, changed, report)
@@ -231,18 +242,6 @@ def _drop_temporaries(workspace: Workspace) -> None:
     ).fetchall()
     for name, kind in found:
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}")
-
-
-def _check_pseudonym_key(workspace: Workspace, key: bytes | None) -> None:
-    stored = workspace.setting("pseudonym_key_fingerprint")
-    if key is None or stored is None:
-        return
-    if stored != key_fingerprint(key):
-        raise ImportFailed(
-            workspace.path,
-            "this workspace was pseudonymised with another key; identifiers would not match.",
-            "Use the same key file (--key-file) as for the earlier imports.",
-        )
 
 
 def _next_import_id(workspace: Workspace) -> int:
@@ -272,7 +271,7 @@ def _parse(
     Return the event columns the mapping leaves empty.
     """
     con = workspace.connection
-    plans = plan_columns(con, raw, mapping)
+    plans = _protected(plan_columns(con, raw, mapping), report.privacy)
     for plan in plans:
         if plan.fmt:
             report.notes.append(f"{plan.source}: {_describe_format(plan.kind, plan.fmt)}")
@@ -285,12 +284,14 @@ def _parse(
             f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?)",
             [reject.line, reject.column, reject.reason],
         )
-    if key is not None:
-        for plan in (p for p in plans if p.personal):
+    personal = [p for p in plans if p.personal]
+    if key is not None and personal:
+        _pseudonymise_rejects(workspace, parsed.rows, personal, key)
+        for plan in personal:
             _pseudonymise(workspace, parsed.rows, plan.canonical, key)
-            _pseudonymise(
-                workspace, REJECTS, "value", key, where=f"source_column = {literal(plan.source)}"
-            )
+    report.redactions = parsed.redactions
+    if report.privacy.redact:
+        report.redactions = merged([*report.redactions, *_redact_rejects(workspace)])
     present = {p.canonical for p in plans}
     rows = event_rows(TYPED, present, mapping, source_file=source_file, import_id=import_id)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {EVENTS} AS {rows}")
@@ -300,45 +301,110 @@ def _parse(
     return empty_columns(present, mapping)
 
 
+def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan]:
+    """Return the plans with the free-text columns marked for redaction when the mode redacts.
+
+    Free text is every text column but the identifiers: the ticket id and the
+    personal columns (caller, agent), which pseudonymisation replaces whole.
+    """
+    if not privacy.redact:
+        return plans
+    return [
+        replace(p, redact=True)
+        if p.kind == "text" and not p.personal and p.canonical != "ticket_id"
+        else p
+        for p in plans
+    ]
+
+
+def _pseudonymise_rejects(
+    workspace: Workspace, rows: str, personal: list[ColumnPlan], key: bytes
+) -> None:
+    """Replace every rejected value that is one of the file's personal values by its pseudonym.
+
+    A personal value can land in another column of a broken row (a caller id in a
+    date column); it gets the pseudonym it has in the loaded rows. Runs before the
+    rows themselves are pseudonymised.
+    """
+    con = workspace.connection
+    if not workspace.count(REJECTS):
+        return
+    known = " UNION ".join(f"SELECT {quote(p.canonical)} AS v FROM {rows}" for p in personal)
+    values = [
+        str(v)
+        for (v,) in con.execute(
+            f"SELECT DISTINCT value FROM {REJECTS} WHERE value IS NOT NULL "
+            f"AND (value IN ({known}) OR source_column IN "
+            f"(SELECT unnest($sources::VARCHAR[])))",
+            {"sources": [p.source for p in personal]},
+        ).fetchall()
+    ]
+    _replace_with_pseudonyms(workspace, REJECTS, "value", values, key)
+
+
+def _redact_rejects(workspace: Workspace) -> list[Redactions]:
+    """Redact the rejected values as free text is redacted; return the counts per column."""
+    con = workspace.connection
+    found = redacted("value")
+    sums = ", ".join(f"CAST(sum(f.{kind}) AS BIGINT)" for kind in KINDS)
+    counts = con.execute(
+        f"SELECT source_column, {sums} FROM (SELECT source_column, {found} AS f FROM {REJECTS}) "
+        "WHERE f IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    con.execute(
+        f"UPDATE {REJECTS} SET value = coalesce(({found}).text, value) "
+        f"WHERE regexp_matches(value, $any)",
+        {"any": ANY},
+    )
+    return [Redactions(str(c), int(h), int(e), int(p)) for c, h, e, p in counts]
+
+
 def _describe_format(kind: str, fmt: str) -> str:
     if kind == "timestamp":
         return "ISO 8601 timestamps" if fmt == "iso" else f"timestamps as {fmt}"
     return "decimal comma" if fmt == "," else "decimal point"
 
 
-def _pseudonymise(
-    workspace: Workspace, table: str, column: str, key: bytes, *, where: str = "true"
-) -> None:
-    """Replace a column's identifiers (in rows matching `where`) with keyed pseudonyms.
+def _pseudonymise(workspace: Workspace, table: str, column: str, key: bytes) -> None:
+    """Replace a column's identifiers with keyed pseudonyms."""
+    values = workspace.connection.execute(
+        f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL'
+    ).fetchall()
+    _replace_with_pseudonyms(workspace, table, column, [str(v) for (v,) in values], key)
 
-    Each distinct value is hashed once and the table is updated in one statement.
-    """
+
+def _replace_with_pseudonyms(
+    workspace: Workspace, table: str, column: str, values: list[str], key: bytes
+) -> None:
+    """Replace each of `values` in a column with its pseudonym: each hashed once, one update."""
     con = workspace.connection
-    values = [
-        v
-        for (v,) in con.execute(
-            f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL AND {where}'
-        ).fetchall()
-    ]
-    aliases = pa.table({"raw": values, "alias": [pseudonym(key, str(v)) for v in values]})
+    aliases = pa.table({"raw": values, "alias": [pseudonym(key, v) for v in values]})
     con.register("__karsta_aliases", aliases)
     con.execute(
         f'UPDATE {table} SET "{column}" = m.alias FROM __karsta_aliases AS m '
-        f'WHERE {table}."{column}" = m.raw AND {where}'
+        f'WHERE {table}."{column}" = m.raw'
     )
     con.unregister("__karsta_aliases")
 
 
-def _record_import(
-    workspace: Workspace, report: ImportReport, sha256: str, key: bytes | None
-) -> None:
-    if key is not None:
-        workspace.set_setting("pseudonym_key_fingerprint", key_fingerprint(key))
+def _record_import(workspace: Workspace, report: ImportReport, sha256: str) -> None:
+    record_mode(workspace, report.privacy)
     workspace.connection.execute(
         "INSERT INTO imports (import_id, source_file, file_sha256, mapping, started_at, "
         "pseudonymised) VALUES (?, ?, ?, ?, now(), ?)",
-        [report.import_id, report.source_file, sha256, report.mapping, key is not None],
+        [
+            report.import_id,
+            report.source_file,
+            sha256,
+            report.mapping,
+            report.privacy.pseudonymised,
+        ],
     )
+    for found in report.redactions:
+        workspace.connection.execute(
+            "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
+            [report.import_id, found.column, found.hetu, found.email, found.phone],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,17 @@ file's values unless the mapping or the user sets them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.readers import LINE, RawFile, column_types, finish_scan
+from karsta.ingest.redaction import KINDS, Redactions, merged, redacted
+from karsta.ingest.sqltext import literal as literal  # also imported from here
+from karsta.ingest.sqltext import quote as quote
 from karsta.schema import TICKET_EVENTS
-from karsta.workspace import query_int
+from karsta.workspace import query_int, query_one
 
 SAMPLE_VALUES = 2000
 SAMPLE_ROWS = 200_000
@@ -55,16 +58,7 @@ class ColumnPlan:
     fmt: str | None = None
     personal: bool = False
     offsets: bool = False  # ISO timestamps: the sampled values carry their own UTC offset
-
-
-def quote(name: str) -> str:
-    """Return `name` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: str) -> str:
-    """Return `value` as a SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
+    redact: bool = False  # free text: identity codes, e-mail addresses and phones replaced
 
 
 def _kind(canonical: str) -> str:
@@ -273,11 +267,13 @@ class ParsedRows:
 
     `table` is a view of the readable rows (`__line` and the canonical columns);
     `rows` holds every row with its values (updated in place by pseudonymisation).
+    `redactions` counts, per source column of the readable rows, what was redacted.
     """
 
     table: str
     rows: str
     rejected_lines: int
+    redactions: list[Redactions] = field(default_factory=list)
 
 
 def parse_rows(
@@ -317,12 +313,13 @@ def parse_rows(
     line = [] if raw.line is None else [f"{raw.line} AS {LINE}"]
     everything = f"{table}__all"
     failed = " OR ".join(f for f in failures if f != "false") or "false"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {everything} AS "
+    rows = (
         f"SELECT {', '.join([*([LINE] if line else []), *kept])}, ({failed}) AS __failed "
         f"FROM (SELECT {', '.join([*([LINE] if line else []), *parsed])} "
         f"FROM (SELECT {', '.join([*line, *cleaned])} FROM {raw.table}))"
     )
+    redacting = [(i, p) for i, p in enumerate(plans) if p.redact and p.kind == "text"]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {everything} AS {_redacting(rows, redacting)}")
     line_sql = LINE
     if raw.lazy:
         scanned = query_int(con, f"SELECT count(*) FROM {everything}")
@@ -352,7 +349,47 @@ def parse_rows(
             f"FROM {everything} WHERE __failed AND ({' OR '.join(conditions)})"
         )
     rejected = query_int(con, f"SELECT count(*) FROM {everything} WHERE __failed")
-    return ParsedRows(table, everything, rejected)
+    return ParsedRows(table, everything, rejected, _redactions(con, everything, redacting))
+
+
+def _redacting(rows: str, plans: list[tuple[int, ColumnPlan]]) -> str:
+    """Return `rows` (SQL) with the free text of `plans` redacted before it is stored.
+
+    Each redacted column gets a companion `__redacted<i>`: NULL, or the count of
+    each kind replaced in that value.
+    """
+    if not plans:
+        return rows
+    found = ", ".join(f"{redacted(quote(p.canonical))} AS __found{i}" for i, p in plans)
+    values = ", ".join(
+        f"coalesce(__found{i}.text, {quote(p.canonical)}) AS {quote(p.canonical)}" for i, p in plans
+    )
+    counts = ", ".join(
+        f"CASE WHEN __found{i}.text IS DISTINCT FROM {quote(p.canonical)} "
+        f"THEN __found{i} END AS __redacted{i}"
+        for i, p in plans
+    )
+    hidden = ", ".join(f"__found{i}" for i, _p in plans)
+    return (
+        f"SELECT * EXCLUDE ({hidden}) REPLACE ({values}), {counts} "
+        f"FROM (SELECT *, {found} FROM ({rows}))"
+    )
+
+
+def _redactions(
+    con: duckdb.DuckDBPyConnection, table: str, plans: list[tuple[int, ColumnPlan]]
+) -> list[Redactions]:
+    """Return what was redacted in the readable rows of `table`, per source column."""
+    if not plans:
+        return []
+    sums = ", ".join(f"coalesce(sum(__redacted{i}.{kind}), 0)" for i, _p in plans for kind in KINDS)
+    row = query_one(con, f"SELECT {sums} FROM {table} WHERE NOT __failed") or ()
+    counts = [int(v) for v in row]
+    parts = [
+        Redactions(p.source, *counts[n * len(KINDS) : (n + 1) * len(KINDS)])
+        for n, (_i, p) in enumerate(plans)
+    ]
+    return merged(parts)
 
 
 def _number_rows(

@@ -8,6 +8,7 @@ with another Ibis backend.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ import duckdb
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.schema import CANONICAL_TABLES, Column, Table
 from karsta.workspace.source import Closing, TableSource
 
@@ -36,6 +38,9 @@ BOOKKEEPING_DDL = (
         row_label VARCHAR NOT NULL, line BIGINT NOT NULL, source_column VARCHAR,
         canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS redactions (
+        import_id BIGINT NOT NULL, source_column VARCHAR NOT NULL,
+        hetu BIGINT NOT NULL, email BIGINT NOT NULL, phone BIGINT NOT NULL)""",
 )
 
 
@@ -84,6 +89,55 @@ def configure(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"SET memory_limit = '{os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)}'")
 
 
+SAME_PROGRAM = "different configuration"
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Return a connection to the workspace file, read-only if asked.
+
+    A program that already has the file open to change it reads it through that
+    same database (DuckDB keeps one per file and program), not read-only.
+    """
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.ConnectionException as exc:
+        if not read_only or SAME_PROGRAM not in str(exc):
+            raise
+        return duckdb.connect(str(path))
+
+
+def _open_error(path: Path, exc: duckdb.Error, *, read_only: bool) -> WorkspaceError:
+    """Return the error for a workspace that cannot be opened, saying why and what to do.
+
+    DuckDB lets one process change a workspace file, or any number read it, never
+    both: a command that finds it held by another says so instead of DuckDB's error.
+    """
+    text = str(exc)
+    if "lock" not in text.lower() and SAME_PROGRAM not in text:
+        return WorkspaceError(f"Cannot open workspace {path}: {text.splitlines()[0]}")
+    pid = re.search(r"\(PID (\d+)\)", text)
+    holder = Message("process {pid}", pid=pid.group(1)) if pid else Message("this program")
+    if read_only:
+        return WorkspaceError(
+            Message(
+                "The workspace {path} is being changed by another command ({holder}), an "
+                "import for example, and cannot be read meanwhile. Wait until it has finished "
+                "and try again.",
+                path=str(path),
+                holder=holder,
+            )
+        )
+    return WorkspaceError(
+        Message(
+            "The workspace {path} is open in another command ({holder}): one that reads it "
+            "(metrics, summary, the process views) or another import. A change needs the "
+            "workspace to itself: wait until the other commands have finished and try again.",
+            path=str(path),
+            holder=holder,
+        )
+    )
+
+
 class Workspace(Closing):
     """A Karsta workspace: canonical tables plus import bookkeeping, in one DuckDB file."""
 
@@ -96,14 +150,14 @@ class Workspace(Closing):
     def open(cls, path: str | Path, *, create: bool = True, read_only: bool = False) -> Workspace:
         """Open (and with `create`, create) the workspace at `path`."""
         path = Path(path)
-        if not path.exists() and not create:
+        if not path.exists() and (read_only or not create):
             raise WorkspaceError(
                 f"No workspace at {path}. Create one with: karsta import FILE --workspace {path}"
             )
         try:
-            connection = duckdb.connect(str(path), read_only=read_only)
+            connection = _connect(path, read_only=read_only)
         except duckdb.Error as exc:
-            raise WorkspaceError(f"Cannot open workspace {path}: {exc}") from exc
+            raise _open_error(path, exc, read_only=read_only) from exc
         configure(connection)
         workspace = cls(path, connection)
         if not read_only:
@@ -166,6 +220,17 @@ class Workspace(Closing):
         """Store a workspace setting."""
         self.connection.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
 
+    def has_table(self, name: str) -> bool:
+        """Return whether the workspace file has table `name` (older files lack newer ones)."""
+        found = query_one(
+            self.connection,
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = 'main' "
+            "AND table_name = ?",
+            [name],
+        )
+        return found is not None
+
     def count(self, table: str) -> int:
         """Return the number of rows in a table."""
         return query_int(self.connection, f"SELECT count(*) FROM {table}")
@@ -178,9 +243,8 @@ class Workspace(Closing):
         written = []
         for tbl in CANONICAL_TABLES:
             target = folder / f"{tbl.name}.parquet"
-            self.connection.execute(
-                f"COPY {tbl.name} TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
-            )
+            # The path is a value, never SQL text: any folder name is safe.
+            self.connection.table(tbl.name).write_parquet(str(target), compression="zstd")
             written.append(target)
         return written
 
@@ -254,4 +318,4 @@ def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
             f"first (karsta export --workspace {path} --out FOLDER --format parquet) and "
             "pass the folder."
         )
-    return Workspace.open(path, create=False)
+    return Workspace.open(path, create=False, read_only=True)
