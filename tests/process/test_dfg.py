@@ -102,8 +102,9 @@ def test_without_status_classes_no_bottleneck_is_marked(
     )
     result = ProcessAnalysis(ws).map()
     assert result.bottlenecks == []
+    assert {e["kind"] for e in result.to_dict()["edges"]} == {None}
     (missing,) = result.to_dict()["not_computed"]
-    assert missing["figure"] == "bottlenecks"
+    assert missing["figure"] == "bottlenecks and the kinds of stay"
     assert missing["needs"].startswith("status_classes")
     assert "cannot be computed: map status_classes" in missing["text"]
 

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from karsta.i18n import set_language
 from karsta.process import ProcessAnalysis
-from karsta.process.render_graph import BOTTLENECK_COLOUR, KIND_COLOURS, dot_source, render
+from karsta.process.render_graph import (
+    BOTTLENECK_COLOUR,
+    EDGE_COLOUR,
+    KIND_COLOURS,
+    dot_source,
+    render,
+)
 from karsta.workspace import Workspace
 
 
@@ -83,3 +90,17 @@ def test_render_writes_the_picture(hand_log: Workspace, tmp_path: Path, suffix: 
 def test_other_formats_are_refused(hand_log: Workspace, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.svg or \.png"):
         render(ProcessAnalysis(hand_log).map(), tmp_path / "map.pdf")
+
+
+def test_without_status_classes_the_picture_says_what_to_map(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    ws = log_workspace(
+        [("H", 0, "Insert ticket", None, "r1", None), ("H", 5, "Close ticket", None, "r1", None)]
+    )
+    text = dot_source(ProcessAnalysis(ws).map())
+    legend = next(line for line in text.splitlines() if line.lstrip().startswith('"__legend"'))
+    assert "cannot be computed: map status_classes" in legend
+    assert BOTTLENECK_COLOUR not in text
+    arrow = next(line for line in text.splitlines() if '"n:Insert ticket" -> ' in line)
+    assert EDGE_COLOUR in arrow  # no kind: the plain colour

@@ -199,17 +199,19 @@ class ProcessAnalysis:
 
         On a map over status every edge carries the kind of stay it leaves (the
         waiting rules' classification). Without status classes the log cannot tell
-        time after resolution, so no bottleneck is marked and the map says what to map.
+        waiting, work or the time after resolution: no edge has a kind, no
+        bottleneck is marked, and the map says what to map.
         """
         column = column_of(by)
         log = self.steps(by=by, collapse_repeats=collapse_repeats)
-        rules = self.waiting_rules if column == "activity" else None
+        classes = self.holds.status_classes
+        rules = self.waiting_rules if column == "activity" and classes else None
         edges_expr = edge_counts(log, min_count=min_count, rules=rules)
         nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
         nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
         missing: tuple[NotComputed, ...] = ()
-        if not self.holds.status_classes:
-            missing = (NotComputed(Message("bottlenecks"), STATUS_CLASSES),)
+        if not classes:
+            missing = (NotComputed(Message("bottlenecks and the kinds of stay"), STATUS_CLASSES),)
             bottlenecks = 0
         edges = flag_bottlenecks(self.source.to_arrow(edges_expr), bottlenecks)
         return ProcessMap(

@@ -112,7 +112,10 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
 
 def _legend(process_map: ProcessMap, kinds: set[str | None]) -> str:
     """Return the DOT node that explains the arrow colours shown and what bottlenecks are."""
-    lines = [(BOTTLENECK_COLOUR, _("bottleneck: most time in total, of queue and working stays"))]
+    lines = []
+    if not process_map.not_computed:
+        bottleneck = _("bottleneck: most time in total, of queue and working stays")
+        lines.append((BOTTLENECK_COLOUR, bottleneck))
     lines += [(KIND_COLOURS[k], _(LEGEND[k])) for k in KIND_COLOURS if k in kinds]
     rows = [
         f'<tr><td align="left"><font color="{colour}">━━ {html.escape(text)}</font></td></tr>'
