@@ -393,30 +393,41 @@ class ProcessAnalysis:
             *findings.handoff_findings(handoffs, period, a),
             *findings.rework_findings(rework, period, a),
         ]
-        missing: list[NotComputed] = []
-        gaps: set[str] = set()
-        if not self.holds.status_classes:
-            figures = Message("customer waiting, bottlenecks and reopens")
-            missing.append(NotComputed(figures, STATUS_CLASSES))
-            gaps |= {"customer waiting", "reopens"}
-        missing += handoffs.not_computed
-        if handoffs.summary["handoffs"] is None:
-            gaps.add("hand-offs")
-            if handoffs.summary["escalations_returned"] is None:
-                gaps.add("escalations that came back")
         recat = scope.recategorised()
         if recat["tickets"]:
             found += findings.recategorised(recat["tickets"], recat["corrected"], period, a)
-        else:
-            missing.append(NotComputed(Message("categories corrected after intake"), CATEGORY))
-            gaps.add("categories corrected after intake")
+        missing, gaps = _waste_gaps(self.holds, handoffs, categories=bool(recat["tickets"]))
         notes: list[str] = []
         if self.calendar is not None:
             notes.append(Message("service hours: {hours}", hours=self.calendar.describe()))
-        unclassified = waiting.unclassified
-        if unclassified:
-            notes.append(unclassified_note(unclassified))
-        return WasteFindings(ranked(found), a, period, notes, tuple(missing), frozenset(gaps))
+        if waiting.unclassified:
+            notes.append(unclassified_note(waiting.unclassified))
+        return WasteFindings(ranked(found), a, period, notes, missing, gaps)
+
+
+def _waste_gaps(
+    holds: LogHolds, handoffs: Handoffs, *, categories: bool
+) -> tuple[tuple[NotComputed, ...], frozenset[str]]:
+    """Return what the waste findings cannot compute, and which sources of the totals it misses.
+
+    The sources are those of `karsta.process.waste.SOURCES`; an escalation that came
+    back only adds to the totals where the hand-offs between groups cannot be computed.
+    """
+    missing: list[NotComputed] = []
+    gaps: set[str] = set()
+    if not holds.status_classes:
+        figures = Message("customer waiting, bottlenecks and reopens")
+        missing.append(NotComputed(figures, STATUS_CLASSES))
+        gaps |= {"customer waiting", "reopens"}
+    missing += handoffs.not_computed
+    if handoffs.summary["handoffs"] is None:
+        gaps.add("hand-offs")
+        if handoffs.summary["escalations_returned"] is None:
+            gaps.add("escalations that came back")
+    if not categories:
+        missing.append(NotComputed(Message("categories corrected after intake"), CATEGORY))
+        gaps.add("categories corrected after intake")
+    return tuple(missing), frozenset(gaps)
 
 
 def _counts(row: dict[str, Any]) -> dict[str, Any]:
