@@ -53,6 +53,9 @@ def test_map_drawn_to_svg(hand_log: Workspace, tmp_path: Path) -> None:
 def test_variants_handoffs_rework_waiting(hand_log: Workspace) -> None:
     ws = str(hand_log.path)
     assert "New → Active → Resolved → Closed" in run("process", "variants", "-w", ws, "--top", "5")
+    collapsed = json.loads(run("process", "variants", "-w", ws, "--collapse", "--format", "json"))
+    assert [len(v["activities"]) for v in collapsed["variants"]] == [8, 4]  # A's Active, Active
+    assert "person unknown" in run("process", "rework", "-w", ws)
     handoffs = json.loads(run("process", "handoffs", "-w", ws, "--format", "json"))
     assert handoffs["summary"]["ping_pong"] == 1
     assert "ping-pong" in run("process", "handoffs", "-w", ws)
@@ -69,9 +72,57 @@ def test_waste_ranks_findings_and_prints_assumptions(hand_log: Workspace) -> Non
     assert "60 €/h" in out
     assert "pompottelu" in out
     data = json.loads(run("waste", "-w", ws, "--format", "json", "--hourly-cost", "60"))
-    hours = [f["hours_per_year"] for f in data["findings"]]
-    assert hours == sorted(hours, reverse=True)
+    for listed in ("staff_time", "customer_time"):
+        hours = [f["hours_per_year"] for f in data[listed]]
+        assert hours == sorted(hours, reverse=True)
     assert data["assumptions"]["hourly_cost"] == 60
+
+
+def test_waste_shows_the_headline_first_then_staff_and_customer_time(hand_log: Workspace) -> None:
+    # The hand log's one-day period, default minutes: hand-offs 2 × 10 + repeats
+    # 3 × 15 + reopen 30 + category 5 = 100 min = 5/3 h, × 365.25 = 608.75 h a year,
+    # 0.38 person-years at 1 600 h, 30 437.5 € at 50 €/h; customer waiting (queue 3 h +
+    # Awaiting User Info 4 h) × 365.25 = 2 556.75 h a year, not priced unless asked.
+    ws = str(hand_log.path)
+    out = run("waste", "-w", ws, "--hourly-cost", "50")
+    order = [
+        out.index(text)
+        for text in ("Waste a year", "Per waste family", "Staff time a year", "Customer time")
+    ]
+    assert order == sorted(order)
+    assert "609 h · 0.38 person-years (at 1 600 h) · 30 438 €" in out
+    assert "2 557 h · not priced (--waiting-hourly-cost)" in out
+    assert "scaled to a year from 1 days, 2024-01-01 to 2024-01-01" in " ".join(out.split())
+    assert "less than a year" in out
+    priced = run(
+        "waste", "-w", ws, "--waiting-hourly-cost", "20", "--hours-per-person-year", "1500"
+    )
+    assert "2 557 h · 51 135 €" in priced
+    assert "(at 1 500 h)" in priced
+    data = json.loads(run("waste", "-w", ws, "--format", "json"))
+    assert data["headline"]["customer_waiting_euros_per_year"] is None
+    assert data["period"]["basis"].startswith("scaled to a year from 1 days")
+
+
+def test_waste_period_from_the_opening_filters(hand_log: Workspace) -> None:
+    # Given both bounds, the period is theirs: 2024-01-01 to 2024-01-08 is 7 days.
+    ws = str(hand_log.path)
+    data = json.loads(
+        run(
+            "waste",
+            "-w",
+            ws,
+            "--format",
+            "json",
+            "--opened-from",
+            "2024-01-01",
+            "--opened-before",
+            "2024-01-08",
+        )
+    )
+    assert (data["period"]["days"], data["period"]["chosen_by"]) == (7.0, "given")
+    queue = next(f for f in data["customer_time"] if f["kind"] == "queue")
+    assert queue["hours_per_year"] == pytest.approx(3.0 * 365.25 / 7)
 
 
 def test_filters_from_the_command_line(hand_log: Workspace) -> None:
@@ -112,9 +163,9 @@ def test_waste_in_finnish_and_swedish(hand_log: Workspace, lang: str, expected: 
     for text in expected:
         assert text in out
     data = json.loads(run("waste", "-w", str(hand_log.path), "--format", "json", "--lang", lang))
-    titles = [f["title"] for f in data["findings"]]
+    titles = [f["title"] for f in data["staff_time"]]
     assert "Tickets passed between groups" in titles  # JSON stays English
-    assert data["findings"][0]["family"] in {"customer-process waste", "organisation waste"}
+    assert data["customer_time"][0]["family"] == "customer-process waste"
 
 
 def test_process_views_in_finnish(hand_log: Workspace) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from karsta.process import ProcessAnalysis
@@ -55,15 +57,56 @@ def test_nodes_starts_ends_and_json_shape(hand_log: Workspace) -> None:
     assert set(data["nodes"][0]) == {"id", "events", "cases"}
 
 
-def test_bottlenecks_skip_loops_and_time_after_resolution(hand_log: Workspace) -> None:
+def test_bottlenecks_skip_loops_waiting_and_time_after_resolution(hand_log: Workspace) -> None:
     # Totals: Active→Resolved 6 h, Awaiting→Active 4 h, New→Active 3 h, Active→Awaiting
     # 2 h, Active→Active 1 h (a loop); Resolved→Closed 25 h is after resolution.
+    # Awaiting User Info is a waiting status (its own finding, its own colour), so the
+    # three bottlenecks are the queue and working stays with most time in total.
     result = ProcessAnalysis(hand_log).map(bottlenecks=3)
     assert [(e["source"], e["target"]) for e in result.bottlenecks] == [
         ("Active", "Resolved"),
-        ("Awaiting User Info", "Active"),
         ("New", "Active"),
+        ("Active", "Awaiting User Info"),
     ]
+    assert result.to_dict()["bottlenecks_ranked_by"] == "wait_total_s"
+
+
+def test_every_status_arrow_carries_the_kind_of_stay_it_leaves(hand_log: Workspace) -> None:
+    # The classification of `process waiting`: New is the queue, Active working,
+    # Awaiting User Info waiting, Resolved after resolution.
+    kinds = {k: e["kind"] for k, e in edges(hand_log).items()}
+    assert kinds == {
+        ("New", "Active"): "queue",
+        ("Active", "Awaiting User Info"): "working",
+        ("Awaiting User Info", "Active"): "waiting",
+        ("Active", "Active"): "working",
+        ("Active", "Resolved"): "working",
+        ("Resolved", "Active"): "after resolution",
+        ("Resolved", "Closed"): "after resolution",
+    }
+    assert {e["kind"] for e in edges(hand_log, by="group").values()} == {None}
+
+
+def test_without_status_classes_no_bottleneck_is_marked(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    # As the helpdesk log: without classes "Resolve → Closed" (after resolution) would
+    # be the longest arrow; the map cannot tell, so it marks none and says what to map.
+    ws = log_workspace(
+        [
+            ("H", 0, "Insert ticket", None, "r1", None),
+            ("H", 1, "Take in charge", None, "r1", None),
+            ("H", 2, "Resolve ticket", None, "r1", None),
+            ("H", 50, "Close ticket", None, "r1", None),
+        ]
+    )
+    result = ProcessAnalysis(ws).map()
+    assert result.bottlenecks == []
+    assert {e["kind"] for e in result.to_dict()["edges"]} == {None}
+    (missing,) = result.to_dict()["not_computed"]
+    assert missing["figure"] == "bottlenecks and the kinds of stay"
+    assert missing["needs"].startswith("status_classes")
+    assert "cannot be computed: map status_classes" in missing["text"]
 
 
 def test_group_map_and_collapsed_repeats(hand_log: Workspace) -> None:

@@ -11,6 +11,7 @@ from karsta.calendar import ServiceCalendar
 from karsta.process import ProcessAnalysis, WaitingRules
 from karsta.process.dfg import edge_counts, node_counts
 from karsta.process.handoffs import handoff_expressions, handoff_views
+from karsta.process.period import daily_openings
 from karsta.process.rework import reopen_summary, reopens, repeated_stays, repeats_by_activity
 from karsta.process.transitions import steps, stored_steps
 from karsta.process.variants import stored_variants, ticket_variants, variant_counts
@@ -37,7 +38,14 @@ BUILDS: dict[str, Build] = {
         steps(events(s), by="group", collapse_repeats=True)
     ),
     "status map nodes": lambda s: node_counts(steps(events(s))),
+    "status map edges with the kind of stay": lambda s: edge_counts(
+        steps(events(s), collapse_repeats=True), rules=WaitingRules()
+    ),
     "variants": lambda s: variant_counts(ticket_variants(events(s))),
+    "variants, repeats collapsed": lambda s: variant_counts(
+        ticket_variants(events(s), collapse_repeats=True)
+    ),
+    "tickets opened per day": lambda s: daily_openings(s.table("tickets")),
     "hand-off network": lambda s: handoff_views(events(s), by="group", max_nodes=3)[0],
     "hand-off summary": lambda s: handoff_views(events(s), by="group", max_nodes=3)[1],
     "repeated activities": lambda s: repeats_by_activity(repeated_stays(events(s))),

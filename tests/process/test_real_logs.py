@@ -6,9 +6,11 @@ pandas reading of the file (events ordered by time, then sys_mod_count, then row
 
 from __future__ import annotations
 
+import json
 import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -130,3 +132,108 @@ def test_servicenow_group_handoffs_equal_pandas(
     )
     assert result.summary["handoffs"] == len(passed)
     assert result.summary["tickets_with_handoff"] == passed["number"].nunique()
+
+
+def _expected_period(opened: pd.Series) -> dict[str, Any]:
+    """Return the observed period the module docstring of karsta.process.period describes.
+
+    Months (UTC) with at least 25 % of the busiest month's opened tickets are complete;
+    the period runs from the first to the last complete month, cut at the first
+    (last) ticket's day where that month is the log's own first (last) month.
+    """
+    months = opened.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
+    volume = months.value_counts().sort_index()
+    complete = volume[volume >= 0.25 * volume.max()].index
+    first, last = complete.min(), complete.max()
+    day = opened.dt.tz_convert("UTC").dt.floor("D")
+    start = day.min() if first == volume.index.min() else first.to_timestamp().tz_localize("UTC")
+    end = (
+        day.max() + pd.Timedelta(days=1)
+        if last == volume.index.max()
+        else (last + 1).to_timestamp().tz_localize("UTC")
+    )
+    every = pd.period_range(volume.index.min(), volume.index.max(), freq="M")
+    counts = volume.reindex(every, fill_value=0)
+    inside = counts[(counts.index > first) & (counts.index < last)]
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "tickets": int(((opened >= start) & (opened < end)).sum()),
+        "tickets_selected": len(opened),
+        "thin_months_inside": [str(m) for m in inside[inside < 0.25 * volume.max()].index],
+    }
+
+
+def _waste_json(ws: Workspace) -> dict[str, Any]:
+    from typer.testing import CliRunner
+
+    from karsta.cli.main import app
+
+    result = CliRunner().invoke(app, ["waste", "-w", str(ws.path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def _waste_table(ws: Workspace) -> str:
+    from typer.testing import CliRunner
+
+    from karsta.cli.main import app
+
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["waste", "-w", str(ws.path)])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+def test_servicenow_waste_is_scaled_from_the_complete_months(
+    servicenow: Workspace, servicenow_rows: pd.DataFrame
+) -> None:
+    # Opened times from the file's own opened_at column (Helsinki time), one per incident;
+    # an hour DST skips or repeats falls inside a month either way.
+    first = servicenow_rows.drop_duplicates("number")
+    local = pd.to_datetime(first["opened_at"], format="%d/%m/%Y %H:%M")
+    opened = local.dt.tz_localize(
+        "Europe/Helsinki", ambiguous=np.zeros(len(local), dtype=bool), nonexistent="shift_forward"
+    ).dt.tz_convert("UTC")
+    expected = _expected_period(opened)
+    period = _waste_json(servicenow)["period"]
+    got = {k: period[k] for k in expected}
+    assert got == expected
+    assert (period["start"][:10], period["end"][:10]) == ("2016-03-01", "2016-06-01")
+    assert period["days"] == 92.0
+    table = _waste_table(servicenow)
+    assert "scaled to a year from 92 days, 2016-03-01 to 2016-05-31 (UTC)" in table
+    assert "less than a year" in table
+    outside = period["tickets_selected"] - period["tickets"]
+    assert f"{outside} tickets" in table
+    assert "opened outside the period are left out" in table
+
+
+def test_helpdesk_waste_is_scaled_from_the_complete_months_and_warns(helpdesk: Workspace) -> None:
+    frame = pd.read_csv(HELPDESK)
+    opened = (
+        pd.to_datetime(frame["time:timestamp"], utc=True).groupby(frame["case:concept:name"]).min()
+    )
+    expected = _expected_period(opened)
+    data = _waste_json(helpdesk)
+    period = data["period"]
+    assert {k: period[k] for k in expected} == expected
+    assert len(expected["thin_months_inside"]) > 0
+    table = _waste_table(helpdesk)
+    assert f"scaled to a year from {period['days']:.0f} days" in table
+    assert "may be incomplete there" in table
+    # The event-log preset maps no groups or levels: those figures say what to map.
+    needs = {n["needs"].split(" ")[0] for n in data["not_computed"]}
+    assert needs >= {"group", "level"}
+    # Status classes: where the import does not give them, waiting and customer time say
+    # what to map; where it does, the figures are plausible (some waiting, not all).
+    waiting = ProcessAnalysis(helpdesk).waiting().to_dict()
+    if ProcessAnalysis(helpdesk).holds.status_classes:
+        assert 0 < waiting["overall"]["waiting_share"] < 1
+        assert data["headline"]["customer_waiting_hours_per_year"] > 0
+    else:
+        assert "status_classes" in needs
+        assert waiting["overall"]["waiting_share"] is None
+        assert waiting["not_computed"][0]["needs"].startswith("status_classes")
+        assert data["headline"]["customer_waiting_hours_per_year"] is None
+        assert "bottlenecks and reopens cannot be computed: map status_classes" in table

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from karsta.i18n import set_language
 from karsta.process import ProcessAnalysis
-from karsta.process.render_graph import BOTTLENECK_COLOUR, dot_source, render
+from karsta.process.render_graph import (
+    BOTTLENECK_COLOUR,
+    EDGE_COLOUR,
+    KIND_COLOURS,
+    dot_source,
+    render,
+)
 from karsta.workspace import Workspace
 
 
@@ -25,12 +32,32 @@ def test_dot_text_marks_bottlenecks_and_weights_arrows(hand_log: Workspace) -> N
     text = dot_source(ProcessAnalysis(hand_log).map(bottlenecks=1), title='Map "by status"')
     assert text.startswith("digraph process {")
     assert text.rstrip().endswith("}")
-    red = [line for line in text.splitlines() if BOTTLENECK_COLOUR in line]
+    arrows = [line for line in text.splitlines() if " -> " in line]
+    red = [line for line in arrows if BOTTLENECK_COLOUR in line]
     assert len(red) == 1
     assert '"n:Active" -> "n:Resolved"' in red[0]
+    assert "total 6.0 h" in red[0]  # what bottlenecks are ranked by: 2 h + 1 h + 3 h
     assert 'label="Map \\"by status\\""' in text
     assert '"__start" -> "n:New"' in text
     assert '"n:Closed" -> "__end"' in text
+
+
+def test_arrows_are_coloured_by_the_kind_of_stay_they_leave(hand_log: Workspace) -> None:
+    # The classification `process waiting` uses: New queue, Active working, Awaiting
+    # User Info waiting, Resolved after resolution; the legend names the colours shown.
+    text = dot_source(ProcessAnalysis(hand_log).map(bottlenecks=0))
+    colour = {
+        line.split(" [")[0].strip(): line.split('color="')[1].split('"')[0]
+        for line in text.splitlines()
+        if " -> " in line and "__" not in line
+    }
+    assert colour['"n:New" -> "n:Active"'] == KIND_COLOURS["queue"]
+    assert colour['"n:Active" -> "n:Resolved"'] == KIND_COLOURS["working"]
+    assert colour['"n:Awaiting User Info" -> "n:Active"'] == KIND_COLOURS["waiting"]
+    assert colour['"n:Resolved" -> "n:Closed"'] == KIND_COLOURS["after resolution"]
+    legend = next(line for line in text.splitlines() if line.lstrip().startswith('"__legend"'))
+    for words in ("queue", "working", "waiting", "after resolution", "most time in total"):
+        assert words in legend
 
 
 def test_labels_in_the_interface_language(hand_log: Workspace) -> None:
@@ -63,3 +90,17 @@ def test_render_writes_the_picture(hand_log: Workspace, tmp_path: Path, suffix: 
 def test_other_formats_are_refused(hand_log: Workspace, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.svg or \.png"):
         render(ProcessAnalysis(hand_log).map(), tmp_path / "map.pdf")
+
+
+def test_without_status_classes_the_picture_says_what_to_map(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    ws = log_workspace(
+        [("H", 0, "Insert ticket", None, "r1", None), ("H", 5, "Close ticket", None, "r1", None)]
+    )
+    text = dot_source(ProcessAnalysis(ws).map())
+    legend = next(line for line in text.splitlines() if line.lstrip().startswith('"__legend"'))
+    assert "cannot be computed: map status_classes" in legend
+    assert BOTTLENECK_COLOUR not in text
+    arrow = next(line for line in text.splitlines() if '"n:Insert ticket" -> ' in line)
+    assert EDGE_COLOUR in arrow  # no kind: the plain colour

@@ -45,3 +45,28 @@ def test_a_reopen_never_resolved_again_counts_to_the_last_event(
         "tickets": 1,
         "added_s": 7 * HOUR,
     }
+
+
+def test_same_another_and_unknown_person_add_up_to_the_repeats(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    # P: Active by a1, again with no agent (unknown: one side is missing), Awaiting by
+    # a1 then a2 (another person), Active a third time by a2 (after the unknown: unknown).
+    ws = log_workspace(
+        [
+            ("P", 0, "New", "G1", "a1", 1),
+            ("P", 1, "Active", "G1", "a1", 1),
+            ("P", 2, "Awaiting User Info", "G1", "a1", 1),
+            ("P", 3, "Active", "G1", None, 1),
+            ("P", 4, "Awaiting User Info", "G1", "a2", 1),
+            ("P", 5, "Active", "G1", "a2", 1),
+        ]
+    )
+    rows = {r["activity"]: r for r in ProcessAnalysis(ws).rework().to_dict()["repeats"]}
+    counts = {
+        a: (r["repeats"], r["same_person"], r["other_person"], r["unknown_person"])
+        for a, r in rows.items()
+    }
+    assert counts == {"Active": (2, 0, 0, 2), "Awaiting User Info": (1, 0, 1, 0)}
+    for r in rows.values():
+        assert r["same_person"] + r["other_person"] + r["unknown_person"] == r["repeats"]

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.cli.options import LangOption
-from karsta.cli.process import process_app, waste_command
+from karsta.cli.process import process_app
+from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _
 from karsta.ingest import (
     ImportFailed,

@@ -1,51 +1,51 @@
-"""`karsta process ...` and `karsta waste`: the process views and the waste they cost."""
+"""`karsta process ...`: the process views (map, variants, hand-offs, rework, waiting)."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Group
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
 from karsta.cli.options import LangOption
+from karsta.cli.process_shared import (
+    BeforeOption,
+    FormatOption,
+    FromOption,
+    WhereOption,
+    WorkspaceOption,
+    analysis_of,
+    emit,
+    fail,
+    not_computed_table,
+    notes_table,
+    share,
+    simple_table,
+    ticket_filters,
+    working,
+)
 from karsta.cli.render import number
-from karsta.i18n import N_, _, localized, ngettext
-from karsta.process import ProcessAnalysis, ProcessFilters, WasteAssumptions
+from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.process.findings import attribute_plural, variant_label
 from karsta.process.render_graph import GraphvizMissing
 from karsta.process.render_graph import render as draw
+from karsta.process.requirements import STATUS_CLASSES, NotComputed
 from karsta.process.results import duration_text, records
 from karsta.process.transitions import ATTRIBUTES
-from karsta.workspace import Workspace, WorkspaceError
+from karsta.process.waiting import unclassified_note
 
 process_app = typer.Typer(
     help="Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting.",
     no_args_is_help=True,
 )
 
-T = TypeVar("T")
-WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
 ByOption = Annotated[str, typer.Option("--by", help="Attribute: " + ", ".join(ATTRIBUTES) + ".")]
-FromOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened at or after this time (ISO; UTC if bare).")
-]
-BeforeOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened before this time (ISO; UTC if bare).")
-]
-WhereOption = Annotated[
-    list[str] | None,
-    typer.Option(help="Only tickets with column=value (repeat; values joined by '|')."),
+CollapseOption = Annotated[
+    bool, typer.Option("--collapse", help="Merge repeated consecutive states into one.")
 ]
 HoursOption = Annotated[
     str | None,
@@ -64,9 +64,8 @@ STAY_KINDS = {
     "queue": N_("queue"),
     "working": N_("working"),
     "after resolution": N_("after resolution"),
+    "mixed": N_("mixed"),
 }
-
-_fail = render.fail
 
 
 def _attribute(by: str) -> str:
@@ -74,93 +73,11 @@ def _attribute(by: str) -> str:
     return _(ATTRIBUTE_NAMES[by]) if by in ATTRIBUTE_NAMES else by
 
 
-def _kind(kind: str) -> str:
-    """Return a stay's kind (waiting, queue, working) in the current language."""
+def _kind(kind: str | None) -> str:
+    """Return a stay's kind (waiting, queue, working) in the current language; '–' if none."""
+    if kind is None:
+        return "–"
     return _(STAY_KINDS[kind]) if kind in STAY_KINDS else kind
-
-
-def _moment(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        message = _("{option}: {text!r} is not an ISO date or time")
-        raise _fail(message.format(option=option, text=text)) from exc
-    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
-
-
-def _filters(
-    opened_from: str | None, opened_before: str | None, where: list[str] | None
-) -> ProcessFilters:
-    attributes: dict[str, tuple[str, ...]] = {}
-    for condition in where or []:
-        column, sep, values = condition.partition("=")
-        if not sep:
-            raise _fail(
-                _("--where {condition!r}: expected column=value").format(condition=condition)
-            )
-        attributes[column.strip()] = tuple(v.strip() for v in values.split("|"))
-    try:
-        return ProcessFilters(
-            opened_from=_moment(opened_from, "--opened-from"),
-            opened_before=_moment(opened_before, "--opened-before"),
-            ticket_attributes=attributes,
-        )
-    except ValueError as exc:
-        raise _fail(str(exc)) from exc
-
-
-@contextmanager
-def _analysis(
-    workspace: Path,
-    filters: ProcessFilters,
-    *,
-    calendar: ServiceCalendar | None = None,
-) -> Iterator[ProcessAnalysis]:
-    try:
-        with Workspace.open(workspace, create=False, read_only=True) as ws:
-            yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
-    except WorkspaceError as exc:
-        raise _fail(render.error_text(exc)) from exc
-
-
-def _working(what: str, compute: Callable[[], T]) -> T:
-    """Return compute(), showing a spinner with `what` on stderr while it runs."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=render.console(stderr=True),
-        transient=True,
-    ) as progress:
-        progress.add_task(what, total=None)
-        try:
-            return compute()
-        except ValueError as exc:
-            raise _fail(str(exc)) from exc
-
-
-def _emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
-    if output == "json":
-        sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
-    elif output == "table":
-        render.console().print(table())
-    else:
-        raise _fail(_("unknown --format {output!r}; use table or json").format(output=output))
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
-
-
-def _table(title: str, columns: list[str], rows: list[list[str]], *, left: int = 1) -> Table:
-    table = Table(title=title)
-    for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i < left else "right")
-    for row in rows:
-        table.add_row(*row)
-    return table
 
 
 @process_app.command("map")
@@ -168,10 +85,10 @@ def map_command(
     workspace: WorkspaceOption,
     by: ByOption = "status",
     min_count: Annotated[int, typer.Option(help="Leave out arrows seen fewer times.")] = 1,
-    collapse: Annotated[
-        bool, typer.Option("--collapse", help="Merge repeated consecutive states into one.")
-    ] = False,
-    bottlenecks: Annotated[int, typer.Option(help="How many bottleneck arrows to mark.")] = 3,
+    collapse: CollapseOption = False,
+    bottlenecks: Annotated[
+        int, typer.Option(help="How many bottleneck arrows to mark (most time in total).")
+    ] = 3,
     service_hours: HoursOption = None,
     holidays: HolidaysOption = "FI",
     out: Annotated[Path | None, typer.Option(help="Draw the map to FILE.svg or FILE.png.")] = None,
@@ -187,10 +104,10 @@ def map_command(
             ServiceCalendar.parse(service_hours, holidays=holidays) if service_hours else None
         )
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
-    filters = _filters(opened_from, opened_before, where)
-    with _analysis(workspace, filters, calendar=calendar) as analysis:
-        result = _working(
+        raise fail(str(exc)) from exc
+    filters = ticket_filters(opened_from, opened_before, where)
+    with analysis_of(workspace, filters, calendar=calendar) as analysis:
+        result = working(
             _("Building the process map"),
             lambda: analysis.map(
                 by=by, min_count=min_count, collapse_repeats=collapse, bottlenecks=bottlenecks
@@ -200,47 +117,51 @@ def map_command(
         try:
             draw(result, out, title=_("Process map by {by}").format(by=_attribute(by)))
         except (GraphvizMissing, ValueError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         render.console(stderr=True).print(_("map drawn to {path}").format(path=out))
     data = result.to_dict()
 
     def table() -> Group:
         service = calendar is not None
-        columns = [_("from"), _("to"), _("count"), _("tickets"), _("mean wait"), _("median")]
-        columns += [_("p90")] + ([_("median (service h)")] if service else [])
+        kinds = any(e["kind"] is not None for e in data["edges"])
+        columns = [_("from"), _("to")] + ([_("kind")] if kinds else [])
+        columns += [_("count"), _("tickets"), _("mean wait"), _("median"), _("p90"), _("total")]
+        columns += [_("median (service h)")] if service else []
         rows = []
         for e in data["edges"]:
-            row = [
-                e["source"] + (" ⚠" if e["bottleneck"] else ""),
-                e["target"],
-                number(e["count"]),
-                number(e["cases"]),
-                *(duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90")),
-            ]
+            row = [e["source"] + (" ⚠" if e["bottleneck"] else ""), e["target"]]
+            row += [_kind(e["kind"])] if kinds else []
+            row += [number(e["count"]), number(e["cases"])]
+            row += [duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90", "total")]
             rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
         nodes = [[n["id"], number(n["events"]), number(n["cases"])] for n in data["nodes"]]
-        arrows = _("Arrows (⚠ bottleneck)")
-        return Group(
-            _table(
+        arrows = simple_table(
+            _("Arrows (⚠ bottleneck)") + (f" — {data['service_hours']}" if service else ""),
+            columns,
+            rows,
+            left=3 if kinds else 2,
+        )
+        arrows.caption = _("⚠ bottleneck: most time in total, of queue and working stays")
+        parts: list[Table] = [
+            simple_table(
                 _("Steps by {by}").format(by=_attribute(by)),
                 [_attribute(by), _("events"), _("tickets")],
                 nodes,
             ),
-            _table(
-                arrows + (f" — {data['service_hours']}" if service else ""),
-                columns,
-                rows,
-                left=2,
-            ),
-        )
+            arrows,
+        ]
+        if result.not_computed:
+            parts.append(not_computed_table(result.not_computed))
+        return Group(*parts)
 
-    _emit(output, data, table)
+    emit(output, data, table)
 
 
 @process_app.command()
 def variants(
     workspace: WorkspaceOption,
     top: Annotated[int, typer.Option(help="How many variants to list.")] = 20,
+    collapse: CollapseOption = False,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
@@ -248,8 +169,11 @@ def variants(
     lang: LangOption = None,
 ) -> None:
     """Show the most common paths tickets take, their share and throughput time."""
-    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working(_("Finding the variants"), lambda: analysis.variants(top=top))
+    with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
+        result = working(
+            _("Finding the variants"),
+            lambda: analysis.variants(top=top, collapse_repeats=collapse),
+        )
 
     def table() -> Table:
         rows = [
@@ -257,7 +181,7 @@ def variants(
                 str(i),
                 variant_label(r["variant"]),
                 number(r["cases"]),
-                _share(r["share"]),
+                share(r["share"]),
                 duration_text(r["median_throughput_s"]),
             ]
             for i, r in enumerate(records(result.table), start=1)
@@ -270,20 +194,23 @@ def variants(
                     n=number(tail["variants"])
                 ),
                 number(tail["cases"]),
-                _share(tail["share"]),
+                share(tail["share"]),
                 "",
             ]
         )
-        return _table(
-            _("Variants: {variants} in {tickets} tickets").format(
-                variants=number(result.total_variants), tickets=number(result.total_cases)
-            ),
+        title = _("Variants: {variants} in {tickets} tickets").format(
+            variants=number(result.total_variants), tickets=number(result.total_cases)
+        )
+        if collapse:
+            title += " — " + _("repeated consecutive steps merged")
+        return simple_table(
+            title,
             ["#", _("path"), _("tickets"), _("share"), _("median throughput")],
             rows,
             left=2,
         )
 
-    _emit(output, result.to_dict(), table)
+    emit(output, result.to_dict(), table)
 
 
 @process_app.command()
@@ -298,16 +225,16 @@ def handoffs(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that bounce."""
-    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working(
+    """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that came back."""
+    with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
+        result = working(
             _("Following the hand-offs"), lambda: analysis.handoffs(by=by, max_nodes=max_groups)
         )
     s = result.summary
 
     def table() -> Group:
         nodes = localized(attribute_plural(by))
-        head = _table(
+        head = simple_table(
             _("Hand-offs between {nodes}").format(nodes=nodes),
             ["", _("count"), _("tickets"), _("time")],
             [
@@ -319,10 +246,16 @@ def handoffs(
                     duration_text(s["ping_pong_detour_s"]),
                 ],
                 [
-                    _("escalation bounced back"),
-                    number(s["bounces"]),
-                    number(s["bounce_tickets"]),
-                    duration_text(s["bounce_detour_s"]),
+                    _("escalations back to the level they left, at any level"),
+                    number(s["escalations_returned"]),
+                    number(s["escalations_returned_tickets"]),
+                    duration_text(s["escalations_returned_detour_s"]),
+                ],
+                [
+                    _("sent back to level 1 after an escalation"),
+                    number(s["sent_back_to_level_1"]),
+                    number(s["sent_back_to_level_1_tickets"]),
+                    "",
                 ],
                 [
                     _("tickets through more than {max} {nodes}").format(
@@ -346,15 +279,18 @@ def handoffs(
             ]
             for r in records(result.table)[:top]
         ]
-        network = _table(
+        network = simple_table(
             _("Who passes to whom"),
             [_("from"), _("to"), _("hand-offs"), _("tickets"), _("median gap"), _("total gap")],
             rows,
             left=2,
         )
-        return Group(head, network)
+        parts = [head, network]
+        if result.not_computed:
+            parts.append(not_computed_table(result.not_computed))
+        return Group(*parts)
 
-    _emit(output, result.to_dict(), table)
+    emit(output, result.to_dict(), table)
 
 
 @process_app.command()
@@ -367,8 +303,8 @@ def rework(
     lang: LangOption = None,
 ) -> None:
     """Show activities done again in the same ticket and reopen loops, with the time they add."""
-    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working(_("Looking for rework"), analysis.rework)
+    with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
+        result = working(_("Looking for rework"), analysis.rework)
     r = result.reopens
 
     def table() -> Group:
@@ -379,11 +315,12 @@ def rework(
                 number(x["tickets"]),
                 number(x["same_person"]),
                 number(x["other_person"]),
+                number(x["unknown_person"]),
                 duration_text(x["added_s"]),
             ]
             for x in records(result.table)
         ]
-        repeats = _table(
+        repeats = simple_table(
             _("Activities repeated ({tickets} tickets)").format(tickets=number(result.tickets)),
             [
                 _("activity"),
@@ -391,17 +328,20 @@ def rework(
                 _("tickets"),
                 _("same person"),
                 _("another person"),
+                _("person unknown"),
                 _("time added"),
             ],
             rows,
         )
-        title = (
-            _("Reopens")
-            if result.has_status_classes
-            else _("Reopens (no status classes in this log)")
+        repeats.caption = _(
+            "same person + another person + person unknown = repeats; the person is unknown "
+            "when either stay has no agent"
         )
-        reopens = _table(
-            title,
+        if not result.has_status_classes:
+            missing = NotComputed(Message("reopens"), STATUS_CLASSES)
+            return Group(repeats, not_computed_table([missing]))
+        reopens = simple_table(
+            _("Reopens"),
             ["", _("count"), _("tickets"), _("time added")],
             [
                 [
@@ -414,7 +354,7 @@ def rework(
         )
         return Group(repeats, reopens)
 
-    _emit(output, result.to_dict(), table)
+    emit(output, result.to_dict(), table)
 
 
 @process_app.command()
@@ -428,8 +368,8 @@ def waiting(
     lang: LangOption = None,
 ) -> None:
     """Show how much of the throughput time is waiting, per status, group and variant."""
-    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working(
+    with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
+        result = working(
             _("Measuring waiting and working time"),
             lambda: analysis.waiting(top_variants=top_variants),
         )
@@ -438,7 +378,13 @@ def waiting(
     def table() -> Group:
         o = data["overall"]
         statuses = [
-            [r["status"], _kind(r["kind"]), number(r["stays"]), duration_text(r["seconds"])]
+            [
+                r["status"],
+                _kind(r["kind"]),
+                r["status_class"] or "–",
+                number(r["stays"]),
+                duration_text(r["seconds"]),
+            ]
             for r in data["statuses"]
         ]
         groups = [
@@ -447,101 +393,43 @@ def waiting(
                 number(r["tickets"]),
                 duration_text(r["waiting_s"]),
                 duration_text(r["working_s"]),
-                _share(r["waiting_share"]),
+                share(r["waiting_share"]),
             ]
             for r in data["groups"][:20]
         ]
         variant_rows = [
-            [" → ".join(v["activities"]), number(v["tickets"]), _share(v["waiting_share"])]
+            [" → ".join(v["activities"]), number(v["tickets"]), share(v["waiting_share"])]
             for v in data["variants"]
         ]
-        return Group(
-            _table(
-                _("Waiting {share} of the time before resolution").format(
-                    share=_share(o.get("waiting_share"))
-                ),
-                [_("status"), _("kind"), _("stays"), _("time")],
+        title = (
+            _("Time per status before resolution")
+            if result.not_computed
+            else _("Waiting {share} of the time before resolution").format(
+                share=share(o.get("waiting_share"))
+            )
+        )
+        parts: list[Table] = [
+            simple_table(
+                title,
+                [_("status"), _("kind"), _("status class"), _("stays"), _("time")],
                 statuses,
-                left=2,
-            ),
-            _table(
+                left=3,
+            )
+        ]
+        if result.not_computed:
+            return Group(*parts, not_computed_table(result.not_computed))
+        if result.unclassified:
+            parts.append(notes_table(_("Note"), [unclassified_note(result.unclassified)]))
+        parts += [
+            simple_table(
                 _("Per group"),
                 [_("group"), _("tickets"), _("waiting"), _("working"), _("waiting share")],
                 groups,
             ),
-            _table(_("Per variant"), [_("path"), _("tickets"), _("waiting share")], variant_rows),
-        )
-
-    _emit(output, data, table)
-
-
-def waste_command(
-    workspace: WorkspaceOption,
-    hourly_cost: Annotated[float, typer.Option(help="Staff cost in euros an hour.")] = 45.0,
-    waiting_hourly_cost: Annotated[
-        float, typer.Option(help="Euros an hour of customer waiting (0: not priced).")
-    ] = 0.0,
-    minutes_per_handoff: Annotated[
-        float, typer.Option(help="Staff minutes a hand-off costs.")
-    ] = 10.0,
-    minutes_per_repeat: Annotated[
-        float, typer.Option(help="Staff minutes a repeated activity costs.")
-    ] = 15.0,
-    minutes_per_reopen: Annotated[float, typer.Option(help="Staff minutes a reopen costs.")] = 30.0,
-    minutes_per_recategorisation: Annotated[
-        float, typer.Option(help="Staff minutes correcting a category costs.")
-    ] = 5.0,
-    bottlenecks: Annotated[
-        int, typer.Option(help="How many bottleneck transitions to report.")
-    ] = 3,
-    output: FormatOption = "table",
-    opened_from: FromOption = None,
-    opened_before: BeforeOption = None,
-    where: WhereOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Show the waste in the process, ranked by hours and euros lost a year."""
-    try:
-        assumptions = WasteAssumptions(
-            hourly_cost=hourly_cost,
-            waiting_hourly_cost=waiting_hourly_cost,
-            minutes_per_handoff=minutes_per_handoff,
-            minutes_per_repeat=minutes_per_repeat,
-            minutes_per_reopen=minutes_per_reopen,
-            minutes_per_recategorisation=minutes_per_recategorisation,
-            bottlenecks=bottlenecks,
-        )
-    except ValueError as exc:
-        raise _fail(str(exc)) from exc
-    with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
-        result = _working(_("Looking for waste"), lambda: analysis.waste(assumptions=assumptions))
-    data = result.to_dict()
-
-    def table() -> Group:
-        rows = [
-            [
-                str(i),
-                f"{localized(f.title)}\n[dim]{localized(f.evidence)}[/]",
-                f"{localized(f.family)}: {localized(f.catalog_item)}\n"
-                + _("Lean: {waste}").format(waste=localized(f.lean_waste)),
-                f"{number(round(f.hours_per_year))} h\n[dim]{_(f.hours_kind)}[/]",
-                f"{number(round(f.euros_per_year))} €",
-            ]
-            for i, f in enumerate(result.findings, start=1)
-        ]
-        period = data["period"]
-        findings = _table(
-            _("Waste a year, from {days:.0f} days observed ({first} … {last})").format(
-                days=period["days"], first=str(period["first"])[:10], last=str(period["last"])[:10]
+            simple_table(
+                _("Per variant"), [_("path"), _("tickets"), _("waiting share")], variant_rows
             ),
-            ["#", _("finding"), _("waste"), _("hours a year"), _("€ a year")],
-            rows,
-            left=3,
-        )
-        assumptions_table = Table(title=_("Assumptions"), show_header=False)
-        assumptions_table.add_column("assumption")
-        for line in result.assumptions.lines() + result.notes:
-            assumptions_table.add_row(localized(line))
-        return Group(findings, assumptions_table)
+        ]
+        return Group(*parts)
 
-    _emit(output, data, table)
+    emit(output, data, table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -22,7 +23,17 @@ from karsta.process.dfg import (
     step_cases,
 )
 from karsta.process.filters import ProcessFilters, filtered
-from karsta.process.handoffs import Handoffs, handoff_expressions
+from karsta.process.handoffs import LEVEL_FIGURES, Handoffs, handoff_expressions
+from karsta.process.period import ObservedPeriod, complete_period, daily_openings
+from karsta.process.requirements import (
+    CATEGORY,
+    NEEDS,
+    STATUS_CLASSES,
+    LogHolds,
+    NotComputed,
+    log_holds,
+    log_holds_expr,
+)
 from karsta.process.rework import (
     Rework,
     reopen_summary,
@@ -40,8 +51,9 @@ from karsta.process.waiting import (
     by_variant,
     classified_stays,
     shares,
+    unclassified_note,
 )
-from karsta.process.waste import ObservedPeriod, WasteAssumptions, WasteFindings, ranked
+from karsta.process.waste import WasteAssumptions, WasteFindings, ranked
 from karsta.schema import TICKET_TRANSITIONS, TICKET_VARIANTS
 from karsta.workspace import WorkspaceError
 from karsta.workspace.source import TableSource
@@ -126,13 +138,40 @@ class ProcessAnalysis:
         rows = self.source.to_arrow(expr).to_pylist()
         return dict(rows[0]) if rows else {}
 
-    def period(self) -> ObservedPeriod:
-        """Return the span of the analysed events."""
+    @cached_property
+    def holds(self) -> LogHolds:
+        """Return which fields the figures need the source's events carry anywhere."""
+        return log_holds(self._one_row(log_holds_expr(self.source.table("ticket_events"))))
+
+    def _event_span(self) -> tuple[datetime | None, datetime | None]:
+        """Return the first and last timestamp of the analysed events."""
         events = self.events()
         span = self._one_row(
             events.aggregate(first=events.timestamp.min(), last=events.timestamp.max())
         )
-        return ObservedPeriod(first=span.get("first"), last=span.get("last"))
+        return span.get("first"), span.get("last")
+
+    def period(self) -> ObservedPeriod:
+        """Return the opening period yearly figures are scaled from, and its basis.
+
+        The filters' opening bounds where given, else the months in which the log is
+        complete (see `karsta.process.period`); the tickets opened in it are counted
+        at its exact bounds.
+        """
+        tickets = self._keep(self.source.table("tickets"))
+        daily = self.source.to_arrow(daily_openings(tickets)).to_pylist()
+        found = complete_period(
+            [(row["day"], int(row["tickets"])) for row in daily],
+            opened_from=self.filters.opened_from,
+            opened_before=self.filters.opened_before,
+        )
+        if found.start is None or found.end is None:
+            return found
+        inside = tickets.filter(
+            (tickets.opened_at >= found.start) & (tickets.opened_at < found.end)
+        )
+        counted = self._one_row(inside.aggregate(tickets=inside.count()))
+        return replace(found, tickets=int(counted.get("tickets") or 0))
 
     def steps(self, *, by: str = "status", collapse_repeats: bool = False) -> ir.Table:
         """Return the sorted log over `by`, with service-hour waits when there is a calendar."""
@@ -141,10 +180,10 @@ class ProcessAnalysis:
         events = self.events()
         if self.calendar is None:
             return steps(events, by=by, collapse_repeats=collapse_repeats)
-        period = self.period()
-        if period.first is None or period.last is None:
+        first, last = self._event_span()
+        if first is None or last is None:
             return steps(events, by=by, collapse_repeats=collapse_repeats)
-        segments = clock_segments(self.calendar, period.first.date(), period.last.date())
+        segments = clock_segments(self.calendar, first.date(), last.date())
         clocked = with_service_clock(events, segments)
         return steps(clocked, by=by, collapse_repeats=collapse_repeats)
 
@@ -156,12 +195,24 @@ class ProcessAnalysis:
         collapse_repeats: bool = False,
         bottlenecks: int = 3,
     ) -> ProcessMap:
-        """Return the process map over `by` with frequencies and waits on every edge."""
-        column_of(by)
+        """Return the process map over `by` with frequencies and waits on every edge.
+
+        On a map over status every edge carries the kind of stay it leaves (the
+        waiting rules' classification). Without status classes the log cannot tell
+        waiting, work or the time after resolution: no edge has a kind, no
+        bottleneck is marked, and the map says what to map.
+        """
+        column = column_of(by)
         log = self.steps(by=by, collapse_repeats=collapse_repeats)
-        edges_expr = edge_counts(log, min_count=min_count)
+        classes = self.holds.status_classes
+        rules = self.waiting_rules if column == "activity" and classes else None
+        edges_expr = edge_counts(log, min_count=min_count, rules=rules)
         nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
         nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
+        missing: tuple[NotComputed, ...] = ()
+        if not classes:
+            missing = (NotComputed(Message("bottlenecks and the kinds of stay"), STATUS_CLASSES),)
+            bottlenecks = 0
         edges = flag_bottlenecks(self.source.to_arrow(edges_expr), bottlenecks)
         return ProcessMap(
             edges,
@@ -171,6 +222,8 @@ class ProcessAnalysis:
             node_expr=nodes_expr,
             service_hours=self.calendar.describe() if self.calendar else None,
             min_count=min_count,
+            collapse_repeats=collapse_repeats,
+            not_computed=missing,
         )
 
     def _step_cases(self, by: str, collapse_repeats: bool) -> ir.Table | None:
@@ -185,9 +238,17 @@ class ProcessAnalysis:
             return None
         return step_cases(self._keep(self.stored[1]))
 
-    def variants(self, *, top: int | None = 20) -> Variants:
-        """Return the variants ranked by cases: the `top` ones and the tail's totals."""
-        counts = variant_counts(self._per_ticket_variants())
+    def variants(self, *, top: int | None = 20, collapse_repeats: bool = False) -> Variants:
+        """Return the variants ranked by cases: the `top` ones and the tail's totals.
+
+        `collapse_repeats` merges consecutive repeats of an activity into one step.
+        """
+        per_ticket = (
+            ticket_variants(self.events(), collapse_repeats=True)
+            if collapse_repeats
+            else self._per_ticket_variants()
+        )
+        counts = variant_counts(per_ticket)
         listed = counts.limit(top) if top is not None else counts
         table = self.source.to_arrow(listed)
         if table.num_rows:  # every row carries the totals
@@ -204,55 +265,86 @@ class ProcessAnalysis:
             listed,
             total_cases=int(totals.get("cases") or 0),
             total_variants=int(totals.get("variants") or 0),
+            collapse_repeats=collapse_repeats,
         )
 
     def handoffs(self, *, by: str = "group", max_nodes: int = 3) -> Handoffs:
-        """Return who passes tickets to whom, ping-pong, bounces and tickets over `max_nodes`."""
+        """Return hand-offs, ping-pong, escalations that came back and tickets over `max_nodes`.
+
+        Figures the log cannot give are None, with what to map in `not_computed`:
+        hand-offs and ping-pong need the attribute `by`, the escalation figures levels.
+        """
         column_of(by)
         network, summary = handoff_expressions(
             self._log(by), self._log("level"), max_nodes=max_nodes
         )
         figures = _counts(self._one_row(summary))
+        missing = []
+        if not self.holds.attribute(by):
+            missing.append(NotComputed(Message("hand-offs and ping-pong"), NEEDS[by]))
+            figures.update({k: None for k in figures if k not in LEVEL_FIGURES})
+        if not self.holds.levels:
+            missing.append(NotComputed(Message("escalations that came back"), NEEDS["level"]))
+            figures.update(dict.fromkeys(LEVEL_FIGURES))
         return Handoffs(
-            self.source.to_arrow(network), network, by=by, max_nodes=max_nodes, summary=figures
+            self.source.to_arrow(network),
+            network,
+            by=by,
+            max_nodes=max_nodes,
+            summary=figures,
+            not_computed=tuple(missing),
         )
 
     def rework(self) -> Rework:
-        """Return repeated activities per activity and the reopen loops."""
+        """Return repeated activities per activity and the reopen loops.
+
+        Without status classes a reopen cannot be told: its figures are None.
+        """
         events = self.events()
         stays = repeated_stays(events)
         table_expr = repeats_by_activity(stays)
         tickets = self._one_row(stays.aggregate(tickets=stays.ticket_id.nunique()))
         reopen = _counts(self._one_row(reopen_summary(reopens(events))))
-        classes = self._one_row(
-            events.aggregate(known=events.status_class.notnull().cast("int64").sum())
-        )
+        if not self.holds.status_classes:  # no resolution to reopen: not 0, unknown
+            reopen = dict.fromkeys(reopen)
         return Rework(
             self.source.to_arrow(table_expr),
             table_expr,
             tickets=int(tickets.get("tickets") or 0),
             reopens=reopen,
-            has_status_classes=bool(classes.get("known")),
+            has_status_classes=self.holds.status_classes,
         )
 
     def waiting(self, *, top_variants: int = 10) -> WaitingTime:
-        """Return waiting vs working time: per status, in total, per group and per variant."""
+        """Return waiting vs working time: per status, in total, per group and per variant.
+
+        Without status classes in the log no stay can be classed: the statuses' time
+        is given without a kind, the shares are None and `not_computed` says what
+        to map.
+        """
         events = self.events()
-        stays = classified_stays(events, self.waiting_rules)
+        classes = self.holds.status_classes
+        stays = classified_stays(events, self.waiting_rules, classes=classes)
         per_status = by_kind(stays)
         per_ticket = self._per_ticket_variants()
         top = variant_counts(per_ticket).limit(top_variants)
         overall = {k: _plain(v) for k, v in self._one_row(shares(stays)).items()}
         groups = shares(stays.mutate(group=stays.group.fill_null("(no group)")), "group")
+        groups = groups.order_by(ibis.desc("waiting_s"), "group")
+        variants = by_variant(stays, per_ticket, top).order_by(ibis.desc("tickets"), "variant")
+        missing: tuple[NotComputed, ...] = ()
+        if not classes:
+            missing = (NotComputed(Message("waiting share"), STATUS_CLASSES),)
+            overall.update(waiting_s=None, working_s=None, waiting_share=None)
+            groups, variants = groups.limit(0), variants.limit(0)
         return WaitingTime(
             self.source.to_arrow(per_status),
             per_status,
             overall=overall,
-            per_group=self.source.to_arrow(groups.order_by(ibis.desc("waiting_s"), "group")),
-            per_variant=self.source.to_arrow(
-                by_variant(stays, per_ticket, top).order_by(ibis.desc("tickets"), "variant")
-            ),
+            per_group=self.source.to_arrow(groups),
+            per_variant=self.source.to_arrow(variants),
             rules=self.waiting_rules,
+            not_computed=missing,
         )
 
     def recategorised(self) -> dict[str, int]:
@@ -273,23 +365,69 @@ class ProcessAnalysis:
         }
 
     def waste(self, *, assumptions: WasteAssumptions | None = None) -> WasteFindings:
-        """Return the waste findings ranked by hours lost a year, with the assumptions."""
+        """Return the waste findings ranked by hours a year, with the headline and assumptions.
+
+        The findings look at the tickets opened in the observed period (`period()`)
+        and scale their hours by its length. A finding the log cannot give is
+        listed in `not_computed` with what to map.
+        """
         a = assumptions or WasteAssumptions()
         period = self.period()
-        waiting = self.waiting()
+        scope = self
+        if period.start is not None and period.end is not None:
+            within = replace(self.filters, opened_from=period.start, opened_before=period.end)
+            scope = ProcessAnalysis(
+                self.source,
+                calendar=self.calendar,
+                filters=within,
+                waiting=self.waiting_rules,
+                stored_log=self.stored_log,
+            )
+        waiting = scope.waiting()
+        process_map = scope.map(collapse_repeats=True, bottlenecks=a.bottlenecks)
+        handoffs = scope.handoffs(by="group")
+        rework = scope.rework()
         found = [
-            *findings.bottlenecks(self.map(collapse_repeats=True), waiting, period, a),
+            *findings.bottlenecks(process_map, waiting, period, a),
             *findings.waiting_statuses(waiting, period, a),
-            *findings.handoff_findings(self.handoffs(by="group"), period, a),
-            *findings.rework_findings(self.rework(), period, a),
+            *findings.handoff_findings(handoffs, period, a),
+            *findings.rework_findings(rework, period, a),
         ]
-        recat = self.recategorised()
+        recat = scope.recategorised()
         if recat["tickets"]:
             found += findings.recategorised(recat["tickets"], recat["corrected"], period, a)
+        missing, gaps = _waste_gaps(self.holds, handoffs, categories=bool(recat["tickets"]))
         notes: list[str] = []
         if self.calendar is not None:
             notes.append(Message("service hours: {hours}", hours=self.calendar.describe()))
-        return WasteFindings(ranked(found), a, period, notes)
+        if waiting.unclassified:
+            notes.append(unclassified_note(waiting.unclassified))
+        return WasteFindings(ranked(found), a, period, notes, missing, gaps)
+
+
+def _waste_gaps(
+    holds: LogHolds, handoffs: Handoffs, *, categories: bool
+) -> tuple[tuple[NotComputed, ...], frozenset[str]]:
+    """Return what the waste findings cannot compute, and which sources of the totals it misses.
+
+    The sources are those of `karsta.process.waste.SOURCES`; an escalation that came
+    back only adds to the totals where the hand-offs between groups cannot be computed.
+    """
+    missing: list[NotComputed] = []
+    gaps: set[str] = set()
+    if not holds.status_classes:
+        figures = Message("customer waiting, bottlenecks and reopens")
+        missing.append(NotComputed(figures, STATUS_CLASSES))
+        gaps |= {"customer waiting", "reopens"}
+    missing += handoffs.not_computed
+    if handoffs.summary["handoffs"] is None:
+        gaps.add("hand-offs")
+        if handoffs.summary["escalations_returned"] is None:
+            gaps.add("escalations that came back")
+    if not categories:
+        missing.append(NotComputed(Message("categories corrected after intake"), CATEGORY))
+        gaps.add("categories corrected after intake")
+    return tuple(missing), frozenset(gaps)
 
 
 def _counts(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,11 @@
 
 Nodes are the values of one event attribute (status, group, level, agent); an edge
 A → B counts the times a ticket's next event after one in A was in B, with the
-waiting time between them. The edges with the most waiting in total are the
-bottlenecks.
+waiting time between them. On a status map every edge also carries the kind of the
+stay in A (queue, working, waiting, after resolution: `WaitingRules.kind`, the
+classification `process waiting` and the waste findings use). The bottlenecks are the
+edges with the most time in total (`wait_total_s`) among stays in the flow of work
+(queue or working), leaving out loops A → A.
 """
 
 from __future__ import annotations
@@ -16,9 +19,14 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from karsta.process.requirements import NotComputed
 from karsta.process.results import TableResult, records
 from karsta.process.transitions import CLOSED_CLASSES
+from karsta.process.waiting import FLOW_KINDS, WaitingRules
 from karsta.schema import VARIANT_SEPARATOR
+
+BOTTLENECK_STATISTIC = "wait_total_s"
+"""What bottlenecks are ranked by, on the map and in the waste findings: time in total."""
 
 
 def node_counts(log: ir.Table, cases: ir.Table | None = None) -> ir.Table:
@@ -74,40 +82,61 @@ def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
     }
 
 
-def edge_counts(log: ir.Table, *, min_count: int = 1) -> ir.Table:
-    """Return one row per edge: source, target, count, cases and waits (calendar and service).
+def edge_counts(
+    log: ir.Table, *, min_count: int = 1, rules: WaitingRules | None = None
+) -> ir.Table:
+    """Return one row per edge: source, target, count, cases, kind and waits.
 
-    Waits are seconds from an event to the ticket's next event; median and p90 are
-    exact (interpolated) quantiles. Service-hour waits appear when `log` has
-    `service_wait_s`.
+    Waits are seconds from an event to the ticket's next event (calendar and, when
+    `log` has `service_wait_s`, service hours); median and p90 are exact
+    (interpolated) quantiles. `kind` is the kind of the stays in the source by
+    `rules` (a map over status), "mixed" if they differ, and null without `rules`
+    (a map over group, agent or level: a stay there spans several statuses).
     """
     moves = log.filter(log.next_node.notnull())
+    if rules is not None:
+        moves = moves.mutate(stay_kind=rules.kind(moves))
     measures: dict[str, ir.Value] = {
         "count": moves.count(),
         "cases": moves.ticket_id.nunique(),
         "after_resolution": moves.status_class.isin(CLOSED_CLASSES).fill_null(False).all(),
         **wait_columns(moves.wait_s, "wait"),
     }
+    if rules is not None:
+        measures["kind_low"] = moves.stay_kind.min()
+        measures["kind_high"] = moves.stay_kind.max()
     if "service_wait_s" in moves.columns:
         measures.update(wait_columns(moves.service_wait_s, "service_wait"))
     edges = moves.group_by(source=moves.node, target=moves.next_node).aggregate(**measures)
+    if rules is not None:
+        kind = ibis.ifelse(edges.kind_low == edges.kind_high, edges.kind_low, "mixed")
+        edges = edges.mutate(kind=kind).drop("kind_low", "kind_high")
+    else:
+        edges = edges.mutate(kind=ibis.null("string"))
     if min_count > 1:
         edges = edges.filter(edges["count"] >= min_count)
     return edges.order_by(ibis.desc("count"), "source", "target")
 
 
 def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:
-    """Return `edges` with `bottleneck`: true for the `top` edges with most waiting in total.
+    """Return `edges` with `bottleneck`: true for the `top` edges with most time in total.
 
-    Edges that leave a resolved or closed status are not bottlenecks (the customer
-    already has the outcome while the ticket waits to be closed), nor are loops A → A
-    (time between updates within one step, not a wait between steps).
+    Only stays in the flow of work can be bottlenecks: on a status map, edges whose
+    kind is queue or working (a waiting status is its own finding); on any map, not
+    the edges that leave a resolved or closed status (the customer already has the
+    outcome while the ticket waits to be closed), nor loops A → A (time between
+    updates within one step, not a wait between steps).
     """
-    totals = pc.fill_null(edges["wait_total_s"], 0.0).to_numpy(zero_copy_only=False)
+    totals = pc.fill_null(edges[BOTTLENECK_STATISTIC], 0.0).to_numpy(zero_copy_only=False)
     after = edges["after_resolution"].to_pylist()
+    kinds = edges["kind"].to_pylist()
     loops = pc.equal(edges["source"], edges["target"]).to_pylist()
     flags = [False] * edges.num_rows
-    candidates = [i for i in range(edges.num_rows) if not (after[i] or loops[i])]
+    candidates = [
+        i
+        for i in range(edges.num_rows)
+        if not (after[i] or loops[i]) and (kinds[i] is None or kinds[i] in FLOW_KINDS)
+    ]
     ranked = sorted(candidates, key=lambda i: -float(totals[i]))
     for i in ranked[:top]:
         flags[i] = bool(totals[i] > 0)
@@ -123,21 +152,30 @@ class ProcessMap(TableResult):
     node_expr: ir.Table
     service_hours: str | None = None
     min_count: int = 1
+    collapse_repeats: bool = False
+    not_computed: tuple[NotComputed, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the map as {"by", "nodes", "edges", "starts", "ends"} (JSON-ready)."""
+        """Return the map as {"by", "nodes", "edges", "starts", "ends", ...} (JSON-ready).
+
+        `bottlenecks_ranked_by` names the edge statistic bottlenecks are ranked by;
+        `not_computed` says what to map when the log cannot tell them.
+        """
         nodes = records(self.nodes)
         return {
             "by": self.by,
             "service_hours": self.service_hours,
+            "collapse_repeats": self.collapse_repeats,
             "nodes": [{k: n[k] for k in ("id", "events", "cases")} for n in nodes],
             "edges": records(self.table),
             "starts": [{"id": n["id"], "cases": n["starts"]} for n in nodes if n["starts"]],
             "ends": [{"id": n["id"], "cases": n["ends"]} for n in nodes if n["ends"]],
+            "bottlenecks_ranked_by": BOTTLENECK_STATISTIC,
+            "not_computed": [n.to_dict() for n in self.not_computed],
         }
 
     @property
     def bottlenecks(self) -> list[dict[str, Any]]:
         """Return the bottleneck edges, most waiting first."""
         edges = [e for e in records(self.table) if e["bottleneck"]]
-        return sorted(edges, key=lambda e: -(e["wait_total_s"] or 0.0))
+        return sorted(edges, key=lambda e: -(e[BOTTLENECK_STATISTIC] or 0.0))

@@ -7,17 +7,24 @@ from typing import Any
 from karsta.i18n import Message, joined
 from karsta.process.dfg import ProcessMap
 from karsta.process.handoffs import Handoffs
+from karsta.process.period import ObservedPeriod
 from karsta.process.results import records
 from karsta.process.rework import Rework
 from karsta.process.variants import VARIANT_SEPARATOR
 from karsta.process.waiting import WaitingTime
-from karsta.process.waste import Finding, ObservedPeriod, WasteAssumptions, finding
+from karsta.process.waste import (
+    CUSTOMER_PROCESS,
+    INFORMATION,
+    ORGANISATION,
+    Finding,
+    WasteAssumptions,
+    finding,
+)
 
-ORGANISATION = Message("organisation waste")
-CUSTOMER_PROCESS = Message("customer-process waste")
-INFORMATION = Message("information waste")
 UNCLEAR_ROLES = Message("unclear job descriptions, roles, authorisations and responsibilities")
 WAITING = Message("waiting")
+WORK_IN_PROGRESS = Message("lots of work in progress")
+INVENTORY = Message("inventory")
 TRANSPORT = Message("transport")
 DEFECTS = Message("defects")
 _HOUR = 3600.0
@@ -44,56 +51,70 @@ def attribute_plural(by: str) -> str:
     return _NOUNS.get(by, f"{by}s")
 
 
+def _waiting_title(status: str, kind: str) -> str:
+    """Return the title of the customer-waiting finding of one status."""
+    if kind == "queue":
+        return Message("Tickets waiting in the queue in {status}", status=status)
+    return Message("Tickets waiting in {status}", status=status)
+
+
 def bottlenecks(
     process_map: ProcessMap,
     waiting: WaitingTime,
     period: ObservedPeriod,
     assumptions: WasteAssumptions,
 ) -> list[Finding]:
-    """Return the transitions with most waiting in total, leaving out waiting statuses.
+    """Return the map's bottleneck arrows: where the customers' time goes, not added up.
 
-    `process_map` is the status map with repeats collapsed, so an edge's wait is the
-    whole stay in its source status.
-    Time in a waiting status (awaiting the user, a vendor) is its own finding, and time
-    after resolution is not the customer's wait, so edges leaving those are skipped.
+    `process_map` is the status map with repeats collapsed, so an arrow's time is the
+    whole stay in its source status; the bottlenecks are the arrows the map marks
+    (most time in total among queue and working stays). Time in the queue is already
+    in the waiting finding of its status, and time in a working step is not waiting
+    by the waiting rule, so neither is added to the totals again.
     """
-    skipped = {
-        row["status"]
-        for row in records(waiting.table)
-        if row["kind"] in {"waiting", "after resolution"}
-    }
-    edges = [
-        e
-        for e in records(process_map.table)
-        if e["source"] not in skipped and e["source"] != e["target"] and not e["after_resolution"]
-    ]
-    edges.sort(key=lambda e: -(e["wait_total_s"] or 0.0))
     found = []
-    for edge in edges[: assumptions.bottlenecks]:
+    for edge in process_map.bottlenecks:
+        kind = edge["kind"]
+        waits = (
+            kind is not None
+            and kind in {"queue", "waiting"}
+            and (kind == "waiting" or waiting.rules.queue_is_waiting)
+        )
+        reason = (
+            Message("already counted in '{title}'", title=_waiting_title(edge["source"], kind))
+            if waits
+            else Message("time in a working step: not waiting by the waiting rule")
+        )
         found.append(
             finding(
                 kind="bottleneck",
                 title=Message(
-                    "Waiting between {source} and {target}",
+                    "Bottleneck: {source} → {target}",
                     source=edge["source"],
                     target=edge["target"],
                 ),
                 family=CUSTOMER_PROCESS,
-                catalog_item=WAITING,
-                lean_waste=WAITING,
+                catalog_item=WAITING if kind == "queue" else WORK_IN_PROGRESS,
+                lean_waste=WAITING if kind == "queue" else INVENTORY,
                 evidence=Message(
-                    "{count} transitions in {tickets} tickets; median wait {median}, p90 {p90}",
+                    "{count} stays in {source} before {target}, in {tickets} tickets; "
+                    "total {total}, median {median}, p90 {p90}",
                     count=edge["count"],
+                    source=edge["source"],
+                    target=edge["target"],
                     tickets=edge["cases"],
+                    total=_hours(edge["wait_total_s"]),
                     median=_hours(edge["wait_median_s"]),
                     p90=_hours(edge["wait_p90_s"]),
                 ),
                 occurrences=edge["count"],
                 tickets=edge["cases"],
-                hours_kind="customer waiting",
+                hours_kind="customer time",
                 observed_hours=(edge["wait_total_s"] or 0.0) / _HOUR,
                 period=period,
                 assumptions=assumptions,
+                stay_kind=kind,
+                not_in_totals=reason,
             )
         )
     return found
@@ -102,15 +123,21 @@ def bottlenecks(
 def waiting_statuses(
     waiting: WaitingTime, period: ObservedPeriod, assumptions: WasteAssumptions
 ) -> list[Finding]:
-    """Return one finding per waiting status (awaiting user, vendor, ...) with its hours."""
+    """Return one finding per status the waiting rule calls waiting, with its hours.
+
+    The statuses of kind waiting (awaiting user, vendor, ...) and, when the queue
+    counts as waiting, of kind queue: together exactly the waiting time of
+    `process waiting` for the same tickets.
+    """
+    kinds = {"waiting", "queue"} if waiting.rules.queue_is_waiting else {"waiting"}
     found = []
     for row in records(waiting.table):
-        if row["kind"] != "waiting":
+        if row["kind"] not in kinds:
             continue
         found.append(
             finding(
-                kind="waiting status",
-                title=Message("Tickets waiting in {status}", status=row["status"]),
+                kind="waiting status" if row["kind"] == "waiting" else "queue",
+                title=_waiting_title(row["status"], row["kind"]),
                 family=CUSTOMER_PROCESS,
                 catalog_item=WAITING,
                 lean_waste=WAITING,
@@ -119,10 +146,11 @@ def waiting_statuses(
                 ),
                 occurrences=row["stays"],
                 tickets=row["tickets"],
-                hours_kind="customer waiting",
+                hours_kind="customer time",
                 observed_hours=(row["seconds"] or 0.0) / _HOUR,
                 period=period,
                 assumptions=assumptions,
+                stay_kind=row["kind"],
             )
         )
     return found
@@ -131,80 +159,107 @@ def waiting_statuses(
 def handoff_findings(
     handoffs: Handoffs, period: ObservedPeriod, assumptions: WasteAssumptions
 ) -> list[Finding]:
-    """Return hand-offs, ping-pong and escalation bounces as staff effort."""
+    """Return hand-offs, ping-pong and escalations that came back, as staff time.
+
+    A figure the log cannot give (None in the summary) gives no finding; the
+    analysis lists it as not computed. Ping-pong's hand-offs are hand-offs, and so
+    are an escalation's level changes where levels are the groups' levels: listed,
+    not added to the totals again.
+    """
     s: dict[str, Any] = handoffs.summary
     per_handoff_h = assumptions.minutes_per_handoff / 60
     nodes = attribute_plural(handoffs.by)
-    return [
-        finding(
-            kind="hand-offs",
-            title=Message("Tickets passed between {nodes}", nodes=nodes),
-            family=ORGANISATION,
-            catalog_item=UNCLEAR_ROLES,
-            lean_waste=TRANSPORT,
-            evidence=Message(
-                "{handoffs} hand-offs in {with_handoff} of {tickets} tickets; {over} tickets "
-                "passed through more than {max} {nodes}",
-                handoffs=s["handoffs"],
-                with_handoff=s["tickets_with_handoff"],
-                tickets=s["tickets"],
-                over=s["tickets_over_max"],
-                max=handoffs.max_nodes,
-                nodes=nodes,
-            ),
-            occurrences=s["handoffs"],
-            tickets=s["tickets_with_handoff"],
-            observed_hours=s["handoffs"] * per_handoff_h,
-            hours_kind="staff effort",
-            period=period,
-            assumptions=assumptions,
-        ),
-        finding(
-            kind="ping-pong",
-            title=_bounced_title(handoffs.by),
-            family=ORGANISATION,
-            catalog_item=UNCLEAR_ROLES,
-            lean_waste=TRANSPORT,
-            evidence=Message(
-                "{returns} returns A → B → A in {tickets} tickets; the detours took {time} in all",
-                returns=s["ping_pong"],
+    passed = Message("Tickets passed between {nodes}", nodes=nodes)
+    found = []
+    if s["handoffs"] is not None:
+        found.append(
+            finding(
+                kind="hand-offs",
+                title=passed,
+                family=ORGANISATION,
+                catalog_item=UNCLEAR_ROLES,
+                lean_waste=TRANSPORT,
+                evidence=Message(
+                    "{handoffs} hand-offs in {with_handoff} of {tickets} tickets; {over} "
+                    "tickets passed through more than {max} {nodes}",
+                    handoffs=s["handoffs"],
+                    with_handoff=s["tickets_with_handoff"],
+                    tickets=s["tickets"],
+                    over=s["tickets_over_max"],
+                    max=handoffs.max_nodes,
+                    nodes=nodes,
+                ),
+                occurrences=s["handoffs"],
+                tickets=s["tickets_with_handoff"],
+                observed_hours=s["handoffs"] * per_handoff_h,
+                hours_kind="staff time",
+                period=period,
+                assumptions=assumptions,
+            )
+        )
+        found.append(
+            finding(
+                kind="ping-pong",
+                title=_bounced_title(handoffs.by),
+                family=ORGANISATION,
+                catalog_item=UNCLEAR_ROLES,
+                lean_waste=TRANSPORT,
+                evidence=Message(
+                    "{returns} returns A → B → A in {tickets} tickets; the detours took "
+                    "{time} in all",
+                    returns=s["ping_pong"],
+                    tickets=s["ping_pong_tickets"],
+                    time=_hours(s["ping_pong_detour_s"]),
+                ),
+                occurrences=s["ping_pong"],
                 tickets=s["ping_pong_tickets"],
-                time=_hours(s["ping_pong_detour_s"]),
-            ),
-            occurrences=s["ping_pong"],
-            tickets=s["ping_pong_tickets"],
-            observed_hours=2 * s["ping_pong"] * per_handoff_h,
-            hours_kind="staff effort",
-            period=period,
-            assumptions=assumptions,
-        ),
-        finding(
-            kind="escalation bounce",
-            title=Message("Escalations that came back to the level they left (L1 → L2 → L1)"),
-            family=ORGANISATION,
-            catalog_item=UNCLEAR_ROLES,
-            lean_waste=TRANSPORT,
-            evidence=Message(
-                "{bounces} escalations returned in {tickets} tickets; "
-                "the detours took {time} in all",
-                bounces=s["bounces"],
-                tickets=s["bounce_tickets"],
-                time=_hours(s["bounce_detour_s"]),
-            ),
-            occurrences=s["bounces"],
-            tickets=s["bounce_tickets"],
-            observed_hours=2 * s["bounces"] * per_handoff_h,
-            hours_kind="staff effort",
-            period=period,
-            assumptions=assumptions,
-        ),
-    ]
+                observed_hours=2 * s["ping_pong"] * per_handoff_h,
+                hours_kind="staff time",
+                period=period,
+                assumptions=assumptions,
+                not_in_totals=Message("its hand-offs are counted in '{title}'", title=passed),
+            )
+        )
+    if s["escalations_returned"] is not None:
+        counted = s["handoffs"] is not None and handoffs.by == "group"
+        found.append(
+            finding(
+                kind="escalation returned",
+                title=Message("Escalations that came back to the level they left, at any level"),
+                family=ORGANISATION,
+                catalog_item=UNCLEAR_ROLES,
+                lean_waste=TRANSPORT,
+                evidence=Message(
+                    "{returned} escalations came back in {tickets} tickets (L1 → L2 → L1, "
+                    "L2 → L3 → L2, ...); the detours took {time} in all. {sent_back} tickets "
+                    "were sent back to level 1 ({moves} times)",
+                    returned=s["escalations_returned"],
+                    tickets=s["escalations_returned_tickets"],
+                    time=_hours(s["escalations_returned_detour_s"]),
+                    sent_back=s["sent_back_to_level_1_tickets"],
+                    moves=s["sent_back_to_level_1"],
+                ),
+                occurrences=s["escalations_returned"],
+                tickets=s["escalations_returned_tickets"],
+                observed_hours=2 * s["escalations_returned"] * per_handoff_h,
+                hours_kind="staff time",
+                period=period,
+                assumptions=assumptions,
+                not_in_totals=Message(
+                    "its level changes are hand-offs between groups, counted in '{title}'",
+                    title=passed,
+                )
+                if counted
+                else None,
+            )
+        )
+    return found
 
 
 def rework_findings(
     rework: Rework, period: ObservedPeriod, assumptions: WasteAssumptions
 ) -> list[Finding]:
-    """Return repeated activities and reopens as staff effort."""
+    """Return repeated activities and, where the log has status classes, reopens: staff time."""
     rows = records(rework.table)
     repeats = sum(r["repeats"] for r in rows)
     top = joined(
@@ -220,7 +275,7 @@ def rework_findings(
         ", ",
     )
     r = rework.reopens
-    return [
+    found = [
         finding(
             kind="rework",
             title=Message("Activities done again in the same ticket"),
@@ -235,11 +290,15 @@ def rework_findings(
             ),
             occurrences=repeats,
             tickets=rework.tickets,
-            hours_kind="staff effort",
+            hours_kind="staff time",
             observed_hours=repeats * assumptions.minutes_per_repeat / 60,
             period=period,
             assumptions=assumptions,
-        ),
+        )
+    ]
+    if not rework.has_status_classes:
+        return found
+    found.append(
         finding(
             kind="reopen",
             title=Message("Resolutions that did not hold (ticket reopened)"),
@@ -255,12 +314,13 @@ def rework_findings(
             ),
             occurrences=r["reopens"],
             tickets=r["tickets"],
-            hours_kind="staff effort",
+            hours_kind="staff time",
             observed_hours=r["reopens"] * assumptions.minutes_per_reopen / 60,
             period=period,
             assumptions=assumptions,
-        ),
-    ]
+        )
+    )
+    return found
 
 
 def recategorised(
@@ -282,7 +342,7 @@ def recategorised(
             ),
             occurrences=corrected,
             tickets=corrected,
-            hours_kind="staff effort",
+            hours_kind="staff time",
             observed_hours=corrected * assumptions.minutes_per_recategorisation / 60,
             period=period,
             assumptions=assumptions,

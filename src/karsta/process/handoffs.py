@@ -2,8 +2,14 @@
 
 A hand-off is a change of the attribute (group, agent or level) between consecutive
 events of a ticket where it is known. Ping-pong is A → B → A: the ticket comes back
-to where it was ("pompottelu", customers bounced between service points). A bounce
-is an escalation that returns to the level it came from (L1 → L2 → L1).
+to where it was ("pompottelu", customers bounced between service points).
+
+Two figures follow the levels, each named for what it counts:
+- escalations returned: an escalation to a higher level whose next level change
+  brings the ticket back to the level it came from, at any level (L1 → L2 → L1,
+  L2 → L3 → L2);
+- sent back to level 1: a move down to level 1 of a ticket that had been at level 1
+  before (L1 → L2 → L1, and L1 → L2 → L3 → L1), counted per move and per ticket.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.process.dfg import wait_columns
+from karsta.process.requirements import NotComputed
 from karsta.process.results import TableResult, records
 from karsta.process.transitions import steps, ticket_order
 from karsta.timespan import seconds_between
@@ -65,12 +72,34 @@ def returns(log: ir.Table) -> ir.Table:
     return found.mutate(detour_s=seconds_between(found.next_timestamp, found.after_at))
 
 
-def level_bounces(levels: ir.Table) -> ir.Table:
-    """Return the escalations of a `steps` log over level that came back: L → higher → L."""
+FIRST_LEVEL = 1
+"""Level 1: the service desk, the first line."""
+
+
+def escalations_returned(levels: ir.Table) -> ir.Table:
+    """Return the escalations of a `steps` log over level that came back: L → higher → L.
+
+    At any level; the detour lasts from leaving L to coming back.
+    """
     moves = _moves(levels)
     up = moves.next_node.cast("int64") > moves.node.cast("int64")
     bounced = moves.filter(up & (moves.after_node == moves.node))
     return bounced.mutate(detour_s=seconds_between(bounced.next_timestamp, bounced.after_at))
+
+
+def sent_back_to_level_1(levels: ir.Table) -> ir.Table:
+    """Return the moves of a `steps` log over level down to level 1 after being there before.
+
+    A ticket that was at level 1 has left it by a hand-off from level 1, so an earlier
+    (or this) hand-off from level 1 in the ticket tells; a ticket that starts higher
+    and is passed down to level 1 for the first time is not sent back.
+    """
+    moves = levels.filter(_is_handoff(levels))
+    so_far = ibis.window(group_by="ticket_id", order_by="seq", rows=(None, 0))
+    from_first = (moves.node.cast("int64") == FIRST_LEVEL).cast("int64")
+    moves = moves.mutate(left_first=from_first.max().over(so_far))
+    down = moves.next_node.cast("int64") == FIRST_LEVEL
+    return moves.filter(down & (moves.left_first == 1))
 
 
 def _is_handoff(log: ir.Table) -> ir.BooleanValue:
@@ -100,7 +129,8 @@ def summary_expr(log: ir.Table, levels: ir.Table, *, max_nodes: int) -> ir.Table
     moves = log.filter(_is_handoff(log))
     per_ticket = ticket_nodes(moves)
     found = returns(log)
-    bounces = level_bounces(levels)
+    bounces = escalations_returned(levels)
+    back = sent_back_to_level_1(levels)
     tickets = last.aggregate(tickets=last.count()).cross_join(
         moves.aggregate(handoffs=moves.count()),
         per_ticket.aggregate(
@@ -115,28 +145,48 @@ def summary_expr(log: ir.Table, levels: ir.Table, *, max_nodes: int) -> ir.Table
         ping_pong_detour_s=found.detour_s.sum(),
     )
     bounce = bounces.aggregate(
-        bounces=bounces.count(),
-        bounce_tickets=bounces.ticket_id.nunique(),
-        bounce_detour_s=bounces.detour_s.sum(),
+        escalations_returned=bounces.count(),
+        escalations_returned_tickets=bounces.ticket_id.nunique(),
+        escalations_returned_detour_s=bounces.detour_s.sum(),
     )
-    return tickets.cross_join(ping_pong).cross_join(bounce)
+    sent_back = back.aggregate(
+        sent_back_to_level_1=back.count(),
+        sent_back_to_level_1_tickets=back.ticket_id.nunique(),
+    )
+    return tickets.cross_join(ping_pong).cross_join(bounce).cross_join(sent_back)
+
+
+LEVEL_FIGURES = (
+    "escalations_returned",
+    "escalations_returned_tickets",
+    "escalations_returned_detour_s",
+    "sent_back_to_level_1",
+    "sent_back_to_level_1_tickets",
+)
+"""The summary's figures that need levels."""
 
 
 @dataclass(frozen=True)
 class Handoffs(TableResult):
-    """Hand-offs: `table` is the network (source → target), `summary` the totals."""
+    """Hand-offs: `table` is the network (source → target), `summary` the totals.
+
+    A figure the log cannot give is None in `summary`, and `not_computed` says
+    what to map (the attribute for hand-offs and ping-pong, levels for the rest).
+    """
 
     by: str
     max_nodes: int
     summary: dict[str, Any]
+    not_computed: tuple[NotComputed, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return {"by", "summary", "network": [...]} (JSON-ready)."""
+        """Return {"by", "summary", "network": [...], "not_computed": [...]} (JSON-ready)."""
         return {
             "by": self.by,
             "max_nodes": self.max_nodes,
             "summary": self.summary,
             "network": records(self.table),
+            "not_computed": [n.to_dict() for n in self.not_computed],
         }
 
 

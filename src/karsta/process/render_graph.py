@@ -1,22 +1,39 @@
 """The process map as a picture: Graphviz DOT text, rendered to SVG or PNG by `dot`.
 
-Arrows are as thick as they are frequent and carry the count and the median wait;
-bottleneck arrows are red. Rendering needs the `dot` program (Debian: graphviz).
+Arrows are as thick as they are frequent and carry the count, the median wait and the
+time in total (what bottlenecks are ranked by). Their colour is the kind of the stay
+they leave (queue, working, waiting, after resolution: the classification of
+`process waiting`); bottleneck arrows are red. A legend says which is which.
+Rendering needs the `dot` program (Debian: graphviz).
 """
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from pathlib import Path
 
-from karsta.i18n import _
+from karsta.i18n import N_, _, localized
 from karsta.process.dfg import ProcessMap
 from karsta.process.results import duration_text, records
 
 FORMATS = ("svg", "png")
 BOTTLENECK_COLOUR = "#c62828"
 EDGE_COLOUR = "#546e7a"
+KIND_COLOURS = {
+    "queue": "#6a1b9a",
+    "working": EDGE_COLOUR,
+    "waiting": "#ef6c00",
+    "after resolution": "#9e9e9e",
+}
+"""Arrow colours by the kind of stay they leave; other arrows (group maps, mixed) are grey-blue."""
+LEGEND = {
+    "queue": N_("queue (not yet taken up)"),
+    "working": N_("working (or no status class)"),
+    "waiting": N_("waiting (customer, vendor, pause)"),
+    "after resolution": N_("after resolution"),
+}
 
 
 class GraphvizMissing(RuntimeError):
@@ -75,9 +92,11 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
         )
     for edge in edges:
         width = 1 + 5 * edge["count"] / top
-        colour = BOTTLENECK_COLOUR if edge["bottleneck"] else EDGE_COLOUR
+        kind_colour = KIND_COLOURS.get(edge.get("kind") or "", EDGE_COLOUR)
+        colour = BOTTLENECK_COLOUR if edge["bottleneck"] else kind_colour
         median = _("median {time}").format(time=duration_text(edge["wait_median_s"]))
-        label = f"{edge['count']:,}\n{median}"
+        total = _("total {time}").format(time=duration_text(edge["wait_total_s"]))
+        label = f"{edge['count']:,}\n{median} · {total}"
         if edge["bottleneck"]:
             width += 1
             label += "\n" + _("bottleneck")
@@ -86,8 +105,30 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
             f'[label={_quoted(label)}, penwidth={width:.2f}, color="{colour}", '
             f'fontcolor="{colour}"];'
         )
+    lines.append(_legend(process_map, {e.get("kind") for e in edges}))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _legend(process_map: ProcessMap, kinds: set[str | None]) -> str:
+    """Return the DOT node that explains the arrow colours shown and what bottlenecks are."""
+    lines = []
+    if not process_map.not_computed:
+        bottleneck = _("bottleneck: most time in total, of queue and working stays")
+        lines.append((BOTTLENECK_COLOUR, bottleneck))
+    lines += [(KIND_COLOURS[k], _(LEGEND[k])) for k in KIND_COLOURS if k in kinds]
+    rows = [
+        f'<tr><td align="left"><font color="{colour}">━━ {html.escape(text)}</font></td></tr>'
+        for colour, text in lines
+    ]
+    rows += [
+        f'<tr><td align="left">{html.escape(localized(n.text))}</td></tr>'
+        for n in process_map.not_computed
+    ]
+    return (
+        '  "__legend" [shape=plaintext, fontsize=9, '
+        f'label=<<table border="0" cellborder="0" cellspacing="0">{"".join(rows)}</table>>];'
+    )
 
 
 def render(process_map: ProcessMap, path: Path, *, title: str | None = None) -> Path:

@@ -47,14 +47,18 @@ def repeated_stays(events: ir.Table) -> ir.Table:
 
 
 def repeats_by_activity(stays: ir.Table) -> ir.Table:
-    """Return one row per activity: repeats, tickets, by the same/another/unknown person, time."""
+    """Return one row per activity: repeats, tickets, by the same/another/unknown person, time.
+
+    same_person + other_person + unknown_person = repeats: a repeat is by an unknown
+    person when either stay has no agent.
+    """
     return (
         stays.group_by("activity")
         .aggregate(
             repeats=stays.count(),
             tickets=stays.ticket_id.nunique(),
-            same_person=(stays.same_person == True).cast("int64").sum(),  # noqa: E712
-            other_person=(stays.same_person == False).cast("int64").sum(),  # noqa: E712
+            same_person=stays.same_person.fill_null(False).cast("int64").sum(),
+            other_person=(~stays.same_person).fill_null(False).cast("int64").sum(),
             unknown_person=stays.same_person.isnull().cast("int64").sum(),
             added_s=stays.added_s.sum(),
         )

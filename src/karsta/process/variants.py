@@ -15,16 +15,20 @@ from karsta.timespan import seconds_between
 __all__ = ["VARIANT_SEPARATOR", "Variants", "stored_variants", "ticket_variants", "variant_counts"]
 
 
-def ticket_variants(events: ir.Table) -> ir.Table:
+def ticket_variants(events: ir.Table, *, collapse_repeats: bool = False) -> ir.Table:
     """Return one row per ticket: variant (activities joined in order), events, throughput_s.
 
     The order comes from sorting (seq, activity) pairs inside each ticket, which every
-    engine does the same way, rather than from an ordered string aggregate.
+    engine does the same way, rather than from an ordered string aggregate. With
+    `collapse_repeats`, consecutive events with the same activity are one step (as
+    `process map --collapse`): the variant and `events` count the steps, while the
+    throughput time still runs from the ticket's first event to its last.
     """
     known = events.filter(events.activity.notnull())
-    pairs = ibis.struct({"seq": known.seq, "activity": known.activity})
+    if collapse_repeats:
+        return _collapsed_variants(known)
     per_ticket = known.group_by("ticket_id").aggregate(
-        variant=pairs.collect().sort().map(lambda pair: pair.activity).join(VARIANT_SEPARATOR),
+        variant=_sequence(known),
         events=known.count(),
         started=known.timestamp.min(),
         ended=known.timestamp.max(),
@@ -32,6 +36,33 @@ def ticket_variants(events: ir.Table) -> ir.Table:
     return per_ticket.mutate(
         throughput_s=seconds_between(per_ticket.started, per_ticket.ended)
     ).drop("started", "ended")
+
+
+def _sequence(events: ir.Table) -> ir.StringValue:
+    """Return the aggregate that joins a ticket's activities in `seq` order."""
+    pairs = ibis.struct({"seq": events.seq, "activity": events.activity})
+    return pairs.collect().sort().map(lambda pair: pair.activity).join(VARIANT_SEPARATOR)
+
+
+def _collapsed_variants(known: ir.Table) -> ir.Table:
+    """Return `ticket_variants` with consecutive repeats of an activity as one step."""
+    # A window in a filter is not portable (Spark): name it as a column first.
+    order = ibis.window(group_by="ticket_id", order_by="seq")
+    steps = known.mutate(previous=known.activity.lag().over(order))
+    steps = steps.filter(steps.previous.isnull() | (steps.previous != steps.activity))
+    sequences = steps.group_by("ticket_id").aggregate(
+        variant=_sequence(steps), events=steps.count()
+    )
+    spans = known.group_by("ticket_id").aggregate(
+        started=known.timestamp.min(), ended=known.timestamp.max()
+    )
+    per_ticket = sequences.join(spans, "ticket_id")
+    return per_ticket.select(
+        "ticket_id",
+        "variant",
+        "events",
+        throughput_s=seconds_between(per_ticket.started, per_ticket.ended),
+    )
 
 
 def stored_variants(variants: ir.Table) -> ir.Table:
@@ -72,6 +103,7 @@ class Variants(TableResult):
 
     total_cases: int
     total_variants: int
+    collapse_repeats: bool = False
 
     @property
     def tail(self) -> dict[str, Any]:
@@ -98,6 +130,7 @@ class Variants(TableResult):
         return {
             "total_cases": self.total_cases,
             "total_variants": self.total_variants,
+            "collapse_repeats": self.collapse_repeats,
             "variants": rows,
             "tail": self.tail,
         }
