@@ -14,7 +14,7 @@ runner = CliRunner()
 LOG = (
     "case:concept:name,concept:name,time:timestamp,org:resource\n"
     "T1,New,2024-01-08 09:00:00,A1\n"
-    "T1,Closed,2024-01-09 09:00:00,A1\n"
+    "T1,Done,2024-01-09 09:00:00,A1\n"  # no status class in the name
     "T2,New,not a time,A2\n"
 )
 

@@ -32,6 +32,8 @@ def import_report(report: ImportReport) -> Group:
     accounting.add_row(_("rows loaded"), number(report.rows_loaded))
     accounting.add_row(_("rows rejected"), number(report.rows_rejected))
     accounting.add_row(_("read = loaded + rejected"), check)
+    if report.empty_groups:
+        accounting.add_row(_("unreadable values left empty"), number(report.values_left_empty))
     accounting.add_row(_("events new"), number(report.events_new))
     accounting.add_row(_("events already in the workspace"), number(report.events_present))
     accounting.add_row(_("tickets created"), number(report.tickets_created))
@@ -42,20 +44,25 @@ def import_report(report: ImportReport) -> Group:
             f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
     parts: list[Table] = [accounting]
-    if report.reject_groups:
-        rejects = Table(title=_("Rejected rows by reason"))
-        rejects.add_column(_("column"))
-        rejects.add_column(_("reason"))
-        rejects.add_column(_("rows"), justify="right")
-        rejects.add_column(_first_label(report.row_label), justify="right")
-        for group in report.reject_groups:
-            rejects.add_row(
+    for title, groups in (
+        (_("Rejected rows by reason"), report.reject_groups),
+        (_("Values left empty by reason (the rows are loaded)"), report.empty_groups),
+    ):
+        if not groups:
+            continue
+        problems = Table(title=title)
+        problems.add_column(_("column"))
+        problems.add_column(_("reason"))
+        problems.add_column(_("rows"), justify="right")
+        problems.add_column(_first_label(report.row_label), justify="right")
+        for group in groups:
+            problems.add_row(
                 group.column or _("(whole row)"),
                 import_text(group.reason),
                 number(group.rows),
                 number(group.first_line),
             )
-        parts.append(rejects)
+        parts.append(problems)
     if report.notes:
         notes = Table(title=_("Read as"), show_header=False)
         notes.add_column("note")
@@ -163,6 +170,10 @@ _IMPORT_TEXTS = (
     (r"not a number \(decimal separator (?P<separator>.+)\)",
      N_("not a number (decimal separator {separator})")),
     (r"not readable", N_("not readable")),
+    (r"not a support level \(name its number under values: level\)",
+     N_("not a support level (name its number under values: level)")),
+    (r"status classes inferred from activity names: (?P<pairs>.+)",
+     N_("status classes inferred from activity names: {pairs}")),
     (r"the row has fewer columns than the header",
      N_("the row has fewer columns than the header")),
     (r"the row has more columns than the header", N_("the row has more columns than the header")),
