@@ -11,7 +11,7 @@ from rich.table import Table
 
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
-from karsta.summary import WorkspaceSummary
+from karsta.summary import ActivityClass, NeedCoverage, WorkspaceSummary
 
 
 def number(value: int | None) -> str:
@@ -124,6 +124,11 @@ def summary(data: WorkspaceSummary) -> Group:
         _counts_table(_("Tickets opened per month"), _("month"), data.by_month, limit=24),
         facts,
     ]
+    if data.status_classes:
+        parts.append(_status_classes_table(data.status_classes))
+    lacking = [need for need in data.needs if not need.present]
+    if lacking:
+        parts.append(_needs_table(lacking))
     if data.imports:
         imports = Table(title=_("Imports"))
         imports.add_column(_("id"), justify="right")
@@ -143,12 +148,65 @@ def summary(data: WorkspaceSummary) -> Group:
             )
         parts.append(imports)
     if data.rejects:
-        parts.append(_rejects_table(data.rejects))
+        parts.append(
+            _rejects_table(_("Rejected rows kept in the workspace (table rejects)"), data.rejects)
+        )
+    if data.values_left_empty:
+        title = _("Unreadable values left empty in loaded rows (table rejects)")
+        parts.append(_rejects_table(title, data.values_left_empty))
     return Group(*parts)
 
 
-def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
-    table = Table(title=_("Rejected rows kept in the workspace (table rejects)"))
+CLASS_LABELS = {
+    "new": N_("new"),
+    "active": N_("active"),
+    "waiting": N_("waiting"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def _status_classes_table(rows: list[ActivityClass], limit: int = 12) -> Table:
+    """Return the activities by status class, saying which classes were inferred from names."""
+    table = Table(title=_("Status classes of the activities"))
+    table.add_column(_("class"))
+    table.add_column(_("activity"))
+    table.add_column(_("events"), justify="right")
+    table.add_column(_("from"))
+    classified = [r for r in rows if r.status_class is not None]
+    unclassified = [r for r in rows if r.status_class is None]
+    for row in [*classified, *unclassified[:limit]]:
+        if row.status_class is None:
+            label, origin = _("(none)"), _("not classified")
+        else:
+            label = _(CLASS_LABELS.get(row.status_class, row.status_class))
+            origin = _("inferred from the name") if row.inferred else _("the mapping")
+        activity = _("(empty)") if row.activity is None else row.activity
+        table.add_row(label, activity, number(row.events), origin)
+    if len(unclassified) > limit:
+        more = unclassified[limit:]
+        table.add_row(
+            _("(none)"),
+            ngettext("… {n} more", "… {n} more", len(more)).format(n=len(more)),
+            number(sum(r.events for r in more)),
+            _("not classified"),
+        )
+    return table
+
+
+def _needs_table(lacking: list[NeedCoverage]) -> Table:
+    """Return the facts the data lacks, each with what to map to have it."""
+    table = Table(title=_("What the figures need and the data lacks"))
+    table.add_column(_("missing"))
+    table.add_column(_("to have it"))
+    for need in lacking:
+        table.add_row(localized(need.lacks), localized(need.to_map))
+    return table
+
+
+def _rejects_table(title: str, rows: list[tuple[str | None, str, int]]) -> Table:
+    table = Table(title=title)
     table.add_column(_("column"))
     table.add_column(_("reason"))
     table.add_column(_("rows"), justify="right")

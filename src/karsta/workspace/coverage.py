@@ -62,7 +62,7 @@ FIRST_RESPONSE = Need(
 )
 REOPENS = Need(
     "reopens",
-    Message("reopens cannot be seen: no status says work goes on after a resolution"),
+    Message("no status is classified as work going on, so a reopen does not show"),
     Message(
         "map which statuses mean work goes on (status_classes: active) "
         "or the reopen counter (source_reopen_count)"
