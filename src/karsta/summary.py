@@ -125,13 +125,17 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
 def activity_classes(workspace: Workspace) -> list[ActivityClass]:
     """Return each activity with its events' class, event count and whether it was inferred."""
     events = workspace.table("ticket_events")
-    counts = events.group_by(["activity", "status_class"]).aggregate(events=events.count())
-    inferred = workspace.table("inferred_status_classes")
-    marks = inferred.select("activity", "status_class").distinct().mutate(inferred=True)
-    joined_rows = counts.left_join(marks, ["activity", "status_class"]).select(
-        counts.activity, counts.status_class, "events", "inferred"
+    keys = ["import_id", "activity", "status_class"]
+    counts = events.group_by(keys).aggregate(events=events.count())
+    # An import that inferred a class marks its own events; another import may name it.
+    marks = workspace.table("inferred_status_classes").select(*keys).distinct()
+    marked = counts.left_join(marks.mutate(inferred=True), keys).select(
+        counts.activity, counts.status_class, "events", inferred=ibis._.inferred.fill_null(False)
     )
-    rows = workspace.to_arrow(joined_rows).to_pylist()
+    totals = marked.group_by(["activity", "status_class", "inferred"]).aggregate(
+        events=marked.events.sum()
+    )
+    rows = workspace.to_arrow(totals).to_pylist()
     found = [
         ActivityClass(r["activity"], r["status_class"], int(r["events"]), bool(r["inferred"]))
         for r in rows
