@@ -1,7 +1,8 @@
 """Support levels written as text ("L1", "Level 2", "2nd line", "Taso 1") read as numbers.
 
 A mapping may fill the events' `level` from a column of the export. Whole numbers
-are read as they are; the forms below are read where the number is unambiguous;
+are read as they are; the forms these patterns describe are read where the number
+is unambiguous (L1, Tier 3, Taso 1, 2nd line, 1. taso, 2:a linjen, first line);
 anything else (a team name such as "Service desk") needs the mapping's value map,
 `values: level: {Service desk: 1}`, which is applied first. A value that is none
 of these is left empty and counted in the import's accounting.
@@ -32,14 +33,6 @@ NUMBER = r"^(\d+)(?:\.0+)?$"
 PREFIXED = r"^(?:" + "|".join(PREFIXES) + r")\s*[-.:#]?\s*(\d+)$"
 ORDINAL = r"^(\d+)\s*(?:st|nd|rd|th|\.|:a|:e|-)?\s*" + _WORDS + _SUPPORT + "$"
 """1st line, 2nd level, 1. taso, 2. tason tuki, 1-linja, 1:a linjen, 2 nivån."""
-
-FORMS = (
-    "a whole number (1, 2, 3)",
-    "L1, Level 2, Tier 3, T1, Line 2, Taso 1, Linja 2, Nivå 3, Linje 1",
-    "1st line, 2nd level, 3rd tier, 1. taso, 2. tason tuki, 1:a linjen, 2:a nivån",
-    "first line, second level, ensimmäinen linja, toisen tason tuki, första linjen, andra nivån",
-)
-"""The forms read without a value map, for the documentation."""
 
 
 def ordinal_pattern(names: tuple[str, ...]) -> str:
