@@ -131,8 +131,11 @@ def test_integer_levels_without_groups_decide_where_a_ticket_was_resolved(
     [
         ("group_levels:\n  SD: first\n", "group_levels.SD: the level must be a whole number"),
         ("group_levels:\n  SD: 0\n", "group_levels.SD: the level must be a whole number"),
+        ("values:\n  level:\n    Desk: first\n", "values.level.Desk: the level must be"),
     ],
 )
-def test_group_levels_must_be_whole_numbers(tmp_path: Path, text: str, message: str) -> None:
+def test_levels_in_the_mapping_must_be_whole_numbers(
+    tmp_path: Path, text: str, message: str
+) -> None:
     with pytest.raises(MappingError, match=message):
         mapping(tmp_path, "extends: event-log\n" + text)

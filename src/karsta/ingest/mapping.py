@@ -249,7 +249,7 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         ticket_type=raw.get("ticket_type"),
         status_classes=status_classes,
         pause_statuses=frozenset(_str_list(raw.get("pause_statuses") or [], where, "pause")),
-        values={k: _str_map(v, where, f"values.{k}") for k, v in (raw.get("values") or {}).items()},
+        values=_values(raw.get("values") or {}, where),
         personal=frozenset(
             _str_list(raw.get("personal", ["caller_id", "agent"]), where, "personal")
         ),
@@ -298,16 +298,25 @@ def _durations(raw: Any, columns: Mapping[str, str], where: str) -> dict[str, Du
     return durations
 
 
-def _levels(raw: Any, where: str) -> dict[str, int]:
-    """Return group_levels (group name -> support level), checked to be whole numbers."""
+def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
+    """Return the value maps per canonical column; a level's values must be whole numbers."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: group_levels must be a mapping of group names to levels.")
+        raise MappingError(f"{where}: values must be a mapping of canonical columns.")
+    values = {str(k): _str_map(v, where, f"values.{k}") for k, v in raw.items()}
+    if "level" in raw:
+        _levels(raw["level"], where, "values.level")
+    return values
+
+
+def _levels(raw: Any, where: str, key: str = "group_levels") -> dict[str, int]:
+    """Return names mapped to support levels (`key` says where), checked to be whole numbers."""
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: {key} must be a mapping of names to levels.")
     levels = {}
     for group, level in raw.items():
         if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise MappingError(
-                f"{where}: group_levels.{group}: the level must be a whole number >= 1, "
-                f"not {level!r}."
+                f"{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}."
             )
         levels[str(group)] = level
     return levels
