@@ -106,7 +106,7 @@ class ImportReport:
 
     @property
     def values_left_empty(self) -> int:
-        """Return how many rows had an optional value left empty because it was unreadable."""
+        """Return how many unreadable optional values were left empty (per row and column)."""
         return sum(group.rows for group in self.empty_groups)
 
     @property
