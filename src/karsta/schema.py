@@ -91,7 +91,8 @@ TICKET_EVENTS = Table(
             "status_class",
             "string",
             "The activity's class: new, active, waiting, resolved, closed or cancelled "
-            "(from the preset's status map; empty when unknown).",
+            "(from the mapping's status map, else inferred at import from an activity name "
+            "that says it, such as Resolve ticket or Odottaa asiakasta; empty when unknown).",
         ),
         _c(
             "is_pause",
@@ -109,8 +110,9 @@ TICKET_EVENTS = Table(
         _c(
             "level",
             "int64",
-            "Support level of the group (1 = service desk) where the source "
-            "or the preset's group map tells it.",
+            "Support level (1 = service desk): the source's level column where the mapping "
+            "names one (numbers, or text such as L2 or 2nd line), else the mapping's group map "
+            "(group_levels) for the event's group.",
         ),
         _c("ticket_type", "string", "Ticket type recorded at this event: incident or request."),
         _c("category", "string", "Category recorded at this event."),

@@ -1,4 +1,9 @@
-"""What a workspace holds: tickets by type, channel, status and month, events, derived facts."""
+"""What a workspace holds: tickets by type, channel, status and month, events, derived facts.
+
+It also says how the events' statuses are classified (by the mapping, or inferred
+from the activity names at import) and which facts the figures need that the
+data lacks, with what to map.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ from karsta.i18n import Message, joined
 from karsta.ingest.protection import PrivacyMode, stored_mode
 from karsta.ingest.redaction import Redactions, merged
 from karsta.workspace import Workspace
+from karsta.workspace.coverage import NEEDS, source_coverage
+
+CLASS_ORDER = ("new", "active", "waiting", "resolved", "closed", "cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,27 @@ class FactCoverage:
     from_events: int | None
     missing: int
     why_missing: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityClass:
+    """An activity, the class its events have, how many, and whether the class was inferred."""
+
+    activity: str | None
+    status_class: str | None
+    events: int
+    inferred: bool
+    """True when the import classified the activity by its name (the mapping did not name it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NeedCoverage:
+    """Whether the data has a fact some figures need, and what to map when it does not."""
+
+    need: str
+    present: bool
+    lacks: str
+    to_map: str
 
 
 @dataclass(slots=True)
@@ -43,8 +72,13 @@ class WorkspaceSummary:
     facts: list[FactCoverage]
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[tuple[str | None, str, int]] = field(default_factory=list)
+    """Rows rejected: (source column, reason, rows)."""
     privacy: PrivacyMode | None = None  # None before the first import
     redactions: list[Redactions] = field(default_factory=list)  # per column, every import
+    values_left_empty: list[tuple[str | None, str, int]] = field(default_factory=list)
+    """Unreadable optional values left empty in loaded rows: (source column, reason, rows)."""
+    status_classes: list[ActivityClass] = field(default_factory=list)
+    needs: list[NeedCoverage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready data."""
@@ -86,10 +120,46 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
         by_month=by_month,
         facts=fact_coverage(tickets, events),
         imports=_imports(workspace),
-        rejects=_rejects(workspace),
         privacy=stored_mode(workspace),
         redactions=merged(_redactions(workspace)),
+        rejects=_rejects(workspace, loaded=False),
+        values_left_empty=_rejects(workspace, loaded=True),
+        status_classes=activity_classes(workspace),
+        needs=need_coverage(workspace),
     )
+
+
+def activity_classes(workspace: Workspace) -> list[ActivityClass]:
+    """Return each activity with its events' class, event count and whether it was inferred."""
+    events = workspace.table("ticket_events")
+    keys = ["import_id", "activity", "status_class"]
+    counts = events.group_by(keys).aggregate(events=events.count())
+    # An import that inferred a class marks its own events; another import may name it.
+    marks = workspace.table("inferred_status_classes").select(*keys).distinct()
+    marked = counts.left_join(marks.mutate(inferred=True), keys).select(
+        counts.activity, counts.status_class, "events", inferred=ibis._.inferred.fill_null(False)
+    )
+    totals = marked.group_by(["activity", "status_class", "inferred"]).aggregate(
+        events=marked.events.sum()
+    )
+    rows = workspace.to_arrow(totals).to_pylist()
+    found = [
+        ActivityClass(r["activity"], r["status_class"], int(r["events"]), bool(r["inferred"]))
+        for r in rows
+    ]
+
+    def order(row: ActivityClass) -> tuple[int, int, str]:
+        known = row.status_class in CLASS_ORDER
+        place = CLASS_ORDER.index(row.status_class) if known else len(CLASS_ORDER)
+        return (place, -row.events, row.activity or "")
+
+    return sorted(found, key=order)
+
+
+def need_coverage(workspace: Workspace) -> list[NeedCoverage]:
+    """Return, for every fact the figures may need, whether the data has it and what to map."""
+    coverage = source_coverage(workspace)
+    return [NeedCoverage(n.name, coverage.has(n), n.lacks, n.to_map) for n in NEEDS]
 
 
 def fact_coverage(tickets: ir.Table, events: ir.Table) -> list[FactCoverage]:
@@ -197,8 +267,10 @@ def _redactions(workspace: Workspace, *, import_id: int | None = None) -> list[R
     return [Redactions(r["source_column"], r["hetu"], r["email"], r["phone"]) for r in rows]
 
 
-def _rejects(workspace: Workspace) -> list[tuple[str | None, str, int]]:
+def _rejects(workspace: Workspace, *, loaded: bool) -> list[tuple[str | None, str, int]]:
+    """Return the stored value problems of rejected rows, or of loaded rows (`loaded`)."""
     rejects = workspace.table("rejects")
+    rejects = rejects.filter(rejects.row_loaded.fill_null(False) == loaded)
     grouped = (
         rejects.group_by(["source_column", "reason"])
         .aggregate(rows=rejects.line.nunique())

@@ -14,7 +14,7 @@ runner = CliRunner()
 LOG = (
     "case:concept:name,concept:name,time:timestamp,org:resource\n"
     "T1,New,2024-01-08 09:00:00,A1\n"
-    "T1,Closed,2024-01-09 09:00:00,A1\n"
+    "T1,Done,2024-01-09 09:00:00,A1\n"  # no status class in the name
     "T2,New,not a time,A2\n"
 )
 
@@ -74,3 +74,29 @@ def test_presets_are_listed() -> None:
     result = runner.invoke(app, ["presets"])
     assert "servicenow" in result.output
     assert "event-log" in result.output
+
+
+def test_summary_shows_inferred_classes_and_what_to_map(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "case:concept:name,concept:name,time:timestamp,org:resource\n"
+        "T1,Registered,2024-01-08 09:00:00,A1\n"
+        "T1,Resolve ticket,2024-01-08 10:00:00,A1\n",
+        encoding="utf-8",
+    )
+    ws = tmp_path / "t.karsta"
+    imported = runner.invoke(app, ["import", str(log), "--preset", "event-log", "-w", str(ws)])
+    assert imported.exit_code == 0, imported.output
+    assert "status classes inferred from activity names" in imported.output
+    result = runner.invoke(app, ["summary", "--workspace", str(ws)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Status classes of the activities" in result.output
+    assert "inferred from the name" in result.output
+    assert "What the figures need and the data lacks" in result.output
+    assert "map the assignment group (columns: group)" in result.output
+    data = json.loads(runner.invoke(app, ["summary", "-w", str(ws), "--format", "json"]).output)
+    assert data["status_classes"] == [
+        {"activity": "Resolve ticket", "status_class": "resolved", "events": 1, "inferred": True},
+        {"activity": "Registered", "status_class": None, "events": 1, "inferred": False},
+    ]
+    assert {n["need"] for n in data["needs"] if not n["present"]} >= {"levels", "groups"}

@@ -75,7 +75,7 @@ def test_json_output_has_exactly_the_contract(workspace: Path) -> None:
         "json",
     )
     document = json.loads(out)
-    assert set(document) == {"workspace", "generated_at", "metrics"}
+    assert set(document) == {"workspace", "generated_at", "metrics", "metric_notes"}
     assert document["workspace"] == str(workspace)
     assert all(set(record) == CONTRACT_KEYS for record in document["metrics"])
     reopened = [
@@ -91,6 +91,34 @@ def test_json_output_has_exactly_the_contract(workspace: Path) -> None:
         "median",
         "p90",
     }
+
+
+def test_json_carries_the_notes_and_why_a_metric_has_no_figures(workspace: Path) -> None:
+    out = invoke("metrics", "-w", str(workspace), "-m", "S2,O1,I1", "--format", "json")
+    notes = {n["id"]: n for n in json.loads(out)["metric_notes"]}
+    assert set(notes) == {"S2", "O1", "I1"}
+    # No ticket of the desk has a level or a cost: those metrics say what to map.
+    assert notes["S2"]["computed"] is False
+    assert notes["S2"]["no_data"].startswith(
+        "cannot be computed: no ticket has the level where it was resolved — map the support level"
+    )
+    assert notes["I1"]["no_data"] == (
+        "cannot be computed: no ticket records a cost — import cost data (columns: cost)"
+    )
+    assert set(notes["I1"]) == {"id", "card_version", "computed", "no_data", "notes"}
+
+
+def test_json_notes_of_a_computed_metric(tmp_path: Path) -> None:
+    path = tmp_path / "levels.karsta"
+    with karsta.open(path) as ws:
+        desk = Desk(ws)
+        desk.ticket("L", utc("2024-02-05 08:00"), resolved_at=utc("2024-02-05 08:10"),
+                    resolving_level=1)  # fmt: skip
+        desk.run("S2")
+    notes = json.loads(invoke("metrics", "-w", str(path), "-m", "S2", "--format", "json"))
+    (s2,) = notes["metric_notes"]
+    assert (s2["computed"], s2["no_data"], s2["card_version"]) == (True, None, "S2@1")
+    assert s2["notes"] == ["Desk-resolvable categories are not configured: every ticket counts."]
 
 
 def test_whole_range_json_has_null_period_and_empty_group(workspace: Path) -> None:

@@ -126,8 +126,10 @@ def test_events_are_numbered_within_tickets(workspace: Workspace) -> None:
 def test_without_status_classes_the_facts_stay_empty(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    mapping_file = tmp_path / "mapping.yaml"
+    mapping_file.write_text("extends: event-log\ninfer_status_classes: false\n", encoding="utf-8")
     with karsta.open(tmp_path / "t.karsta") as ws:
-        import_file(log, workspace=ws, mapping=karsta.ingest.load_preset("event-log"))
+        import_file(log, workspace=ws, mapping=load_mapping_file(mapping_file))
         t1 = ticket(ws, "T1")
     assert t1["opened_at"] == utc("2024-01-08 07:00")
     assert (t1["first_response_at"], t1["resolved_at"], t1["closed_at"]) == (None, None, None)

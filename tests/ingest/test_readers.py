@@ -131,11 +131,16 @@ def test_windows_1252_is_detected(tmp_path: Path, workspace: Workspace) -> None:
         path.read_bytes().decode("utf-8")
     report = import_file(path, workspace=workspace, mapping=FINNISH.with_read(decimal=","))
     assert "encoding cp1252" in report.notes
-    balanced(report, 1, 0)  # "12,50 €" is not a number
+    # "12,50 €" is not a number: the optional cost is left empty and the row is loaded.
+    balanced(report, 1, 1)
+    reason = "not a number (decimal separator ',')"
+    assert [(g.column, g.reason, g.rows) for g in report.empty_groups] == [("Hinta", reason, 1)]
+    assert report.values_left_empty == 1
     row = workspace.connection.execute(
-        "SELECT line, source_column, value, reason FROM rejects"
+        "SELECT line, source_column, value, reason, row_loaded FROM rejects"
     ).fetchone()
-    assert row == (2, "Hinta", "12,50 €", "not a number (decimal separator ',')")
+    assert row == (2, "Hinta", "12,50 €", reason, True)
+    assert events(workspace)[0][2:5] == ("Työn alla", "Jörö Äkäslompolo", None)
 
 
 def test_windows_1252_text_values(tmp_path: Path, workspace: Workspace) -> None:
@@ -290,7 +295,7 @@ def personal_rows() -> list[str]:
         *ROWS,
         f"T7;eilen;Uusi;{SECRET_AGENT};1;{SECRET_CALLER}",  # bad date
         f"T8;7.3.2024 9.00;Uusi;{SECRET_AGENT};1;{SECRET_CALLER};x",  # too many columns
-        f"T9;7.3.2024 9.00;Uusi;{SECRET_AGENT};kymmenen;{SECRET_CALLER}",  # bad number
+        f"T9;7.3.2024 9.00;Uusi;{SECRET_AGENT};kymmenen;{SECRET_CALLER}",  # bad number, kept
     ]
 
 
@@ -307,7 +312,7 @@ def all_text(ws: Workspace, report: ImportReport) -> str:
 def test_messages_never_show_personal_values(tmp_path: Path, workspace: Workspace) -> None:
     path = write(tmp_path / "personal.csv", personal_rows())
     report = import_file(path, workspace=workspace, mapping=FINNISH)
-    balanced(report, 6, 3)
+    balanced(report, 6, 4)
     text = all_text(workspace, report)
     assert "eilen" in text
     assert "kymmenen" in text
@@ -320,7 +325,7 @@ def test_pseudonymised_import_stores_no_personal_value(
 ) -> None:
     path = write(tmp_path / "personal.csv", personal_rows())
     report = import_file(path, workspace=workspace, mapping=FINNISH, pseudonym_key=b"k" * 32)
-    balanced(report, 6, 3)
+    balanced(report, 6, 4)
     dump = "\n".join(
         repr(workspace.connection.execute(f"SELECT * FROM {name}").fetchall()) for name in TABLES
     )

@@ -140,7 +140,12 @@ class Desk:
         )
 
     def _flush(self) -> None:
-        """Write the added rows; every ticket gets one opening event (metrics need events)."""
+        """Write the added rows; every ticket gets one opening event (metrics need events).
+
+        The opening event records the ticket's first response and reopen count as a
+        source that records them would, so the desk has those facts (see
+        `karsta.workspace.coverage`).
+        """
         events = [
             {
                 "ticket_id": t["ticket_id"],
@@ -149,6 +154,8 @@ class Desk:
                 "timestamp": t["opened_at"],
                 "activity": "New",
                 "status_class": "new",
+                "source_first_response_at": t.get("first_response_at"),
+                "source_reopen_count": t.get("reopen_count") or 0,
                 "source_file": "fixture",
                 "source_row": row,
                 "import_id": 1,

@@ -43,8 +43,9 @@ def test_breakdown_with_unknown_priority(desk: Desk) -> None:
     assert run.figure("share", group={"priority": "unknown"})["value"] == 0.0
 
 
-def test_nothing_resolved_gives_no_rows(desk: Desk) -> None:
+def test_nothing_resolved_gives_no_rows_and_says_why(desk: Desk) -> None:
     desk.ticket("open", T0, reopen_count=1, status_class="active")
     run = desk.run("I10")
     assert run.records == []
-    assert run.no_data is None
+    assert run.no_data is not None
+    assert run.no_data.startswith("cannot be computed: no ticket is resolved — map which")

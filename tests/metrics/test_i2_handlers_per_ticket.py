@@ -73,9 +73,27 @@ def test_breakdown_with_unknown_group(desk: Desk) -> None:
     assert run.figure("agents_mean", group={"group": "unknown"})["value"] == 3.0
 
 
-def test_nothing_recorded(desk: Desk) -> None:
+def test_nothing_recorded_says_what_to_map(desk: Desk) -> None:
     desk.ticket("bare", T0, resolved_at=RESOLVED)
     run = desk.run("I2")
-    for statistic in ("agents_mean", "agents_median", "groups_mean", "groups_median"):
-        figure = run.figure(statistic)
-        assert (figure["value"], figure["n"], figure["excluded"]) == (None, 0, 1), statistic
+    assert run.records == []
+    assert run.no_data == (
+        "cannot be computed: no event has an agent — map the agent (columns: agent)"
+    )
+
+
+def test_without_groups_the_group_figures_are_left_out_and_say_why(desk: Desk) -> None:
+    # Agents are known (2 and 4: mean 3), groups on no ticket: 0 groups would be a silent 0.
+    desk.ticket("a", T0, resolved_at=RESOLVED, agent_count=2, group_count=0)
+    desk.ticket("b", T0, resolved_at=RESOLVED, agent_count=4, group_count=0)
+    run = desk.run("I2")
+    assert run.figure("agents_mean")["value"] == 3.0
+    assert {r["statistic"] for r in run.records} == {
+        "agents_mean",
+        "agents_median",
+        "reassigned_share",
+    }
+    assert run.notes == (
+        "Groups per ticket cannot be computed: no event has an assignment group — "
+        "map the assignment group (columns: group).",
+    )

@@ -45,6 +45,16 @@ def test_breakdown_with_unknown_group(desk: Desk) -> None:
 
 
 def test_no_known_resolver(desk: Desk) -> None:
-    desk.ticket("nobody", T0, resolved_at=RESOLVED)
+    # Agents are recorded (one held the ticket) but none at the resolving event.
+    desk.ticket("nobody", T0, resolved_at=RESOLVED, agent_count=1)
     figure = desk.run("I3").figure("per_agent")
     assert (figure["value"], figure["denominator"], figure["excluded"]) == (None, 0, 1)
+
+
+def test_without_agents_says_what_to_map(desk: Desk) -> None:
+    desk.ticket("nobody", T0, resolved_at=RESOLVED)
+    run = desk.run("I3")
+    assert run.records == []
+    assert run.no_data == (
+        "cannot be computed: no event has an agent — map the agent (columns: agent)"
+    )

@@ -48,8 +48,10 @@ def test_months_in_helsinki_time_and_unknown_category(desk: Desk) -> None:
     assert (aug["value"], aug["n"]) == (100.0, 1)
 
 
-def test_no_category_anywhere(desk: Desk) -> None:
+def test_no_category_anywhere_says_what_to_map(desk: Desk) -> None:
     desk.ticket("bare", T0, resolved_at=RESOLVED)
     run = desk.run("I9", by=("category",))
-    share = run.figure("share", group={"category": "unknown"})
-    assert (share["value"], share["n"], share["excluded"]) == (None, 0, 1)
+    assert run.records == []
+    assert run.no_data == (
+        "cannot be computed: no ticket has a category — map the category (columns: category)"
+    )

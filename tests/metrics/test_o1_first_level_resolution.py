@@ -87,7 +87,8 @@ def test_months_in_helsinki_time_and_unknown_group(desk: Desk) -> None:
 
 
 def test_zero_population(desk: Desk) -> None:
-    desk.ticket("cancelled", T0, status_class="cancelled")
+    # Resolved at level 1, then cancelled: the source knows resolutions and levels.
+    desk.ticket("cancelled", T0, status_class="cancelled", resolved_at=T0, resolving_level=1)
     share = desk.run("O1").figure("share_all_received")
     assert share["value"] is None
     assert (share["numerator"], share["denominator"], share["excluded"], share["n"]) == (0, 0, 1, 0)

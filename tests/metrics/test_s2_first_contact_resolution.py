@@ -129,6 +129,7 @@ def test_resolved_before_opened_is_excluded(desk: Desk) -> None:
 
 def test_unknown_level_is_not_called_above_level_1(desk: Desk) -> None:
     desk.ticket("no_level", T0, **resolved_at_once(resolving_level=None))
+    desk.ticket("request", T0, ticket_type="request", **resolved_at_once())  # levels are known
     run = desk.run("S2")
     share = run.figure("share", group={"type": "incident"})
     assert (share["numerator"], share["denominator"]) == (0, 1)

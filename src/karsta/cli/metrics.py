@@ -19,7 +19,7 @@ from rich.table import Table
 from karsta.api import Analyses
 from karsta.cli import render
 from karsta.cli.options import LangOption
-from karsta.i18n import N_, _, current_language
+from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
 from karsta.metrics.compute import MetricResults
 from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
@@ -82,15 +82,15 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
-def format_value(value: float | None, unit: str, statistic: str) -> str:
-    """Return a figure for people: 65.1 %, 15.9 h, 1 234."""
+def format_value(value: float | None, unit: str) -> str:
+    """Return a figure for people by its unit: 65.1 %, 15.97 h, 1 234."""
     if value is None:
         return "–"
-    if statistic == "count" or (unit == "count" and float(value).is_integer()):
+    if unit == "count" and float(value).is_integer():
         return f"{value:,.0f}".replace(",", " ")
-    if statistic.startswith(("share", "age_")) and not statistic.endswith("days"):
+    if unit == "percent":
         return f"{value:.1f} %"
-    suffix = _("d") if statistic.endswith("_days") else _(UNIT_SUFFIX.get(unit, ""))
+    suffix = _(UNIT_SUFFIX[unit]) if unit in UNIT_SUFFIX else ""
     return f"{value:,.2f}".replace(",", " ") + (f" {suffix}" if suffix else "")
 
 
@@ -135,7 +135,7 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
         if result.no_data:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
-        notes += [f"{result.id}: {note}" for note in result.notes]
+        notes += [f"{result.id}: {localized(note)}" for note in result.notes]
         for row in result.rows:
             table.add_row(
                 result.id,
@@ -143,7 +143,7 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
                 row["period"] or _("all"),
                 _group_text(row["group"]),
                 row["statistic"],
-                format_value(row["value"], result.unit, row["statistic"]),
+                format_value(row["value"], row["unit"]),
                 str(row["n"]),
                 str(row["excluded"]),
             )
@@ -186,9 +186,9 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         table.add_row(
             result.id,
             f"{name} · {row.statistic}",
-            format_value(row.value, result.unit, row.statistic),
+            format_value(row.value, row.unit or result.unit),
             mark + (row.target.text if row.target else "–"),
-            format_value(row.previous, result.unit, row.statistic),
+            format_value(row.previous, row.unit or result.unit),
             change,
             "–" if row.n is None else str(row.n),
         )
@@ -200,7 +200,9 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
 
 def _no_data(metric_id: str, name: str, reason: str) -> str:
     """Return the line for a metric without data, with the reason."""
-    return _("{id} {name}: no data — {reason}").format(id=metric_id, name=name, reason=reason)
+    return _("{id} {name}: no data — {reason}").format(
+        id=metric_id, name=name, reason=localized(reason)
+    )
 
 
 def _csv(results: MetricResults, lang: Language) -> str:

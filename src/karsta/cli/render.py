@@ -12,7 +12,7 @@ from rich.table import Table
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
 from karsta.ingest.redaction import Redactions
-from karsta.summary import WorkspaceSummary
+from karsta.summary import ActivityClass, NeedCoverage, WorkspaceSummary
 
 
 def number(value: int | None) -> str:
@@ -36,6 +36,8 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     accounting.add_row(_("rows loaded"), number(report.rows_loaded))
     accounting.add_row(_("rows rejected"), number(report.rows_rejected))
     accounting.add_row(_("read = loaded + rejected"), check)
+    if report.empty_groups:
+        accounting.add_row(_("unreadable values left empty"), number(report.values_left_empty))
     accounting.add_row(_("events new"), number(report.events_new))
     accounting.add_row(_("events already in the workspace"), number(report.events_present))
     accounting.add_row(_("tickets created"), number(report.tickets_created))
@@ -56,20 +58,25 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     parts: list[Table] = [accounting]
     if report.redactions:
         parts.append(redactions_table(report.redactions))
-    if report.reject_groups:
-        rejects = Table(title=_("Rejected rows by reason"))
-        rejects.add_column(_("column"))
-        rejects.add_column(_("reason"))
-        rejects.add_column(_("rows"), justify="right")
-        rejects.add_column(_first_label(report.row_label), justify="right")
-        for group in report.reject_groups:
-            rejects.add_row(
+    for title, groups in (
+        (_("Rejected rows by reason"), report.reject_groups),
+        (_("Values left empty by reason (the rows are loaded)"), report.empty_groups),
+    ):
+        if not groups:
+            continue
+        problems = Table(title=title)
+        problems.add_column(_("column"))
+        problems.add_column(_("reason"))
+        problems.add_column(_("rows"), justify="right")
+        problems.add_column(_first_label(report.row_label), justify="right")
+        for group in groups:
+            problems.add_row(
                 group.column or _("(whole row)"),
                 import_text(group.reason),
                 number(group.rows),
                 number(group.first_line),
             )
-        parts.append(rejects)
+        parts.append(problems)
     if report.notes:
         notes = Table(title=_("Read as"), show_header=False)
         notes.add_column("note")
@@ -149,6 +156,11 @@ def summary(data: WorkspaceSummary) -> Group:
         _counts_table(_("Tickets opened per month"), _("month"), data.by_month, limit=24),
         facts,
     ]
+    if data.status_classes:
+        parts.append(_status_classes_table(data.status_classes))
+    lacking = [need for need in data.needs if not need.present]
+    if lacking:
+        parts.append(_needs_table(lacking))
     if data.imports:
         imports = Table(title=_("Imports"))
         imports.add_column(_("id"), justify="right")
@@ -170,12 +182,65 @@ def summary(data: WorkspaceSummary) -> Group:
     if data.redactions:
         parts.append(redactions_table(data.redactions))
     if data.rejects:
-        parts.append(_rejects_table(data.rejects))
+        parts.append(
+            _rejects_table(_("Rejected rows kept in the workspace (table rejects)"), data.rejects)
+        )
+    if data.values_left_empty:
+        title = _("Unreadable values left empty in loaded rows (table rejects)")
+        parts.append(_rejects_table(title, data.values_left_empty))
     return Group(*parts)
 
 
-def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
-    table = Table(title=_("Rejected rows kept in the workspace (table rejects)"))
+CLASS_LABELS = {
+    "new": N_("new"),
+    "active": N_("active"),
+    "waiting": N_("waiting"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def _status_classes_table(rows: list[ActivityClass], limit: int = 12) -> Table:
+    """Return the activities by status class, saying which classes were inferred from names."""
+    table = Table(title=_("Status classes of the activities"))
+    table.add_column(_("class"))
+    table.add_column(_("activity"))
+    table.add_column(_("events"), justify="right")
+    table.add_column(_("from"))
+    classified = [r for r in rows if r.status_class is not None]
+    unclassified = [r for r in rows if r.status_class is None]
+    for row in [*classified, *unclassified[:limit]]:
+        if row.status_class is None:
+            label, origin = _("(none)"), _("not classified")
+        else:
+            label = _(CLASS_LABELS.get(row.status_class, row.status_class))
+            origin = _("inferred from the name") if row.inferred else _("the mapping")
+        activity = _("(empty)") if row.activity is None else row.activity
+        table.add_row(label, activity, number(row.events), origin)
+    if len(unclassified) > limit:
+        more = unclassified[limit:]
+        table.add_row(
+            _("(none)"),
+            ngettext("… {n} more", "… {n} more", len(more)).format(n=len(more)),
+            number(sum(r.events for r in more)),
+            _("not classified"),
+        )
+    return table
+
+
+def _needs_table(lacking: list[NeedCoverage]) -> Table:
+    """Return the facts the data lacks, each with what to map to have it."""
+    table = Table(title=_("What the figures need and the data lacks"))
+    table.add_column(_("missing"))
+    table.add_column(_("to have it"))
+    for need in lacking:
+        table.add_row(localized(need.lacks), localized(need.to_map))
+    return table
+
+
+def _rejects_table(title: str, rows: list[tuple[str | None, str, int]]) -> Table:
+    table = Table(title=title)
     table.add_column(_("column"))
     table.add_column(_("reason"))
     table.add_column(_("rows"), justify="right")
@@ -197,6 +262,10 @@ _IMPORT_TEXTS = (
     (r"not a number \(decimal separator (?P<separator>.+)\)",
      N_("not a number (decimal separator {separator})")),
     (r"not readable", N_("not readable")),
+    (r"not a support level \(name its number under values: level\)",
+     N_("not a support level (name its number under values: level)")),
+    (r"status classes inferred from activity names: (?P<pairs>.+)",
+     N_("status classes inferred from activity names: {pairs}")),
     (r"the row has fewer columns than the header",
      N_("the row has fewer columns than the header")),
     (r"the row has more columns than the header", N_("the row has more columns than the header")),

@@ -20,11 +20,21 @@ def _case(column: str, mapping: dict[str, str], default: str = "NULL") -> str:
     return f"CASE {column} {whens} ELSE {default} END"
 
 
-def _level_case(mapping: SourceMapping) -> str:
-    if not mapping.group_levels:
-        return "CAST(NULL AS BIGINT)"
-    whens = " ".join(f"WHEN {literal(g)} THEN {int(n)}" for g, n in mapping.group_levels.items())
-    return f"CASE {quote('group')} {whens} END"
+SOURCE_LEVEL = "__source_level"
+"""The level the export's own level column gives, before the group map fills the gaps."""
+
+
+def _level_case(mapping: SourceMapping, present: set[str]) -> str:
+    """Return SQL for an event's level: the mapped level column, else the group's level."""
+    by_group = "CAST(NULL AS BIGINT)"
+    if mapping.group_levels:
+        whens = " ".join(
+            f"WHEN {literal(g)} THEN {int(n)}" for g, n in mapping.group_levels.items()
+        )
+        by_group = f"CASE {quote('group')} {whens} END"
+    if "level" in present:
+        return f"coalesce({SOURCE_LEVEL}, {by_group})"
+    return by_group
 
 
 def _rows(typed: str, present: set[str], mapping: SourceMapping) -> str:
@@ -32,19 +42,31 @@ def _rows(typed: str, present: set[str], mapping: SourceMapping) -> str:
     parts = []
     for column in TICKET_EVENTS.columns:
         name = column.name
-        if name in ("event_key", "seq", "status_class", "is_pause", "level"):
+        if name in ("event_key", "seq", "status_class", "is_pause", "source_file", "import_id"):
             continue
-        if name in ("source_file", "import_id"):
-            continue
-        if name == "source_row":
+        if name == "level":
+            if name in present:
+                parts.append(f"{quote(name)} AS {SOURCE_LEVEL}")
+        elif name == "source_row":
             parts.append(f"{LINE} AS source_row")
         elif name == "ticket_type" and name not in present and mapping.ticket_type:
             parts.append(f"{literal(mapping.ticket_type)} AS ticket_type")
+        elif name in mapping.durations and name in present:
+            parts.append(f"{_after(mapping, name, present)} AS {quote(name)}")
         elif name in present:
             parts.append(quote(name))
         else:
             parts.append(f"CAST(NULL AS {_sql_type(column.dtype)}) AS {quote(name)}")
     return ", ".join(parts)
+
+
+def _after(mapping: SourceMapping, name: str, present: set[str]) -> str:
+    """SQL for a time the export gives as a duration after another time (NULL if either is)."""
+    duration = mapping.durations[name]
+    if duration.after not in present:
+        return "CAST(NULL AS TIMESTAMPTZ)"
+    micros = f"CAST(round({quote(name)} * {duration.seconds * 1e6!r}) AS BIGINT)"
+    return f"{quote(duration.after)} + to_microseconds({micros})"
 
 
 def empty_columns(present: set[str], mapping: SourceMapping) -> frozenset[str]:
@@ -60,7 +82,7 @@ def empty_columns(present: set[str], mapping: SourceMapping) -> frozenset[str]:
         empty.discard("activity")  # the milestones name it
     if not mapping.status_classes:
         empty.add("status_class")
-    if not mapping.group_levels:
+    if not mapping.group_levels and "level" not in present:
         empty.add("level")
     return frozenset(empty)
 
@@ -100,9 +122,10 @@ def event_rows(
     identity = ", ".join(f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY)
     status_class = _case("activity", dict(mapping.status_classes))
     # Typed as in ticket_events even when a mapping leaves them empty (a NULL literal).
-    return f"""SELECT *, CAST({status_class} AS VARCHAR) AS status_class,
+    star = f"* EXCLUDE ({SOURCE_LEVEL})" if "level" in present else "*"
+    return f"""SELECT {star}, CAST({status_class} AS VARCHAR) AS status_class,
                coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
-               CAST({_level_case(mapping)} AS BIGINT) AS level,
+               CAST({_level_case(mapping, present)} AS BIGINT) AS level,
                {literal(source_file)} AS source_file,
                CAST({int(import_id)} AS BIGINT) AS import_id,
                md5(concat_ws('|', {identity})) AS {IDENTITY_COLUMN}

@@ -45,6 +45,7 @@ from karsta.ingest.protection import PrivacyMode, import_mode, record_mode
 from karsta.ingest.readers import RawFile, reader_for
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
 from karsta.ingest.sqltext import quote
+from karsta.ingest.status_names import infer_status_classes
 from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
 
@@ -73,7 +74,7 @@ STATUS_RANK = (
 
 @dataclass(frozen=True, slots=True)
 class RejectGroup:
-    """Rejected values sharing one reason in one column."""
+    """Value problems sharing one reason in one column: rows rejected, or values left empty."""
 
     column: str | None
     reason: str
@@ -99,9 +100,19 @@ class ImportReport:
     first_event: datetime | None = None
     last_event: datetime | None = None
     reject_groups: list[RejectGroup] = field(default_factory=list)
+    """Why rows were rejected (a required value missing or unreadable, a broken line)."""
+    empty_groups: list[RejectGroup] = field(default_factory=list)
+    """Optional values that could not be read: left empty, their rows loaded."""
+    inferred_status_classes: dict[str, str] = field(default_factory=dict)
+    """Activities the mapping does not name, classified by their names (activity -> class)."""
     notes: list[str] = field(default_factory=list)
     privacy: PrivacyMode = field(default_factory=PrivacyMode)
     redactions: list[Redactions] = field(default_factory=list)
+
+    @property
+    def values_left_empty(self) -> int:
+        """Return how many unreadable optional values were left empty (per row and column)."""
+        return sum(group.rows for group in self.empty_groups)
 
     @property
     def balanced(self) -> bool:
@@ -199,7 +210,7 @@ def import_file(
     report = ImportReport(import_id, str(path), mapping.name, "line", privacy=privacy)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
-        "canonical VARCHAR, value VARCHAR, reason VARCHAR)"
+        "canonical VARCHAR, value VARCHAR, reason VARCHAR, row_loaded BOOLEAN)"
     )
     raw: RawFile | None = None
     digest = _Digest(path)
@@ -281,7 +292,7 @@ def _parse(
     parsed = parse_rows(con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS)
     for reject in raw.rejects:  # known once the file was read
         con.execute(
-            f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?)",
+            f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?, false)",
             [reject.line, reject.column, reject.reason],
         )
     personal = [p for p in plans if p.personal]
@@ -293,6 +304,7 @@ def _parse(
     if report.privacy.redact:
         report.redactions = merged([*report.redactions, *_redact_rejects(workspace)])
     present = {p.canonical for p in plans}
+    mapping = _with_inferred_classes(workspace, mapping, present, report)
     rows = event_rows(TYPED, present, mapping, source_file=source_file, import_id=import_id)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {EVENTS} AS {rows}")
     report.rows_read = raw.rows_read
@@ -359,6 +371,30 @@ def _redact_rejects(workspace: Workspace) -> list[Redactions]:
     return [Redactions(str(c), int(h), int(e), int(p)) for c, h, e, p in counts]
 
 
+def _with_inferred_classes(
+    workspace: Workspace, mapping: SourceMapping, present: set[str], report: ImportReport
+) -> SourceMapping:
+    """Return the mapping with the classes its unnamed activities' names tell (noted in `report`).
+
+    The mapping's own classes win; `infer_status_classes: false` keeps it as it is.
+    """
+    if not mapping.infer_status_classes or "activity" not in present:
+        return mapping
+    activities = [
+        str(a)
+        for (a,) in workspace.connection.execute(
+            f"SELECT DISTINCT activity FROM {TYPED} WHERE activity IS NOT NULL"
+        ).fetchall()
+    ]
+    inferred = infer_status_classes(activities, mapping.status_classes)
+    if not inferred:
+        return mapping
+    report.inferred_status_classes = inferred
+    pairs = ", ".join(f"{activity} → {cls}" for activity, cls in inferred.items())
+    report.notes.append(f"status classes inferred from activity names: {pairs}")
+    return replace(mapping, status_classes={**inferred, **mapping.status_classes})
+
+
 def _describe_format(kind: str, fmt: str) -> str:
     if kind == "timestamp":
         return "ISO 8601 timestamps" if fmt == "iso" else f"timestamps as {fmt}"
@@ -404,6 +440,11 @@ def _record_import(workspace: Workspace, report: ImportReport, sha256: str) -> N
         workspace.connection.execute(
             "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
             [report.import_id, found.column, found.hetu, found.email, found.phone],
+        )
+    if report.inferred_status_classes:
+        workspace.connection.executemany(
+            "INSERT INTO inferred_status_classes VALUES (?, ?, ?)",
+            [[report.import_id, a, c] for a, c in report.inferred_status_classes.items()],
         )
 
 
@@ -626,18 +667,21 @@ def _store_rejects(workspace: Workspace, report: ImportReport, sha256: str) -> N
     """Keep this import's rejects, skipping ones an earlier import of the same file kept."""
     con = workspace.connection
     con.execute(
-        f"""INSERT INTO rejects
-        SELECT ?, ?, ?, ?, r.line, r.source_column, r.canonical, r.value, r.reason
+        f"""INSERT INTO rejects (import_id, source_file, file_sha256, row_label, line,
+            source_column, canonical_column, value, reason, row_loaded)
+        SELECT ?, ?, ?, ?, r.line, r.source_column, r.canonical, r.value, r.reason, r.row_loaded
         FROM {REJECTS} r ANTI JOIN rejects k
         ON k.file_sha256 = ? AND k.line = r.line AND k.reason = r.reason
            AND k.source_column IS NOT DISTINCT FROM r.source_column""",
         [report.import_id, report.source_file, sha256, report.row_label, sha256],
     )
     rows = con.execute(
-        f"SELECT source_column, reason, count(DISTINCT line), min(line) FROM {REJECTS} "
-        "GROUP BY ALL ORDER BY 3 DESC, 2"
+        f"SELECT row_loaded, source_column, reason, count(DISTINCT line), min(line) "
+        f"FROM {REJECTS} GROUP BY ALL ORDER BY 4 DESC, 3"
     ).fetchall()
-    report.reject_groups = [RejectGroup(c, r, int(n), int(first)) for c, r, n, first in rows]
+    groups = [(loaded, RejectGroup(c, r, int(n), int(first))) for loaded, c, r, n, first in rows]
+    report.reject_groups = [group for loaded, group in groups if not loaded]
+    report.empty_groups = [group for loaded, group in groups if loaded]
 
 
 def _finish_import(workspace: Workspace, report: ImportReport) -> None:

@@ -29,6 +29,9 @@ EVENT_COLUMNS = frozenset(TICKET_EVENTS.column_names) - {
     "source_row",
     "import_id",
 }
+TIME_COLUMNS = frozenset(
+    c for c in EVENT_COLUMNS if TICKET_EVENTS.column(c).dtype.startswith("timestamp")
+)
 
 
 class MappingError(ValueError):
@@ -42,6 +45,27 @@ class Milestone:
     column: str
     activity: str
     status_class: str
+
+
+DURATION_UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A canonical time written in the export as a duration after another canonical time.
+
+    Zendesk, for one, gives the first reply as "First reply time in minutes" after
+    "Created at": the time is `after` plus the `column`'s value in `unit`.
+    """
+
+    column: str
+    after: str
+    unit: str = "minutes"
+
+    @property
+    def seconds(self) -> float:
+        """Return the seconds one unit of the column stands for."""
+        return DURATION_UNITS[self.unit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +98,9 @@ class SourceMapping:
     group_levels: Mapping[str, int] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()
     description: str = ""
+    durations: Mapping[str, Duration] = field(default_factory=dict)
+    infer_status_classes: bool = True
+    """Classify activities the mapping leaves unnamed by their names (resolved, closed, ...)."""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -169,6 +196,8 @@ _KNOWN_KEYS = {
     "personal",
     "group_levels",
     "milestones",
+    "durations",
+    "infer_status_classes",
 }
 
 
@@ -205,6 +234,10 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         Milestone(str(m["column"]), str(m["activity"]), str(m["status_class"]))
         for m in raw.get("milestones") or ()
     )
+    durations = _durations(raw.get("durations") or {}, columns, where)
+    infer = raw.get("infer_status_classes", True)
+    if not isinstance(infer, bool):
+        raise MappingError(f"{where}: infer_status_classes must be true or false, not {infer!r}.")
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -216,17 +249,77 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         ticket_type=raw.get("ticket_type"),
         status_classes=status_classes,
         pause_statuses=frozenset(_str_list(raw.get("pause_statuses") or [], where, "pause")),
-        values={k: _str_map(v, where, f"values.{k}") for k, v in (raw.get("values") or {}).items()},
+        values=_values(raw.get("values") or {}, where),
         personal=frozenset(
             _str_list(raw.get("personal", ["caller_id", "agent"]), where, "personal")
         ),
-        group_levels={str(k): int(v) for k, v in (raw.get("group_levels") or {}).items()},
+        group_levels=_levels(raw.get("group_levels") or {}, where),
         milestones=milestones,
+        durations=durations,
+        infer_status_classes=infer,
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:
         raise MappingError(f"{where}: the mapping must name source columns for {missing}.")
     return mapping
+
+
+def _durations(raw: Any, columns: Mapping[str, str], where: str) -> dict[str, Duration]:
+    """Return the mapping's durations, checked: a time column after another mapped time."""
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: durations must be a mapping of canonical times.")
+    durations = {}
+    for target, spec in raw.items():
+        key = f"durations.{target}"
+        if target not in TIME_COLUMNS:
+            known = sorted(TIME_COLUMNS)
+            raise MappingError(
+                f"{where}: {key}: {target!r} is not a canonical time; known: {known}."
+            )
+        if target in columns:
+            raise MappingError(f"{where}: {key}: {target!r} is also mapped under columns.")
+        if not isinstance(spec, dict) or "after" not in spec:
+            raise MappingError(
+                f"{where}: {key} needs 'after' (a canonical time) and one of "
+                f"{sorted(DURATION_UNITS)} (the source column)."
+            )
+        units = [u for u in DURATION_UNITS if u in spec]
+        if len(units) != 1 or set(spec) - {"after", *DURATION_UNITS}:
+            raise MappingError(
+                f"{where}: {key} needs 'after' and exactly one of {sorted(DURATION_UNITS)}."
+            )
+        after = str(spec["after"])
+        if after not in TIME_COLUMNS or after not in columns:
+            raise MappingError(
+                f"{where}: {key}.after must be a canonical time mapped under columns, "
+                f"not {after!r}."
+            )
+        durations[str(target)] = Duration(str(spec[units[0]]), after, units[0])
+    return durations
+
+
+def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
+    """Return the value maps per canonical column; a level's values must be whole numbers."""
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: values must be a mapping of canonical columns.")
+    values = {str(k): _str_map(v, where, f"values.{k}") for k, v in raw.items()}
+    if "level" in raw:
+        _levels(raw["level"], where, "values.level")
+    return values
+
+
+def _levels(raw: Any, where: str, key: str = "group_levels") -> dict[str, int]:
+    """Return names mapped to support levels (`key` says where), checked to be whole numbers."""
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: {key} must be a mapping of names to levels.")
+    levels = {}
+    for group, level in raw.items():
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise MappingError(
+                f"{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}."
+            )
+        levels[str(group)] = level
+    return levels
 
 
 def _str_map(value: Any, where: str, key: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from karsta.ingest import levels
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.readers import LINE, RawFile, column_types, finish_scan
 from karsta.ingest.redaction import KINDS, Redactions, merged, redacted
@@ -45,6 +46,8 @@ TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M",
 )
 ISO = "iso"
+DURATION = "duration"
+"""The kind of a column read as a duration (a number) that a canonical time is computed from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class ColumnPlan:
 
 
 def _kind(canonical: str) -> str:
+    if canonical == "level":
+        return "level"
     dtype = TICKET_EVENTS.column(canonical).dtype
     if dtype.startswith("timestamp"):
         return "timestamp"
@@ -92,7 +97,9 @@ def plan_columns(
     """Return a plan per mapped canonical column present in the file, formats detected."""
     present = set(raw.columns)
     types = column_types(con, raw.table)
-    mapped = [(c, s) for c, s in mapping.columns.items() if s in present]
+    kinds = {c: _kind(c) for c in mapping.columns} | dict.fromkeys(mapping.durations, DURATION)
+    sources = {**mapping.columns, **{c: d.column for c, d in mapping.durations.items()}}
+    mapped = [(c, s) for c, s in sources.items() if s in present]
     text = {s for _, s in mapped if str(types[s]).upper() == "VARCHAR"}
     # Timestamps are sampled even with a given format: ISO ones for their offsets.
     detect = [
@@ -100,8 +107,8 @@ def plan_columns(
         for c, s in mapped
         if s in text
         and (
-            (_kind(c) == "timestamp" and mapping.read.timestamp_format in (None, ISO))
-            or (_kind(c) == "number" and not mapping.read.decimal)
+            (kinds[c] == "timestamp" and mapping.read.timestamp_format in (None, ISO))
+            or (kinds[c] in ("number", DURATION) and not mapping.read.decimal)
         )
     ]
     sample = f"{raw.table}__sample"
@@ -114,13 +121,13 @@ def plan_columns(
         )
     plans = []
     for canonical, source in mapped:
-        kind = _kind(canonical)
+        kind = kinds[canonical]
         fmt, offsets = None, False
         if kind == "timestamp" and source in text:
             values = _sample_values(con, sample, source, mapping) if source in detect else []
             fmt = mapping.read.timestamp_format or detect_timestamp_format(con, values)
             offsets = fmt == ISO and _mostly_offsets(values)
-        elif kind == "number" and source in text:
+        elif kind in ("number", DURATION) and source in text:
             values = _sample_values(con, sample, source, mapping) if source in detect else []
             fmt = mapping.read.decimal or detect_decimal(values)
         plans.append(
@@ -240,24 +247,45 @@ def parse_expr(plan: ColumnPlan, mapping: SourceMapping, text: str) -> str:
     if plan.kind == "integer":
         number = _number_expr(text, plan.fmt)
         return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
-    if plan.kind == "number":
+    if plan.kind in ("number", DURATION):
         return _number_expr(text, plan.fmt)
     values = mapping.values.get(plan.canonical)
     if values:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in values.items())
-        return f"CASE {text} {cases} ELSE {text} END"
+        text = f"(CASE {text} {cases} ELSE {text} END)"
+    if plan.kind == "level":
+        return level_expr(text)
     return text
 
 
+def level_expr(text: str) -> str:
+    """Return SQL reading a support level from `text` (SQL), NULL where it is not one."""
+    value = f"lower(trim({text}))"
+    numbered = ", ".join(
+        f"NULLIF(regexp_extract({value}, {literal(pattern)}, 1), '')"
+        for pattern in (levels.NUMBER, levels.PREFIXED, levels.ORDINAL)
+    )
+    words = " ".join(
+        f"WHEN regexp_matches({value}, {literal(levels.ordinal_pattern(names))}) THEN {level}"
+        for level, names in levels.ORDINAL_WORDS.items()
+    )
+    return (
+        f"coalesce(TRY_CAST(coalesce({numbered}) AS BIGINT), "
+        f"CASE {words} ELSE CAST(NULL AS BIGINT) END)"
+    )
+
+
 def problem_text(plan: ColumnPlan) -> str:
-    """Return why a value of this column was rejected."""
+    """Return why a value of this column could not be read."""
     if plan.kind == "timestamp":
         shown = "ISO 8601" if plan.fmt in (None, ISO) else plan.fmt
         return f"not a date and time in the format {shown}"
     if plan.kind == "integer":
         return "not a whole number"
-    if plan.kind == "number":
+    if plan.kind in ("number", DURATION):
         return f"not a number (decimal separator {plan.fmt or '.'!r})"
+    if plan.kind == "level":
+        return "not a support level (name its number under values: level)"
     return "not readable"
 
 
@@ -287,8 +315,10 @@ def parse_rows(
 ) -> ParsedRows:
     """Parse every raw row once into typed rows and append each value problem to `rejects_table`.
 
-    `rejects_table` has columns (line, source_column, canonical, value, reason). A
-    lazy file is read here, in the same pass.
+    A row missing a required value, or whose required value cannot be read, is
+    rejected. An optional value that cannot be read is left empty and the row is
+    loaded. Either way the problem goes to `rejects_table` (line, source_column,
+    canonical, value, reason, row_loaded). A lazy file is read here, in the same pass.
     """
     required = set(mapping.required)
     cleaned, parsed, kept, failures = [], [], [], []
@@ -301,15 +331,13 @@ def parse_rows(
             cleaned.append(quote(plan.source))
         parsed.append(f"{parse_expr(plan, mapping, text)} AS {value}")
         kept.append(value)
-        if plan.kind == "text":  # text always reads; it can only be missing
-            parsed_failure = "false"
-        else:
+        if plan.kind != "text":  # text always reads; it can only be missing
             parsed.append(text)
             texts[plan.canonical] = text
             # Only the text of a value that did not parse is kept, for its reject.
             kept.append(f"CASE WHEN {value} IS NULL THEN {text} END AS {text}")
-            parsed_failure = f"({text} IS NOT NULL AND {value} IS NULL)"
-        failures.append(f"{value} IS NULL" if plan.canonical in required else parsed_failure)
+        if plan.canonical in required:
+            failures.append(f"{value} IS NULL")
     line = [] if raw.line is None else [f"{raw.line} AS {LINE}"]
     everything = f"{table}__all"
     failed = " OR ".join(f for f in failures if f != "false") or "false"
@@ -334,19 +362,18 @@ def parse_rows(
     for plan in plans:
         value = quote(plan.canonical)
         text = texts.get(plan.canonical, "NULL")
-        is_required = plan.canonical in required
-        unreadable = f"{text} IS NOT NULL"
-        conditions = [unreadable] if plan.kind != "text" else []
-        if is_required:
-            conditions.append(f"({value} IS NULL AND {text} IS NULL)")
-        if not conditions:
+        if plan.canonical in required:
+            where = f"__failed AND ({text} IS NOT NULL OR {value} IS NULL)"
+        elif plan.kind != "text":
+            where = f"{text} IS NOT NULL"
+        else:
             continue
         con.execute(
             f"INSERT INTO {rejects_table} SELECT {line_sql}, {literal(plan.source)}, "
             f"{literal(plan.canonical)}, {text}, "
             f"CASE WHEN {text} IS NULL THEN 'required value is missing' "
-            f"ELSE {literal(problem_text(plan))} END "
-            f"FROM {everything} WHERE __failed AND ({' OR '.join(conditions)})"
+            f"ELSE {literal(problem_text(plan))} END, NOT __failed "
+            f"FROM {everything} WHERE {where}"
         )
     rejected = query_int(con, f"SELECT count(*) FROM {everything} WHERE __failed")
     return ParsedRows(table, everything, rejected, _redactions(con, everything, redacting))

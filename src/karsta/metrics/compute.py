@@ -20,6 +20,7 @@ from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
 from karsta.metrics.measure import RESULT_COLUMNS, Measurement
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.registry import MetricDefinition, NoData, catalog, find
+from karsta.workspace.coverage import cannot_compute
 from karsta.workspace.source import TableSource
 
 DIMENSION_PREFIX = "dim_"
@@ -31,8 +32,10 @@ class MetricResult:
 
     definition: MetricDefinition
     rows: list[dict[str, Any]]
-    """One dict per figure: period, group, statistic, value, numerator, denominator, excluded, n."""
+    """One dict per figure: period, group, statistic, unit, value, numerator, denominator,
+    excluded, n."""
     unit: str
+    """The unit of the metric's own values (a share or count names its own unit per row)."""
     expr: ir.Table | None = None
     measurement: Measurement | None = None
     no_data: str | None = None
@@ -74,7 +77,7 @@ class MetricResults:
                         "slug": card.slug,
                         "name": card.name(lang),
                         "value": row["value"],
-                        "unit": result.unit,
+                        "unit": row["unit"],
                         "numerator": row["numerator"],
                         "denominator": row["denominator"],
                         "excluded": row["excluded"],
@@ -87,12 +90,26 @@ class MetricResults:
                 )
         return records
 
+    def about(self) -> list[dict[str, Any]]:
+        """Return per metric asked what a reader needs beside its figures: notes, or no data."""
+        return [
+            {
+                "id": result.id,
+                "card_version": result.definition.card.card_version,
+                "computed": result.no_data is None,
+                "no_data": result.no_data,
+                "notes": list(result.notes),
+            }
+            for result in self.results
+        ]
+
     def to_json_document(self, lang: Language = "en") -> dict[str, Any]:
-        """Return the output contract: workspace, generated_at and the metrics' figures."""
+        """Return the output contract: workspace, generated_at, the figures and their notes."""
         return {
             "workspace": self.source,
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "metrics": self.records(lang),
+            "metric_notes": self.about(),
         }
 
     def to_arrow(self, lang: Language = "en") -> pa.Table:
@@ -121,8 +138,11 @@ class MetricResults:
         return {r.id: r.expr for r in self.results if r.expr is not None}
 
 
-def _rows(table: pa.Table) -> list[dict[str, Any]]:
-    """Return result rows with the period (None for a whole range) and a group dict."""
+def _rows(table: pa.Table, units: dict[str, str]) -> list[dict[str, Any]]:
+    """Return result rows with the period (None for a whole range), a group dict and the unit.
+
+    `units` gives each statistic's unit by its name.
+    """
     rows = []
     for raw in table.to_pylist():
         group = {
@@ -135,6 +155,7 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
             {
                 "period": None if period == WHOLE_RANGE else period,
                 "group": group,
+                "unit": units[raw["statistic"]],
                 **{column: raw[column] for column in RESULT_COLUMNS},
             }
         )
@@ -150,6 +171,9 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     for table in definition.card.requires:
         if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
             raise NoData(f"the {table} table is empty: import tickets first")
+    lacking = inputs.coverage.lacking(definition.needs)
+    if lacking:
+        raise NoData(cannot_compute(lacking))
     return definition.function(inputs)
 
 
@@ -158,9 +182,13 @@ def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> Metric
     try:
         measurement = measure(definition, inputs)
     except NoData as reason:
-        return MetricResult(definition, [], definition.card.unit, no_data=str(reason))
+        # The reason as raised: a Message keeps its translation.
+        why = reason.args[0] if reason.args and isinstance(reason.args[0], str) else str(reason)
+        return MetricResult(definition, [], definition.card.unit, no_data=why)
     expr = measurement.result()
-    rows = _rows(inputs.source.to_arrow(expr))
+    card_unit = definition.card.unit
+    units = {s.name: measurement.unit_of(s, card_unit) for s in measurement.statistics}
+    rows = _rows(inputs.source.to_arrow(expr), units)
     return MetricResult(
         definition,
         rows,

@@ -19,6 +19,7 @@ import pyarrow as pa
 from karsta.metrics.options import UNKNOWN, MetricOptions
 from karsta.metrics.periods import Period, periods_between, periods_table
 from karsta.timespan import seconds_between
+from karsta.workspace.coverage import SourceCoverage, source_coverage
 from karsta.workspace.source import TableSource
 
 PERIOD = "period"
@@ -70,6 +71,11 @@ class MetricInputs:
     def table(self, name: str) -> ir.Table:
         """Return any canonical table."""
         return self.source.table(name)
+
+    @cached_property
+    def coverage(self) -> SourceCoverage:
+        """Return which facts the source has (status classes, levels, groups, ...)."""
+        return source_coverage(self.source)
 
     def has_rows(self, name: str) -> bool:
         """Return whether a canonical table holds any row (asked once per run and table)."""

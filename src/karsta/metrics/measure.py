@@ -7,7 +7,10 @@ compute. Aggregation, exclusion counts and `explain` all read that one table,
 so a figure and its explanation can never disagree.
 
 Every result row has the same columns: the keys (period and breakdowns),
-statistic, value, numerator, denominator, excluded and n.
+statistic, value, numerator, denominator, excluded and n. Each statistic says
+its unit: a share is a percent, a count a count, a mean or quantile is in the
+unit of the values it summarises (the measurement's or the card's, unless it
+names its own, such as days for an age).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import ibis
 import ibis.expr.types as ir
 
 RESULT_COLUMNS = ("statistic", "value", "numerator", "denominator", "excluded", "n")
+PERCENT = "percent"
+COUNT = "count"
 
 
 class Statistic(Protocol):
@@ -28,6 +33,11 @@ class Statistic(Protocol):
     @property
     def name(self) -> str:
         """Return the statistic's name in results (mean, median, p90, share, ...)."""
+        ...
+
+    @property
+    def unit(self) -> str | None:
+        """Return the unit of its values (percent, count, ...); None: the values' own unit."""
         ...
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
@@ -98,6 +108,7 @@ class Count:
     """The number of units in the population."""
 
     name: str = "count"
+    unit: str | None = COUNT
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return the count of included units per key."""
@@ -121,6 +132,7 @@ class Share:
     hit: str
     name: str = "share"
     population: str = "included"
+    unit: str | None = PERCENT
     """Boolean column that defines the population (the metric's own `included` by default)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
@@ -153,6 +165,7 @@ class Mean:
     name: str = "mean"
     scale: float = 1.0
     """Divisor applied to the values, e.g. 3600 to show seconds as hours."""
+    unit: str | None = None
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return sum / count of the column per key."""
@@ -187,6 +200,7 @@ class Quantile:
     probability: float
     name: str = "median"
     scale: float = 1.0
+    unit: str | None = None
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return the quantile (type 7, as numpy's default) per key."""
@@ -229,6 +243,7 @@ class ShareOfTotal:
     within: tuple[str, ...]
     """Keys that define the total (the period and the breakdowns the user asked for)."""
     name: str = "share"
+    unit: str | None = PERCENT
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return 100 × count / count of all values with the same `within` keys."""
@@ -253,6 +268,7 @@ class PerDistinct:
 
     column: str
     name: str = "per_agent"
+    unit: str | None = None
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return population / distinct non-empty values of the column per key."""
@@ -277,6 +293,7 @@ class ShareOf:
     reference: ir.Table
     """Units of the denominator, e.g. tickets received, with the same keys and `included`."""
     name: str = "share_of_received"
+    unit: str | None = PERCENT
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return 100 × population / reference population per key present in `units`."""
@@ -312,6 +329,10 @@ class Measurement:
     """Overrides the card's unit for this run (e.g. service hours instead of hours)."""
     notes: tuple[str, ...] = field(default=())
     """Remarks every view shows with the figures (e.g. a rule not configured)."""
+
+    def unit_of(self, statistic: Statistic, card_unit: str) -> str:
+        """Return the unit of a statistic's values: its own, else this run's, else the card's."""
+        return statistic.unit or self.unit or card_unit
 
     def result(self) -> ir.Table:
         """Return every statistic's rows, one table."""

@@ -16,6 +16,7 @@ from functools import cache
 from karsta.metrics.cards import MetricCard, load_cards
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement
+from karsta.workspace.coverage import Need
 
 MeasureFunction = Callable[[MetricInputs], Measurement]
 
@@ -32,6 +33,8 @@ class MetricDefinition:
     function: MeasureFunction | None
     headline: str
     """The statistic a scorecard shows for this metric."""
+    needs: tuple[Need, ...] = ()
+    """Facts the source must have; without one the metric says what to map (NoData)."""
 
     @property
     def id(self) -> str:
@@ -39,16 +42,22 @@ class MetricDefinition:
         return self.card.id
 
 
-_FUNCTIONS: dict[str, tuple[MeasureFunction, str]] = {}
+_FUNCTIONS: dict[str, tuple[MeasureFunction, str, tuple[Need, ...]]] = {}
 
 
-def metric(metric_id: str, *, headline: str) -> Callable[[MeasureFunction], MeasureFunction]:
-    """Register `function` as the computation of the metric `metric_id`."""
+def metric(
+    metric_id: str, *, headline: str, needs: tuple[Need, ...] = ()
+) -> Callable[[MeasureFunction], MeasureFunction]:
+    """Register `function` as the computation of the metric `metric_id`.
+
+    `needs` names the facts (`karsta.workspace.coverage`) the function reads; on a
+    source that lacks one, the metric is not computed and says what to map.
+    """
 
     def register(function: MeasureFunction) -> MeasureFunction:
         if metric_id in _FUNCTIONS:
             raise ValueError(f"metric {metric_id} is registered twice")
-        _FUNCTIONS[metric_id] = (function, headline)
+        _FUNCTIONS[metric_id] = (function, headline, needs)
         return function
 
     return register
@@ -66,8 +75,8 @@ def catalog() -> dict[str, MetricDefinition]:
         raise ValueError(f"metric functions without a card: {sorted(orphans)}")
     definitions = {}
     for metric_id, card in cards.items():
-        function, headline = _FUNCTIONS.get(metric_id, (None, "value"))
-        definitions[metric_id] = MetricDefinition(card, function, headline)
+        function, headline, needs = _FUNCTIONS.get(metric_id, (None, "value", ()))
+        definitions[metric_id] = MetricDefinition(card, function, headline, needs)
     return definitions
 
 

@@ -25,6 +25,8 @@ class ScorecardRow:
     n: int | None
     excluded: int | None
     target: Target | None
+    unit: str | None = None
+    """The unit of the statistic's values (None: the metric's unit)."""
 
     @property
     def change(self) -> float | None:
@@ -58,7 +60,7 @@ class ScorecardRow:
             "slug": card.slug,
             "statistic": self.statistic,
             "group": self.group,
-            "unit": self.result.unit,
+            "unit": self.unit or self.result.unit,
             "value": self.value,
             "previous": self.previous,
             "change": self.change,
@@ -173,6 +175,7 @@ def build_scorecard(
                     n=None if row is None else row["n"],
                     excluded=None if row is None else row["excluded"],
                     target=target,
+                    unit=None if row is None else row["unit"],
                 )
             )
     if period:

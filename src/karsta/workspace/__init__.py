@@ -36,11 +36,16 @@ BOOKKEEPING_DDL = (
     """CREATE TABLE IF NOT EXISTS rejects (
         import_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR,
         row_label VARCHAR NOT NULL, line BIGINT NOT NULL, source_column VARCHAR,
-        canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL)""",
+        canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL,
+        row_loaded BOOLEAN)""",
+    # Workspaces made before optional values were left empty: their rejects are rows.
+    "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false",
     """CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS redactions (
         import_id BIGINT NOT NULL, source_column VARCHAR NOT NULL,
         hetu BIGINT NOT NULL, email BIGINT NOT NULL, phone BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS inferred_status_classes (
+        import_id BIGINT NOT NULL, activity VARCHAR NOT NULL, status_class VARCHAR NOT NULL)""",
 )
 
 

@@ -8,9 +8,10 @@ from karsta.metrics.catalog.populations import is_cancelled, received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import GROUPS
 
 
-@metric("ESC", headline="share")
+@metric("ESC", headline="share", needs=(GROUPS,))
 def escalation_rate(inputs: MetricInputs) -> Measurement:
     """Return received tickets held by more than one group / received tickets × 100."""
     t = received(inputs)

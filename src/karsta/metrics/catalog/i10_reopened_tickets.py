@@ -8,9 +8,10 @@ from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import REOPENS, RESOLUTION
 
 
-@metric("I10", headline="share")
+@metric("I10", headline="share", needs=(RESOLUTION, REOPENS))
 def reopened_tickets(inputs: MetricInputs) -> Measurement:
     """Return resolved tickets reopened at least once / tickets resolved × 100."""
     t = resolved(inputs)

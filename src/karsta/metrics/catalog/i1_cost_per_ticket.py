@@ -7,15 +7,13 @@ import ibis
 from karsta.metrics.catalog.populations import received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement
-from karsta.metrics.registry import NoData, metric
+from karsta.metrics.registry import metric
+from karsta.workspace.coverage import COSTS
 
 
-@metric("I1", headline="mean")
+@metric("I1", headline="mean", needs=(COSTS,))
 def cost_per_ticket(inputs: MetricInputs) -> Measurement:
     """Return the mean recorded cost of tickets received in the period (euros)."""
-    tickets = inputs.tickets
-    if not inputs.has_rows_where(tickets, tickets.cost.notnull()):
-        raise NoData("no ticket records a cost; import cost data (tickets' cost column)")
     t = received(inputs)
     has_cost = t.cost.notnull()
     reason = ibis.cases(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import Message
 from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
-from karsta.metrics.measure import Mean, Measurement, Quantile, Share
+from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import AGENTS, GROUPS, RESOLUTION, cannot_compute
 
 
-@metric("I2", headline="agents_mean")
+@metric("I2", headline="agents_mean", needs=(RESOLUTION, AGENTS))
 def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     """Return mean and median distinct agents and groups per resolved ticket, reassigned share."""
     t = resolved(inputs)
@@ -18,6 +20,19 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     reason = ibis.cases(
         (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
     )
+    statistics: list[Statistic] = [
+        Mean("agents", name="agents_mean"),
+        Quantile("agents", 0.5, name="agents_median"),
+        Share("reassigned", name="reassigned_share"),
+    ]
+    notes: tuple[str, ...] = ()
+    if inputs.coverage.has(GROUPS):
+        statistics[2:2] = [
+            Mean("groups", name="groups_mean"),
+            Quantile("groups", 0.5, name="groups_median"),
+        ]
+    else:  # without groups every ticket would show 0 groups
+        notes = (Message("Groups per ticket {why}.", why=cannot_compute([GROUPS])),)
     return Measurement(
         units=units(
             t,
@@ -30,14 +45,9 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
             reassignment_count=t.reassignment_count,
             resolved_at=t.resolved_at,
         ),
-        statistics=[
-            Mean("agents", name="agents_mean"),
-            Quantile("agents", 0.5, name="agents_median"),
-            Mean("groups", name="groups_mean"),
-            Quantile("groups", 0.5, name="groups_median"),
-            Share("reassigned", name="reassigned_share"),
-        ],
+        statistics=statistics,
         keys=inputs.keys,
         period_by="resolved_at",
         evidence=("resolved_at", "agents", "groups", "reassignment_count"),
+        notes=notes,
     )

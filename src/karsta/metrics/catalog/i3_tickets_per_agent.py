@@ -8,9 +8,10 @@ from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, PerDistinct
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import AGENTS, RESOLUTION
 
 
-@metric("I3", headline="per_agent")
+@metric("I3", headline="per_agent", needs=(RESOLUTION, AGENTS))
 def tickets_per_agent(inputs: MetricInputs) -> Measurement:
     """Return tickets resolved in the period / distinct agents who resolved them."""
     t = resolved(inputs)

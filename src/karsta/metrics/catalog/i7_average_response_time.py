@@ -13,11 +13,12 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile
 from karsta.metrics.registry import metric
 from karsta.timespan import seconds_between
+from karsta.workspace.coverage import CHANNELS, FIRST_RESPONSE
 
 HOUR = 3600.0
 
 
-@metric("I7", headline="mean")
+@metric("I7", headline="mean", needs=(FIRST_RESPONSE, CHANNELS))
 def average_response_time(inputs: MetricInputs) -> Measurement:
     """Return mean, median and p90 hours from opening to first response, non-real-time tickets."""
     options = inputs.options

@@ -9,6 +9,7 @@ from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import REOPENS, RESOLUTION
 
 
 def _repeats(inputs: MetricInputs, tickets: ir.Table) -> ir.Table:
@@ -39,7 +40,7 @@ def _repeats(inputs: MetricInputs, tickets: ir.Table) -> ir.Table:
     return pairs.group_by("ticket_id").aggregate(repeat_ticket=pairs._later_id.min())
 
 
-@metric("I8", headline="share")
+@metric("I8", headline="share", needs=(RESOLUTION, REOPENS))
 def solution_quality(inputs: MetricInputs) -> Measurement:
     """Return resolved tickets with no reopening and no repeat contact within N days × 100."""
     days = inputs.options.repeat_contact_days

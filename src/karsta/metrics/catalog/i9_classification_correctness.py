@@ -8,9 +8,10 @@ from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import CATEGORIES, RESOLUTION
 
 
-@metric("I9", headline="share")
+@metric("I9", headline="share", needs=(RESOLUTION, CATEGORIES))
 def classification_correctness(inputs: MetricInputs) -> Measurement:
     """Return resolved tickets still classified as at intake / resolved tickets × 100."""
     t = resolved(inputs)

@@ -13,9 +13,10 @@ from karsta.metrics.catalog.populations import (
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share, Statistic
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import RESOLUTION, RESOLVING_LEVEL
 
 
-@metric("O1", headline="share_desk_resolvable")
+@metric("O1", headline="share_desk_resolvable", needs=(RESOLUTION, RESOLVING_LEVEL))
 def first_level_resolution(inputs: MetricInputs) -> Measurement:
     """Return tickets resolved at level 1 / received (all, and desk-resolvable) × 100."""
     options = inputs.options

@@ -10,6 +10,7 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
 from karsta.metrics.registry import metric
 from karsta.timespan import seconds_between
+from karsta.workspace.coverage import RESOLUTION
 
 HOUR = 3600.0
 
@@ -30,7 +31,7 @@ def _paused_service_seconds(inputs: MetricInputs, tickets: ir.Table) -> ir.Table
     )
 
 
-@metric("O2", headline="mean")
+@metric("O2", headline="mean", needs=(RESOLUTION,))
 def time_to_resolve(inputs: MetricInputs) -> Measurement:
     """Return mean, median, p90 hours from opening to final resolution (and share over target)."""
     options = inputs.options

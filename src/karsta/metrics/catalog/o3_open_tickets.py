@@ -11,6 +11,7 @@ from karsta.metrics.measure import Count, Mean, Measurement, Share, ShareOf, Sta
 from karsta.metrics.options import UNKNOWN
 from karsta.metrics.registry import metric
 from karsta.timespan import seconds_between
+from karsta.workspace.coverage import RESOLUTION
 
 DAY = 86400.0
 STATUS = dimension("status")
@@ -45,7 +46,7 @@ def _with_status_at_moment(inputs: MetricInputs, open_now: ir.Table) -> ir.Table
     return joined.mutate(**{STATUS: joined._status_at.fill_null(UNKNOWN)}).drop("_status_at")
 
 
-@metric("O3", headline="count")
+@metric("O3", headline="count", needs=(RESOLUTION,))
 def open_tickets(inputs: MetricInputs) -> Measurement:
     """Return tickets open at the end of each period: count, share of received, age."""
     t = _received_by_moments(inputs)
@@ -67,7 +68,7 @@ def open_tickets(inputs: MetricInputs) -> Measurement:
     statistics: list[Statistic] = [
         Count(),
         *([] if by_status else [ShareOf(reference_units)]),
-        Mean("age_days", name="age_mean_days"),
+        Mean("age_days", name="age_mean_days", unit="days"),
         *[Share(name, name=name) for name in buckets],
     ]
     reason = ibis.cases(

@@ -8,9 +8,10 @@ from karsta.metrics.catalog.populations import closed, is_cancelled, received, u
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Count, Measurement, Share, ShareOf, Statistic
 from karsta.metrics.registry import metric
+from karsta.workspace.coverage import CLOSING
 
 
-@metric("O4", headline="count")
+@metric("O4", headline="count", needs=(CLOSING,))
 def closed_tickets(inputs: MetricInputs) -> Measurement:
     """Return closed tickets per period and their share of tickets received in it."""
     t = closed(inputs)

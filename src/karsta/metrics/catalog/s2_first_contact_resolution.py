@@ -17,9 +17,10 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
 from karsta.timespan import seconds_between
+from karsta.workspace.coverage import REOPENS, RESOLUTION, RESOLVING_LEVEL
 
 
-@metric("S2", headline="share")
+@metric("S2", headline="share", needs=(RESOLUTION, RESOLVING_LEVEL, REOPENS))
 def first_contact_resolution(inputs: MetricInputs) -> Measurement:
     """Return FCR: tickets resolved at level 1, unescalated, unreopened, within the window."""
     options = inputs.options
