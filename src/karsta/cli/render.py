@@ -181,6 +181,10 @@ _IMPORT_TEXTS = (
     (r"(?P<column>.+): decimal point", N_("{column}: decimal point")),
     (r"not in the file, left empty: (?P<columns>.+)",
      N_("not in the file, left empty: {columns}")),
+    (r"every ticket's facts derived again: the workspace held facts derived by an earlier "
+     r"version of Karsta",
+     N_("every ticket's facts derived again: the workspace held facts derived by an earlier "
+        "version of Karsta")),
 )  # fmt: skip
 """The import's reject reasons and notes (English, from the importer) that the CLI translates."""
 _IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)

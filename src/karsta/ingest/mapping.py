@@ -20,6 +20,9 @@ from karsta.schema import TICKET_EVENTS
 
 STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
 Layout = Literal["events", "tickets"]
+Rows = Literal["events", "snapshots"]
+ROWS = ("events", "snapshots")
+"""What a row of the source records: one event, or a snapshot of the whole ticket record."""
 EVENT_COLUMNS = frozenset(TICKET_EVENTS.column_names) - {
     "event_key",
     "seq",
@@ -74,6 +77,15 @@ class SourceMapping:
     group_levels: Mapping[str, int] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()
     description: str = ""
+    rows: Rows = "events"
+    """"snapshots" when every row holds the whole ticket record at that moment (ServiceNow's
+    audit rows; always so for one row per ticket): an empty field then means the record
+    had no value, and is not carried forward from an earlier row (`tickets.resolving_group`)."""
+
+    @property
+    def snapshots(self) -> bool:
+        """Return whether each row is a snapshot of the whole ticket record."""
+        return self.rows == "snapshots"
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -169,6 +181,7 @@ _KNOWN_KEYS = {
     "personal",
     "group_levels",
     "milestones",
+    "rows",
 }
 
 
@@ -205,6 +218,10 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         Milestone(str(m["column"]), str(m["activity"]), str(m["status_class"]))
         for m in raw.get("milestones") or ()
     )
+    # A one-row-per-ticket export holds the record as it is: its rows are snapshots.
+    rows = raw.get("rows", "snapshots" if layout == "tickets" else "events")
+    if rows not in ROWS:
+        raise MappingError(f"{where}: rows must be 'events' or 'snapshots', not {rows!r}.")
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -222,6 +239,7 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         ),
         group_levels={str(k): int(v) for k, v in (raw.get("group_levels") or {}).items()},
         milestones=milestones,
+        rows=rows,
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:

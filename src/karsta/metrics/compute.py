@@ -15,6 +15,7 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.metrics.assumptions import with_breakdown_assumptions
 from karsta.metrics.cards import Language
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
 from karsta.metrics.measure import RESULT_COLUMNS, Measurement
@@ -31,7 +32,8 @@ class MetricResult:
 
     definition: MetricDefinition
     rows: list[dict[str, Any]]
-    """One dict per figure: period, group, statistic, value, numerator, denominator, excluded, n."""
+    """One dict per figure: period, group, statistic, value, numerator, denominator, excluded,
+    n, and assumptions (id, text and count of each assumption the figure rests on)."""
     unit: str
     expr: ir.Table | None = None
     measurement: Measurement | None = None
@@ -78,6 +80,7 @@ class MetricResults:
                         "numerator": row["numerator"],
                         "denominator": row["denominator"],
                         "excluded": row["excluded"],
+                        "assumptions": row.get("assumptions", []),
                         "n": row["n"],
                         "period": row["period"],
                         "group": row["group"],
@@ -142,6 +145,31 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
     return rows
 
 
+def _add_assumptions(
+    rows: list[dict[str, Any]], measurement: Measurement, inputs: MetricInputs
+) -> None:
+    """Give each row the count of its units resting on each of the measurement's assumptions."""
+    counts = measurement.assumption_counts()
+    if counts is None:
+        return
+    by_key = {}
+    for raw in inputs.source.to_arrow(counts).to_pylist():
+        key = tuple(raw[k] for k in measurement.keys)
+        by_key[key] = raw
+    for row in rows:
+        period = WHOLE_RANGE if row["period"] is None else row["period"]
+        group = row["group"]
+        key = tuple(
+            period if k == PERIOD else group.get(k[len(DIMENSION_PREFIX) :])
+            for k in measurement.keys
+        )
+        found = by_key.get(key, {})
+        row["assumptions"] = [
+            {"id": a.id, "text": a.text, "count": int(found.get(a.id) or 0)}
+            for a in measurement.assumptions
+        ]
+
+
 def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     """Return the metric's measurement, or raise NoData saying what is missing."""
     if definition.function is None:
@@ -150,7 +178,7 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     for table in definition.card.requires:
         if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
             raise NoData(f"the {table} table is empty: import tickets first")
-    return definition.function(inputs)
+    return with_breakdown_assumptions(definition.function(inputs))
 
 
 def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> MetricResult:
@@ -161,6 +189,7 @@ def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> Metric
         return MetricResult(definition, [], definition.card.unit, no_data=str(reason))
     expr = measurement.result()
     rows = _rows(inputs.source.to_arrow(expr))
+    _add_assumptions(rows, measurement, inputs)
     return MetricResult(
         definition,
         rows,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from karsta.metrics.compute import MetricResult, MetricResults
@@ -25,6 +25,8 @@ class ScorecardRow:
     n: int | None
     excluded: int | None
     target: Target | None
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+    """The assumptions the figure rests on: id, text and count (as in the metrics' JSON)."""
 
     @property
     def change(self) -> float | None:
@@ -67,6 +69,7 @@ class ScorecardRow:
             "target_met": self.target_met,
             "n": self.n,
             "excluded": self.excluded,
+            "assumptions": self.assumptions,
             "no_data": self.result.no_data,
             "card_version": card.card_version,
         }
@@ -173,6 +176,7 @@ def build_scorecard(
                     n=None if row is None else row["n"],
                     excluded=None if row is None else row["excluded"],
                     target=target,
+                    assumptions=[] if row is None else row.get("assumptions", []),
                 )
             )
     if period:

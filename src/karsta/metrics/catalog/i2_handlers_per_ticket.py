@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share
 from karsta.metrics.registry import metric
@@ -15,14 +15,17 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     """Return mean and median distinct agents and groups per resolved ticket, reassigned share."""
     t = resolved(inputs)
     reassigned = t.reassignment_count.fill_null(0) > 0
-    reason = ibis.cases(
-        (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+        ),
     )
     return Measurement(
         units=units(
             t,
             inputs.keys,
-            included=ibis.literal(True),
+            included=~t.closed_unresolved,
             reason=reason,
             agents=t.agent_count,
             groups=t.group_count,
