@@ -36,6 +36,7 @@ import pytest
 import karsta
 from karsta.ingest import import_file, load_mapping_file
 from karsta.process import ProcessAnalysis
+from karsta.summary import summarise
 from karsta.workspace import Workspace
 
 HEADER = "case:concept:name,concept:name,time:timestamp,org:resource,org:group"
@@ -81,6 +82,7 @@ def utc(text: str) -> datetime:
 
 
 def _import(folder: Path, extra: str = "") -> Workspace:
+    """Return a workspace in `folder` with the log imported (mapping plus `extra` lines)."""
     log = folder / "log.csv"
     log.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
     mapping = folder / "mapping.yaml"
@@ -88,6 +90,14 @@ def _import(folder: Path, extra: str = "") -> Workspace:
     ws = karsta.open(folder / "t.karsta")
     import_file(log, workspace=ws, mapping=load_mapping_file(mapping))
     return ws
+
+
+def _import_again(folder: Path, ws: Workspace) -> list[str]:
+    """Import the same log into `ws` again; return the import's notes."""
+    mapping = load_mapping_file(folder / "mapping.yaml")
+    report = import_file(folder / "log.csv", workspace=ws, mapping=mapping)
+    assert report.events_new == 0
+    return report.notes
 
 
 def tickets(ws: Workspace) -> dict[str, dict[str, Any]]:
@@ -155,3 +165,30 @@ def test_snapshot_rows_keep_an_empty_group_empty(tmp_path: Path) -> None:
     # The other facts do not depend on what a row is.
     assert facts["R1"]["reopen_count"] == 1
     assert facts["C1"]["resolved_at"] is None
+
+
+def test_an_earlier_version_s_workspace_is_derived_again_at_the_next_import(
+    tmp_path: Path,
+) -> None:
+    # A workspace as an earlier version left it: no record of the rules its facts follow,
+    # no carried-forward column, and C1's closing read as its resolution.
+    with _import(tmp_path) as ws:
+        ws.connection.execute("DELETE FROM settings WHERE key = 'facts_version'")
+        ws.connection.execute("ALTER TABLE tickets DROP COLUMN resolving_group_carried_from")
+        ws.connection.execute("UPDATE tickets SET resolved_at = closed_at WHERE ticket_id = 'C1'")
+    with karsta.open(tmp_path / "t.karsta") as ws:
+        # Opening adds the new column, empty; the facts stay as they were until derived.
+        old = tickets(ws)
+        assert old["G1"]["resolving_group_carried_from"] is None
+        assert old["C1"]["resolved_at"] == utc("2024-01-08 07:05")
+        assert summarise(ws).facts_outdated
+        # Importing the same file again adds no event but derives every ticket again.
+        notes = _import_again(tmp_path, ws)
+        assert notes[-1].startswith("every ticket's facts derived again")
+        facts = tickets(ws)
+        assert facts["C1"]["resolved_at"] is None
+        assert facts["G1"]["resolving_group_carried_from"] == utc("2024-01-08 08:00")
+        assert ws.count("ticket_transitions") == len(ROWS)
+        assert not summarise(ws).facts_outdated
+        # Once derived under the current rules, an import derives only what it changes.
+        assert not any("derived again" in note for note in _import_again(tmp_path, ws))

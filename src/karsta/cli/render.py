@@ -109,7 +109,7 @@ def summary(data: WorkspaceSummary) -> Group:
             number(fact.missing),
             localized(fact.why_missing),
         )
-    parts = [
+    parts: list[Table | str] = [
         head,
         _counts_table(_("Tickets per type"), _("type"), data.by_type),
         _counts_table(_("Tickets per channel"), _("channel"), data.by_channel),
@@ -137,6 +137,12 @@ def summary(data: WorkspaceSummary) -> Group:
         parts.append(imports)
     if data.rejects:
         parts.append(_rejects_table(data.rejects))
+    if data.facts_outdated:
+        outdated = _(
+            "The ticket facts were derived by an earlier version of Karsta. Import again (any "
+            "file, even one already imported) to derive them under the current rules."
+        )
+        parts.append(f"[yellow]{outdated}[/]")
     return Group(*parts)
 
 

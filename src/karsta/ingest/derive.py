@@ -32,9 +32,10 @@ FACTS_VERSION = "2"
 """The version of the rules the ticket facts follow; raise it when a rule changes.
 
 A workspace stores the version its facts were derived under (setting
-`facts_version`); an import into a workspace with older facts derives every ticket
+`FACTS_SETTING`); an import into a workspace with older facts derives every ticket
 again (version 2: closed is not resolved, one reopen rule, the resolving group by source).
 """
+FACTS_SETTING = "facts_version"
 
 
 @functools.cache

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from karsta.ingest import transitions
 from karsta.ingest.derive import (
+    FACTS_SETTING,
     FACTS_VERSION,
     combine_facts,
     event_facts,
@@ -208,7 +209,7 @@ def import_file(
                 raise ImportFailed(path, raw.explain(exc)) from exc
         sha256 = digest.result()
         with workspace.transaction():
-            outdated = _facts_outdated(workspace)
+            outdated = facts_outdated(workspace)
             with _stage(workspace, "merge", progress):
                 _record_import(workspace, report, sha256, pseudonym_key)
                 changed = _merge_events(workspace, report, mapping, empty)
@@ -540,11 +541,7 @@ def _derive(
         transitions.derive(workspace, events if numbered is None else numbered)
 
 
-FACTS_SETTING = "facts_version"
-"""The workspace setting holding the `FACTS_VERSION` its ticket facts were derived under."""
-
-
-def _facts_outdated(workspace: Workspace) -> bool:
+def facts_outdated(workspace: Workspace) -> bool:
     """Return whether the workspace holds ticket facts derived under earlier rules."""
     if workspace.setting(FACTS_SETTING) == FACTS_VERSION:
         return False
