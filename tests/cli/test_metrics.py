@@ -86,7 +86,7 @@ def test_json_output_has_exactly_the_contract(workspace: Path) -> None:
     ]
     assert len(reopened) == 1
     assert reopened[0]["value"] == 100.0  # F1 is the only phone ticket of February, reopened
-    assert reopened[0]["card_version"] == "I10@1"
+    assert reopened[0]["card_version"] == "I10@2"
     assert {r["statistic"] for r in document["metrics"] if r["id"] == "O2"} == {
         "mean",
         "median",

@@ -170,7 +170,8 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
             )
     parts: list[Any] = [table]
     parts += [f"[yellow]{_('Note')}[/] {note}" for note in notes]
-    parts += [f"[yellow]{_('Assumed')}[/] {line}" for line in assumed]
+    label = _("Assumed")
+    parts += [f"[yellow]{label}[/] {line}" for line in assumed]
     parts += [f"[dim]{line}[/]" for line in missing]
     parts.append(f"[dim]{_('Each figure follows its card: karsta cards --metric ID')}[/]")
     return Group(*parts)
@@ -217,13 +218,14 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
     legend = f"[dim]{legend}[/]"
     parts: list[Any] = [table, legend, *[f"[dim]{line}[/]" for line in missing]]
+    label = _("Assumed")
     for row in card.rows:
         for assumption in row.assumptions:
             if assumption["count"]:
                 line = _("{id}: {count} rest on an assumption: {text}").format(
                     id=row.result.id, count=assumption["count"], text=_(assumption["text"])
                 )
-                parts.append(f"[yellow]{_('Assumed')}[/] {line}")
+                parts.append(f"[yellow]{label}[/] {line}")
     return Group(*parts)
 
 
@@ -361,6 +363,7 @@ def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
     card = item.definition.card
     ticket = _("ticket {id}").format(id=item.ticket_id)
     head = f"[bold]{card.id} {card.name(lang)}[/] — {ticket} ({card.card_version})"
+    assumed = _("assumed")
     parts: list[Any] = [head]
     if item.why_absent:
         parts.append(item.why_absent)
@@ -379,7 +382,7 @@ def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
             parts.append(f"    {name}: {_shown(value, timezone)}")
         for assumption in verdict.get("assumptions", []):
             line = _assumption_line(assumption, timezone)
-            parts.append(f"    [yellow]{_('assumed')}[/]: {line}")
+            parts.append(f"    [yellow]{assumed}[/]: {line}")
     parts += [f"[yellow]{_('Note')}[/] {note}" for note in item.notes]
     return Group(*parts)
 
