@@ -29,7 +29,7 @@ def _paused_service_seconds(inputs: MetricInputs, tickets: ir.Table) -> ir.Table
     seconds = spans._clock_to - spans._clock_from
     span = ibis.struct({"from": spans._from, "to": spans._to, "hours": seconds / HOUR})
     return spans.group_by("ticket_id").aggregate(
-        paused_seconds=seconds.sum(), pauses=span.collect(order_by=spans._from)
+        paused_seconds=seconds.sum(), pauses=span.collect().sort()
     )
 
 
