@@ -180,7 +180,9 @@ TICKETS = Table(
             "resolved_at",
             TIMESTAMP,
             "Final resolution: the source's value, else the start of the last stay in a "
-            "resolved status. Empty while unresolved.",
+            "resolved status (class resolved; a closed status is not a resolution). Empty "
+            "while unresolved: while the last status is open, and for a ticket closed without "
+            "ever being resolved. Statuses without a class do not break a stay.",
         ),
         _c(
             "closed_at",
@@ -190,8 +192,10 @@ TICKETS = Table(
         _c(
             "reopen_count",
             "int64",
-            "Reopenings: the source's counter, else the moves from a resolved or closed status "
-            "back to an open one.",
+            "Reopenings: the source's counter, else the events of an open class (new, active, "
+            "waiting) whose previous classified status is resolved or closed; statuses without "
+            "a class in between are passed over, so Resolved → (unclassified) → Active is one "
+            "reopen. The process views count reopens by the same rule.",
         ),
         _c(
             "reassignment_count",
@@ -202,13 +206,39 @@ TICKETS = Table(
         _c("group_count", "int64", "Distinct groups that held the ticket."),
         _c("agent_count", "int64", "Distinct agents that held the ticket."),
         _c("intake_group", "string", "First group that held the ticket (the receiving function)."),
-        _c("resolving_group", "string", "Group at the resolving event."),
-        _c("resolving_agent", "string", "Agent at the resolving event (pseudonymised on request)."),
+        _c(
+            "resolving_group",
+            "string",
+            "Group at the resolving event (the event that started the final resolved stay). "
+            "Where the source's rows are snapshots of the whole record (ServiceNow, one row per "
+            "ticket exports) an empty group on that row stays empty; in an event log it is "
+            "carried forward from the last earlier event with a group (see "
+            "resolving_group_carried_from).",
+        ),
+        _c(
+            "resolving_group_carried_from",
+            TIMESTAMP,
+            "When resolving_group was carried forward because the resolving event records no "
+            "group: the time of the earlier event it was taken from. Empty when read from the "
+            "resolving event itself.",
+        ),
+        _c(
+            "resolving_agent",
+            "string",
+            "Agent at the resolving event, by the same rule as resolving_group (pseudonymised "
+            "on request).",
+        ),
+        _c(
+            "resolving_agent_carried_from",
+            TIMESTAMP,
+            "When resolving_agent was carried forward from an earlier event: that event's time.",
+        ),
         _c(
             "resolving_level",
             "int64",
-            "Level where resolved: from the group's level when known; otherwise 1 when the "
-            "resolving group is the intake group and 2 when it is another group.",
+            "Level where resolved: from the group's level when known (at the resolving event, "
+            "by the same rule as resolving_group); otherwise 1 when the resolving group is the "
+            "intake group and 2 when it is another group.",
         ),
         _c("resolution_code", "string", "Resolution code at the last event."),
         _c(

@@ -14,7 +14,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from karsta.i18n import Message, joined
+from karsta.i18n import N_, Message, joined
+from karsta.ingest.importer import facts_outdated
 from karsta.ingest.protection import PrivacyMode, stored_mode
 from karsta.ingest.redaction import Redactions, merged
 from karsta.workspace import Workspace
@@ -79,6 +80,8 @@ class WorkspaceSummary:
     """Unreadable optional values left empty in loaded rows: (source column, reason, rows)."""
     status_classes: list[ActivityClass] = field(default_factory=list)
     needs: list[NeedCoverage] = field(default_factory=list)
+    facts_outdated: bool = False
+    """The ticket facts were derived under earlier rules (the next import derives them again)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready data."""
@@ -126,6 +129,7 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
         values_left_empty=_rejects(workspace, loaded=True),
         status_classes=activity_classes(workspace),
         needs=need_coverage(workspace),
+        facts_outdated=facts_outdated(workspace),
     )
 
 
@@ -163,7 +167,7 @@ def need_coverage(workspace: Workspace) -> list[NeedCoverage]:
 
 
 def fact_coverage(tickets: ir.Table, events: ir.Table) -> list[FactCoverage]:
-    """Return, per derived fact, how many tickets have it and from where."""
+    """Return, per derived fact, how many tickets have it, from where, and why the rest lack it."""
     source = events.group_by("ticket_id").aggregate(
         opened=events.source_opened_at.count(),
         first_response=events.source_first_response_at.count(),
@@ -175,18 +179,16 @@ def fact_coverage(tickets: ir.Table, events: ir.Table) -> list[FactCoverage]:
         grouped=events.group.count(),
     )
     t = tickets.left_join(source, "ticket_id")
-    unresolved = ~t.status_class.isin(("resolved", "closed")).fill_null(False)
     row = (
         t.aggregate(
             n=t.count(),
-            unresolved=unresolved.sum(),
             unclassified=(t.classified == 0).sum(),
-            ungrouped=(t.grouped == 0).sum(),
             **{f"{fact}_filled": t[column].count() for fact, column in _FACTS.items()},
             **{
                 f"{fact}_source": ((t[fact] > 0) & t[_FACTS[fact]].notnull()).sum()
                 for fact in _SOURCED
             },
+            **_missing_by_state(t),
         )
         .to_pyarrow()
         .to_pylist()[0]
@@ -224,20 +226,71 @@ _FACTS = {
 }
 _SOURCED = ("opened", "first_response", "resolved", "closed", "reopen", "reassignment")
 
+# Why a ticket lacks a fact: the states it can be in, tried in order, with what they say.
+_WHY: dict[str, tuple[tuple[str, str], ...]] = {
+    "resolved": (
+        ("closed_unresolved", N_("closed without being resolved: {n}")),
+        ("open", N_("still open: {n}")),
+        ("cancelled", N_("cancelled: {n}")),
+        ("no_class", N_("last status without a class: {n}")),
+    ),
+    "closed": (
+        ("resolved_not_closed", N_("resolved, not closed: {n}")),
+        ("open", N_("still open: {n}")),
+        ("cancelled", N_("cancelled: {n}")),
+        ("no_class", N_("last status without a class: {n}")),
+    ),
+    "resolving_group": (
+        ("unresolved", N_("not resolved: {n}")),
+        ("ungrouped", N_("no group on any event: {n}")),
+        ("no_group_at_resolution", N_("no group at the resolving event: {n}")),
+    ),
+}
+_WHY["resolving_level"] = _WHY["resolving_group"]
+
+
+def _state(t: ir.Table, fact: str) -> ir.StringValue:
+    """Return the first state of `_WHY[fact]` a ticket is in (its reason to lack the fact)."""
+    klass = t.status_class
+    checks = {
+        "closed_unresolved": (klass == "closed") & t.resolved_at.isnull(),
+        "resolved_not_closed": t.resolved_at.notnull() & t.closed_at.isnull(),
+        "open": klass.isin(("new", "active", "waiting")),
+        "cancelled": klass == "cancelled",
+        "no_class": klass.isnull(),
+        "unresolved": t.resolved_at.isnull(),
+        "ungrouped": t.grouped.fill_null(0) == 0,
+        "no_group_at_resolution": t.resolving_group.isnull(),
+    }
+    return ibis.cases(
+        *[(checks[state].fill_null(False), state) for state, _ in _WHY[fact]],
+        else_=ibis.null("string"),
+    )
+
+
+def _missing_by_state(t: ir.Table) -> dict[str, ir.Value]:
+    """Return the aggregates counting, per fact of `_WHY`, the tickets lacking it per state."""
+    counts = {}
+    for fact, states in _WHY.items():
+        state = _state(t, fact)
+        lacking = t[_FACTS[fact]].isnull()
+        for name, _ in states:
+            counts[f"{fact}_{name}"] = (lacking & (state == name).fill_null(False)).sum()
+    return counts
+
 
 def _why_missing(fact: str, missing: int, row: dict[str, Any]) -> str:
     """Return why tickets lack a fact: English text that the views show translated."""
     unclassified = int(row["unclassified"] or 0)
-    unresolved = int(row["unresolved"] or 0)
     if fact in ("first_response", "resolved", "closed") and unclassified == row["n"]:
         return Message(
             "cannot be derived: the mapping names no status classes (resolved, closed, …)"
         )
-    reasons: list[str] = []
-    if fact in ("resolved", "closed", "resolving_group", "resolving_level") and unresolved:
-        reasons.append(Message("{n} tickets are not resolved", n=unresolved))
-    if fact in ("resolving_group", "resolving_level") and row["ungrouped"]:
-        reasons.append(Message("{n} tickets have no group on any event", n=row["ungrouped"]))
+    reasons: list[str] = [
+        Message(template, n=int(row[f"{fact}_{state}"]))
+        for state, template in _WHY.get(fact, ())
+        if row[f"{fact}_{state}"]
+    ]
     if fact == "first_response" and unclassified:
         reasons.append(Message("{n} tickets have no status the mapping classifies", n=unclassified))
     if not reasons:

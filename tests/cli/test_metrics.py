@@ -13,11 +13,12 @@ from typer.testing import CliRunner
 import karsta
 from karsta.cli.main import app
 from karsta.metrics.cards import load_cards
-from tests.metrics.conftest import Desk, utc
+from tests.metrics.conftest import Desk, hki, utc
 
 runner = CliRunner()
 CONTRACT_KEYS = {
-    "id", "slug", "name", "value", "unit", "numerator", "denominator", "excluded", "n",
+    "id", "slug", "name", "value", "unit", "numerator", "denominator", "excluded",
+    "assumptions", "n",
     "period", "group", "statistic", "card_version",
 }  # fmt: skip
 
@@ -85,7 +86,7 @@ def test_json_output_has_exactly_the_contract(workspace: Path) -> None:
     ]
     assert len(reopened) == 1
     assert reopened[0]["value"] == 100.0  # F1 is the only phone ticket of February, reopened
-    assert reopened[0]["card_version"] == "I10@1"
+    assert reopened[0]["card_version"] == "I10@2"
     assert {r["statistic"] for r in document["metrics"] if r["id"] == "O2"} == {
         "mean",
         "median",
@@ -206,3 +207,86 @@ def test_spark_needs_an_export_folder(workspace: Path) -> None:
     result = runner.invoke(app, ["metrics", "-w", str(workspace), "--engine", "spark"])
     assert result.exit_code == 2
     assert "karsta export" in result.output
+
+
+@pytest.fixture
+def paused_workspace(tmp_path: Path) -> Path:
+    """Return a workspace with one ticket paused once over the Finnish Independence Day.
+
+    Helsinki time (UTC+2): opened Thu 5 Dec 2024 14:00, resolved Mon 9 Dec 12:00, waiting
+    for the customer Mon 09:00-10:00; its group was carried forward from Mon 08:30.
+    """
+    path = tmp_path / "paused.karsta"
+    with karsta.open(path) as ws:
+        desk = Desk(ws)
+        desk.ticket(
+            "P1",
+            hki("2024-12-05 14:00"),
+            resolved_at=hki("2024-12-09 12:00"),
+            resolving_level=1,
+            resolving_group="SD",
+            resolving_group_carried_from=hki("2024-12-09 08:30"),
+        )
+        desk.pause("P1", hki("2024-12-09 09:00"), hki("2024-12-09 10:00"))
+        desk.run("O2")
+    return path
+
+
+def test_explain_shows_the_gross_time_and_the_pauses_it_subtracted(paused_workspace: Path) -> None:
+    args = [
+        "explain",
+        "O2",
+        "P1",
+        "-w",
+        str(paused_workspace),
+        "--service-hours",
+        "mon-fri 08:00-16:00",
+    ]
+    out = invoke(*args)
+    # Mon-Fri 08-16 with Finnish holidays: Thu 14-16 (2 h), Fri 6 Dec a holiday, Mon 08-12
+    # (4 h): 6 h gross; the pause Mon 09-10 is 1 service hour: 5 h.
+    assert "gross_hours: 6.00" in out
+    assert "paused_hours: 1.00" in out
+    assert "pauses: 2024-12-09 09:00:00 EET → 2024-12-09 10:00:00 EET (1.00 h)" in out
+    assert "hours: 5.00" in out
+    # Without holidays Friday counts too: 2 + 8 + 4 = 14 h gross, 13 h.
+    plain = invoke(*args, "--holidays", "none")
+    assert "gross_hours: 14.00" in plain
+    assert "hours: 13.00" in plain
+
+
+def test_explain_shows_what_it_assumed(paused_workspace: Path) -> None:
+    out = " ".join(invoke("explain", "O1", "P1", "-w", str(paused_workspace)).split())
+    assert (
+        "assumed: resolving group carried forward from the event at 2024-12-09 08:30:00 EET" in out
+    )
+
+
+def test_explain_of_an_unknown_ticket_fails(paused_workspace: Path) -> None:
+    result = runner.invoke(app, ["explain", "O2", "NOPE", "-w", str(paused_workspace)])
+    assert result.exit_code == 2
+    assert "No ticket NOPE in the data." in result.output
+
+
+def test_holidays_need_service_hours(paused_workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["explain", "O2", "P1", "-w", str(paused_workspace), "--holidays", "SE"]
+    )
+    assert result.exit_code == 2
+    assert "--service-hours" in result.output
+
+
+def test_tables_and_csv_show_the_assumed_counts(paused_workspace: Path) -> None:
+    table = " ".join(invoke("metrics", "-w", str(paused_workspace), "-m", "O1").split())
+    assert "assumed" in table
+    assert "resolving group carried forward from an earlier event" in table
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke("metrics", "-w", str(paused_workspace), "-m", "O1", "--format", "csv")
+            )
+        )
+    )
+    assert rows[0]["assumptions"] == (
+        "resolving_group_carried_forward=1; resolving_level_unknown=0"
+    )

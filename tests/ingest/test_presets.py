@@ -15,7 +15,14 @@ from typing import Any
 
 import pytest
 
-from karsta.ingest import ImportReport, import_file, load_preset, preset_names
+from karsta.ingest import (
+    ImportReport,
+    MappingError,
+    import_file,
+    load_mapping_file,
+    load_preset,
+    preset_names,
+)
 from karsta.workspace import Workspace
 
 
@@ -83,6 +90,17 @@ def test_every_preset_loads_and_is_documented(name: str) -> None:
     for milestone in mapping.milestones:
         assert milestone.column in mapping.columns
         assert mapping.status_classes.get(milestone.activity) == milestone.status_class
+
+
+def test_each_preset_says_whether_its_rows_are_snapshots_of_the_record(tmp_path: Path) -> None:
+    # ServiceNow's audit rows and one-row-per-ticket exports hold the whole record; an
+    # event log's rows record single events.
+    snapshots = {name: load_preset(name).snapshots for name in preset_names()}
+    assert snapshots == {"event-log": False, "jira-sm": True, "servicenow": True, "zendesk": True}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: event-log\nrows: snapshot\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="rows must be 'events' or 'snapshots'"):
+        load_mapping_file(bad)
 
 
 @pytest.mark.parametrize("name", ["jira-sm", "zendesk"])

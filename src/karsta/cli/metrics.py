@@ -121,21 +121,41 @@ def _group_text(group: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in group.items())
 
 
+def _assumed_cell(row: dict[str, Any]) -> str:
+    """Return the counts of a figure's assumptions, in the order its metric's note lists them."""
+    return ", ".join(str(a["count"]) for a in row.get("assumptions", []))
+
+
+def _assumed_note(result: Any) -> str | None:
+    """Return the line naming a metric's assumptions (the `assumed` column), if it has any."""
+    assumptions = result.rows[0].get("assumptions", []) if result.rows else []
+    if not assumptions:
+        return None
+    texts = "; ".join(_(a["text"]) for a in assumptions)
+    return _("{id} (the assumed column counts each, in this order): {texts}").format(
+        id=result.id, texts=texts
+    )
+
+
 def figures_table(results: MetricResults, lang: Language) -> Group:
-    """Return every figure as a table, with notes and metrics that have no data."""
+    """Return every figure as a table, with notes, assumptions and metrics that have no data."""
     table = Table(title=_("Metrics: {source}").format(source=results.source))
     for header in (_("id"), _("metric"), _("period"), _("group"), _("statistic")):
         table.add_column(header)
-    for header in (_("value"), _("n"), _("excluded")):
+    for header in (_("value"), _("n"), _("excluded"), _("assumed")):
         table.add_column(header, justify="right")
     missing = []
     notes = []
+    assumed = []
     for result in results:
         name = result.definition.card.name(lang)
         if result.no_data:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
         notes += [f"{result.id}: {localized(note)}" for note in result.notes]
+        line = _assumed_note(result)
+        if line:
+            assumed.append(line)
         for row in result.rows:
             table.add_row(
                 result.id,
@@ -146,9 +166,12 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
                 format_value(row["value"], row["unit"]),
                 str(row["n"]),
                 str(row["excluded"]),
+                _assumed_cell(row),
             )
     parts: list[Any] = [table]
     parts += [f"[yellow]{_('Note')}[/] {note}" for note in notes]
+    label = _("Assumed")
+    parts += [f"[yellow]{label}[/] {line}" for line in assumed]
     parts += [f"[dim]{line}[/]" for line in missing]
     parts.append(f"[dim]{_('Each figure follows its card: karsta cards --metric ID')}[/]")
     return Group(*parts)
@@ -195,6 +218,14 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
     legend = f"[dim]{legend}[/]"
     parts: list[Any] = [table, legend, *[f"[dim]{line}[/]" for line in missing]]
+    label = _("Assumed")
+    for row in card.rows:
+        for assumption in row.assumptions:
+            if assumption["count"]:
+                line = _("{id}: {count} rest on an assumption: {text}").format(
+                    id=row.result.id, count=assumption["count"], text=_(assumption["text"])
+                )
+                parts.append(f"[yellow]{label}[/] {line}")
     return Group(*parts)
 
 
@@ -208,11 +239,15 @@ def _no_data(metric_id: str, name: str, reason: str) -> str:
 def _csv(results: MetricResults, lang: Language) -> str:
     buffer = io.StringIO()
     fields = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
-              "numerator", "denominator", "excluded", "n", "card_version"]  # fmt: skip
+              "numerator", "denominator", "excluded", "assumptions", "n",
+              "card_version"]  # fmt: skip
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for record in results.records(lang):
-        writer.writerow({**record, "group": _group_text(record["group"])})
+        assumptions = "; ".join(f"{a['id']}={a['count']}" for a in record["assumptions"])
+        writer.writerow(
+            {**record, "group": _group_text(record["group"]), "assumptions": assumptions}
+        )
     return buffer.getvalue()
 
 
@@ -301,10 +336,28 @@ class _Configured(Analyses):
 
 
 def _shown(value: Any, timezone: str) -> str:
-    """Return an evidence value for people: instants in the desk's local time."""
+    """Return an evidence value for people: instants in the desk's local time, spans as
+    "from → to (hours)", numbers of hours rounded."""
     if isinstance(value, datetime):
         return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict) and {"from", "to", "hours"} <= set(value):
+        return _("{start} → {end} ({hours:.2f} h)").format(
+            start=_shown(value["from"], timezone),
+            end=_shown(value["to"], timezone),
+            hours=value["hours"],
+        )
+    if isinstance(value, list):
+        return "; ".join(_shown(item, timezone) for item in value) if value else _("none")
     return str(value)
+
+
+def _assumption_line(assumption: dict[str, Any], timezone: str) -> str:
+    """Return what a verdict assumed, with the time of the event it took a value from."""
+    if assumption["at"] is not None and assumption["detail"]:
+        return _(assumption["detail"]).format(at=_shown(assumption["at"], timezone))
+    return _(assumption["text"])
 
 
 def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
@@ -312,6 +365,7 @@ def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
     card = item.definition.card
     ticket = _("ticket {id}").format(id=item.ticket_id)
     head = f"[bold]{card.id} {card.name(lang)}[/] — {ticket} ({card.card_version})"
+    assumed = _("assumed")
     parts: list[Any] = [head]
     if item.why_absent:
         parts.append(item.why_absent)
@@ -328,6 +382,9 @@ def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
         parts.append(f"{where}: {status} — {verdict['reason']}")
         for name, value in verdict["evidence"].items():
             parts.append(f"    {name}: {_shown(value, timezone)}")
+        for assumption in verdict.get("assumptions", []):
+            line = _assumption_line(assumption, timezone)
+            parts.append(f"    [yellow]{assumed}[/]: {line}")
     parts += [f"[yellow]{_('Note')}[/] {note}" for note in item.notes]
     return Group(*parts)
 
@@ -342,6 +399,9 @@ def explain_command(
     service_hours: Annotated[
         str | None, typer.Option(help="Count durations in service hours.")
     ] = None,
+    holidays: Annotated[
+        str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
+    ] = None,
     config: ConfigOption = None,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     lang: LangOption = None,
@@ -354,12 +414,29 @@ def explain_command(
         raise _fail(str(exc.args[0])) from exc
     overrides: dict[str, Any] = {"period": period}
     tables, settings = _open(workspace, source, engine, config)
-    if service_hours:
-        overrides["service_calendar"] = MetricConfig(
-            service_hours=service_hours, holidays=settings.holidays, timezone=settings.timezone
-        ).calendar()
+    if service_hours or holidays:
+        hours = service_hours or settings.service_hours
+        if hours is None:
+            tables.close()
+            raise _fail(
+                _(
+                    "--holidays belongs to service hours: give --service-hours too, or set "
+                    "service_hours in the settings file."
+                )
+            )
+        try:
+            overrides["service_calendar"] = MetricConfig(
+                service_hours=hours,
+                holidays=holidays if holidays is not None else settings.holidays,
+                timezone=settings.timezone,
+            ).calendar()
+        except ValueError as exc:
+            tables.close()
+            raise _fail(str(exc)) from exc
     with tables:
         item = _Configured(tables, settings).explain(definition.id, ticket, **overrides)
+    if item.ticket is None:
+        raise _fail(_("No ticket {id} in the data.").format(id=ticket))
     if output == "json":
         sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
     else:

@@ -148,7 +148,7 @@ def summary(data: WorkspaceSummary) -> Group:
             number(fact.missing),
             localized(fact.why_missing),
         )
-    parts = [
+    parts: list[Table | str] = [
         head,
         _counts_table(_("Tickets per type"), _("type"), data.by_type),
         _counts_table(_("Tickets per channel"), _("channel"), data.by_channel),
@@ -188,6 +188,12 @@ def summary(data: WorkspaceSummary) -> Group:
     if data.values_left_empty:
         title = _("Unreadable values left empty in loaded rows (table rejects)")
         parts.append(_rejects_table(title, data.values_left_empty))
+    if data.facts_outdated:
+        outdated = _(
+            "The ticket facts were derived by an earlier version of Karsta. Import again (any "
+            "file, even one already imported) to derive them under the current rules."
+        )
+        parts.append(f"[yellow]{outdated}[/]")
     return Group(*parts)
 
 
@@ -284,6 +290,10 @@ _IMPORT_TEXTS = (
     (r"(?P<column>.+): decimal point", N_("{column}: decimal point")),
     (r"not in the file, left empty: (?P<columns>.+)",
      N_("not in the file, left empty: {columns}")),
+    (r"every ticket's facts derived again: the workspace held facts derived by an earlier "
+     r"version of Karsta",
+     N_("every ticket's facts derived again: the workspace held facts derived by an earlier "
+        "version of Karsta")),
 )  # fmt: skip
 """The import's reject reasons and notes (English, from the importer) that the CLI translates."""
 _IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)

@@ -2,7 +2,11 @@
 
 The rules (documented on the columns in `karsta.schema`): a value the source
 recorded wins; otherwise the fact is derived from the ordered events; where
-neither is possible the fact stays empty, never invented.
+neither is possible the fact stays empty, never invented. Where a fact rests on an
+assumption (an event log's resolving group carried forward from an earlier event),
+the ticket keeps the evidence in its own column, so every figure can count it.
+A ticket's course through the status classes (stays, reopens) follows
+`karsta.ingest.course`.
 
 The expressions run on the workspace's engine (DuckDB): "the value at the last
 (first) event" is DuckDB's `arg_max_null` (`arg_min_null`), which keeps a NULL
@@ -19,10 +23,19 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from karsta.ingest.course import is_reopen, starts_stay
 from karsta.schema import TICKET_PAUSES, TICKETS
 
-RESOLVED = ("resolved", "closed")
 RESPONDED = ("active", "waiting", "resolved", "closed")
+
+FACTS_VERSION = "2"
+"""The version of the rules the ticket facts follow; raise it when a rule changes.
+
+A workspace stores the version its facts were derived under (setting
+`FACTS_SETTING`); an import into a workspace with older facts derives every ticket
+again (version 2: closed is not resolved, one reopen rule, the resolving group by source).
+"""
+FACTS_SETTING = "facts_version"
 
 
 @functools.cache
@@ -59,17 +72,30 @@ NEIGHBOUR_COLUMNS = (
 )
 
 
-def _with_neighbours(events: ir.Table) -> ir.Table:
-    """Return events with the previous event's class, group and agent and the next time."""
+def _with_neighbours(events: ir.Table, *, course: bool = False) -> ir.Table:
+    """Return events with the previous event's activity, group and agent and the next time.
+
+    With `course`, also the ticket's previous class (`_previous_class`), in the same window.
+    """
     events = events.select(*NEIGHBOUR_COLUMNS)
     w = ibis.window(group_by=events.ticket_id, order_by=events.seq)
-    return events.mutate(**_neighbours(events, w))
+    previous = _previous_class(events) if course else {}
+    return events.mutate(**_neighbours(events, w), **previous)
+
+
+def _previous_class(events: ir.Table) -> dict[str, ir.Value]:
+    """Return `prev_known_class`: the class of the ticket's last earlier event that has one.
+
+    A frame aggregate over the events in `seq` order (see `karsta.ingest.course`).
+    """
+    earlier = ibis.window(group_by=events.ticket_id, order_by=events.seq, rows=(None, -1))
+    known = events.status_class.notnull()
+    return {"prev_known_class": _last(events.status_class, events.seq, where=known).over(earlier)}
 
 
 def _neighbours(events: ir.Table, w: Any) -> dict[str, ir.Value]:
-    """Return the previous event's class, activity, pause, group and agent and the next time."""
+    """Return the previous event's activity, pause, group and agent and the next time."""
     return {
-        "prev_class": events.status_class.lag().over(w),
         "prev_activity": events.activity.lag().over(w),
         "prev_pause": events.is_pause.lag().over(w),
         "prev_group": events.group.lag().over(w),
@@ -94,38 +120,35 @@ def numbered_events(events: ir.Table, order: list[ir.Value]) -> ir.Table:
         False
     )
     numbered = events.mutate(seq=ibis.row_number().over(w) + 1, tied=tied, **_neighbours(events, w))
-    return _flags(numbered)
+    return _flags(numbered.mutate(**_previous_class(numbered)))
 
 
 def _changed(value: ir.Column, previous: ir.Column) -> ir.BooleanColumn:
     return value.notnull() & previous.notnull() & (value != previous)
 
 
-def ticket_facts(events: ir.Table) -> ir.Table:
-    """Return one row per ticket with the facts of `karsta.schema.TICKETS`."""
-    return combine_facts(event_facts(events), order_facts(events), events)
+def ticket_facts(events: ir.Table, *, snapshots: bool = False) -> ir.Table:
+    """Return one row per ticket with the facts of `karsta.schema.TICKETS`.
+
+    `snapshots`: the events are snapshots of the whole ticket record (`combine_facts`).
+    """
+    return combine_facts(event_facts(events), order_facts(events), events, snapshots=snapshots)
 
 
 def order_facts(events: ir.Table) -> ir.Table:
     """Return per ticket the facts read from the order of its events (one narrow window)."""
-    return order_facts_of(_flags(_with_neighbours(events)))
+    return order_facts_of(_flags(_with_neighbours(events, course=True)))
 
 
 def _flags(e: ir.Table) -> ir.Table:
     """Return events with their neighbours and what each says about the ticket's course."""
-    in_resolved = e.status_class.isin(RESOLVED)
-    was_resolved = e.prev_class.isin(RESOLVED).fill_null(False)
     return e.mutate(
-        reopened=(
-            was_resolved & e.status_class.notnull() & ~in_resolved & (e.status_class != "cancelled")
-        ).fill_null(False),
+        reopened=is_reopen(e.status_class, e.prev_known_class),
         reassigned=(_changed(e.group, e.prev_group) | _changed(e.agent, e.prev_agent)).fill_null(
             False
         ),
-        resolution_start=(in_resolved & ~was_resolved).fill_null(False),
-        closed_start=(
-            (e.status_class == "closed") & (e.prev_class != "closed").fill_null(True)
-        ).fill_null(False),
+        resolution_start=starts_stay(e.status_class, e.prev_known_class, "resolved"),
+        closed_start=starts_stay(e.status_class, e.prev_known_class, "closed"),
         pause_seconds=ibis.ifelse(
             e.is_pause, e.next_ts.epoch_seconds() - e.timestamp.epoch_seconds(), 0
         ),
@@ -223,15 +246,29 @@ _FACT_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
-def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.Table:
-    """Return the ticket rows from `event_facts` and `order_facts` of the same `events`."""
+def combine_facts(
+    single: ir.Table, ordered: ir.Table, events: ir.Table, *, snapshots: bool = False
+) -> ir.Table:
+    """Return the ticket rows from `event_facts` and `order_facts` of the same `events`.
+
+    `snapshots` says the events are snapshots of the whole ticket record (see
+    `_resolving_event`).
+    """
     facts = single.join(ordered, "ticket_id")
-    resolved_now = facts.status_class.isin(RESOLVED).fill_null(False)
+    # Resolved now: in a resolved status, or closed after a resolution the events show or
+    # the source recorded. A ticket closed without ever being resolved is closed, not
+    # resolved; one whose last status is open is unresolved, whatever resolution time the
+    # source kept from before it was reopened.
+    klass = facts.status_class
+    resolution_known = facts.resolution_seq.notnull() | facts.source_resolved_at.notnull()
+    resolved_now = ((klass == "resolved") | ((klass == "closed") & resolution_known)).fill_null(
+        False
+    )
     facts = facts.mutate(
         resolved_now=resolved_now,
         resolution_seq=ibis.ifelse(resolved_now, facts.resolution_seq, None),
     )
-    resolver = _resolving_event(events, facts)
+    resolver = _resolving_event(events, facts, snapshots=snapshots)
     f = facts.left_join(resolver, "ticket_id")
     resolving_level = ibis.coalesce(
         f.resolving_level_known,
@@ -241,7 +278,6 @@ def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.T
             else_=ibis.literal(2, "int64"),
         ),
     )
-    # A reopened ticket is unresolved, whatever resolution time the source kept from before.
     resolved_at = ibis.ifelse(
         f.resolved_now, ibis.coalesce(f.source_resolved_at, f.derived_resolved_at), None
     )
@@ -272,7 +308,9 @@ def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.T
         agent_count=f.agent_count.cast("int64"),
         intake_group=f.intake_group,
         resolving_group=f.resolving_group,
+        resolving_group_carried_from=f.resolving_group_carried_from,
         resolving_agent=f.resolving_agent,
+        resolving_agent_carried_from=f.resolving_agent_carried_from,
         resolving_level=resolving_level,
         resolution_code=f.resolution_code,
         pause_seconds=f.pause_seconds.fill_null(0).cast("float64"),
@@ -282,22 +320,48 @@ def combine_facts(single: ir.Table, ordered: ir.Table, events: ir.Table) -> ir.T
     ).select(*TICKETS.column_names)
 
 
-def _resolving_event(events: ir.Table, facts: ir.Table) -> ir.Table:
+def _resolving_event(events: ir.Table, facts: ir.Table, *, snapshots: bool) -> ir.Table:
     """Return the group, agent and level that held each resolved ticket when it was resolved.
 
-    The values are the last ones recorded at or before the event that started the
-    ticket's final resolved stay (sources often leave the group empty on that row).
+    The resolving event is the one that started the ticket's final resolved stay.
+    Where the events are snapshots of the whole record (ServiceNow's audit rows, one
+    row per ticket exports), an empty group or agent on that event means the record
+    had none then: the value stays empty. In an event log an event records only what
+    it says, so an empty group or agent there is carried forward from the last earlier
+    event that records one, and `resolving_*_carried_from` keeps that event's time (an
+    assumption every figure that reads it counts).
     """
-    joined = events.select("ticket_id", "seq", "group", "agent", "level").join(
+    joined = events.select("ticket_id", "seq", "timestamp", "group", "agent", "level").join(
         facts.select("ticket_id", "resolution_seq").filter(facts.resolution_seq.notnull()),
         "ticket_id",
     )
-    upto = joined.seq <= joined.resolution_seq
-    return joined.group_by("ticket_id").aggregate(
-        resolving_group=_last(joined.group, joined.seq, where=upto & joined.group.notnull()),
-        resolving_agent=_last(joined.agent, joined.seq, where=upto & joined.agent.notnull()),
-        resolving_level_known=_last(joined.level, joined.seq, where=upto & joined.level.notnull()),
-    )
+    at = joined.seq == joined.resolution_seq
+    values: dict[str, ir.Value] = {}
+    for name in ("group", "agent"):
+        values[f"_{name}_there"] = _last(joined[name], joined.seq, where=at)
+        if not snapshots:
+            recorded = (joined.seq <= joined.resolution_seq) & joined[name].notnull()
+            values[f"_{name}_last"] = _last(joined[name], joined.seq, where=recorded)
+            values[f"_{name}_last_at"] = _last(joined.timestamp, joined.seq, where=recorded)
+    if snapshots:
+        level = _last(joined.level, joined.seq, where=at)
+    else:
+        upto = (joined.seq <= joined.resolution_seq) & joined.level.notnull()
+        level = _last(joined.level, joined.seq, where=upto)
+    r = joined.group_by("ticket_id").aggregate(**values, resolving_level_known=level)
+    no_time = ibis.null("timestamp('UTC')")
+    columns: dict[str, ir.Value] = {}
+    for name in ("group", "agent"):
+        there = r[f"_{name}_there"]
+        if snapshots:
+            columns[f"resolving_{name}"] = there
+            columns[f"resolving_{name}_carried_from"] = no_time
+        else:
+            columns[f"resolving_{name}"] = ibis.coalesce(there, r[f"_{name}_last"])
+            columns[f"resolving_{name}_carried_from"] = ibis.ifelse(
+                there.isnull(), r[f"_{name}_last_at"], no_time
+            )
+    return r.select("ticket_id", "resolving_level_known", **columns)
 
 
 def pause_intervals(events: ir.Table) -> ir.Table:

@@ -24,6 +24,8 @@ import pyarrow as pa
 
 from karsta.ingest import transitions
 from karsta.ingest.derive import (
+    FACTS_SETTING,
+    FACTS_VERSION,
     combine_facts,
     event_facts,
     numbered_events,
@@ -229,11 +231,15 @@ def import_file(
                 raise ImportFailed(path, raw.explain(exc)) from exc
         sha256 = digest.result()
         with workspace.transaction():
+            outdated = facts_outdated(workspace)
             with _stage(workspace, "merge", progress):
                 _record_import(workspace, report, sha256)
                 changed = _merge_events(workspace, report, mapping, empty)
             with _stage(workspace, "derive", progress):
-                _derive(workspace, changed, report)
+                _derive(workspace, changed, report, snapshots=mapping.snapshots)
+                if outdated:
+                    _derive_every_ticket(workspace, report, snapshots=mapping.snapshots)
+                workspace.set_setting(FACTS_SETTING, FACTS_VERSION)
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:
@@ -618,8 +624,13 @@ def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> Changed |
     return Changed(MERGED, new_tickets=False)
 
 
-def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport) -> None:
-    """Derive the facts and pauses of the tickets whose events changed."""
+def _derive(
+    workspace: Workspace, changed: Changed | None, report: ImportReport, *, snapshots: bool
+) -> None:
+    """Derive the facts and pauses of the tickets whose events changed.
+
+    `snapshots`: the mapping's rows are snapshots of the whole record (`combine_facts`).
+    """
     if changed is None:
         return
     con = workspace.connection
@@ -629,7 +640,7 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
             con.execute(f"DELETE FROM {name} WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
     numbered = workspace.backend.table(changed.numbered) if changed.numbered else None
     with _unordered(con):  # the derived rows are keyed; their place in a table does not matter
-        derived = _derive_tickets(workspace, events, numbered, changed.empty)
+        derived = _derive_tickets(workspace, events, numbered, changed.empty, snapshots)
         if changed.new_tickets:
             report.tickets_created = derived
         _insert(workspace, "ticket_pauses", pause_intervals(events))
@@ -637,8 +648,32 @@ def _derive(workspace: Workspace, changed: Changed | None, report: ImportReport)
         transitions.derive(workspace, events if numbered is None else numbered)
 
 
+def facts_outdated(workspace: Workspace) -> bool:
+    """Return whether the workspace holds ticket facts derived under earlier rules."""
+    if workspace.setting(FACTS_SETTING) == FACTS_VERSION:
+        return False
+    return query_one(workspace.connection, "SELECT 1 FROM tickets LIMIT 1") is not None
+
+
+def _derive_every_ticket(workspace: Workspace, report: ImportReport, *, snapshots: bool) -> None:
+    """Derive the facts, pauses, transitions and variants of every ticket again."""
+    con = workspace.connection
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM ticket_events"
+    )
+    _derive(workspace, Changed("ticket_events", new_tickets=False), report, snapshots=snapshots)
+    report.notes.append(
+        "every ticket's facts derived again: the workspace held facts derived by an earlier "
+        "version of Karsta"
+    )
+
+
 def _derive_tickets(
-    workspace: Workspace, events: ir.Table, numbered: ir.Table | None, empty: frozenset[str]
+    workspace: Workspace,
+    events: ir.Table,
+    numbered: ir.Table | None,
+    empty: frozenset[str],
+    snapshots: bool,
 ) -> int:
     """Insert the facts of the tickets of `events`; return how many tickets.
 
@@ -653,7 +688,10 @@ def _derive_tickets(
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {workspace.sql(part)}")
     backend = workspace.backend
     facts = combine_facts(
-        backend.table(SINGLE), backend.table(ORDERED), events if numbered is None else numbered
+        backend.table(SINGLE),
+        backend.table(ORDERED),
+        events if numbered is None else numbered,
+        snapshots=snapshots,
     )
     return _insert(workspace, "tickets", facts)
 

@@ -20,6 +20,9 @@ from karsta.schema import TICKET_EVENTS
 
 STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
 Layout = Literal["events", "tickets"]
+Rows = Literal["events", "snapshots"]
+ROWS = ("events", "snapshots")
+"""What a row of the source records: one event, or a snapshot of the whole ticket record."""
 EVENT_COLUMNS = frozenset(TICKET_EVENTS.column_names) - {
     "event_key",
     "seq",
@@ -101,6 +104,15 @@ class SourceMapping:
     durations: Mapping[str, Duration] = field(default_factory=dict)
     infer_status_classes: bool = True
     """Classify activities the mapping leaves unnamed by their names (resolved, closed, ...)."""
+    rows: Rows = "events"
+    """"snapshots" when every row holds the whole ticket record at that moment (ServiceNow's
+    audit rows; always so for one row per ticket): an empty field then means the record
+    had no value, and is not carried forward from an earlier row (`tickets.resolving_group`)."""
+
+    @property
+    def snapshots(self) -> bool:
+        """Return whether each row is a snapshot of the whole ticket record."""
+        return self.rows == "snapshots"
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -198,6 +210,7 @@ _KNOWN_KEYS = {
     "milestones",
     "durations",
     "infer_status_classes",
+    "rows",
 }
 
 
@@ -238,6 +251,10 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     infer = raw.get("infer_status_classes", True)
     if not isinstance(infer, bool):
         raise MappingError(f"{where}: infer_status_classes must be true or false, not {infer!r}.")
+    # A one-row-per-ticket export holds the record as it is: its rows are snapshots.
+    rows = raw.get("rows", "snapshots" if layout == "tickets" else "events")
+    if rows not in ROWS:
+        raise MappingError(f"{where}: rows must be 'events' or 'snapshots', not {rows!r}.")
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -257,6 +274,7 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         milestones=milestones,
         durations=durations,
         infer_status_classes=infer,
+        rows=rows,
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:

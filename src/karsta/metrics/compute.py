@@ -15,6 +15,7 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.metrics.assumptions import with_breakdown_assumptions
 from karsta.metrics.cards import Language
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
 from karsta.metrics.measure import RESULT_COLUMNS, Measurement
@@ -33,7 +34,7 @@ class MetricResult:
     definition: MetricDefinition
     rows: list[dict[str, Any]]
     """One dict per figure: period, group, statistic, unit, value, numerator, denominator,
-    excluded, n."""
+    excluded, n, and assumptions (id, text and count of each assumption the figure rests on)."""
     unit: str
     """The unit of the metric's own values (a share or count names its own unit per row)."""
     expr: ir.Table | None = None
@@ -81,6 +82,7 @@ class MetricResults:
                         "numerator": row["numerator"],
                         "denominator": row["denominator"],
                         "excluded": row["excluded"],
+                        "assumptions": row.get("assumptions", []),
                         "n": row["n"],
                         "period": row["period"],
                         "group": row["group"],
@@ -163,6 +165,31 @@ def _rows(table: pa.Table, units: dict[str, str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _add_assumptions(
+    rows: list[dict[str, Any]], measurement: Measurement, inputs: MetricInputs
+) -> None:
+    """Give each row the count of its units resting on each of the measurement's assumptions."""
+    counts = measurement.assumption_counts()
+    if counts is None:
+        return
+    by_key = {}
+    for raw in inputs.source.to_arrow(counts).to_pylist():
+        key = tuple(raw[k] for k in measurement.keys)
+        by_key[key] = raw
+    for row in rows:
+        period = WHOLE_RANGE if row["period"] is None else row["period"]
+        group = row["group"]
+        key = tuple(
+            period if k == PERIOD else group.get(k[len(DIMENSION_PREFIX) :])
+            for k in measurement.keys
+        )
+        found = by_key.get(key, {})
+        row["assumptions"] = [
+            {"id": a.id, "text": a.text, "count": int(found.get(a.id) or 0)}
+            for a in measurement.assumptions
+        ]
+
+
 def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     """Return the metric's measurement, or raise NoData saying what is missing."""
     if definition.function is None:
@@ -174,7 +201,7 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     lacking = inputs.coverage.lacking(definition.needs)
     if lacking:
         raise NoData(cannot_compute(lacking))
-    return definition.function(inputs)
+    return with_breakdown_assumptions(definition.function(inputs))
 
 
 def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> MetricResult:
@@ -189,6 +216,7 @@ def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> Metric
     card_unit = definition.card.unit
     units = {s.name: measurement.unit_of(s, card_unit) for s in measurement.statistics}
     rows = _rows(inputs.source.to_arrow(expr), units)
+    _add_assumptions(rows, measurement, inputs)
     return MetricResult(
         definition,
         rows,

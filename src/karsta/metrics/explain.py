@@ -23,7 +23,8 @@ class Explanation:
     definition: MetricDefinition
     ticket_id: str
     verdicts: list[dict[str, Any]]
-    """Per unit row: period, group, included, excluded, reason and the evidence values."""
+    """Per unit row: period, group, included, excluded, reason, the evidence values and the
+    assumptions the verdict rests on (id, text, detail and the time `at`, if any)."""
     ticket: dict[str, Any] | None
     """The ticket's facts (None when no such ticket exists)."""
     why_absent: str | None = None
@@ -70,6 +71,16 @@ def explain(
                 "excluded": bool(row.get("excluded", not row["included"])),
                 "reason": row["reason"],
                 "evidence": {name: row.get(name) for name in measurement.evidence},
+                "assumptions": [
+                    {
+                        "id": a.id,
+                        "text": a.text,
+                        "detail": a.detail,
+                        "at": row.get(a.at) if a.at else None,
+                    }
+                    for a in measurement.assumptions
+                    if row.get(a.applies)
+                ],
             }
         )
     verdicts.sort(key=lambda v: v["period"] or "")

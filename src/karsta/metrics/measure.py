@@ -10,7 +10,10 @@ Every result row has the same columns: the keys (period and breakdowns),
 statistic, value, numerator, denominator, excluded and n. Each statistic says
 its unit: a share is a percent, a count a count, a mean or quantile is in the
 unit of the values it summarises (the measurement's or the card's, unless it
-names its own, such as days for an age).
+names its own, such as days for an age). Beside them, a measurement counts its
+assumptions per key (`Measurement.assumption_counts`): the units of the
+population that rest on a rule the data does not state, shown with every
+figure as exclusions are.
 """
 
 from __future__ import annotations
@@ -315,6 +318,26 @@ class ShareOf:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """A rule a figure rests on where the data does not say, counted like an exclusion.
+
+    Each unit of the population for which the boolean unit column `applies` holds
+    rests on it; the result rows count them per period and breakdown, and `explain`
+    shows it on the ticket, with the time in the unit column `at` where there is one.
+    """
+
+    id: str
+    """Stable identifier in JSON and CSV, e.g. resolving_group_carried_forward."""
+    text: str
+    """What is assumed (English; views translate it)."""
+    applies: str
+    at: str | None = None
+    """A unit column with the time of the event the assumed value was taken from."""
+    detail: str | None = None
+    """What `explain` says on a ticket, with `{at}` for that time (English; views translate)."""
+
+
+@dataclass(frozen=True)
 class Measurement:
     """A metric's unit table and the statistics to compute from it."""
 
@@ -329,6 +352,8 @@ class Measurement:
     """Overrides the card's unit for this run (e.g. service hours instead of hours)."""
     notes: tuple[str, ...] = field(default=())
     """Remarks every view shows with the figures (e.g. a rule not configured)."""
+    assumptions: tuple[Assumption, ...] = field(default=())
+    """Rules the figures rest on where the data does not say; counted per result row."""
 
     def unit_of(self, statistic: Statistic, card_unit: str) -> str:
         """Return the unit of a statistic's values: its own, else this run's, else the card's."""
@@ -338,3 +363,19 @@ class Measurement:
         """Return every statistic's rows, one table."""
         parts = [statistic.aggregate(self.units, self.keys) for statistic in self.statistics]
         return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+    def assumption_counts(self) -> ir.Table | None:
+        """Return per key the units of the population resting on each assumption (by id).
+
+        None when the measurement makes no assumption.
+        """
+        if not self.assumptions:
+            return None
+        units = self.units
+        member = units.included.fill_null(False)
+        return units.group_by(list(self.keys)).aggregate(
+            **{
+                a.id: (member & units[a.applies].fill_null(False)).cast("int64").sum().fill_null(0)
+                for a in self.assumptions
+            }
+        )

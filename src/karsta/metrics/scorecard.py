@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from karsta.metrics.compute import MetricResult, MetricResults
@@ -27,6 +27,8 @@ class ScorecardRow:
     target: Target | None
     unit: str | None = None
     """The unit of the statistic's values (None: the metric's unit)."""
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+    """The assumptions the figure rests on: id, text and count (as in the metrics' JSON)."""
 
     @property
     def change(self) -> float | None:
@@ -69,6 +71,7 @@ class ScorecardRow:
             "target_met": self.target_met,
             "n": self.n,
             "excluded": self.excluded,
+            "assumptions": self.assumptions,
             "no_data": self.result.no_data,
             "card_version": card.card_version,
         }
@@ -176,6 +179,7 @@ def build_scorecard(
                     excluded=None if row is None else row["excluded"],
                     target=target,
                     unit=None if row is None else row["unit"],
+                    assumptions=[] if row is None else row.get("assumptions", []),
                 )
             )
     if period:

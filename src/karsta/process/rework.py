@@ -2,9 +2,11 @@
 
 Consecutive events of the same status are one stay (status logs record every update),
 so an activity counts as repeated when the ticket comes back to it after being
-elsewhere. The time a repeat adds is the length of the repeated stay. A reopen is a
-move from a resolved or closed status back to an open one; it adds the time from the
-resolution that did not hold to the next resolution (or the last event).
+elsewhere. The time a repeat adds is the length of the repeated stay. A reopen is
+defined once, in `karsta.ingest.course` (the ticket facts count it the same way): a
+move from a resolved or closed status to an open one, passing over statuses without a
+class; it adds the time from the resolution that did not hold to the next resolution
+(or the last event).
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from karsta.ingest.course import DONE_CLASSES, classified_course, reopen_events
 from karsta.process.results import TableResult, records
-from karsta.process.transitions import steps, ticket_order
+from karsta.process.transitions import steps
 from karsta.timespan import seconds_between
-
-RESOLVED_CLASSES = ("resolved", "closed")
-OPEN_CLASSES = ("new", "active", "waiting")
 
 
 def repeated_stays(events: ir.Table) -> ir.Table:
@@ -68,24 +68,20 @@ def repeats_by_activity(stays: ir.Table) -> ir.Table:
 
 def reopens(events: ir.Table) -> ir.Table:
     """Return one row per reopen: ticket, when it was resolved, reopened, and the time added."""
-    log = events.filter(events.status_class.notnull()).select(
-        "ticket_id", "seq", "timestamp", "status_class"
-    )
-    resolved = log.status_class.isin(RESOLVED_CLASSES)
+    log = classified_course(events)
     later = ibis.window(group_by="ticket_id", order_by="seq", rows=(1, None))
+    done = log.status_class.isin(DONE_CLASSES)
     log = log.mutate(
-        next_class=log.status_class.lead().over(ticket_order()),
-        reopened_at=log.timestamp.lead().over(ticket_order()),
-        next_resolution=ibis.ifelse(resolved, log.timestamp, ibis.null()).min().over(later),
+        next_resolution=ibis.ifelse(done, log.timestamp, ibis.null()).min().over(later),
         last_event=log.timestamp.max().over(ibis.window(group_by="ticket_id")),
     )
-    found = log.filter(resolved & log.next_class.isin(OPEN_CLASSES))
+    found = reopen_events(log)
     until = found.next_resolution.fill_null(found.last_event)
     return found.select(
         "ticket_id",
-        resolved_at=found.timestamp,
-        reopened_at=found.reopened_at,
-        added_s=seconds_between(found.timestamp, until),
+        resolved_at=found.previous_at,
+        reopened_at=found.timestamp,
+        added_s=seconds_between(found.previous_at, until),
     )
 
 

@@ -172,8 +172,25 @@ class Workspace(Closing):
     def _create_tables(self) -> None:
         for tbl in CANONICAL_TABLES:
             self.connection.execute(_table_ddl(tbl))
+        self._add_new_columns()
         for ddl in BOOKKEEPING_DDL:
             self.connection.execute(ddl)
+
+    def _add_new_columns(self) -> None:
+        """Add the canonical columns a workspace made by an earlier version lacks (empty)."""
+        present = set(
+            self.connection.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = 'main'"
+            ).fetchall()
+        )
+        for tbl in CANONICAL_TABLES:
+            for column in tbl.columns:
+                if (tbl.name, column.name) not in present:
+                    self.connection.execute(
+                        f'ALTER TABLE {tbl.name} ADD COLUMN "{column.name}" '
+                        f"{duckdb_type(column.dtype)}"
+                    )
 
     @property
     def backend(self) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
@@ -16,14 +16,17 @@ def reopened_tickets(inputs: MetricInputs) -> Measurement:
     """Return resolved tickets reopened at least once / tickets resolved × 100."""
     t = resolved(inputs)
     reopened = t.reopen_count.fill_null(0) > 0
-    reason = ibis.cases(
-        (reopened, "counted: reopened at least once"), else_="not counted: never reopened"
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (reopened, "counted: reopened at least once"), else_="not counted: never reopened"
+        ),
     )
     return Measurement(
         units=units(
             t,
             inputs.keys,
-            included=ibis.literal(True),
+            included=~t.closed_unresolved,
             reason=reason,
             reopened=reopened,
             reopen_count=t.reopen_count,

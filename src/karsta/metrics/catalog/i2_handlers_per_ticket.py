@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 
 from karsta.i18n import Message
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
 from karsta.metrics.registry import metric
@@ -17,8 +17,11 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     """Return mean and median distinct agents and groups per resolved ticket, reassigned share."""
     t = resolved(inputs)
     reassigned = t.reassignment_count.fill_null(0) > 0
-    reason = ibis.cases(
-        (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+        ),
     )
     statistics: list[Statistic] = [
         Mean("agents", name="agents_mean"),
@@ -37,7 +40,7 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
         units=units(
             t,
             inputs.keys,
-            included=ibis.literal(True),
+            included=~t.closed_unresolved,
             reason=reason,
             agents=t.agent_count,
             groups=t.group_count,

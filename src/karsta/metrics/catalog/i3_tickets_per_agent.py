@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ibis
 
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.assumptions import AGENT_CARRIED_FORWARD
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, PerDistinct
 from karsta.metrics.registry import metric
@@ -16,14 +17,18 @@ def tickets_per_agent(inputs: MetricInputs) -> Measurement:
     """Return tickets resolved in the period / distinct agents who resolved them."""
     t = resolved(inputs)
     known = t.resolving_agent.notnull()
-    reason = ibis.cases(
-        (known, "counted: resolved by a known agent"), else_="excluded: no resolving agent recorded"
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (known, "counted: resolved by a known agent"),
+            else_="excluded: no resolving agent recorded",
+        ),
     )
     return Measurement(
         units=units(
             t,
             inputs.keys,
-            included=known,
+            included=known & ~t.closed_unresolved,
             reason=reason,
             resolving_agent=t.resolving_agent,
             resolved_at=t.resolved_at,
@@ -32,4 +37,5 @@ def tickets_per_agent(inputs: MetricInputs) -> Measurement:
         keys=inputs.keys,
         period_by="resolved_at",
         evidence=("resolved_at", "resolving_agent"),
+        assumptions=(AGENT_CARRIED_FORWARD,),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
@@ -49,17 +49,20 @@ def solution_quality(inputs: MetricInputs) -> Measurement:
     reopened = t.reopen_count.fill_null(0) > 0
     repeated = t.repeat_ticket.notnull()
     good = ~reopened & ~repeated
-    reason = ibis.cases(
-        (reopened, "not counted: reopened"),
-        (repeated, f"not counted: same caller and category again within {days:g} days"),
-        (t.caller_id.isnull(), "counted: not reopened (no caller, so repeats cannot be seen)"),
-        else_=f"counted: not reopened, no repeat within {days:g} days",
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (reopened, "not counted: reopened"),
+            (repeated, f"not counted: same caller and category again within {days:g} days"),
+            (t.caller_id.isnull(), "counted: not reopened (no caller, so repeats cannot be seen)"),
+            else_=f"counted: not reopened, no repeat within {days:g} days",
+        ),
     )
     return Measurement(
         units=units(
             t,
             inputs.keys,
-            included=ibis.literal(True),
+            included=~t.closed_unresolved,
             reason=reason,
             solved=good,
             resolved_at=t.resolved_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from karsta.metrics.catalog.populations import resolved, units
+from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
 from karsta.metrics.registry import metric
@@ -20,17 +20,20 @@ def classification_correctness(inputs: MetricInputs) -> Measurement:
     types_known = t.ticket_type_intake.notnull() & t.ticket_type.notnull()
     same_type = ~types_known | (t.ticket_type_intake == t.ticket_type).fill_null(False)
     correct = same_category & same_type
-    reason = ibis.cases(
-        (~known, "excluded: category missing at intake or at close"),
-        (~same_category, "not counted: category changed"),
-        (~same_type, "not counted: type changed"),
-        else_="counted: classified at intake as at close",
+    reason = needs_resolution(
+        t,
+        ibis.cases(
+            (~known, "excluded: category missing at intake or at close"),
+            (~same_category, "not counted: category changed"),
+            (~same_type, "not counted: type changed"),
+            else_="counted: classified at intake as at close",
+        ),
     )
     return Measurement(
         units=units(
             t,
             inputs.keys,
-            included=known,
+            included=known & ~t.closed_unresolved,
             reason=reason,
             correct=correct,
             category_intake=t.category_intake,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.metrics.assumptions import GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN
 from karsta.metrics.catalog.populations import (
+    CLOSED_UNRESOLVED,
     is_cancelled,
+    is_closed_unresolved,
     is_desk_resolvable,
     received,
     units,
@@ -22,10 +25,13 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
     options = inputs.options
     t = received(inputs)
     cancelled = is_cancelled(t)
+    closed_unresolved = is_closed_unresolved(t)
+    excluded = cancelled | closed_unresolved
     resolvable = is_desk_resolvable(t, options)
     at_level_1 = t.resolved_at.notnull() & (t.resolving_level == 1).fill_null(False)
     reason = ibis.cases(
         (cancelled, "excluded: cancelled"),
+        (closed_unresolved, CLOSED_UNRESOLVED),
         (at_level_1 & resolvable, "counted: resolved at level 1"),
         (at_level_1, "counted in formula 1 only: resolved at level 1, not desk-resolvable"),
         (t.resolved_at.isnull(), "not counted: not resolved"),
@@ -44,10 +50,11 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
         units=units(
             t,
             inputs.keys,
-            included=~cancelled,
+            included=~excluded,
             reason=reason,
             at_level_1=at_level_1,
-            desk_population=~cancelled & resolvable,
+            desk_population=~excluded & resolvable,
+            level_unknown=t.resolved_at.notnull() & t.resolving_level.isnull(),
             opened_at=t.opened_at,
             resolved_at=t.resolved_at,
             resolving_level=t.resolving_level,
@@ -58,4 +65,5 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
         period_by="opened_at",
         evidence=("opened_at", "resolved_at", "resolving_level", "resolving_group"),
         notes=notes,
+        assumptions=(GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN),
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.metrics.assumptions import carried_forward_columns
 from karsta.metrics.inputs import MetricInputs, dimension
 from karsta.metrics.measure import Count, Measurement, ShareOfTotal
 from karsta.metrics.options import UNKNOWN, MetricOptions
+
+CLOSED_UNRESOLVED = "excluded: closed without being resolved"
+"""The reason of a metric that needs a resolution for a ticket closed without one."""
 
 
 def received(inputs: MetricInputs) -> ir.Table:
@@ -15,9 +19,30 @@ def received(inputs: MetricInputs) -> ir.Table:
     return inputs.in_period(inputs.tickets, "opened_at")
 
 
+def is_closed_unresolved(tickets: ir.Table) -> ir.BooleanValue:
+    """Return whether a ticket ended closed without ever being resolved (no resolved_at)."""
+    return ((tickets.status_class == "closed") & tickets.resolved_at.isnull()).fill_null(False)
+
+
 def resolved(inputs: MetricInputs) -> ir.Table:
-    """Return tickets finally resolved in the run's periods, with `period` (by resolved_at)."""
-    return inputs.in_period(inputs.tickets, "resolved_at")
+    """Return tickets finally resolved in the run's periods (by resolved_at), with `period`.
+
+    Tickets closed without being resolved come too, in the period of their closing
+    and marked `closed_unresolved`: a metric of resolved tickets excludes them with
+    CLOSED_UNRESOLVED (`needs_resolution`), so its accounting shows them.
+    """
+    t = inputs.tickets
+    unresolved = is_closed_unresolved(t)
+    t = t.mutate(
+        closed_unresolved=unresolved,
+        resolved_or_closed_at=ibis.ifelse(unresolved, t.closed_at, t.resolved_at),
+    )
+    return inputs.in_period(t, "resolved_or_closed_at")
+
+
+def needs_resolution(tickets: ir.Table, reason: ir.StringValue) -> ir.StringValue:
+    """Return `reason`, or CLOSED_UNRESOLVED for a ticket of `resolved` closed without one."""
+    return ibis.ifelse(tickets.closed_unresolved, CLOSED_UNRESOLVED, reason)
 
 
 def closed(inputs: MetricInputs) -> ir.Table:
@@ -68,10 +93,13 @@ def units(
     """Return a unit table: unit_id, the keys, included, reason and the given columns.
 
     A unit that is neither included nor excluded (pass `excluded=` among the
-    columns) lies outside the measurement and is not counted as an exclusion.
+    columns) lies outside the measurement and is not counted as an exclusion. Every
+    unit also carries whether its resolving group and agent were carried forward
+    (`karsta.metrics.assumptions`), for the figures and breakdowns that read them.
     """
+    carried = {k: v for k, v in carried_forward_columns(tickets).items() if k not in columns}
     return tickets.select(
-        *keys, unit_id=tickets.ticket_id, included=included, reason=reason, **columns
+        *keys, unit_id=tickets.ticket_id, included=included, reason=reason, **columns, **carried
     )
 
 

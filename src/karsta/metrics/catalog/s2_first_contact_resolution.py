@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.metrics.assumptions import GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN
 from karsta.metrics.catalog.populations import (
+    CLOSED_UNRESOLVED,
     first_failing,
     is_cancelled,
+    is_closed_unresolved,
     is_desk_resolvable,
     keys_with,
     received,
@@ -27,6 +30,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
     t = with_dimension(received(inputs), inputs, "type", "ticket_type")
     keys = keys_with(inputs, "type")
     cancelled = is_cancelled(t)
+    closed_unresolved = is_closed_unresolved(t)
     resolvable = is_desk_resolvable(t, options)
     minutes = seconds_between(t.opened_at, t.resolved_at) / 60
     window = options.first_contact_minutes
@@ -46,6 +50,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
     backwards = (t.resolved_at < t.opened_at).fill_null(False)
     reason = ibis.cases(
         (cancelled, "excluded: cancelled"),
+        (closed_unresolved, CLOSED_UNRESOLVED),
         (~resolvable, "excluded: category not desk-resolvable"),
         (backwards, "excluded: resolved before it was opened (recording error)"),
         else_=first_failing(checks, passed),
@@ -60,9 +65,10 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
         units=units(
             t,
             keys,
-            included=~cancelled & resolvable & ~backwards,
+            included=~cancelled & ~closed_unresolved & resolvable & ~backwards,
             reason=reason,
             first_contact=resolved_first,
+            level_unknown=t.resolved_at.notnull() & t.resolving_level.isnull(),
             opened_at=t.opened_at,
             resolved_at=t.resolved_at,
             resolving_level=t.resolving_level,
@@ -80,4 +86,5 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
             "reopen_count",
         ),
         notes=notes,
+        assumptions=(GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN),
     )
