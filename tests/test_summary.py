@@ -43,6 +43,7 @@ T7,Cancelled,2024-01-08 10:00:00,
 MAPPING = """
 extends: event-log
 name: summary-log
+infer_status_classes: false  # Pending stays without a class
 status_classes:
   new: [New]
   resolved: [Resolved]

@@ -69,6 +69,7 @@ ROWS = [
 MAPPING = """
 extends: event-log
 name: course-log
+infer_status_classes: false  # Pending stays without a class
 status_classes:
   new: [New]
   active: [Active]
