@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from karsta.cli.main import app
 
 runner = CliRunner()
+# One row of three is rejected (a third): imports of it raise --max-rejects.
 LOG = (
     "case:concept:name,concept:name,time:timestamp,org:resource\n"
     "T1,New,2024-01-08 09:00:00,A1\n"
@@ -23,9 +24,9 @@ def test_import_prints_the_accounting_and_summary_shows_it(tmp_path: Path) -> No
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = tmp_path / "t.karsta"
-    result = runner.invoke(
-        app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
-    )
+    # One of three rows is rejected: a third, so the limit is raised for it.
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    result = runner.invoke(app, [*args, "--max-rejects", "50%"])
     assert result.exit_code == 0, result.output
     for text in ("rows read", "rows loaded", "rows rejected", "read = loaded + rejected", "✓"):
         assert text in result.output
@@ -43,7 +44,8 @@ def test_export_writes_parquet(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = tmp_path / "t.karsta"
-    runner.invoke(app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)])
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    runner.invoke(app, [*args, "--max-rejects", "50%"])
     out = tmp_path / "out"
     result = runner.invoke(app, ["export", "--workspace", str(ws), "--out", str(out)])
     assert result.exit_code == 0, result.output

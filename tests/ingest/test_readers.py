@@ -22,6 +22,7 @@ from karsta.ingest.mapping import SourceMapping
 from karsta.workspace import Workspace
 
 TABLES = ("tickets", "ticket_events", "ticket_pauses", "rejects", "imports")
+ANY_SHARE = "100%"  # these tests are about the rejects, not about their limit
 
 # A Finnish service desk's own export: Finnish column names, personal caller and agent.
 FINNISH = SourceMapping(
@@ -129,7 +130,9 @@ def test_windows_1252_is_detected(tmp_path: Path, workspace: Workspace) -> None:
     path = write(tmp_path / "excel.csv", lines, "cp1252")
     with pytest.raises(UnicodeDecodeError):
         path.read_bytes().decode("utf-8")
-    report = import_file(path, workspace=workspace, mapping=FINNISH.with_read(decimal=","))
+    report = import_file(
+        path, workspace=workspace, mapping=FINNISH.with_read(decimal=","), max_rejects=ANY_SHARE
+    )
     assert "encoding cp1252" in report.notes
     balanced(report, 1, 0)  # "12,50 €" is not a number
     row = workspace.connection.execute(
@@ -191,7 +194,7 @@ def test_bad_dates_are_rejected_with_file_line_column_value(
         "T5;;Uusi;A;1;c",
     ]
     path = write(tmp_path / "dates.csv", lines)
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     balanced(report, 6, 3)
     assert workspace.count("ticket_events") == 3
     fmt = "not a date and time in the format %d.%m.%Y %H.%M"
@@ -204,21 +207,42 @@ def test_bad_dates_are_rejected_with_file_line_column_value(
     assert groups == {("Aika", fmt): (2, 5), ("Aika", "required value is missing"): (1, 7)}
 
 
-def test_truncated_csv_rejects_the_last_row(tmp_path: Path, workspace: Workspace) -> None:
+def test_truncated_csv_stops_the_import(tmp_path: Path, workspace: Workspace) -> None:
+    # The last row is cut mid-record and the file ends without a line break: however
+    # many rejects the import allows, a cut file is not imported in part.
     path = write(tmp_path / "cut.csv", [HEADER, *ROWS, "T3;6.3.2024 10.00;Uu"], end="")
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    with pytest.raises(ImportFailed, match=r"the last row \(line 5\) .* cut short") as caught:
+        import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
+    assert str(path) in str(caught.value)
+    assert counts(workspace) == dict.fromkeys(TABLES, 0)
+
+
+def test_truncated_csv_inside_a_quoted_value_stops_the_import(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    # Cut inside a quoted value that spans lines: the file ends with the quote open,
+    # even though it ends with a line break (the status of a row is quoted).
+    quoted = [r.replace(";Uusi;", ';"Uusi";').replace(";Ratkaistu;", ';"Ratkaistu";') for r in ROWS]
+    rows = [HEADER, *quoted, 'T3;6.3.2024 10.00;"Työn alla', "jatkuu"]
+    path = write(tmp_path / "cut.csv", rows)
+    error = fails_unchanged(workspace, path, FINNISH)
+    assert "ends inside a quoted value of the row on line 5" in str(error)
+
+
+def test_short_last_row_with_a_line_break_is_a_reject(tmp_path: Path, workspace: Workspace) -> None:
+    # A complete file whose last row is short: an ordinary reject, not a cut file.
+    path = write(tmp_path / "short.csv", [HEADER, *ROWS, "T3;6.3.2024 10.00;Uusi"])
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     balanced(report, 4, 3)
     ((line, reason),) = workspace.connection.execute("SELECT line, reason FROM rejects").fetchall()
-    assert line == 5
-    assert "fewer columns than the header" in reason
-    assert "truncated?" in reason
+    assert (line, reason) == (5, "the row has fewer columns than the header")
 
 
 def test_short_row_in_the_middle_is_not_called_truncated(
     tmp_path: Path, workspace: Workspace
 ) -> None:
     path = write(tmp_path / "short.csv", [HEADER, ROWS[0], "T3;6.3.2024 10.00;Uusi", *ROWS[1:]])
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     balanced(report, 4, 3)
     ((line, reason),) = workspace.connection.execute("SELECT line, reason FROM rejects").fetchall()
     assert (line, reason) == (3, "the row has fewer columns than the header")
@@ -250,7 +274,12 @@ def test_gzip_csv(tmp_path: Path, workspace: Workspace) -> None:
 
 def test_rows_with_too_many_columns_are_rejected(tmp_path: Path, workspace: Workspace) -> None:
     lines = [HEADER, ROWS[0], "T9;6.3.2024 10.00;Uusi;Anna;1;c;ylimääräinen", *ROWS[1:]]
-    report = import_file(write(tmp_path / "wide.csv", lines), workspace=workspace, mapping=FINNISH)
+    report = import_file(
+        write(tmp_path / "wide.csv", lines),
+        workspace=workspace,
+        mapping=FINNISH,
+        max_rejects=ANY_SHARE,
+    )
     balanced(report, 4, 3)
     assert workspace.connection.execute("SELECT line, reason FROM rejects").fetchall() == [
         (3, "the row has more columns than the header")
@@ -306,7 +335,7 @@ def all_text(ws: Workspace, report: ImportReport) -> str:
 
 def test_messages_never_show_personal_values(tmp_path: Path, workspace: Workspace) -> None:
     path = write(tmp_path / "personal.csv", personal_rows())
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     balanced(report, 6, 3)
     text = all_text(workspace, report)
     assert "eilen" in text
@@ -319,7 +348,9 @@ def test_pseudonymised_import_stores_no_personal_value(
     tmp_path: Path, workspace: Workspace
 ) -> None:
     path = write(tmp_path / "personal.csv", personal_rows())
-    report = import_file(path, workspace=workspace, mapping=FINNISH, pseudonym_key=b"k" * 32)
+    report = import_file(
+        path, workspace=workspace, mapping=FINNISH, pseudonym_key=b"k" * 32, max_rejects=ANY_SHARE
+    )
     balanced(report, 6, 3)
     dump = "\n".join(
         repr(workspace.connection.execute(f"SELECT * FROM {name}").fetchall()) for name in TABLES
@@ -354,7 +385,7 @@ def test_xlsx_rows_are_numbered_as_in_excel(tmp_path: Path, workspace: Workspace
     sheet.append([4711, datetime(2024, 3, 6, 8, 0), "Uusi", "Ben", None, None])
     path = tmp_path / "tiketit.xlsx"
     book.save(path)
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     assert report.row_label == "row"
     balanced(report, 4, 3)
     assert events(workspace) == [
@@ -407,7 +438,7 @@ def test_json_lines_with_a_malformed_line(tmp_path: Path, workspace: Workspace) 
     lines = [json.dumps(records[0]), json.dumps(records[1]), '{"Tiketti": "T2", "Aika": ', ""]
     lines += ['["not", "an", "object"]', json.dumps({"Tiketti": 3, "Aika": "2024-03-06T08:00:00"})]
     path = write(tmp_path / "events.jsonl", lines)
-    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    report = import_file(path, workspace=workspace, mapping=FINNISH, max_rejects=ANY_SHARE)
     balanced(report, 5, 3)
     assert [(e[0], e[1], e[6]) for e in events(workspace)] == [
         ("T1", utc("2024-03-05 07:05"), 1),
@@ -520,7 +551,7 @@ def test_parquet_typed_columns(tmp_path: Path, workspace: Workspace) -> None:
             "source_reopen_count": "Avaukset",
         },
     )
-    report = import_file(path, workspace=workspace, mapping=mapping)
+    report = import_file(path, workspace=workspace, mapping=mapping, max_rejects=ANY_SHARE)
     assert report.row_label == "row"
     balanced(report, 3, 2)
     found = workspace.connection.execute(

@@ -14,7 +14,7 @@ from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
-from karsta.i18n import N_, _
+from karsta.i18n import N_, _, localized
 from karsta.ingest import (
     ImportFailed,
     MappingError,
@@ -24,10 +24,11 @@ from karsta.ingest import (
     preset_names,
 )
 from karsta.ingest.importer import STAGES
+from karsta.ingest.rejected import RejectLimit, RejectLimitError
 from karsta.privacy import load_or_create_key
 from karsta.schema import reference_markdown
 from karsta.summary import summarise
-from karsta.workspace import Workspace, WorkspaceError
+from karsta.workspace import Workspace, WorkspaceError, workspace_for_import
 
 app = typer.Typer(
     name="karsta",
@@ -87,6 +88,21 @@ def import_command(
     key_file: Annotated[
         Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
     ] = None,
+    max_rejects: Annotated[
+        str,
+        typer.Option(
+            help="Most rows the import may reject, a share (1%) or a number of rows; "
+            "above it nothing is imported."
+        ),
+    ] = "1%",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Read a file imported before again (e.g. with other options): its "
+            "earlier events are replaced.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Import an export file into the workspace and print the row accounting."""
@@ -103,11 +119,15 @@ def import_command(
         timestamp_format=timestamp_format,
         sheet=sheet,
     ).with_timezone(timezone)
+    try:
+        limit = RejectLimit.parse(max_rejects)
+    except RejectLimitError as exc:
+        raise _fail(localized(exc.args[0])) from exc
     key = load_or_create_key(key_file) if pseudonymise else None
     out = render.console()
     try:
         with (
-            Workspace.open(workspace) as ws,
+            workspace_for_import(workspace) as ws,
             Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -133,8 +153,13 @@ def import_command(
                 format_name=file_format,
                 pseudonym_key=key,
                 progress=progress,
+                max_rejects=limit,
+                replace=replace,
             )
-    except (ImportFailed, WorkspaceError) as exc:
+    except ImportFailed as exc:
+        unchanged = _("Nothing was imported; the workspace is unchanged.")
+        raise _fail(f"{render.import_failure(exc)} {unchanged}") from exc
+    except WorkspaceError as exc:
         unchanged = _("Nothing was imported; the workspace is unchanged.")
         raise _fail(f"{exc} {unchanged}") from exc
     out.print(render.import_report(report))

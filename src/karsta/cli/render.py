@@ -10,7 +10,8 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from karsta.i18n import N_, Message, _, localized, ngettext
-from karsta.ingest import ImportReport
+from karsta.ingest import ImportFailed, ImportReport
+from karsta.ingest.errors import TooManyRejects
 from karsta.summary import WorkspaceSummary
 
 
@@ -36,6 +37,12 @@ def import_report(report: ImportReport) -> Group:
     accounting.add_row(_("events already in the workspace"), number(report.events_present))
     accounting.add_row(_("tickets created"), number(report.tickets_created))
     accounting.add_row(_("tickets updated"), number(report.tickets_updated))
+    if report.replaced:
+        accounting.add_row(_("replaced imports"), ", ".join(str(i) for i in report.replaced))
+        accounting.add_row(
+            _("events of the replaced imports removed"), number(report.events_removed)
+        )
+        accounting.add_row(_("tickets left without events"), number(report.tickets_removed))
     if report.first_event and report.last_event:
         accounting.add_row(
             _("time range (UTC)"),
@@ -150,6 +157,12 @@ def _rejects_table(rows: list[tuple[str | None, str, int]]) -> Table:
     return table
 
 
+def _row_word(row_label: str) -> str:
+    """Return what a place in the file is called: a line, a row or an event."""
+    words = {"line": _("line"), "row": _("row"), "event": _("event")}
+    return words.get(row_label, row_label)
+
+
 def _first_label(row_label: str) -> str:
     """Return the header of the first rejected line, row or record."""
     labels = {"line": _("first line"), "row": _("first row")}
@@ -193,6 +206,23 @@ def import_text(text: str) -> str:
         if found:
             return Message(template, **found.groupdict()).localized()
     return text
+
+
+def import_failure(exc: ImportFailed) -> str:
+    """Return why an import failed, in the current language (its first rejects listed)."""
+    if not isinstance(exc, TooManyRejects):
+        return exc.localized()
+    lines = [f"{exc.path}: {exc.headline.localized()}", _("First rejects:")]
+    for example in exc.examples:
+        text = f"  {_row_word(exc.row_label)} {example.line}"
+        if example.column:
+            text += f", {example.column}"
+        text += f": {import_text(example.reason)}"
+        if example.value is not None:
+            text += f" ({example.value!r})"
+        lines.append(text)
+    lines.append(localized(exc.hint))
+    return "\n".join(lines)
 
 
 def fail(message: str) -> typer.Exit:

@@ -8,6 +8,7 @@ with another Ibis backend.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,12 +31,17 @@ BOOKKEEPING_DDL = (
         mapping VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
         rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
         events_new BIGINT, events_present BIGINT, tickets_created BIGINT,
-        tickets_updated BIGINT, pseudonymised BOOLEAN, notes VARCHAR)""",
+        tickets_updated BIGINT, pseudonymised BOOLEAN, notes VARCHAR, options VARCHAR,
+        replaced_by BIGINT)""",
     """CREATE TABLE IF NOT EXISTS rejects (
         import_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR,
         row_label VARCHAR NOT NULL, line BIGINT NOT NULL, source_column VARCHAR,
-        canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL)""",
+        canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    # Columns added since the first workspaces; those get them on their next import.
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS options VARCHAR",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS replaced_by BIGINT",
+    "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw VARCHAR",
 )
 
 
@@ -199,12 +205,35 @@ __all__ = [
     "open_workspace",
     "query_int",
     "query_one",
+    "workspace_for_import",
 ]
 
 
 def open_workspace(path: str | Path, *, create: bool = True) -> Workspace:
     """Open the workspace at `path` (see `Workspace.open`)."""
     return Workspace.open(path, create=create)
+
+
+@contextmanager
+def workspace_for_import(path: str | Path) -> Iterator[Workspace]:
+    """Open the workspace at `path` for an import, creating it; close it at the end.
+
+    A workspace the import created is removed again if the block fails: a failed
+    first import leaves no workspace file (nor its write-ahead log) behind.
+    """
+    path = Path(path)
+    created = not path.exists()
+    workspace = Workspace.open(path)
+    try:
+        yield workspace
+    except BaseException:
+        workspace.close()
+        if created:
+            for leftover in (path, Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(Path(f"{path}.tmp"), ignore_errors=True)
+        raise
+    workspace.close()
 
 
 ENGINES = ("duckdb", "spark")
