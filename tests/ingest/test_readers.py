@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -572,3 +572,88 @@ def test_damaged_parquet_fails_clearly(tmp_path: Path, workspace: Workspace) -> 
     path.write_bytes(b"PAR1 this is not parquet")
     error = fails_unchanged(workspace, path, FINNISH)
     assert "cannot be read as Parquet" in str(error)
+
+
+def test_xlsx_date_cells_are_dates_whatever_the_text_format(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    # The servicenow preset reads text as d/m/yyyy HH:MM. A sheet saved from that export
+    # holds real date cells: they are dates, while a text cell still follows the format.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["number", "sys_updated_at", "sys_mod_count", "incident_state", "opened_at"])
+    sheet.append(["INC1", datetime(2016, 2, 29, 1, 23), 0, "New", datetime(2016, 2, 29, 1, 16)])
+    sheet.append(["INC1", "29/2/2016 08:53", 1, "Resolved", datetime(2016, 2, 29, 1, 16)])
+    sheet.append(["INC2", date(2016, 3, 1), 0, "New", "1/3/2016 00:00"])
+    sheet.append(["INC2", "2016-03-01 09:00", 1, "Active", None])  # text not in the format
+    path = tmp_path / "incidents.xlsx"
+    book.save(path)
+    report = import_file(
+        path, workspace=workspace, mapping=load_preset("servicenow"), max_rejects=ANY_SHARE
+    )
+    balanced(report, 4, 3)
+    found = workspace.connection.execute(
+        "SELECT ticket_id, timestamp, source_opened_at FROM ticket_events ORDER BY source_row"
+    ).fetchall()
+    # Helsinki wall-clock times, UTC+2 in winter.
+    assert found == [
+        ("INC1", utc("2016-02-28 23:23"), utc("2016-02-28 23:16")),
+        ("INC1", utc("2016-02-29 06:53"), utc("2016-02-28 23:16")),
+        ("INC2", utc("2016-02-29 22:00"), utc("2016-02-29 22:00")),
+    ]
+    assert rejects(workspace) == [
+        (
+            str(path),
+            "row",
+            5,
+            "sys_updated_at",
+            "timestamp",
+            "2016-03-01 09:00",
+            "not a date and time in the format %d/%m/%Y %H:%M",
+        )
+    ]
+
+
+# --- a header that names a column twice ----------------------------------------------------
+
+TWICE = "Tiketti;Aika;Tila;Käsittelijä;Hinta;Asiakas;Tila"
+
+
+def test_a_read_column_named_twice_stops_the_import(tmp_path: Path, workspace: Workspace) -> None:
+    # "Tila" is column 3 and column 7: which one holds the status cannot be told.
+    path = write(tmp_path / "twice.csv", [TWICE, *(f"{r};Valmis" for r in ROWS)])
+    error = fails_unchanged(workspace, path, FINNISH)
+    assert "'Tila' is column 3, 7" in str(error)
+    assert "'Tila[1]'" in str(error)
+
+
+def test_the_mapping_names_which_of_two_columns(tmp_path: Path, workspace: Workspace) -> None:
+    path = write(tmp_path / "twice.csv", [TWICE, *(f"{r};Valmis" for r in ROWS)])
+    second = dict(FINNISH.columns, activity="Tila[2]")
+    mapping = SourceMapping("second", "test", "events", second)
+    report = import_file(path, workspace=workspace, mapping=mapping)
+    balanced(report, 3, 3)
+    activities = workspace.connection.execute("SELECT DISTINCT activity FROM ticket_events")
+    assert activities.fetchall() == [("Valmis",)]
+
+
+def test_a_column_named_twice_only_matters_when_read(tmp_path: Path, workspace: Workspace) -> None:
+    # Differing in case is the same name to the reader; an unread column may repeat.
+    header = "Tiketti;Aika;Tila;Käsittelijä;Hinta;Asiakas;MUISTIO;muistio"
+    path = write(tmp_path / "notes.csv", [header, *(f"{r};a;b" for r in ROWS)])
+    report = import_file(path, workspace=workspace, mapping=FINNISH)
+    balanced(report, 3, 3)
+
+
+def test_xlsx_column_named_twice(tmp_path: Path, workspace: Workspace) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Tiketti", "Aika", "Tila", "Tila"])
+    book.active.append(["T1", datetime(2024, 3, 5, 9, 5), "Uusi", "Valmis"])
+    path = tmp_path / "twice.xlsx"
+    book.save(path)
+    with pytest.raises(ImportFailed, match="'Tila' is column 3, 4"):
+        import_file(path, workspace=workspace, mapping=FINNISH)
+    mapping = SourceMapping("first", "test", "events", dict(FINNISH.columns, activity="Tila[1]"))
+    import_file(path, workspace=workspace, mapping=mapping)
+    activities = workspace.connection.execute("SELECT activity FROM ticket_events")
+    assert activities.fetchall() == [("Uusi",)]

@@ -389,7 +389,7 @@ class _Scan:
         if not units and not failed and self._regular(facts, scanned):
             return [(0, FIRST_LINE)]
         placement = place_records(self.source.chunks(), self.dialect, units=units, rows=failed)
-        self._check_complete(placement, facts, errors)
+        self._check_complete(placement, errors)
         if placement.rows != scanned or any(u not in placement.by_unit for u in units):
             return self._unplaced(errors)
         self.raw.rejects = [
@@ -432,9 +432,7 @@ class _Scan:
                 raise _mixed(self.path, bad.byte, bad.line)
             raise ReadAgain(GUESSED)
 
-    def _check_complete(
-        self, placement: Placement, facts: TextFacts | None, errors: list[_Error]
-    ) -> None:
+    def _check_complete(self, placement: Placement, errors: list[_Error]) -> None:
         """Stop when the file ends in the middle of a row: it was cut short."""
         if placement.overlong_line:
             raise ImportFailed(
@@ -457,7 +455,7 @@ class _Scan:
             )
         last = placement.by_unit.get(placement.last_unit)
         short = any(e.unit == placement.last_unit and e.kind == "MISSING COLUMNS" for e in errors)
-        if last is not None and short and facts is not None and not facts.ends_with_newline:
+        if last is not None and short and placement.unterminated:
             raise ImportFailed(
                 self.path,
                 Message(

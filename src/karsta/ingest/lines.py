@@ -58,6 +58,7 @@ class Placement:
     rows: int = 0  # records read as rows (those not asked for by unit number)
     last_unit: int = 0  # the reader's number of the last record
     open_quote_line: int = 0  # the file ends inside a quoted value of the record on this line
+    unterminated: bool = False  # the last record has no line break after it
     overlong_line: int = 0  # a quoted value that never closes opens on this line
 
 
@@ -99,6 +100,7 @@ class _Scan:
             if rest > last:  # a last record without a line break after it
                 last_record = np.array([last], np.int64), np.array([rest], np.int64)
                 self._units(buf, arr, newlines, *last_record)
+                self.out.unterminated = True
                 if inside_end:
                     self.out.open_quote_line = tail_line
             self.tail = b""

@@ -195,11 +195,15 @@ def _load_records(
     chunk: list[tuple[int, Record]] = []
 
     def flush() -> None:
-        batch = pa.table(  # noqa: F841 - referenced by name in the SQL below
+        batch = pa.table(
             {c: [r.get(c) for _, r in chunk] for c, _ in typed} | {LINE: [n for n, _ in chunk]},
             schema=schema,
         )
-        con.execute(f"INSERT INTO {table} SELECT * FROM batch")
+        con.register("__karsta_batch", batch)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM __karsta_batch")
+        finally:
+            con.unregister("__karsta_batch")
 
     for item in records:
         chunk.append(item)

@@ -152,9 +152,10 @@ class Utf8Copy:
         self._handle: IO[bytes] | None = None
         try:
             self._handle = target.open("w+b")
-            if Path(f"/proc/self/fd/{self._handle.fileno()}").exists():
+            nameless = _nameless_path(self._handle)
+            if nameless is not None:
                 target.unlink()
-                self.path = f"/proc/self/fd/{self._handle.fileno()}"
+                self.path = nameless
             elif nameless_only:
                 raise no_copy_when_pseudonymised(path, encoding)
             else:
@@ -179,6 +180,12 @@ class Utf8Copy:
                 self._handle.close()
             self._handle = None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _nameless_path(handle: IO[bytes]) -> str | None:
+    """Return a path that opens the file of `handle` after its name is gone (Linux), or None."""
+    path = f"/proc/self/fd/{handle.fileno()}"
+    return path if Path(path).exists() else None
 
 
 def no_copy_when_pseudonymised(path: Path, encoding: str) -> ImportFailed:
