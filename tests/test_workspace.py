@@ -8,7 +8,7 @@ import pytest
 
 import karsta
 from karsta.schema import CANONICAL_TABLES
-from karsta.workspace import Workspace, WorkspaceError
+from karsta.workspace import Workspace, WorkspaceError, workspace_for_import
 
 
 def test_new_workspace_has_every_canonical_table_with_its_schema(tmp_path: Path) -> None:
@@ -35,3 +35,29 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 def test_opening_a_missing_workspace_without_create_fails(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="No workspace"):
         Workspace.open(tmp_path / "missing.karsta", create=False)
+
+
+def test_workspace_for_import_removes_a_new_workspace_when_the_import_fails(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "new.karsta"
+
+    def failing_import() -> None:
+        with workspace_for_import(path) as ws:
+            ws.connection.execute("CREATE TABLE scratch AS SELECT 1 AS x")
+            assert path.exists()
+            raise RuntimeError("the import failed")
+
+    with pytest.raises(RuntimeError):
+        failing_import()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its .wal
+
+
+def test_workspace_for_import_keeps_a_workspace_that_was_there(tmp_path: Path) -> None:
+    path = tmp_path / "old.karsta"
+    with karsta.open(path) as ws:
+        ws.set_setting("kept", "yes")
+    with pytest.raises(RuntimeError), workspace_for_import(path):
+        raise RuntimeError("the import failed")
+    with karsta.open(path) as ws:
+        assert ws.setting("kept") == "yes"
