@@ -194,6 +194,10 @@ _IMPORT_TEXTS = (
     (r"(?P<column>.+): decimal point", N_("{column}: decimal point")),
     (r"not in the file, left empty: (?P<columns>.+)",
      N_("not in the file, left empty: {columns}")),
+    (r"read again as (?P<encoding>.+): not UTF-8 throughout",
+     N_("read again as {encoding}: not UTF-8 throughout")),
+    (r"line numbers as the CSV reader counts rows \(not exact\)",
+     N_("line numbers as the CSV reader counts rows (not exact)")),
 )  # fmt: skip
 """The import's reject reasons and notes (English, from the importer) that the CLI translates."""
 _IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)

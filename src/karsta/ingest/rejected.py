@@ -64,9 +64,10 @@ class RejectLimit:
         return rejected * 100 <= (self.percent or 0) * read
 
     def __str__(self) -> str:
-        """Return the limit as the user writes it ('1%', '250 rows')."""
+        """Return the limit for people ('1%', '250 rows'); a `Message`, shown translated."""
         if self.rows is not None:
-            return f"{self.rows} rows"
+            template = "{rows} row" if self.rows == 1 else "{rows} rows"
+            return Message(template, rows=self.rows)
         return f"{float(self.percent or 0):g}%"
 
 
