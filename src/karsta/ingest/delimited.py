@@ -386,9 +386,12 @@ class _Scan:
         self._check_encoding(facts)
         units = sorted({e.unit for e in errors})
         self.raw.rows_read = scanned + len(units)
-        if not units and not failed and self._regular(facts, scanned):
+        regular = self._regular(facts, scanned + len(units))
+        if not units and not failed and regular:
             return [(0, FIRST_LINE)]
-        placement = place_records(self.source.chunks(), self.dialect, units=units, rows=failed)
+        placement = place_records(
+            self.source.chunks(), self.dialect, units=units, rows=failed, one_line_each=regular
+        )
         self._check_complete(placement, errors)
         if placement.rows != scanned or any(u not in placement.by_unit for u in units):
             return self._unplaced(errors)
@@ -413,11 +416,15 @@ class _Scan:
     def _text(self, raw: bytes | None) -> str | None:
         return None if raw is None else self.source.text(raw)
 
-    def _regular(self, facts: TextFacts | None, scanned: int) -> bool:
-        """Return whether every row is one line and no line is blank (so line = row + 2)."""
-        if facts is None or self.source.encoding != "utf-8":
+    def _regular(self, facts: TextFacts | None, records: int) -> bool:
+        """Return whether every record is one line and no line is blank.
+
+        A file has at least a line per record (the header's included) and per blank
+        line: as many lines as records leaves no room for more.
+        """
+        if facts is None or self.source.encoding != "utf-8" or self.dialect.newline != b"\n":
             return False
-        return not self.dialect.skip and facts.lines == FIRST_LINE - 1 + scanned
+        return not self.dialect.skip and facts.lines == FIRST_LINE - 1 + records
 
     def _check_encoding(self, facts: TextFacts | None) -> None:
         """Stop, or read again, when a byte anywhere in the file contradicts the encoding."""

@@ -16,6 +16,7 @@ closes it; elsewhere a quote is an ordinary character.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -212,14 +213,23 @@ class _Overlong(Exception):
 
 
 def place_records(
-    chunks: Iterable[bytes], dialect: Dialect, *, units: Iterable[int], rows: Iterable[int]
+    chunks: Iterable[bytes],
+    dialect: Dialect,
+    *,
+    units: Iterable[int],
+    rows: Iterable[int],
+    one_line_each: bool = False,
 ) -> Placement:
     """Return where the rows of a delimited file start, and the spans of the records asked for.
 
     `units` are records by the reader's number (records and blank lines counted from 1,
     the header included) — the rows it rejected; `rows` are the rows it read, by their
-    place (from 0) among those rows.
+    place (from 0) among those rows. With `one_line_each` the caller knows that every
+    record is one line and no line is blank (so a record's number is its line): the
+    pass then only cuts the lines asked for out of the file, without reading quotes.
     """
+    if one_line_each:
+        return _place_lines(chunks, dialect, sorted(set(units)), sorted(set(rows)))
     scan = _Scan(dialect, units, rows)
     try:
         for chunk in chunks:
@@ -228,3 +238,65 @@ def place_records(
     except _Overlong:
         pass
     return scan.out
+
+
+def _place_lines(
+    chunks: Iterable[bytes], dialect: Dialect, units: list[int], rows: list[int]
+) -> Placement:
+    """Return the placement of a file whose records are one line each, none blank."""
+    out = Placement()
+    first = 2  # the header is line 1
+    out.breakpoints = [(0, first)]
+    for i, unit in enumerate(units):  # the rows after each rejected line move on by one
+        out.breakpoints.append((unit - first - i, first + i + 1))
+    offsets = dict(out.breakpoints)  # the last offset given for a place holds
+    starts = sorted(offsets)
+    lines_of_rows = {}
+    for place in rows:
+        start = starts[bisect.bisect_right(starts, place) - 1]
+        lines_of_rows[place] = place + offsets[start]
+    found = _cut_lines(chunks, dialect.newline, sorted({*units, *lines_of_rows.values()}), out)
+    out.by_unit = {u: Span(u, 1, found.get(u)) for u in units}
+    out.by_row = {p: Span(n, 1, found.get(n)) for p, n in lines_of_rows.items()}
+    out.rows = out.last_unit - 1 - len(units)
+    last = found.get(out.last_unit)
+    if last is not None and out.unterminated:
+        scan = _Scan(dialect, (), ())
+        arr = np.frombuffer(last, dtype=np.uint8)
+        _inside_breaks, inside_end = scan._inside(arr, np.array([], dtype=np.int64))
+        if inside_end:
+            out.open_quote_line = out.last_unit
+    return out
+
+
+def _cut_lines(
+    chunks: Iterable[bytes], newline: bytes, wanted: list[int], out: Placement
+) -> dict[int, bytes]:
+    """Return the bytes of the `wanted` lines (sorted); count the lines into `out`."""
+    found: dict[int, bytes] = {}
+    line = 1  # the line the tail starts
+    tail = b""
+    last = b""
+    for chunk in chunks:
+        if not chunk:
+            continue
+        last = chunk
+        buf = tail + chunk
+        breaks = buf.count(newline)
+        here = wanted[bisect.bisect_left(wanted, line) : bisect.bisect_left(wanted, line + breaks)]
+        if here:
+            ends = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == newline[0])
+            starts = np.concatenate(([0], ends[:-1] + 1))
+            for n in here:
+                k = n - line
+                found[n] = buf[int(starts[k]) : int(ends[k])].removesuffix(b"\r")
+        cut = buf.rfind(newline) + 1 if breaks else 0
+        tail, line = buf[cut:], line + breaks
+    out.unterminated = bool(last) and not last.endswith(newline)
+    if tail.removesuffix(b"\r"):
+        if line in set(wanted):
+            found[line] = tail.removesuffix(b"\r")
+        out.last_unit = line
+    else:
+        out.last_unit = line - 1
+    return found
