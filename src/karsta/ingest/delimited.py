@@ -45,6 +45,7 @@ from karsta.workspace import query_one
 
 SAMPLE_BYTES = 1 << 20
 SCAN_BYTES = 1 << 22
+SCANNED = "utf-8"  # the encoding of the bytes the lines pass reads
 FIRST_LINE = 2  # the header is line 1
 
 _REJECT_REASONS = {
@@ -144,11 +145,6 @@ class _Source:
         copy = Utf8Copy(path, encoding, nameless_only=context.pseudonymised)
         return cls(path, encoding, copy.path, "utf-8", copy=copy)
 
-    @property
-    def scanned_encoding(self) -> str:
-        """Return the encoding of the bytes `chunks` yields (ASCII-compatible)."""
-        return "utf-8"
-
     def chunks(self) -> Iterator[bytes]:
         """Yield the file's text as UTF-8 bytes, for the lines pass."""
         if self.copy is not None:
@@ -159,7 +155,7 @@ class _Source:
 
     def text(self, raw: bytes) -> str:
         """Return bytes from `chunks` as text."""
-        return raw.decode("utf-8", errors="replace")
+        return raw.decode(SCANNED, errors="replace")
 
     def close(self) -> None:
         if self.copy is not None:
@@ -315,7 +311,7 @@ class _Scan:
         return (prompt, delimiter, '"', '"', found[4], found[5])
 
     def _dialect(self, found: tuple[object, ...]) -> Dialect:
-        encoding = self.source.scanned_encoding
+        encoding = SCANNED
 
         def char(value: object) -> bytes | None:
             text = str(value) if value is not None else ""
@@ -328,7 +324,7 @@ class _Scan:
     def _csv_format(self, dialect: Dialect | None = None) -> dict[str, object] | None:
         """Return Python csv options for a dialect, or None if csv cannot express it."""
         dialect = dialect or self.dialect
-        encoding = self.source.scanned_encoding
+        encoding = SCANNED
         delimiter = dialect.delimiter.decode(encoding, errors="replace")
         quote = dialect.quote.decode(encoding) if dialect.quote else None
         escape = dialect.escape.decode(encoding) if dialect.escape else None

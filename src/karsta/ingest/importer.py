@@ -405,9 +405,12 @@ def _remove_earlier(
         "FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     )
-    report.events_removed = query_int(
-        con, f"SELECT count(*) FROM ticket_events WHERE import_id IN ({', '.join(map(str, ids))})"
+    found = query_one(
+        con,
+        "SELECT count(*) FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
     )
+    report.events_removed = int(found[0]) if found else 0
     con.execute("DELETE FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))", [ids])
     con.execute("DELETE FROM rejects WHERE file_sha256 = ?", [sha256])
     con.execute(
