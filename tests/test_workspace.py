@@ -10,7 +10,7 @@ import pytest
 import karsta
 from karsta.ingest import import_file, load_preset
 from karsta.schema import CANONICAL_TABLES
-from karsta.workspace import Workspace, WorkspaceError
+from karsta.workspace import Workspace, WorkspaceError, workspace_for_import
 
 
 def test_new_workspace_has_every_canonical_table_with_its_schema(tmp_path: Path) -> None:
@@ -56,3 +56,29 @@ def test_export_takes_any_folder_name_as_a_name(tmp_path: Path, folder: str) -> 
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
     assert not list(tmp_path.rglob("stolen.csv"))
     assert pq.read_table(out / "tickets.parquet").column("ticket_id").to_pylist() == ["T1"]
+
+
+def test_workspace_for_import_removes_a_new_workspace_when_the_import_fails(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "new.karsta"
+
+    def failing_import() -> None:
+        with workspace_for_import(path) as ws:
+            ws.connection.execute("CREATE TABLE scratch AS SELECT 1 AS x")
+            assert path.exists()
+            raise RuntimeError("the import failed")
+
+    with pytest.raises(RuntimeError):
+        failing_import()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its .wal
+
+
+def test_workspace_for_import_keeps_a_workspace_that_was_there(tmp_path: Path) -> None:
+    path = tmp_path / "old.karsta"
+    with karsta.open(path) as ws:
+        ws.set_setting("kept", "yes")
+    with pytest.raises(RuntimeError), workspace_for_import(path):
+        raise RuntimeError("the import failed")
+    with karsta.open(path) as ws:
+        assert ws.setting("kept") == "yes"

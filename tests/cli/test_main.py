@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from karsta.cli.main import app
 
 runner = CliRunner()
+# One row of three is rejected (a third): imports of it raise --max-rejects.
 LOG = (
     "case:concept:name,concept:name,time:timestamp,org:resource\n"
     "T1,New,2024-01-08 09:00:00,A1\n"
@@ -23,9 +25,9 @@ def test_import_prints_the_accounting_and_summary_shows_it(tmp_path: Path) -> No
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = tmp_path / "t.karsta"
-    result = runner.invoke(
-        app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
-    )
+    # One of three rows is rejected: a third, so the limit is raised for it.
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    result = runner.invoke(app, [*args, "--max-rejects", "50%"])
     assert result.exit_code == 0, result.output
     for text in ("rows read", "rows loaded", "rows rejected", "read = loaded + rejected", "✓"):
         assert text in result.output
@@ -43,7 +45,8 @@ def test_export_writes_parquet(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = tmp_path / "t.karsta"
-    runner.invoke(app, ["import", str(log), "--preset", "event-log", "--workspace", str(ws)])
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    runner.invoke(app, [*args, "--max-rejects", "50%"])
     out = tmp_path / "out"
     result = runner.invoke(app, ["export", "--workspace", str(ws), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -100,3 +103,69 @@ def test_summary_shows_inferred_classes_and_what_to_map(tmp_path: Path) -> None:
         {"activity": "Registered", "status_class": None, "events": 1, "inferred": False},
     ]
     assert {n["need"] for n in data["needs"] if not n["present"]} >= {"levels", "groups"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("a;b\n1;2\n", "'number'"),  # the preset's columns are missing
+        ("", "is empty"),
+        ("number,sys_updated_at\nINC1,eilen\n", "rows were rejected"),
+    ],
+)
+def test_failed_first_import_creates_no_workspace(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    ws = tmp_path / "new.karsta"
+    result = runner.invoke(
+        app, ["import", str(bad), "--preset", "servicenow", "--workspace", str(ws)]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]  # no .karsta, no .wal
+
+
+def test_failed_import_keeps_the_workspace_it_had(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    assert runner.invoke(app, [*args, "--max-rejects", "50%"]).exit_code == 0
+    refused = runner.invoke(app, args)  # a third of the rows rejected: over the 1 % limit
+    assert refused.exit_code == 2
+    assert "First rejects:" in refused.output
+    assert "line 4, time:timestamp: not a date and time in the format ISO 8601" in refused.output
+    assert ws.exists()
+    summary = runner.invoke(app, ["summary", "--workspace", str(ws), "--format", "json"])
+    assert json.loads(summary.output)["events"] == 2
+
+
+def test_max_rejects_that_is_no_limit_is_refused(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    result = runner.invoke(app, [*args, "--max-rejects", "lots"])
+    assert result.exit_code == 2
+    assert "--max-rejects 'lots' is neither a share" in result.output
+    assert not ws.exists()
+
+
+def test_same_file_with_other_options_is_refused_and_replaced(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    ws = tmp_path / "t.karsta"
+    args = ["import", str(log), "--preset", "event-log", "--workspace", str(ws)]
+    runner.invoke(app, [*args, "--max-rejects", "50%"])
+    again = [*args, "--max-rejects", "50%", "--timezone", "UTC"]
+    refused = runner.invoke(app, again)
+    assert refused.exit_code == 2
+    assert "import 1 of" in refused.output
+    assert "--replace" in refused.output
+    replaced = runner.invoke(app, [*again, "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced imports" in replaced.output
+    summary = json.loads(runner.invoke(app, ["summary", "-w", str(ws), "--format", "json"]).output)
+    assert summary["events"] == 2

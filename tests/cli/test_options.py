@@ -20,7 +20,8 @@ def imported(tmp_path: Path) -> Path:
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = tmp_path / "t.karsta"
-    result = runner.invoke(app, ["import", str(log), "--preset", "event-log", "-w", str(ws)])
+    args = ["import", str(log), "--preset", "event-log", "-w", str(ws), "--max-rejects", "50%"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return ws
 
@@ -44,7 +45,18 @@ def test_import_accounting_in_finnish_and_swedish(
     log = tmp_path / "log.csv"
     log.write_text(LOG, encoding="utf-8")
     ws = str(tmp_path / "t.karsta")
-    out = run("import", str(log), "--preset", "event-log", "-w", ws, "--lang", lang)
+    out = run(
+        "import",
+        str(log),
+        "--preset",
+        "event-log",
+        "-w",
+        ws,
+        "--lang",
+        lang,
+        "--max-rejects",
+        "50%",
+    )
     for text in expected:
         assert text in out
     reason = {"fi": "ei päivämäärä ja kellonaika", "sv": "inte ett datum och klockslag"}[lang]

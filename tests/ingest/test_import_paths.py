@@ -40,6 +40,7 @@ ROWS = [
     "T3,New,2024-02-03 07:00:00+02:00,D,SD",
 ]
 MAPPING = load_preset("event-log")
+ANY_SHARE = "100%"  # rejects are what this test is about
 
 
 def write(path: Path, rows: list[str]) -> Path:
@@ -115,7 +116,10 @@ def test_lines_after_several_rejected_rows(tmp_path: Path, workspace: Workspace)
         "T2,Done,2024-02-01 12:00:00,A,SD",
     ]
     report = import_file(
-        write(Path(workspace.path).with_name("bad.csv"), rows), workspace=workspace, mapping=MAPPING
+        write(Path(workspace.path).with_name("bad.csv"), rows),
+        workspace=workspace,
+        mapping=MAPPING,
+        max_rejects=ANY_SHARE,
     )
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (8, 4, 4)
     found = workspace.connection.execute(

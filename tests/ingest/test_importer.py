@@ -15,6 +15,7 @@ from karsta.workspace import Workspace
 
 HEADER = "case:concept:name,concept:name,time:timestamp,org:resource,org:group"
 TABLES = ("tickets", "ticket_events", "ticket_pauses", "rejects")
+ANY_SHARE = "100%"  # the tests of the rejects themselves, not of their limit
 
 
 def write_log(path: Path, rows: list[str]) -> Path:
@@ -54,7 +55,9 @@ def test_bad_rows_are_rejected_and_accounted(tmp_path: Path) -> None:
         ],
     )
     with karsta.open(tmp_path / "t.karsta") as ws:
-        report = import_file(log, workspace=ws, mapping=load_preset("event-log"))
+        report = import_file(
+            log, workspace=ws, mapping=load_preset("event-log"), max_rejects=ANY_SHARE
+        )
         rejects = ws.connection.execute(
             "SELECT source_file, line, source_column, value, reason FROM rejects ORDER BY line"
         ).fetchall()
@@ -77,9 +80,13 @@ def test_bad_rows_are_rejected_and_accounted(tmp_path: Path) -> None:
 def test_reimport_changes_nothing(tmp_path: Path) -> None:
     log = write_log(tmp_path / "log.csv", [*rows(30), "T1,Resolved,bad,A,SD"])
     with karsta.open(tmp_path / "t.karsta") as ws:
-        first = import_file(log, workspace=ws, mapping=load_preset("event-log"))
+        first = import_file(
+            log, workspace=ws, mapping=load_preset("event-log"), max_rejects=ANY_SHARE
+        )
         before = snapshot(ws)
-        second = import_file(log, workspace=ws, mapping=load_preset("event-log"))
+        second = import_file(
+            log, workspace=ws, mapping=load_preset("event-log"), max_rejects=ANY_SHARE
+        )
         assert snapshot(ws) == before
     assert (first.events_new, first.tickets_created) == (60, 30)
     assert (second.events_new, second.events_present, second.tickets_created) == (0, 60, 0)
@@ -176,7 +183,13 @@ def test_pseudonymised_import_keeps_no_raw_identifiers(tmp_path: Path) -> None:
     log = write_log(tmp_path / "log.csv", [*rows(10), "T1,Resolved,bad,Agent 3,SD"])
     key = b"k" * 32
     with karsta.open(tmp_path / "t.karsta") as ws:
-        report = import_file(log, workspace=ws, mapping=load_preset("event-log"), pseudonym_key=key)
+        report = import_file(
+            log,
+            workspace=ws,
+            mapping=load_preset("event-log"),
+            pseudonym_key=key,
+            max_rejects=ANY_SHARE,
+        )
         assert report.rows_rejected == 1
         dump = repr(snapshot(ws)) + repr(ws.connection.execute("SELECT * FROM imports").fetchall())
         agents = ws.connection.execute("SELECT DISTINCT agent FROM ticket_events").fetchall()

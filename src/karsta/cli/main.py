@@ -15,7 +15,7 @@ from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
 from karsta.cli.waste import waste_command
-from karsta.i18n import N_, Message, _
+from karsta.i18n import N_, Message, _, localized
 from karsta.ingest import (
     ImportFailed,
     ImportReport,
@@ -28,10 +28,11 @@ from karsta.ingest import (
 )
 from karsta.ingest.importer import STAGES
 from karsta.ingest.protection import PrivacyMode, check_request, stored_mode
+from karsta.ingest.rejected import RejectLimit, RejectLimitError
 from karsta.privacy import KeyFileError, default_key_path, load_key, load_or_create_key
 from karsta.schema import reference_markdown
 from karsta.summary import summarise
-from karsta.workspace import Workspace, WorkspaceError
+from karsta.workspace import Workspace, WorkspaceError, workspace_for_import
 
 app = typer.Typer(
     name="karsta",
@@ -102,6 +103,21 @@ def import_command(
     key_file: Annotated[
         Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
     ] = None,
+    max_rejects: Annotated[
+        str,
+        typer.Option(
+            help="Most rows the import may reject, a share (1%) or a number of rows; "
+            "above it nothing is imported."
+        ),
+    ] = "1%",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Read a file imported before again (e.g. with other options): its "
+            "earlier events are replaced.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Import an export file into the workspace and print the row accounting."""
@@ -118,16 +134,22 @@ def import_command(
         timestamp_format=timestamp_format,
         sheet=sheet,
     ).with_timezone(timezone)
+    try:
+        limit = RejectLimit.parse(max_rejects)
+    except RejectLimitError as exc:
+        raise _fail(localized(exc.args[0])) from exc
     out = render.console()
     try:
-        with Workspace.open(workspace) as ws:
+        with workspace_for_import(workspace) as ws:
             stored = stored_mode(ws)
             check_request(ws.path, stored, pseudonymise=pseudonymise, redact=redact)
             key = _import_key(stored, pseudonymise, key_file)
-            report = _import_with_progress(file, ws, source, file_format, key, redact)
+            report = _import_with_progress(
+                file, ws, source, file_format, key, redact, max_rejects=limit, replace=replace
+            )
     except ImportFailed as exc:
         unchanged = _("Nothing was imported; the workspace is unchanged.")
-        raise _fail(f"{exc.localized()} {unchanged}") from exc
+        raise _fail(f"{render.import_failure(exc)} {unchanged}") from exc
     except (WorkspaceError, KeyFileError) as exc:
         unchanged = _("Nothing was imported; the workspace is unchanged.")
         raise _fail(f"{render.error_text(exc)} {unchanged}") from exc
@@ -181,6 +203,9 @@ def _import_with_progress(
     file_format: str | None,
     key: bytes | None,
     redact: bool,
+    *,
+    max_rejects: RejectLimit,
+    replace: bool,
 ) -> ImportReport:
     """Run the import, showing each stage's progress on stderr; return its report."""
     with Progress(
@@ -207,6 +232,8 @@ def _import_with_progress(
             pseudonym_key=key,
             redact=redact,
             progress=progress,
+            max_rejects=max_rejects,
+            replace=replace,
         )
 
 

@@ -10,7 +10,8 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from karsta.i18n import N_, Message, _, localized, ngettext
-from karsta.ingest import ImportReport
+from karsta.ingest import ImportFailed, ImportReport
+from karsta.ingest.errors import TooManyRejects
 from karsta.ingest.redaction import Redactions
 from karsta.summary import ActivityClass, NeedCoverage, WorkspaceSummary
 
@@ -42,6 +43,12 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     accounting.add_row(_("events already in the workspace"), number(report.events_present))
     accounting.add_row(_("tickets created"), number(report.tickets_created))
     accounting.add_row(_("tickets updated"), number(report.tickets_updated))
+    if report.replaced:
+        accounting.add_row(_("replaced imports"), ", ".join(str(i) for i in report.replaced))
+        accounting.add_row(
+            _("events of the replaced imports removed"), number(report.events_removed)
+        )
+        accounting.add_row(_("tickets left without events"), number(report.tickets_removed))
     if report.first_event and report.last_event:
         accounting.add_row(
             _("time range (UTC)"),
@@ -255,6 +262,12 @@ def _rejects_table(title: str, rows: list[tuple[str | None, str, int]]) -> Table
     return table
 
 
+def _row_word(row_label: str) -> str:
+    """Return what a place in the file is called: a line, a row or an event."""
+    words = {"line": _("line"), "row": _("row"), "event": _("event")}
+    return words.get(row_label, row_label)
+
+
 def _first_label(row_label: str) -> str:
     """Return the header of the first rejected line, row or record."""
     labels = {"line": _("first line"), "row": _("first row")}
@@ -294,6 +307,10 @@ _IMPORT_TEXTS = (
      r"version of Karsta",
      N_("every ticket's facts derived again: the workspace held facts derived by an earlier "
         "version of Karsta")),
+    (r"read again as (?P<encoding>.+): not UTF-8 throughout",
+     N_("read again as {encoding}: not UTF-8 throughout")),
+    (r"line numbers as the CSV reader counts rows \(not exact\)",
+     N_("line numbers as the CSV reader counts rows (not exact)")),
 )  # fmt: skip
 """The import's reject reasons and notes (English, from the importer) that the CLI translates."""
 _IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)
@@ -313,6 +330,23 @@ def error_text(exc: BaseException) -> str:
     if exc.args and isinstance(exc.args[0], Message):
         return exc.args[0].localized()
     return str(exc)
+
+
+def import_failure(exc: ImportFailed) -> str:
+    """Return why an import failed, in the current language (its first rejects listed)."""
+    if not isinstance(exc, TooManyRejects):
+        return exc.localized()
+    lines = [f"{exc.path}: {exc.headline.localized()}", _("First rejects:")]
+    for example in exc.examples:
+        text = f"  {_row_word(exc.row_label)} {example.line}"
+        if example.column:
+            text += f", {example.column}"
+        text += f": {import_text(example.reason)}"
+        if example.value is not None:
+            text += f" ({example.value!r})"
+        lines.append(text)
+    lines.append(localized(exc.hint))
+    return "\n".join(lines)
 
 
 def fail(message: str) -> typer.Exit:

@@ -8,7 +8,7 @@ their event keys already present and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +33,8 @@ from karsta.ingest.derive import (
     order_facts_of,
     pause_intervals,
 )
-from karsta.ingest.errors import ImportFailed, MissingColumns
+from karsta.ingest.digest import FilePass
+from karsta.ingest.errors import DuplicateColumns, ImportFailed, MissingColumns, TooManyRejects
 from karsta.ingest.events import (
     IDENTITY_COLUMN,
     OCCURRENCE,
@@ -44,14 +45,25 @@ from karsta.ingest.events import (
 from karsta.ingest.mapping import SourceMapping
 from karsta.ingest.parse import ColumnPlan, parse_rows, plan_columns
 from karsta.ingest.protection import PrivacyMode, import_mode, record_mode
-from karsta.ingest.readers import RawFile, reader_for
+from karsta.ingest.provenance import (
+    EarlierImport,
+    Options,
+    check_reading,
+    earlier_imports,
+    reading_options,
+)
+from karsta.ingest.readers import Reader, reader_for
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
+from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, examples, keep_raw_text
 from karsta.ingest.sqltext import quote
+from karsta.ingest.staging import RawFile, ReadAgain, ReadContext, Rewrite
 from karsta.ingest.status_names import infer_status_classes
+from karsta.ingest.streams import sweep_private_folders
 from karsta.privacy import key_fingerprint, pseudonym
 from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
+REMOVED = "__karsta_removed"
 RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED, NEW, MERGED = (
     "__karsta_raw",
     "__karsta_typed",
@@ -97,8 +109,11 @@ class ImportReport:
     rows_rejected: int = 0
     events_new: int = 0
     events_present: int = 0
+    events_removed: int = 0  # events of the earlier imports of the file it replaced
     tickets_created: int = 0
     tickets_updated: int = 0
+    tickets_removed: int = 0  # tickets left without events by the replacement
+    replaced: list[int] = field(default_factory=list)  # the earlier imports it replaced
     first_event: datetime | None = None
     last_event: datetime | None = None
     reject_groups: list[RejectGroup] = field(default_factory=list)
@@ -120,39 +135,6 @@ class ImportReport:
     def balanced(self) -> bool:
         """Return whether rows read = rows loaded + rows rejected."""
         return self.rows_read == self.rows_loaded + self.rows_rejected
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class _Digest:
-    """The file's SHA-256, computed in a thread while DuckDB reads the file.
-
-    hashlib releases the GIL on large blocks, so the hashing runs beside the parse.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._result: str | BaseException = ""
-        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        try:
-            self._result = _file_sha256(path)
-        except BaseException as exc:  # handed to the caller of result()
-            self._result = exc
-
-    def result(self) -> str:
-        """Return the hex digest (waiting for it), or raise what reading the file raised."""
-        self._thread.join()
-        if isinstance(self._result, BaseException):
-            raise self._result
-        return self._result
 
 
 @contextmanager
@@ -192,6 +174,8 @@ def import_file(
     pseudonym_key: bytes | None = None,
     redact: bool = False,
     progress: Progress | None = None,
+    max_rejects: RejectLimit | str | int = DEFAULT_LIMIT,
+    replace: bool = False,
 ) -> ImportReport:
     """Import `path` into `workspace` with `mapping`; return the row accounting.
 
@@ -199,42 +183,41 @@ def import_file(
     `redact`, identity codes, e-mail addresses and phone numbers in free text are
     redacted. The workspace's first import fixes this mode; later imports follow
     it (see `karsta.ingest.protection`). Raises `ImportFailed` (workspace
-    unchanged) when the file cannot be read, lacks a required column, or cannot
-    follow the workspace's mode.
+    unchanged) when the file cannot be read, lacks a required column, cannot
+    follow the workspace's mode, rejects more rows than `max_rejects` allows (a
+    share such as '1%' or a number of rows), or was imported before with other
+    options. With `replace`, the rows of earlier imports of the same file are
+    replaced by this reading of it.
     """
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(path, "no such file.")
-    con = workspace.connection
+    sweep_private_folders()
+    limit = RejectLimit.parse(max_rejects)
     fingerprint = None if pseudonym_key is None else key_fingerprint(pseudonym_key)
     privacy = import_mode(workspace, key_fingerprint=fingerprint, redact=redact)
-    import_id = _next_import_id(workspace)
-    report = ImportReport(import_id, str(path), mapping.name, "line", privacy=privacy)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
-        "canonical VARCHAR, value VARCHAR, reason VARCHAR, row_loaded BOOLEAN)"
-    )
-    raw: RawFile | None = None
-    digest = _Digest(path)
+    reader = reader_for(path, format_name)
+    options = reading_options(mapping, reader.name, pseudonymised=privacy.pseudonymised)
+    file_pass = FilePass(path, text=reader.name == "csv")
+    context = ReadContext(file_pass, pseudonymised=privacy.pseudonymised)
+    read = _Read(workspace, path, reader, context, pseudonym_key, privacy, progress)
     try:
-        with _stage(workspace, "read", progress):
-            raw = reader_for(path, format_name).load(con, path, mapping.read, RAW)
-        report.row_label = raw.row_label
-        report.notes.extend(raw.notes)
-        _require_columns(path, raw, mapping)
-        with _stage(workspace, "parse", progress):
-            try:
-                empty = _parse(workspace, raw, mapping, report, pseudonym_key, str(path), import_id)
-            except duckdb.Error as exc:
-                if raw.explain is None:
-                    raise
-                raise ImportFailed(path, raw.explain(exc)) from exc
-        sha256 = digest.result()
+        try:
+            report, empty = read.rows(mapping)
+        except ReadAgain as again:  # the whole file showed the encoding guessed wrong
+            read.discard()
+            report, empty = read.rows(mapping.with_read(encoding=again.encoding))
+            report.notes.append(f"read again as {again.encoding}: not UTF-8 throughout")
+        _check_rejects(workspace, path, report, limit, mapping)
+        sha256 = file_pass.sha256()
         with workspace.transaction():
             outdated = facts_outdated(workspace)
             with _stage(workspace, "merge", progress):
-                _record_import(workspace, report, sha256)
-                changed = _merge_events(workspace, report, mapping, empty)
+                earlier = earlier_imports(workspace.connection, sha256)
+                check_reading(path, earlier, options, replace=replace)
+                _record_import(workspace, report, sha256, options)
+                removed = _remove_earlier(workspace, report, earlier, sha256) if replace else False
+                changed = _merge_events(workspace, report, mapping, empty, removed=removed)
             with _stage(workspace, "derive", progress):
                 _derive(workspace, changed, report, snapshots=mapping.snapshots)
                 if outdated:
@@ -243,10 +226,54 @@ def import_file(
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:
-        _drop_temporaries(workspace)
-        if raw is not None:
-            raw.remove_files()
+        read.discard()
     return report
+
+
+@dataclass(slots=True)
+class _Read:
+    """Reading and parsing the file into the import's temporary tables (again, if need be)."""
+
+    workspace: Workspace
+    path: Path
+    reader: Reader
+    context: ReadContext
+    key: bytes | None
+    privacy: PrivacyMode
+    progress: Progress | None
+    raw: RawFile | None = None
+
+    def rows(self, mapping: SourceMapping) -> tuple[ImportReport, frozenset[str]]:
+        """Read and parse the file; return the accounting and the columns left empty."""
+        workspace, path = self.workspace, self.path
+        import_id = _next_import_id(workspace)
+        report = ImportReport(import_id, str(path), mapping.name, "line", privacy=self.privacy)
+        workspace.connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
+            "canonical VARCHAR, value VARCHAR, reason VARCHAR, row_loaded BOOLEAN, raw VARCHAR)"
+        )
+        with _stage(workspace, "read", self.progress):
+            self.raw = raw = self.reader.load(
+                workspace.connection, path, mapping.read, RAW, self.context
+            )
+        report.row_label = raw.row_label
+        report.notes.extend(raw.notes)
+        _require_columns(path, raw, mapping)
+        with _stage(workspace, "parse", self.progress):
+            try:
+                empty = _parse(workspace, raw, mapping, report, self.key, str(path), import_id)
+            except duckdb.Error as exc:
+                if raw.explain is None:
+                    raise
+                raise ImportFailed(path, raw.explain(exc)) from exc
+        return report, empty
+
+    def discard(self) -> None:
+        """Drop the temporary tables and remove what the reader wrote."""
+        _drop_temporaries(self.workspace)
+        if self.raw is not None:
+            self.raw.remove_files()
+            self.raw = None
 
 
 def _drop_temporaries(workspace: Workspace) -> None:
@@ -266,6 +293,16 @@ def _next_import_id(workspace: Workspace) -> int:
 
 
 def _require_columns(path: Path, raw: RawFile, mapping: SourceMapping) -> None:
+    """Stop when a required column is missing, or a column read is named twice in the header."""
+    read = [*mapping.columns.values(), *(m.column for m in mapping.milestones)]
+    duplicates = {}
+    for name in dict.fromkeys(read):
+        # Names are matched regardless of case, as DuckDB does.
+        positions = [i for i, h in enumerate(raw.header or [], 1) if h.lower() == name.lower()]
+        if len(positions) > 1:
+            duplicates[name] = positions
+    if duplicates:
+        raise DuplicateColumns(path, duplicates)
     present = set(raw.columns)
     needed = [mapping.columns[c] for c in mapping.required]
     needed += [m.column for m in mapping.milestones if m.column not in mapping.columns]
@@ -298,14 +335,16 @@ def _parse(
     parsed = parse_rows(con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS)
     for reject in raw.rejects:  # known once the file was read
         con.execute(
-            f"INSERT INTO {REJECTS} VALUES (?, ?, NULL, NULL, ?, false)",
-            [reject.line, reject.column, reject.reason],
+            f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
+            "VALUES (?, ?, ?, false, ?)",
+            [reject.line, reject.column, reject.reason, reject.raw],
         )
     personal = [p for p in plans if p.personal]
     if key is not None and personal:
         _pseudonymise_rejects(workspace, parsed.rows, personal, key)
         for plan in personal:
             _pseudonymise(workspace, parsed.rows, plan.canonical, key)
+    keep_raw_text(con, raw, REJECTS, _raw_pseudonyms(mapping, key))
     report.redactions = parsed.redactions
     if report.privacy.redact:
         report.redactions = merged([*report.redactions, *_redact_rejects(workspace)])
@@ -361,7 +400,7 @@ def _pseudonymise_rejects(
 
 
 def _redact_rejects(workspace: Workspace) -> list[Redactions]:
-    """Redact the rejected values as free text is redacted; return the counts per column."""
+    """Redact the rejected values and raw text as free text is; return the counts per column."""
     con = workspace.connection
     found = redacted("value")
     sums = ", ".join(f"CAST(sum(f.{kind}) AS BIGINT)" for kind in KINDS)
@@ -372,6 +411,12 @@ def _redact_rejects(workspace: Workspace) -> list[Redactions]:
     con.execute(
         f"UPDATE {REJECTS} SET value = coalesce(({found}).text, value) "
         f"WHERE regexp_matches(value, $any)",
+        {"any": ANY},
+    )
+    # The raw text holds the same values: it is redacted alike (counted once, above).
+    con.execute(
+        f"UPDATE {REJECTS} SET raw = coalesce(({redacted('raw')}).text, raw) "
+        f"WHERE regexp_matches(raw, $any)",
         {"any": ANY},
     )
     return [Redactions(str(c), int(h), int(e), int(p)) for c, h, e, p in counts]
@@ -429,18 +474,92 @@ def _replace_with_pseudonyms(
     con.unregister("__karsta_aliases")
 
 
-def _record_import(workspace: Workspace, report: ImportReport, sha256: str) -> None:
+def _record_import(
+    workspace: Workspace, report: ImportReport, sha256: str, options: Options
+) -> None:
     record_mode(workspace, report.privacy)
     workspace.connection.execute(
         "INSERT INTO imports (import_id, source_file, file_sha256, mapping, started_at, "
-        "pseudonymised) VALUES (?, ?, ?, ?, now(), ?)",
+        "pseudonymised, options) VALUES (?, ?, ?, ?, now(), ?, ?)",
         [
             report.import_id,
             report.source_file,
             sha256,
             report.mapping,
             report.privacy.pseudonymised,
+            json.dumps(options, sort_keys=True, ensure_ascii=False),
         ],
+    )
+
+
+def _remove_earlier(
+    workspace: Workspace, report: ImportReport, earlier: list[EarlierImport], sha256: str
+) -> bool:
+    """Remove the events and rejects of the earlier imports of the file; return if any events.
+
+    The tickets they belonged to are kept in `REMOVED`, to be derived again.
+    """
+    if not earlier:
+        return False
+    con = workspace.connection
+    ids = [e.import_id for e in earlier]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {REMOVED} AS SELECT DISTINCT ticket_id "
+        "FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    )
+    found = query_one(
+        con,
+        "SELECT count(*) FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    )
+    report.events_removed = int(found[0]) if found else 0
+    con.execute("DELETE FROM ticket_events WHERE import_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+    con.execute("DELETE FROM rejects WHERE file_sha256 = ?", [sha256])
+    con.execute(
+        "UPDATE imports SET replaced_by = ? WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
+        [report.import_id, ids],
+    )
+    report.replaced = sorted(ids)
+    return workspace.count(REMOVED) > 0
+
+
+def _raw_pseudonyms(mapping: SourceMapping, key: bytes | None) -> Rewrite | None:
+    """Return how a field of a rejected row's raw text is kept under pseudonymisation.
+
+    A field of a personal column is pseudonymised like a loaded value; so is every
+    field of a row whose fields cannot be matched to columns (column '').
+    """
+    if key is None:
+        return None
+    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+
+    def rewrite(column: str, value: str) -> str:
+        if (column in personal or not column) and value.strip():
+            return pseudonym(key, value.strip())
+        return value
+
+    return rewrite
+
+
+def _check_rejects(
+    workspace: Workspace,
+    path: Path,
+    report: ImportReport,
+    limit: RejectLimit,
+    mapping: SourceMapping,
+) -> None:
+    """Stop the import when it rejects more rows than the limit allows."""
+    if limit.allows(report.rows_rejected, report.rows_read):
+        return
+    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+    raise TooManyRejects(
+        path,
+        rejected=report.rows_rejected,
+        read=report.rows_read,
+        limit=str(limit),
+        row_label=report.row_label,
+        examples=examples(workspace.connection, REJECTS, personal),
     )
     for found in report.redactions:
         workspace.connection.execute(
@@ -465,15 +584,21 @@ class Changed:
 
 
 def _merge_events(
-    workspace: Workspace, report: ImportReport, mapping: SourceMapping, empty: frozenset[str]
+    workspace: Workspace,
+    report: ImportReport,
+    mapping: SourceMapping,
+    empty: frozenset[str],
+    *,
+    removed: bool = False,
 ) -> Changed | None:
     """Add the new events, numbered within their tickets; return the tickets changed.
 
-    `empty` names the event columns this import leaves empty.
+    `empty` names the event columns this import leaves empty; with `removed`, the
+    tickets in `REMOVED` lost events and are renumbered and derived again too.
     """
-    if mapping.layout == "events" and not _tickets_exist(workspace):
+    if mapping.layout == "events" and not removed and not _tickets_exist(workspace):
         return _insert_new_tickets(workspace, report, empty)
-    return _merge_into_tickets(workspace, report)
+    return _merge_into_tickets(workspace, report, removed=removed)
 
 
 def _tickets_exist(workspace: Workspace) -> bool:
@@ -587,8 +712,13 @@ def _unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
-def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> Changed | None:
-    """Add the events not yet stored and renumber the affected tickets' events."""
+def _merge_into_tickets(
+    workspace: Workspace, report: ImportReport, *, removed: bool = False
+) -> Changed | None:
+    """Add the events not yet stored and renumber the affected tickets' events.
+
+    With `removed`, the tickets in `REMOVED` are affected too (some lose every event).
+    """
     con = workspace.connection
     stage_events(con, f"SELECT * FROM {EVENTS}", table=STAGED)
     con.execute(
@@ -601,16 +731,15 @@ def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> Changed |
     span = query_one(con, "SELECT min(timestamp), max(timestamp) FROM __karsta_added")
     if span:
         report.first_event, report.last_event = span
+    also = f" UNION SELECT ticket_id FROM {REMOVED}" if removed else ""
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS SELECT DISTINCT ticket_id FROM __karsta_added"
+        f"CREATE OR REPLACE TEMP TABLE {AFFECTED} AS "
+        f"SELECT DISTINCT ticket_id FROM __karsta_added{also}"
     )
     affected = workspace.count(AFFECTED)
     if not affected:
         return None
-    report.tickets_updated = query_int(
-        con, f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)"
-    )
-    report.tickets_created = affected - report.tickets_updated
+    known = query_int(con, f"SELECT count(*) FROM tickets SEMI JOIN {AFFECTED} USING (ticket_id)")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {MERGED} AS
         SELECT *, row_number() OVER (
@@ -619,6 +748,13 @@ def _merge_into_tickets(workspace: Workspace, report: ImportReport) -> Changed |
         FROM (SELECT * EXCLUDE (seq) FROM ticket_events SEMI JOIN {AFFECTED} USING (ticket_id)
               UNION ALL BY NAME SELECT * FROM __karsta_added)"""
     )
+    report.tickets_removed = query_int(
+        con,
+        f"SELECT count(*) FROM (SELECT ticket_id FROM tickets SEMI JOIN {AFFECTED} "
+        f"USING (ticket_id)) ANTI JOIN {MERGED} USING (ticket_id)",
+    )
+    report.tickets_updated = known - report.tickets_removed
+    report.tickets_created = affected - known
     con.execute(f"DELETE FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM {AFFECTED})")
     con.execute(f"INSERT INTO ticket_events BY NAME SELECT * FROM {MERGED}")
     return Changed(MERGED, new_tickets=False)
@@ -705,9 +841,10 @@ def _store_rejects(workspace: Workspace, report: ImportReport, sha256: str) -> N
     """Keep this import's rejects, skipping ones an earlier import of the same file kept."""
     con = workspace.connection
     con.execute(
-        f"""INSERT INTO rejects (import_id, source_file, file_sha256, row_label, line,
-            source_column, canonical_column, value, reason, row_loaded)
-        SELECT ?, ?, ?, ?, r.line, r.source_column, r.canonical, r.value, r.reason, r.row_loaded
+        f"""INSERT INTO rejects BY NAME
+        SELECT ? AS import_id, ? AS source_file, ? AS file_sha256, ? AS row_label, r.line,
+               r.source_column, r.canonical AS canonical_column, r.value, r.reason,
+               r.row_loaded, r.raw
         FROM {REJECTS} r ANTI JOIN rejects k
         ON k.file_sha256 = ? AND k.line = r.line AND k.reason = r.reason
            AND k.source_column IS NOT DISTINCT FROM r.source_column""",

@@ -15,10 +15,10 @@ import duckdb
 
 from karsta.ingest import levels
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.readers import LINE, RawFile, column_types, finish_scan
 from karsta.ingest.redaction import KINDS, Redactions, merged, redacted
 from karsta.ingest.sqltext import literal as literal  # also imported from here
 from karsta.ingest.sqltext import quote as quote
+from karsta.ingest.staging import LINE, Breakpoints, RawFile, column_types, finish_scan
 from karsta.schema import TICKET_EVENTS
 from karsta.workspace import query_int, query_one
 
@@ -62,6 +62,7 @@ class ColumnPlan:
     personal: bool = False
     offsets: bool = False  # ISO timestamps: the sampled values carry their own UTC offset
     redact: bool = False  # free text: identity codes, e-mail addresses and phones replaced
+    dates: str | None = None  # the column holding this column's date cells (a sheet's)
 
 
 def _kind(canonical: str) -> str:
@@ -114,7 +115,13 @@ def plan_columns(
     sample = f"{raw.table}__sample"
     if detect:
         # The first rows of the file, read once for every detection.
-        columns = ", ".join(quote(s) for s in dict.fromkeys(detect))
+        # Date cells are dates whatever their text: they do not count towards a format.
+        columns = ", ".join(
+            f"CASE WHEN {quote(raw.cell_dates[s])} IS NULL THEN {quote(s)} END AS {quote(s)}"
+            if s in raw.cell_dates
+            else quote(s)
+            for s in dict.fromkeys(detect)
+        )
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {sample} AS "
             f"SELECT {columns} FROM {raw.table} LIMIT {SAMPLE_ROWS}"
@@ -139,6 +146,7 @@ def plan_columns(
                 fmt,
                 canonical in mapping.personal,
                 offsets,
+                dates=raw.cell_dates.get(source) if kind == "timestamp" else None,
             )
         )
     if detect:
@@ -243,7 +251,11 @@ def parse_expr(plan: ColumnPlan, mapping: SourceMapping, text: str) -> str:
             return source
         if typed_source and raw_type.upper().startswith(("TIMESTAMP", "DATE")):
             return f"timezone({literal(mapping.timezone)}, CAST({source} AS TIMESTAMP))"
-        return _timestamp_expr(text, plan.fmt, mapping.timezone, offsets=plan.offsets)
+        parsed = _timestamp_expr(text, plan.fmt, mapping.timezone, offsets=plan.offsets)
+        if plan.dates:  # a date cell is a date, whatever the text format
+            cell = f"timezone({literal(mapping.timezone)}, {quote(plan.dates)})"
+            return f"CASE WHEN {quote(plan.dates)} IS NOT NULL THEN {cell} ELSE {parsed} END"
+        return parsed
     if plan.kind == "integer":
         number = _number_expr(text, plan.fmt)
         return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
@@ -329,6 +341,8 @@ def parse_rows(
         cleaned.append(f"{_clean(plan.source, mapping, plan.raw_type)} AS {text}")
         if plan.raw_type.upper() != "VARCHAR":
             cleaned.append(quote(plan.source))
+        if plan.dates:
+            cleaned.append(quote(plan.dates))
         parsed.append(f"{parse_expr(plan, mapping, text)} AS {value}")
         kept.append(value)
         if plan.kind != "text":  # text always reads; it can only be missing
@@ -351,9 +365,13 @@ def parse_rows(
     line_sql = LINE
     if raw.lazy:
         scanned = query_int(con, f"SELECT count(*) FROM {everything}")
-        bad_lines = finish_scan(con, raw, scanned)
+        places: list[int] = []
+        if raw.line is None:  # rows numbered by their place in the scan
+            found = con.execute(f"SELECT rowid FROM {everything} WHERE __failed ORDER BY 1")
+            places = [int(p) for (p,) in found.fetchall()]
+        breakpoints = finish_scan(con, raw, scanned, places)
         if raw.line is None:
-            line_sql = _number_rows(con, everything, raw.first_line, bad_lines)
+            line_sql = _number_rows(con, everything, breakpoints)
     columns = ", ".join([f"{line_sql} AS {LINE}", *(quote(p.canonical) for p in plans)])
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS "
@@ -369,7 +387,9 @@ def parse_rows(
         else:
             continue
         con.execute(
-            f"INSERT INTO {rejects_table} SELECT {line_sql}, {literal(plan.source)}, "
+            f"INSERT INTO {rejects_table} "
+            "(line, source_column, canonical, value, reason, row_loaded) "
+            f"SELECT {line_sql}, {literal(plan.source)}, "
             f"{literal(plan.canonical)}, {text}, "
             f"CASE WHEN {text} IS NULL THEN 'required value is missing' "
             f"ELSE {literal(problem_text(plan))} END, NOT __failed "
@@ -419,34 +439,32 @@ def _redactions(
     return merged(parts)
 
 
-def _number_rows(
-    con: duckdb.DuckDBPyConnection, table: str, first_line: int, bad_lines: list[int]
-) -> str:
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, breakpoints: Breakpoints) -> str:
     """Return SQL for the line of each row of `table`, numbered by its place in the scan.
 
-    The scan skipped the rejected lines, so a row's line is its place among the rows
-    read plus the rejected lines before it; those rows get a `__line` column.
+    `breakpoints` say from which place on a row's line is its place plus which offset
+    (the rows after rejected ones, blank lines and values that span lines move on).
+    When one offset holds for every row the line is computed; otherwise the rows get a
+    `__line` column.
     """
-    if not bad_lines:
-        return f"(rowid + {int(first_line)})"
+    offsets: dict[int, int] = {}
+    for place, offset in breakpoints:  # the last offset given for a place holds
+        offsets[place] = offset
+    offsets = dict(sorted(offsets.items()))
+    if len(offsets) <= 1:
+        return f"(rowid + {int(offsets.get(0, 1))})"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}__bad AS SELECT unnest($lines::BIGINT[]) AS line",
-        {"lines": bad_lines},
+        f"CREATE OR REPLACE TEMP TABLE {table}__offsets AS "
+        "SELECT unnest($places::BIGINT[]) AS place, unnest($offsets::BIGINT[]) AS offset",
+        {"places": list(offsets), "offsets": list(offsets.values())},
     )
-    # A row's place k (from 0) is after every bad line whose good rows before it are <= k.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table}__lined AS
-        WITH gaps AS (
-            SELECT max(n) AS n, before FROM (
-                SELECT line - {int(first_line)} - row_number() OVER (ORDER BY line) + 1 AS before,
-                       row_number() OVER (ORDER BY line) AS n
-                FROM {table}__bad)
-            GROUP BY before)
-        SELECT t.* EXCLUDE (__place), t.__place + {int(first_line)} + coalesce(g.n, 0) AS {LINE}
+        SELECT t.* EXCLUDE (__place), t.__place + coalesce(o.offset, 0) AS {LINE}
         FROM (SELECT rowid AS __place, * FROM {table}) t
-        ASOF LEFT JOIN gaps g ON t.__place >= g.before
+        ASOF LEFT JOIN {table}__offsets o ON t.__place >= o.place
         ORDER BY t.__place"""
     )
-    con.execute(f"DROP TABLE {table}; DROP TABLE {table}__bad")
+    con.execute(f"DROP TABLE {table}; DROP TABLE {table}__offsets")
     con.execute(f"ALTER TABLE {table}__lined RENAME TO {table.split('.')[-1]}")
     return LINE

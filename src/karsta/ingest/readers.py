@@ -1,86 +1,53 @@
 """Readers: make an export file, as it is, readable as a staging table of the import.
 
-Every reader produces the same thing: a staging table (or, for CSV and Parquet, a
-view that DuckDB's own reader scans once, while the rows are parsed) whose columns
-are the file's columns (text, or the file's own types for typed formats), the
-place of each row in the file as a user finds it (the line of a text file with the
-header as line 1, the row of a sheet, the event of a log), and the list of rows
-it could not split into columns.
+What a reader produces is described in `karsta.ingest.staging`. Delimited text
+has its own module (`delimited`); the others are here: Parquet (a view DuckDB
+scans), and the row-by-row formats XLSX, JSON lines and XES.
 """
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import io
 import json
-import shutil
-import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import IO, Protocol
 
 import duckdb
 import pyarrow as pa
 
+from karsta.ingest.delimited import CsvReader, detect_encoding, sample_bytes
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
-from karsta.workspace import query_one
+from karsta.ingest.staging import (
+    LINE,
+    RawFile,
+    ReadContext,
+    Rewrite,
+    StructuralReject,
+    column_types,
+    finish_scan,
+    occurrence_names,
+)
+from karsta.ingest.streams import byte_chunks, open_binary, unreadable
 
-LINE = "__line"
-SAMPLE_BYTES = 1 << 20
 CHUNK_ROWS = 50_000
-DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+DATE_CELLS = "__karsta_dates"  # prefix of the columns holding a sheet's date cells
 
-
-@dataclass(frozen=True, slots=True)
-class StructuralReject:
-    """A row of the file that could not be split into the header's columns."""
-
-    line: int
-    reason: str
-    column: str | None = None
-
-
-@dataclass(slots=True)
-class RawFile:
-    """What a reader left in the staging table, and what it could not read.
-
-    A lazy file is a view over the file itself: it is read once, by the parse, and
-    `finish_scan` then fills in `rows_read` and the rejects. Its rows carry no line
-    column when `line` is None: they are numbered by their position in that scan.
-    """
-
-    table: str
-    columns: list[str]
-    row_label: str
-    rows_read: int
-    rejects: list[StructuralReject] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    line: str | None = LINE  # SQL giving a row's place in the file, if the source has it
-    first_line: int = 1  # place of the first row, for rows numbered by position
-    lazy: bool = False
-    scan_rejects: Callable[[duckdb.DuckDBPyConnection], list[StructuralReject]] | None = None
-    explain: Callable[[duckdb.Error], str] | None = None  # a scan error, as told to the user
-    cleanup: list[Path] = field(default_factory=list)  # folders to remove after the import
-
-    def remove_files(self) -> None:
-        """Remove the reader's temporary files."""
-        for folder in self.cleanup:
-            shutil.rmtree(folder, ignore_errors=True)
-        self.cleanup.clear()
-
-
-def finish_scan(con: duckdb.DuckDBPyConnection, raw: RawFile, scanned: int) -> list[int]:
-    """Record the rows the one scan of a lazy file read and rejected; return rejected lines."""
-    if raw.scan_rejects is not None:
-        raw.rejects = raw.scan_rejects(con)
-    bad_lines = sorted({r.line for r in raw.rejects})
-    raw.rows_read = scanned + len(bad_lines)
-    return bad_lines
+__all__ = [
+    "LINE",
+    "READERS",
+    "CsvReader",
+    "RawFile",
+    "ReadContext",
+    "Reader",
+    "column_types",
+    "detect_encoding",
+    "finish_scan",
+    "reader_for",
+]
 
 
 class Reader(Protocol):
@@ -90,263 +57,56 @@ class Reader(Protocol):
     suffixes: tuple[str, ...]
 
     def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        options: ReadOptions,
+        table: str,
+        context: ReadContext | None = None,
     ) -> RawFile:
         """Load `path` into `table` and return what was read."""
         ...
 
 
-# --- text encodings --------------------------------------------------------------------
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    """Open a file for reading bytes, decompressing a .gz file."""
-    if path.suffix == ".gz":
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
-
-
-def _open_bytes(path: Path) -> Iterator[bytes]:
-    with _open_binary(path) as handle:
-        while chunk := handle.read(SAMPLE_BYTES):
-            yield chunk
-
-
-TRUNCATED = "the compressed file ends too early or is damaged (truncated download?)."
-
-
-def _unreadable(path: Path, exc: OSError | EOFError) -> ImportFailed:
-    """Return the failure for a file that cannot be read, naming a damaged archive as such."""
-    if isinstance(exc, EOFError | gzip.BadGzipFile) or "gzip" in str(exc).lower():
-        return ImportFailed(path, TRUNCATED, "Download or copy the file again.")
-    return ImportFailed(path, f"cannot be read: {exc}.")
-
-
-def _sample(path: Path) -> bytes:
-    try:
-        return next(_open_bytes(path), b"")
-    except (OSError, EOFError) as exc:
-        raise _unreadable(path, exc) from exc
-
-
-def detect_encoding(path: Path, sample: bytes, declared: str | None) -> str:
-    """Return the file's text encoding: the declared one checked, or one detected."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if declared:
-        declared = codecs.lookup(declared).name.replace("_", "-")
-        if declared in ("utf-8", "utf-8-sig"):
-            _check_utf8(path, sample)
-            return "utf-8"
-        return declared
-    if b"\x00" in sample:
-        raise ImportFailed(
-            path,
-            "contains NUL bytes: it is not a text file in a known encoding (binary, or "
-            "UTF-16 without a byte-order mark).",
-            "Save it as CSV UTF-8, or give the encoding with --encoding.",
-        )
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut by the sample's end
-            return "cp1252"
-    return "utf-8"
-
-
-def _check_utf8(path: Path, sample: bytes) -> None:
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 4:
-            return
-        line = sample.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed(
-            path,
-            f"is not UTF-8 text: byte 0x{sample[exc.start]:02X} on line {line} cannot be read.",
-            "The file looks like Windows-1252/Latin-1 (Excel's 'CSV' on Windows): "
-            "use --encoding cp1252, or leave --encoding out to detect it.",
-        ) from exc
-
-
-def _transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
-    """Write a UTF-8 copy of a file in an encoding DuckDB cannot read itself."""
-    target = folder / (path.name.removesuffix(".gz") + ".utf8")
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines = 0  # newlines before the current chunk
-    chunk = b""
-    try:
-        with target.open("w", encoding="utf-8", newline="") as out:
-            for chunk in _open_bytes(path):
-                out.write(decoder.decode(chunk))
-                lines += chunk.count(b"\n")
-            chunk = b""
-            out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError as exc:
-        # The decoder may hold back a few bytes of the previous chunk; count them in.
-        held = len(exc.object) - len(chunk)
-        before = exc.object[max(held, 0) : exc.start].count(b"\n") if exc.start > held else 0
-        line = lines + before + 1
-        raise ImportFailed(
-            path,
-            f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line {line} "
-            "cannot be read.",
-            "Give the right encoding with --encoding.",
-        ) from exc
-    except (OSError, EOFError) as exc:
-        raise _unreadable(path, exc) from exc
-    return target
-
-
-# --- CSV ---------------------------------------------------------------------------------
-
-_REJECT_REASONS = {
-    "MISSING COLUMNS": "the row has fewer columns than the header",
-    "TOO MANY COLUMNS": "the row has more columns than the header",
-    "UNQUOTED VALUE": "a value has a quote character inside an unquoted field",
-    "INVALID ENCODING": "the row is not valid text in the file's encoding",
-    "INVALID UNICODE": "the row is not valid text in the file's encoding",
-    "LINE SIZE OVER MAXIMUM": "the row is longer than the reader's maximum line size",
-}
-
-
-class CsvReader:
-    """Delimited text (CSV, TSV, semicolon files from Finnish Excel), plain or gzipped."""
-
-    name: str = "csv"
-    suffixes: tuple[str, ...] = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
-
-    def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
-    ) -> RawFile:
-        """Make the file a view scanned by DuckDB's reader; malformed rows are kept aside."""
-        sample = _sample(path)
-        if not sample.strip():
-            raise ImportFailed(path, "is empty.")
-        encoding = detect_encoding(path, sample, options.encoding)
-        notes = [f"encoding {encoding}"]
-        source, folder = path, None
-        if encoding not in DUCKDB_ENCODINGS:
-            folder = Path(tempfile.mkdtemp(prefix="karsta-"))
-            try:
-                source = _transcode_to_utf8(path, encoding, folder)
-            except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            encoding = "utf-8"
-        try:
-            raw = self._view(con, path, source, options, encoding, table)
-        except BaseException:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-            raise
-        if folder is not None:
-            raw.cleanup.append(folder)
-        raw.notes[:0] = notes
-        return raw
-
-    def _view(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        path: Path,
-        source: Path,
-        options: ReadOptions,
-        encoding: str,
-        table: str,
-    ) -> RawFile:
-        params: dict[str, str | int | bool] = {
-            "all_varchar": True,
-            "header": True,
-            "store_rejects": True,
-            "rejects_table": f"{table}_errors",
-            "rejects_scan": f"{table}_scans",
-            "encoding": DUCKDB_ENCODINGS[encoding],
-            "null_padding": False,
-            "max_line_size": 10_000_000,
-        }
-        if options.delimiter:
-            params["delim"] = options.delimiter
-        # A view keeps no parameters, so the options are written as literals.
-        args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in params.items())
-        try:
-            # The dialect is detected once: the view reads with what was found, instead of
-            # detecting it again every time it is used.
-            found = query_one(
-                con, f"SELECT Prompt FROM sniff_csv({_sql_value(str(source))}, {args})"
-            )
-            prompt = str(found[0]).strip().rstrip(";") if found else ""
-            if not prompt.startswith("FROM read_csv("):
-                prompt = f"FROM read_csv({_sql_value(str(source))}, {args})"
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * {prompt}")
-            columns = list(column_types(con, table))
-        except duckdb.Error as exc:
-            raise ImportFailed(path, _explain_duckdb_error(exc)) from exc
-
-        def scan_rejects(con: duckdb.DuckDBPyConnection) -> list[StructuralReject]:
-            return _csv_rejects(con, table, source)
-
-        return RawFile(
-            table,
-            columns,
-            "line",
-            0,
-            line=None,
-            first_line=2,  # the header is line 1
-            lazy=True,
-            scan_rejects=scan_rejects,
-            explain=_explain_duckdb_error,
-        )
-
-
-def _sql_value(value: str | int | bool) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+def _sql_value(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _csv_rejects(
-    con: duckdb.DuckDBPyConnection, table: str, source: Path
-) -> list[StructuralReject]:
-    """Return the rows DuckDB's reader could not split in the last scan of `table`."""
-    errors = con.execute(
-        f"SELECT line, error_type, any_value(column_name) FROM {table}_errors "
-        f"WHERE scan_id = (SELECT max(scan_id) FROM {table}_scans) "
-        "GROUP BY line, error_type ORDER BY line"
+# --- raw rows as JSON (formats whose rows are records, not lines) -------------------------
+
+
+def _json_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], lines: list[int]
+) -> dict[int, str]:
+    """Return the staged rows at `lines` as JSON objects of their values as read."""
+    if not lines:
+        return {}
+    selected = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    found = con.execute(
+        f"SELECT {LINE}, {selected} FROM {table} WHERE {LINE} IN (SELECT unnest(?::BIGINT[]))",
+        [lines],
     ).fetchall()
-    last_line = _count_lines(source) if errors else 0
-    return [
-        StructuralReject(
-            int(line),
-            _REJECT_REASONS.get(str(kind), str(kind).lower())
-            + (
-                " (the file ends in the middle of this row: truncated?)"
-                if kind == "MISSING COLUMNS" and int(line) >= last_line
-                else ""
-            ),
-            str(column) if column is not None else None,
-        )
-        for line, kind, column in errors
-    ]
+    return {
+        int(row[0]): json.dumps(dict(zip(columns, row[1:], strict=True)), default=str)
+        for row in found
+    }
 
 
-def _count_lines(path: Path) -> int:
-    return sum(chunk.count(b"\n") for chunk in _open_bytes(path)) + 1
-
-
-def _explain_duckdb_error(exc: duckdb.Error) -> str:
-    text = str(exc).split("\n", 1)[0]
-    lowered = text.lower()
-    if "gzip" in lowered or "end of file" in lowered:
-        return "the compressed file ends too early or is damaged (truncated download?)."
-    if "no files found" in lowered or "no such file" in lowered:
-        return "no such file."
-    for marker in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: "):
-        text = text.replace(marker, "")
-    return f"cannot be read as CSV: {text}"
+def _rewrite_json(text: str, replace: Rewrite) -> str | None:
+    """Return a JSON object with each value passed through `replace` (by its key)."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    kept = {}
+    for key, value in record.items():
+        shown = value if value is None or isinstance(value, str) else json.dumps(value)
+        kept[key] = value if shown is None else replace(str(key), shown)
+        if kept[key] == shown:
+            kept[key] = value
+    return json.dumps(kept, ensure_ascii=False)
 
 
 # --- Parquet -----------------------------------------------------------------------------
@@ -359,7 +119,12 @@ class ParquetReader:
     suffixes: tuple[str, ...] = (".parquet", ".pq")
 
     def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        options: ReadOptions,
+        table: str,
+        context: ReadContext | None = None,
     ) -> RawFile:
         """Make the file a view with its own column types, rows numbered from 1."""
         try:
@@ -371,17 +136,20 @@ class ParquetReader:
             columns = [c for c in column_types(con, table) if c != LINE]
         except duckdb.Error as exc:
             raise ImportFailed(path, _explain_parquet_error(exc)) from exc
-        return RawFile(table, columns, "row", 0, lazy=True, explain=_explain_parquet_error)
+        return RawFile(
+            table,
+            columns,
+            "row",
+            0,
+            lazy=True,
+            explain=_explain_parquet_error,
+            raw_text=lambda c, lines: _json_rows(c, table, columns, lines),
+            rewrite_raw=_rewrite_json,
+        )
 
 
 def _explain_parquet_error(exc: duckdb.Error) -> str:
     return f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
-
-
-def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Return a staging table's columns, in order, with their DuckDB types."""
-    rows = con.execute(f"SELECT name, type FROM pragma_table_info('{table}')").fetchall()
-    return {str(name): str(kind) for name, kind in rows}
 
 
 # --- row-by-row formats (XLSX, JSON lines, XES) -------------------------------------------
@@ -402,28 +170,40 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
+Record = dict[str, str | datetime | None]
+
+
 def _load_records(
     con: duckdb.DuckDBPyConnection,
     table: str,
     columns: list[str],
-    records: Iterable[tuple[int, dict[str, str | None]]],
+    records: Iterable[tuple[int, Record]],
+    dates: Iterable[str] = (),
 ) -> int:
-    """Write (line, record) pairs into `table` in chunks; return the number written."""
-    schema = pa.schema([(c, pa.string()) for c in columns] + [(LINE, pa.int64())])
+    """Write (line, record) pairs into `table` in chunks; return the number written.
+
+    `columns` are text; `dates` hold naive date-times (the date cells of a sheet).
+    """
+    typed = [(c, pa.string()) for c in columns] + [(c, pa.timestamp("us")) for c in dates]
+    schema = pa.schema([*typed, (LINE, pa.int64())])
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} ("
-        + ", ".join(f'"{c}" VARCHAR' for c in columns)
+        + ", ".join(f'"{c}" {"VARCHAR" if t == pa.string() else "TIMESTAMP"}' for c, t in typed)
         + f", {LINE} BIGINT)"
     )
     written = 0
-    chunk: list[tuple[int, dict[str, str | None]]] = []
+    chunk: list[tuple[int, Record]] = []
 
     def flush() -> None:
-        batch = pa.table(  # noqa: F841 - referenced by name in the SQL below
-            {c: [r.get(c) for _, r in chunk] for c in columns} | {LINE: [n for n, _ in chunk]},
+        batch = pa.table(
+            {c: [r.get(c) for _, r in chunk] for c, _ in typed} | {LINE: [n for n, _ in chunk]},
             schema=schema,
         )
-        con.execute(f"INSERT INTO {table} SELECT * FROM batch")
+        con.register("__karsta_batch", batch)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM __karsta_batch")
+        finally:
+            con.unregister("__karsta_batch")
 
     for item in records:
         chunk.append(item)
@@ -438,13 +218,22 @@ def _load_records(
 
 
 class XlsxReader:
-    """Excel workbooks: the first sheet (or the one named), the first row as header."""
+    """Excel workbooks: the first sheet (or the one named), the first row as header.
+
+    A date cell is a date whatever text format the mapping expects: it is kept
+    beside its text, in a column of its own (`RawFile.cell_dates`).
+    """
 
     name: str = "xlsx"
     suffixes: tuple[str, ...] = (".xlsx", ".xlsm")
 
     def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        options: ReadOptions,
+        table: str,
+        context: ReadContext | None = None,
     ) -> RawFile:
         """Load one sheet of a workbook as text cells, rows numbered as in Excel."""
         import openpyxl  # imported here: only Excel imports pay for it
@@ -460,21 +249,41 @@ class XlsxReader:
                 )
             sheet = book[options.sheet] if options.sheet else book.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
+            first = next(rows, None)
+            if first is None:
                 raise ImportFailed(path, "the sheet is empty.")
-            columns = [_as_text(h) or f"column{i + 1}" for i, h in enumerate(header)]
+            header = [_as_text(h) or f"column{i + 1}" for i, h in enumerate(first)]
+            columns = occurrence_names(header, header)
+            dates = [f"{DATE_CELLS}{i}" for i in range(len(columns))]
+            dated: set[int] = set()
 
-            def records() -> Iterator[tuple[int, dict[str, str | None]]]:
+            def records() -> Iterator[tuple[int, Record]]:
                 for number, row in enumerate(rows, start=2):
                     if all(v is None for v in row):
                         continue
-                    yield number, {c: _as_text(v) for c, v in zip(columns, row, strict=False)}
+                    record: Record = {}
+                    for i, value in enumerate(row[: len(columns)]):
+                        record[columns[i]] = _as_text(value)
+                        if isinstance(value, date) and not isinstance(value, datetime):
+                            value = datetime.combine(value, time())
+                        if isinstance(value, datetime):
+                            record[dates[i]] = value.replace(tzinfo=None)
+                            dated.add(i)
+                    yield number, record
 
-            read = _load_records(con, table, columns, records())
+            read = _load_records(con, table, columns, records(), dates)
         finally:
             book.close()
-        return RawFile(table, columns, "row", read)
+        return RawFile(
+            table,
+            columns,
+            "row",
+            read,
+            header=header,
+            cell_dates={columns[i]: dates[i] for i in sorted(dated)},
+            raw_text=lambda c, lines: _json_rows(c, table, columns, lines),
+            rewrite_raw=_rewrite_json,
+        )
 
 
 class JsonLinesReader:
@@ -484,27 +293,35 @@ class JsonLinesReader:
     suffixes: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
     def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        options: ReadOptions,
+        table: str,
+        context: ReadContext | None = None,
     ) -> RawFile:
         """Load JSON lines; top-level keys become columns, nested values stay JSON text."""
-        sample = _sample(path)
-        encoding = detect_encoding(path, sample, options.encoding)
+        encoding = detect_encoding(path, sample_bytes(path), options.encoding)
         rejects: list[StructuralReject] = []
-        parsed: list[tuple[int, dict[str, str | None]]] = []
+        parsed: list[tuple[int, Record]] = []
         columns: dict[str, None] = {}
         number = 0
         try:
-            with io.TextIOWrapper(_open_binary(path), encoding=encoding) as handle:
+            with io.TextIOWrapper(open_binary(path), encoding=encoding) as handle:
                 for number, text in enumerate(handle, start=1):
                     if not text.strip():
                         continue
+                    raw = text.rstrip("\r\n")
                     try:
                         obj = json.loads(text)
                     except json.JSONDecodeError as exc:
-                        rejects.append(StructuralReject(number, f"not valid JSON: {exc.msg}"))
+                        rejects.append(
+                            StructuralReject(number, f"not valid JSON: {exc.msg}", raw=raw)
+                        )
                         continue
                     if not isinstance(obj, dict):
-                        rejects.append(StructuralReject(number, "the line is not a JSON object"))
+                        reason = "the line is not a JSON object"
+                        rejects.append(StructuralReject(number, reason, raw=raw))
                         continue
                     columns.update(dict.fromkeys(obj))
                     parsed.append((number, {k: _as_text(v) for k, v in obj.items()}))
@@ -516,10 +333,40 @@ class JsonLinesReader:
                 "Give the right encoding with --encoding.",
             ) from exc
         except (OSError, EOFError) as exc:
-            raise _unreadable(path, exc) from exc
+            raise unreadable(path, exc) from exc
         names = list(columns)
         read = _load_records(con, table, names, parsed)
-        return RawFile(table, names, "line", read + len(rejects), rejects)
+        return RawFile(
+            table,
+            names,
+            "line",
+            read + len(rejects),
+            rejects,
+            raw_text=lambda _con, lines: _text_lines(path, encoding, lines),
+            rewrite_raw=_rewrite_json,
+        )
+
+
+def _text_lines(path: Path, encoding: str, lines: list[int]) -> dict[int, str]:
+    """Return the text of the given lines of a text file (without their line breaks)."""
+    wanted = sorted(set(lines))
+    found: dict[int, str] = {}
+    if not wanted:
+        return found
+    number = 1
+    rest = b""
+    for chunk in byte_chunks(path):
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        for part in parts:
+            if number in wanted:
+                found[number] = part.rstrip(b"\r").decode(encoding, errors="replace")
+            number += 1
+        if number > wanted[-1]:
+            return found
+    if rest and number in wanted:
+        found[number] = rest.rstrip(b"\r").decode(encoding, errors="replace")
+    return found
 
 
 XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
@@ -532,23 +379,35 @@ class XesReader:
     suffixes: tuple[str, ...] = (".xes", ".xes.gz")
 
     def load(
-        self, con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions, table: str
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        options: ReadOptions,
+        table: str,
+        context: ReadContext | None = None,
     ) -> RawFile:
         """Load the events of every trace, numbered in file order."""
         columns: dict[str, None] = {}
-        events: list[tuple[int, dict[str, str | None]]] = []
+        events: list[tuple[int, Record]] = []
         try:
-            with _open_binary(path) as handle:
+            with open_binary(path) as handle:
                 for record in _xes_events(handle):
                     columns.update(dict.fromkeys(record))
-                    events.append((len(events) + 1, record))
+                    events.append((len(events) + 1, dict(record)))
         except ET.ParseError as exc:
             raise ImportFailed(path, f"is not a valid XES (XML) file: {exc}.") from exc
         except (OSError, EOFError) as exc:
-            raise _unreadable(path, exc) from exc
+            raise unreadable(path, exc) from exc
         names = list(columns)
         read = _load_records(con, table, names, events)
-        return RawFile(table, names, "event", read)
+        return RawFile(
+            table,
+            names,
+            "event",
+            read,
+            raw_text=lambda c, lines: _json_rows(c, table, names, lines),
+            rewrite_raw=_rewrite_json,
+        )
 
 
 def _xes_events(handle: IO[bytes]) -> Iterator[dict[str, str | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,20 +33,24 @@ BOOKKEEPING_DDL = (
         mapping VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
         rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
         events_new BIGINT, events_present BIGINT, tickets_created BIGINT,
-        tickets_updated BIGINT, pseudonymised BOOLEAN, notes VARCHAR)""",
+        tickets_updated BIGINT, pseudonymised BOOLEAN, notes VARCHAR, options VARCHAR,
+        replaced_by BIGINT)""",
     """CREATE TABLE IF NOT EXISTS rejects (
         import_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR,
         row_label VARCHAR NOT NULL, line BIGINT NOT NULL, source_column VARCHAR,
         canonical_column VARCHAR, value VARCHAR, reason VARCHAR NOT NULL,
-        row_loaded BOOLEAN)""",
-    # Workspaces made before optional values were left empty: their rejects are rows.
-    "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false",
+        row_loaded BOOLEAN, raw VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS redactions (
         import_id BIGINT NOT NULL, source_column VARCHAR NOT NULL,
         hetu BIGINT NOT NULL, email BIGINT NOT NULL, phone BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS inferred_status_classes (
         import_id BIGINT NOT NULL, activity VARCHAR NOT NULL, status_class VARCHAR NOT NULL)""",
+    # Columns added since the first workspaces; those get them on their next import.
+    "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS options VARCHAR",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS replaced_by BIGINT",
+    "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw VARCHAR",
 )
 
 
@@ -285,12 +290,35 @@ __all__ = [
     "open_workspace",
     "query_int",
     "query_one",
+    "workspace_for_import",
 ]
 
 
 def open_workspace(path: str | Path, *, create: bool = True) -> Workspace:
     """Open the workspace at `path` (see `Workspace.open`)."""
     return Workspace.open(path, create=create)
+
+
+@contextmanager
+def workspace_for_import(path: str | Path) -> Iterator[Workspace]:
+    """Open the workspace at `path` for an import, creating it; close it at the end.
+
+    A workspace the import created is removed again if the block fails: a failed
+    first import leaves no workspace file (nor its write-ahead log) behind.
+    """
+    path = Path(path)
+    created = not path.exists()
+    workspace = Workspace.open(path)
+    try:
+        yield workspace
+    except BaseException:
+        workspace.close()
+        if created:
+            for leftover in (path, Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(Path(f"{path}.tmp"), ignore_errors=True)
+        raise
+    workspace.close()
 
 
 ENGINES = ("duckdb", "spark")
