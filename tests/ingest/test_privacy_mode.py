@@ -250,7 +250,9 @@ def test_rejected_values_that_are_personal_get_their_pseudonyms(tmp_path: Path) 
     )
     key = b"r" * 32
     with karsta.open(tmp_path / "w.karsta") as ws:
-        report = import_file(path, workspace=ws, mapping=MAPPING, pseudonym_key=key)
+        report = import_file(
+            path, workspace=ws, mapping=MAPPING, pseudonym_key=key, max_rejects="100%"
+        )
         rejects = ws.connection.execute(
             "SELECT line, source_column, value, reason FROM rejects ORDER BY line, source_column"
         ).fetchall()

@@ -340,11 +340,12 @@ def _parse(
             [reject.line, reject.column, reject.reason, reject.raw],
         )
     personal = [p for p in plans if p.personal]
+    found: frozenset[str] = frozenset()
     if key is not None and personal:
-        _pseudonymise_rejects(workspace, parsed.rows, personal, key)
+        found = _pseudonymise_rejects(workspace, parsed.rows, personal, key)
         for plan in personal:
             _pseudonymise(workspace, parsed.rows, plan.canonical, key)
-    keep_raw_text(con, raw, REJECTS, _raw_pseudonyms(mapping, key))
+    keep_raw_text(con, raw, REJECTS, _raw_pseudonyms(mapping, key, found))
     report.redactions = parsed.redactions
     if report.privacy.redact:
         report.redactions = merged([*report.redactions, *_redact_rejects(workspace)])
@@ -376,16 +377,16 @@ def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan
 
 def _pseudonymise_rejects(
     workspace: Workspace, rows: str, personal: list[ColumnPlan], key: bytes
-) -> None:
+) -> frozenset[str]:
     """Replace every rejected value that is one of the file's personal values by its pseudonym.
 
     A personal value can land in another column of a broken row (a caller id in a
     date column); it gets the pseudonym it has in the loaded rows. Runs before the
-    rows themselves are pseudonymised.
+    rows themselves are pseudonymised. Returns the values replaced.
     """
     con = workspace.connection
     if not workspace.count(REJECTS):
-        return
+        return frozenset()
     known = " UNION ".join(f"SELECT {quote(p.canonical)} AS v FROM {rows}" for p in personal)
     values = [
         str(v)
@@ -397,6 +398,7 @@ def _pseudonymise_rejects(
         ).fetchall()
     ]
     _replace_with_pseudonyms(workspace, REJECTS, "value", values, key)
+    return frozenset(values)
 
 
 def _redact_rejects(workspace: Workspace) -> list[Redactions]:
@@ -490,6 +492,16 @@ def _record_import(
             json.dumps(options, sort_keys=True, ensure_ascii=False),
         ],
     )
+    for found in report.redactions:
+        workspace.connection.execute(
+            "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
+            [report.import_id, found.column, found.hetu, found.email, found.phone],
+        )
+    if report.inferred_status_classes:
+        workspace.connection.executemany(
+            "INSERT INTO inferred_status_classes VALUES (?, ?, ?)",
+            [[report.import_id, a, c] for a, c in report.inferred_status_classes.items()],
+        )
 
 
 def _remove_earlier(
@@ -524,19 +536,23 @@ def _remove_earlier(
     return workspace.count(REMOVED) > 0
 
 
-def _raw_pseudonyms(mapping: SourceMapping, key: bytes | None) -> Rewrite | None:
+def _raw_pseudonyms(
+    mapping: SourceMapping, key: bytes | None, found: frozenset[str]
+) -> Rewrite | None:
     """Return how a field of a rejected row's raw text is kept under pseudonymisation.
 
     A field of a personal column is pseudonymised like a loaded value; so is every
-    field of a row whose fields cannot be matched to columns (column '').
+    field of a row whose fields cannot be matched to columns (column ''), and a field
+    holding one of the file's personal values in another column (`found`).
     """
     if key is None:
         return None
     personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
 
     def rewrite(column: str, value: str) -> str:
-        if (column in personal or not column) and value.strip():
-            return pseudonym(key, value.strip())
+        text = value.strip()
+        if text and (column in personal or not column or text in found):
+            return pseudonym(key, text)
         return value
 
     return rewrite
@@ -561,16 +577,6 @@ def _check_rejects(
         row_label=report.row_label,
         examples=examples(workspace.connection, REJECTS, personal),
     )
-    for found in report.redactions:
-        workspace.connection.execute(
-            "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
-            [report.import_id, found.column, found.hetu, found.email, found.phone],
-        )
-    if report.inferred_status_classes:
-        workspace.connection.executemany(
-            "INSERT INTO inferred_status_classes VALUES (?, ?, ?)",
-            [[report.import_id, a, c] for a, c in report.inferred_status_classes.items()],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,9 +75,12 @@ DEFAULT_LIMIT = RejectLimit(percent=Fraction(1))
 
 
 def examples(con: duckdb.DuckDBPyConnection, table: str, personal: set[str]) -> list[RejectExample]:
-    """Return the first rejects by line; a value of a `personal` column is never shown."""
+    """Return the first rejected rows' problems by line; a personal column's value is not shown.
+
+    Values left empty in loaded rows are not rejects of their rows: they are left out.
+    """
     rows = con.execute(
-        f"SELECT line, source_column, reason, value FROM {table} "
+        f"SELECT line, source_column, reason, value FROM {table} WHERE row_loaded IS NOT TRUE "
         f"ORDER BY line, source_column NULLS FIRST LIMIT {EXAMPLES}"
     ).fetchall()
     return [
