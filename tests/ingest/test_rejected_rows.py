@@ -158,9 +158,7 @@ def test_the_failure_never_shows_a_personal_value(tmp_path: Path, workspace: Wor
     # The time is declared personal here: its bad values stay out of the message.
     path = tmp_path / "log.csv"
     path.write_text(
-        "case,activity,time\n"
-        "T1,New,Virtanen 010101-123X\n"
-        "T2,New,2024-02-01 08:00:00\n",
+        "case,activity,time\nT1,New,Virtanen 010101-123X\nT2,New,2024-02-01 08:00:00\n",
         encoding="utf-8",
     )
     mapping = SourceMapping(
