@@ -242,9 +242,6 @@ class _Scan:
             "null_padding": False,
             "max_line_size": 10_000_000,
             "comment": "",  # a line starting with '#' is a row, not a comment to drop
-            # Values are quoted with '"' (RFC 4180, and every export seen): a lone "'" in a
-            # value must not make the sniffer take it for the quote character.
-            "quote": '"',
         }
         if self.options.delimiter:
             params["delim"] = self.options.delimiter
