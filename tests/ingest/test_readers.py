@@ -222,6 +222,32 @@ def test_truncated_csv_stops_the_import(tmp_path: Path, workspace: Workspace) ->
     assert counts(workspace) == dict.fromkeys(TABLES, 0)
 
 
+def test_a_lone_apostrophe_is_not_a_quote(tmp_path: Path, workspace: Workspace) -> None:
+    # Found by the accounting property test: reading for rejects, DuckDB's sniffer took
+    # the lone "'" of line 7 for the quote character, and the file then seemed to end
+    # inside a quoted value.
+    good = "T1,Uusi,2024-02-01 08:00:00,,"
+    rows = [*[good] * 5, "T1,Uusi,2024-02-01 08:00:00,',", f"{good},ylimääräinen"]
+    rows.append('T1,Uusi,eilen,,","')
+    path = write(
+        tmp_path / "apostrophe.csv", ["Tiketti,Tila,Aika,Käsittelijä,Hinta", *rows], end=""
+    )
+    mapping = SourceMapping(
+        name="notes",
+        title="notes",
+        layout="events",
+        columns={
+            "ticket_id": "Tiketti",
+            "activity": "Tila",
+            "timestamp": "Aika",
+            "agent": "Käsittelijä",
+        },
+    )
+    report = import_file(path, workspace=workspace, mapping=mapping, max_rejects="100%")
+    balanced(report, 8, 6)  # line 8 has a field too many, line 9 no readable time
+    assert [e[3] for e in events(workspace)][-1] == "'"
+
+
 def test_truncated_csv_inside_a_quoted_value_stops_the_import(
     tmp_path: Path, workspace: Workspace
 ) -> None:

@@ -292,6 +292,11 @@ class _Scan:
         args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in params.items())
         columns = "Prompt, Delimiter, Quote, Escape, NewLineDelimiter, SkipRows"
         found = query_one(self.con, f"SELECT {columns} FROM sniff_csv({opened}, {args})")
+        if found is not None and str(found[2]) not in ('"', "", "(empty)"):
+            # Exports quote with '"' (RFC 4180). Reading for rejects, the sniffer can take a
+            # lone "'" in a value for the quote, and the file then seems to end inside one.
+            args += ", quote := '\"'"
+            found = query_one(self.con, f"SELECT {columns} FROM sniff_csv({opened}, {args})")
         if found is None:
             return (f"FROM read_csv({opened}, {args})", ",", '"', '"', "\\n", 0)
         delimiter, quote = str(found[1]), str(found[2])
