@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from karsta.i18n import Message
+
 KEY_ENV = "KARSTA_PSEUDONYM_KEY_FILE"
 PREFIX = "p:"
 DIGEST_CHARS = 20
@@ -34,7 +36,11 @@ def load_or_create_key(path: Path | None = None) -> bytes:
     if path.exists():
         key = path.read_bytes().strip()
         if len(key) < 32:
-            raise ValueError(f"The pseudonymisation key in {path} is too short (< 32 bytes).")
+            raise ValueError(
+                Message(
+                    "The pseudonymisation key in {path} is too short (< 32 bytes).", path=str(path)
+                )
+            )
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.interrupt import stops_on_ctrl_c
+from karsta.cli.language import TranslatedContext, choose_language, translate_help
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
 from karsta.i18n import N_, _
@@ -24,24 +27,55 @@ from karsta.ingest import (
     preset_names,
 )
 from karsta.ingest.importer import STAGES
+from karsta.ingest.mapping_reference import mapping_reference_markdown, preset_text
 from karsta.privacy import load_or_create_key
 from karsta.schema import reference_markdown
 from karsta.summary import summarise
 from karsta.workspace import Workspace, WorkspaceError
 
+
+class KarstaGroup(TyperGroup):
+    """The `karsta` command: speaks the user's language from the first line it prints.
+
+    It chooses the language before any subcommand prints its help, and turns Ctrl-C
+    into one line and exit code 130.
+    """
+
+    context_class = TranslatedContext
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Choose the language from the arguments, translate the help, then parse."""
+        choose_language(args)
+        translate_help(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C prints 'interrupted' and exits with code 130."""
+        with stops_on_ctrl_c(_("interrupted")):
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="karsta",
-    help="Find the waste in customer service processes and measure service comparably.",
+    cls=KarstaGroup,
+    help=N_("Find the waste in customer service processes and measure service comparably."),
     no_args_is_help=True,
     add_completion=False,
 )
-docs_app = typer.Typer(help="Generate the reference documentation.", no_args_is_help=True)
+docs_app = typer.Typer(help=N_("Generate the reference documentation."), no_args_is_help=True)
+presets_app = typer.Typer(
+    help=N_("The built-in mappings of source systems: list them, or show one."),
+    invoke_without_command=True,
+)
 app.add_typer(docs_app, name="docs")
+app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
-app.command("waste")(waste_command)
+app.command(
+    "waste", help=N_("Show the waste in the process, ranked by hours and euros lost a year.")
+)(waste_command)
 
 WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Workspace file (created on first import).")
+    Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))
 ]
 STAGE_TEXT = {
     "read": N_("Reading the file"),
@@ -54,48 +88,52 @@ STAGE_TEXT = {
 _fail = render.fail
 
 
-@app.command("import")
+@app.command(
+    "import", help=N_("Import an export file into the workspace and print the row accounting.")
+)
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Export file: CSV, XLSX, Parquet, JSON lines, XES.")],
+    file: Annotated[
+        Path, typer.Argument(help=N_("Export file: CSV, XLSX, Parquet, JSON lines, XES."))
+    ],
     workspace: WorkspaceOption,
     preset: Annotated[
-        str | None, typer.Option(help="Built-in mapping: " + ", ".join(preset_names()) + ".")
+        str | None, typer.Option(help=N_("Built-in mapping (list them: karsta presets)."))
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Your own mapping file (YAML; may extend a preset).")
+        Path | None, typer.Option(help=N_("Your own mapping file (YAML; may extend a preset)."))
     ] = None,
     file_format: Annotated[
-        str | None, typer.Option("--format", help="csv, xlsx, parquet, jsonl or xes.")
+        str | None, typer.Option("--format", help=N_("csv, xlsx, parquet, jsonl or xes."))
     ] = None,
     delimiter: Annotated[
-        str | None, typer.Option(help="CSV delimiter (detected if not set).")
+        str | None, typer.Option(help=N_("CSV delimiter (detected if not set)."))
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="Text encoding (detected if not set).")
+        str | None, typer.Option(help=N_("Text encoding (detected if not set)."))
     ] = None,
-    decimal: Annotated[str | None, typer.Option(help="Decimal separator: ',' or '.'.")] = None,
+    decimal: Annotated[str | None, typer.Option(help=N_("Decimal separator: ',' or '.'."))] = None,
     timestamp_format: Annotated[
-        str | None, typer.Option(help="strptime format, e.g. '%d.%m.%Y %H:%M' (detected).")
+        str | None, typer.Option(help=N_("strptime format, e.g. '%d.%m.%Y %H:%M' (detected)."))
     ] = None,
     timezone: Annotated[
-        str | None, typer.Option(help="Zone of naive timestamps (default Europe/Helsinki).")
+        str | None, typer.Option(help=N_("Zone of naive timestamps (default Europe/Helsinki)."))
     ] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet (default: the first).")] = None,
+    sheet: Annotated[str | None, typer.Option(help=N_("Excel sheet (default: the first)."))] = None,
     pseudonymise: Annotated[
-        bool, typer.Option("--pseudonymise", help="Replace caller and agent ids by keyed hashes.")
+        bool,
+        typer.Option("--pseudonymise", help=N_("Replace caller and agent ids by keyed hashes.")),
     ] = False,
     key_file: Annotated[
-        Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
+        Path | None, typer.Option(help=N_("Pseudonymisation key (default ~/.config/karsta/...)."))
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Import an export file into the workspace and print the row accounting."""
     if (preset is None) == (mapping is None):
         raise _fail(_("Give exactly one of --preset or --mapping."))
     try:
         source = load_preset(preset) if preset else load_mapping_file(mapping)  # type: ignore[arg-type]
     except MappingError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     source = source.with_read(
         delimiter=delimiter,
         encoding=encoding,
@@ -103,10 +141,14 @@ def import_command(
         timestamp_format=timestamp_format,
         sheet=sheet,
     ).with_timezone(timezone)
-    key = load_or_create_key(key_file) if pseudonymise else None
-    out = render.console()
+    try:
+        key = load_or_create_key(key_file) if pseudonymise else None
+    except ValueError as exc:
+        raise _fail(render.error_text(exc)) from exc
+    unchanged = _("Nothing was imported; the workspace is unchanged.")
     try:
         with (
+            stops_on_ctrl_c(_("interrupted: nothing was imported, the workspace is unchanged")),
             Workspace.open(workspace) as ws,
             Progress(
                 TextColumn("{task.description}"),
@@ -135,63 +177,97 @@ def import_command(
                 progress=progress,
             )
     except (ImportFailed, WorkspaceError) as exc:
-        unchanged = _("Nothing was imported; the workspace is unchanged.")
-        raise _fail(f"{exc} {unchanged}") from exc
-    out.print(render.import_report(report))
+        raise _fail(f"{render.error_text(exc)} {unchanged}") from exc
+    render.show(render.import_report(report))
     if not report.balanced:
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(
+    help=N_("Show what the workspace holds: tickets, events, derived facts, imports, rejects.")
+)
 def summary(
     workspace: WorkspaceOption,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Show what the workspace holds: tickets, events, derived facts, imports, rejects."""
     try:
         with Workspace.open(workspace, create=False) as ws:
             data = summarise(ws)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     if output == "json":
         sys.stdout.write(json.dumps(data.to_dict(), indent=2, default=str) + "\n")
     else:
-        render.console().print(render.summary(data))
+        render.show(render.summary(data))
 
 
-@app.command()
+@app.command(help=N_("Write the canonical tables as files (Parquet: for BI tools and Spark)."))
 def export(
     workspace: WorkspaceOption,
-    out: Annotated[Path, typer.Option(help="Folder for the files.")] = Path("export"),
-    output: Annotated[str, typer.Option("--format", help="parquet.")] = "parquet",
+    out: Annotated[Path, typer.Option(help=N_("Folder for the files."))] = Path("export"),
+    output: Annotated[str, typer.Option("--format", help=N_("parquet."))] = "parquet",
     lang: LangOption = None,
 ) -> None:
-    """Write the canonical tables as files (Parquet: for BI tools and Spark)."""
     try:
         with Workspace.open(workspace, create=False) as ws:
             files = ws.export(out, fmt=output)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     for path in files:
-        render.console().print(str(path))
+        render.console().print(render.plain(path))
 
 
-@app.command()
-def presets(lang: LangOption = None) -> None:
-    """List the built-in mappings of source systems."""
+@presets_app.callback()
+def presets(ctx: typer.Context, lang: LangOption = None) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
     con = render.console()
     for name in preset_names():
         mapping = load_preset(name)
-        con.print(f"[bold]{name}[/]: {mapping.title}")
+        con.print(f"[bold]{render.plain(name)}[/]: {render.plain(mapping.title)}")
 
 
-@docs_app.command("schema")
-def docs_schema(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+@presets_app.command(
+    "show", help=N_("Print a built-in mapping: the YAML file as written, or JSON with defaults.")
+)
+def presets_show(
+    name: Annotated[str, typer.Argument(help=N_("Preset name, e.g. servicenow."))],
+    output: Annotated[str, typer.Option("--format", help=N_("yaml or json."))] = "yaml",
+    lang: LangOption = None,
 ) -> None:
-    """Print the canonical tables reference (docs/schema.md)."""
-    text = reference_markdown()
+    if output not in ("yaml", "json"):
+        raise _fail(_("--format: choose yaml or json; got {output!r}.").format(output=output))
+    try:
+        text = preset_text(name) if output == "yaml" else None
+        mapping = load_preset(name)
+    except MappingError as exc:
+        raise _fail(render.error_text(exc)) from exc
+    if text is None:
+        text = json.dumps(mapping.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(text)
+
+
+@docs_app.command("schema", help=N_("Print the canonical tables reference (docs/schema.md)."))
+def docs_schema(
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
+) -> None:
+    _write(reference_markdown(), out)
+
+
+@docs_app.command("mapping", help=N_("Print the mapping file reference (docs/mapping.md)."))
+def docs_mapping(
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
+) -> None:
+    _write(mapping_reference_markdown(), out)
+
+
+def _write(text: str, out: Path | None) -> None:
+    """Write `text` to the file `out`, or to stdout."""
     if out:
         out.write_text(text, encoding="utf-8")
     else:

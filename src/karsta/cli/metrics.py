@@ -18,13 +18,33 @@ from rich.table import Table
 
 from karsta.api import Analyses
 from karsta.cli import render
+from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
-from karsta.i18n import N_, _, current_language
+from karsta.formatting import (
+    AVERAGE_COUNT_DECIMALS,
+    UNIT_DECIMALS,
+    csv_delimiter,
+    csv_number,
+    decimal,
+    figure,
+    percent,
+    signed,
+    whole,
+)
+from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
-from karsta.metrics.compute import MetricResults
-from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
+from karsta.metrics.compute import MetricResult, MetricResults
+from karsta.metrics.config import ConfigError, MetricConfig, Target, config_path, load_config
 from karsta.metrics.explain import Explanation
 from karsta.metrics.inputs import MetricInputError
+from karsta.metrics.labels import (
+    evidence_label,
+    group_label,
+    is_average,
+    reason_text,
+    statistic_label,
+    statistic_unit,
+)
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
 from karsta.metrics.registry import find
@@ -32,28 +52,21 @@ from karsta.metrics.scorecard import Scorecard
 from karsta.workspace import OpenSource, WorkspaceError, open_source
 from karsta.workspace.source import TableSource
 
-WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace file.")]
+WorkspaceOption = Annotated[
+    Path | None, typer.Option("--workspace", "-w", help=N_("Workspace file."))
+]
 SourceOption = Annotated[
     Path | None,
-    typer.Option(help="Instead of a workspace: a folder written by `karsta export`."),
+    typer.Option(help=N_("Instead of a workspace: a folder written by `karsta export`.")),
 ]
 EngineOption = Annotated[
-    str, typer.Option(help="Engine for --source: duckdb (default) or spark (PySpark local mode).")
+    str,
+    typer.Option(help=N_("Engine for --source: duckdb (default) or spark (PySpark local mode).")),
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(help="Metric settings and targets (default: <workspace>.yaml beside it)."),
+    typer.Option(help=N_("Metric settings and targets (default: <workspace>.yaml beside it).")),
 ]
-
-UNIT_SUFFIX = {
-    "percent": "%",
-    "hours": "h",
-    "service_hours": N_("service h"),
-    "euros": "€",
-    "days": N_("d"),
-    "seconds": "s",
-}
-
 
 _fail = render.fail
 
@@ -82,16 +95,31 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
-def format_value(value: float | None, unit: str, statistic: str) -> str:
-    """Return a figure for people: 65.1 %, 15.9 h, 1 234."""
-    if value is None:
-        return "–"
-    if statistic == "count" or (unit == "count" and float(value).is_integer()):
-        return f"{value:,.0f}".replace(",", " ")
-    if statistic.startswith(("share", "age_")) and not statistic.endswith("days"):
-        return f"{value:.1f} %"
-    suffix = _("d") if statistic.endswith("_days") else _(UNIT_SUFFIX.get(unit, ""))
-    return f"{value:,.2f}".replace(",", " ") + (f" {suffix}" if suffix else "")
+def _unit(row: dict[str, Any], result: MetricResult) -> str:
+    """Return the unit of a result row's value: its own, else its statistic's."""
+    return str(row.get("unit") or statistic_unit(row["statistic"], result.unit))
+
+
+def _statistic(code: str) -> str:
+    """Return a statistic's name for people, safe to print."""
+    return render.plain(statistic_label(code))
+
+
+def _target_text(target: Target, unit: str, clock: str) -> str:
+    """Return a target in the current language: '≤ 2,0 %', '80 % within 24,0 service h'.
+
+    `unit` is the unit of the statistic the target is on, `clock` the unit of the
+    metric's durations (hours or service hours).
+    """
+    if target.threshold_hours is not None:
+        return render.plain(
+            _("{share} within {hours}").format(
+                share=percent(100.0 - target.value, 0),
+                hours=figure(target.threshold_hours, clock),
+            )
+        )
+    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
+    return render.plain(f"{operator} {figure(target.value, unit)}")
 
 
 def _open(
@@ -113,17 +141,18 @@ def _open(
         settings = load_config(config or default_config)
         tables = open_source(path, engine)
     except (WorkspaceError, ConfigError) as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     return tables, settings
 
 
 def _group_text(group: dict[str, Any]) -> str:
+    """Return a breakdown's values as text ('channel=phone'), as written in the data."""
     return ", ".join(f"{k}={v}" for k, v in group.items())
 
 
 def figures_table(results: MetricResults, lang: Language) -> Group:
     """Return every figure as a table, with notes and metrics that have no data."""
-    table = Table(title=_("Metrics: {source}").format(source=results.source))
+    table = Table(title=_("Metrics: {source}").format(source=render.plain(results.source)))
     for header in (_("id"), _("metric"), _("period"), _("group"), _("statistic")):
         table.add_column(header)
     for header in (_("value"), _("n"), _("excluded")):
@@ -135,22 +164,25 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
         if result.no_data:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
-        notes += [f"{result.id}: {note}" for note in result.notes]
+        notes += [f"{result.id}: {render.plain(note)}" for note in result.notes]
         for row in result.rows:
+            unit = _unit(row, result)
             table.add_row(
                 result.id,
-                name,
-                row["period"] or _("all"),
-                _group_text(row["group"]),
-                row["statistic"],
-                format_value(row["value"], result.unit, row["statistic"]),
-                str(row["n"]),
-                str(row["excluded"]),
+                render.plain(name),
+                render.plain(row["period"]) if row["period"] else _("all"),
+                render.plain(group_label(row["group"])),
+                _statistic(row["statistic"]),
+                figure(row["value"], unit, average=is_average(row["statistic"])),
+                whole(row["n"]),
+                whole(row["excluded"]),
             )
     parts: list[Any] = [table]
-    parts += [f"[yellow]{_('Note')}[/] {note}" for note in notes]
+    label = _("Note")
+    parts += [f"[yellow]{label}[/] {note}" for note in notes]
     parts += [f"[dim]{line}[/]" for line in missing]
-    parts.append(f"[dim]{_('Each figure follows its card: karsta cards --metric ID')}[/]")
+    follows = _("Each figure follows its card: karsta cards --metric ID")
+    parts.append(f"[dim]{follows}[/]")
     return Group(*parts)
 
 
@@ -162,7 +194,7 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         )
     else:
         title = _("Scorecard {period}").format(period=card.period or "")
-    table = Table(title=title, caption=card.rule)
+    table = Table(title=render.plain(title), caption=render.plain(card.rule))
     table.add_column(_("id"), no_wrap=True)
     table.add_column(_("metric · statistic"), ratio=3, min_width=16)
     table.add_column(_("value"), justify="right", no_wrap=True)
@@ -177,20 +209,23 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
         if row.group:
-            name = f"{name} ({_group_text(row.group)})"
+            name = f"{name} ({group_label(row.group)})"
         mark = {True: "[green]✓[/] ", False: "[red]✗[/] ", None: ""}[row.target_met]
         arrow = {"better": "[green]▲[/]", "worse": "[red]▼[/]", "same": "="}.get(
             row.direction or "", ""
         )
-        change = "–" if row.change is None else f"{row.change:+.1f} {arrow}"
+        unit = statistic_unit(row.statistic, result.unit)
+        average = is_average(row.statistic)
+        digits = AVERAGE_COUNT_DECIMALS if average else UNIT_DECIMALS.get(unit, 2)
+        change = "–" if row.change is None else f"{signed(row.change, digits)} {arrow}"
         table.add_row(
             result.id,
-            f"{name} · {row.statistic}",
-            format_value(row.value, result.unit, row.statistic),
-            mark + (row.target.text if row.target else "–"),
-            format_value(row.previous, result.unit, row.statistic),
+            f"{render.plain(name)} · {_statistic(row.statistic)}",
+            figure(row.value, unit, average=average),
+            mark + (_target_text(row.target, unit, result.unit) if row.target else "–"),
+            figure(row.previous, unit, average=average),
             change,
-            "–" if row.n is None else str(row.n),
+            whole(row.n),
         )
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
     legend = f"[dim]{legend}[/]"
@@ -199,18 +234,36 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
 
 
 def _no_data(metric_id: str, name: str, reason: str) -> str:
-    """Return the line for a metric without data, with the reason."""
-    return _("{id} {name}: no data — {reason}").format(id=metric_id, name=name, reason=reason)
+    """Return the line for a metric without data, with the reason (safe to print)."""
+    return render.plain(
+        _("{id} {name}: no data — {reason}").format(
+            id=metric_id, name=name, reason=localized(reason)
+        )
+    )
+
+
+CSV_FIELDS = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
+              "numerator", "denominator", "excluded", "n", "card_version"]  # fmt: skip
+"""The columns of `--format csv`: the JSON contract's fields (English names)."""
 
 
 def _csv(results: MetricResults, lang: Language) -> str:
+    """Return the figures as CSV for a spreadsheet in `lang`.
+
+    The columns and codes are the contract's, in English; Finnish and Swedish get ';'
+    between fields and a decimal comma, as their spreadsheets read them.
+    """
     buffer = io.StringIO()
-    fields = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
-              "numerator", "denominator", "excluded", "n", "card_version"]  # fmt: skip
-    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", delimiter=csv_delimiter(lang)
+    )
     writer.writeheader()
     for record in results.records(lang):
-        writer.writerow({**record, "group": _group_text(record["group"])})
+        numbers = {
+            key: csv_number(record[key], lang=lang)
+            for key in ("value", "numerator", "denominator", "excluded", "n")
+        }
+        writer.writerow({**record, **numbers, "group": _group_text(record["group"])})
     return buffer.getvalue()
 
 
@@ -219,33 +272,38 @@ def metrics_command(
     source: SourceOption = None,
     engine: EngineOption = "duckdb",
     metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Metric id(s), e.g. O2 or O2,I10.")
+        list[str] | None,
+        typer.Option("--metric", "-m", help=N_("Metric id(s), e.g. O2 or O2,I10.")),
     ] = None,
     period: Annotated[
-        str | None, typer.Option(help="Measurement period: " + ", ".join(PERIOD_KINDS) + ".")
+        str | None,
+        typer.Option(help=help_text("Measurement period: {kinds}.", kinds=", ".join(PERIOD_KINDS))),
     ] = None,
     by: Annotated[
         list[str] | None,
-        typer.Option(help="Break down by: channel, type, priority, category, group, level, ..."),
+        typer.Option(
+            help=N_("Break down by: channel, type, priority, category, group, level, ...")
+        ),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="First local date, e.g. 2016-03-01.")] = None,
-    until: Annotated[str | None, typer.Option(help="Local date after the last one.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help=N_("First local date, e.g. 2016-03-01."))
+    ] = None,
+    until: Annotated[str | None, typer.Option(help=N_("Local date after the last one."))] = None,
     service_hours: Annotated[
         str | None,
-        typer.Option(help="Count durations in service hours, e.g. 'mon-fri 08:00-16:00'."),
+        typer.Option(help=N_("Count durations in service hours, e.g. 'mon-fri 08:00-16:00'.")),
     ] = None,
     holidays: Annotated[
-        str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
+        str | None, typer.Option(help=N_("Holiday calendar of the service hours (FI, SE, none)."))
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option(help="Scorecard month, e.g. 2016-05 (default: the latest busy month)."),
+        typer.Option(help=N_("Scorecard month, e.g. 2016-05 (default: the latest busy month).")),
     ] = None,
     config: ConfigOption = None,
-    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table, json or csv."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Show metrics with their cards: the scorecard, or figures by period and breakdown."""
     language = _language(lang)
     if period is not None and period not in PERIOD_KINDS:
         raise _fail(
@@ -260,7 +318,7 @@ def metrics_command(
         for metric_id in ids or []:
             find(metric_id)
     except KeyError as exc:
-        raise _fail(str(exc.args[0])) from exc
+        raise _fail(render.error_text(exc)) from exc
     tables, settings = _open(workspace, source, engine, config)
     with tables:
         analyses = _Configured(tables, settings)
@@ -268,7 +326,7 @@ def metrics_command(
         try:
             if scorecard:
                 card = analyses.scorecard(at=at, service_hours=service_hours, holidays=holidays)
-                render.console().print(scorecard_table(card, language))
+                render.show(scorecard_table(card, language))
                 return
             results = analyses.metrics(
                 ids,
@@ -280,14 +338,14 @@ def metrics_command(
                 holidays=holidays,
             )
         except (MetricInputError, ValueError) as exc:
-            raise _fail(str(exc)) from exc
+            raise _fail(render.error_text(exc)) from exc
     if output == "json":
         document = results.to_json_document(language)
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     elif output == "csv":
         sys.stdout.write(_csv(results, language))
     else:
-        render.console().print(figures_table(results, language))
+        render.show(figures_table(results, language))
 
 
 class _Configured(Analyses):
@@ -299,57 +357,66 @@ class _Configured(Analyses):
 
 
 def _shown(value: Any, timezone: str) -> str:
-    """Return an evidence value for people: instants in the desk's local time."""
+    """Return an evidence value for people: instants in the desk's local time, numbers grouped."""
     if isinstance(value, datetime):
         return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
-    return str(value)
+    if isinstance(value, bool) or value is None:
+        return render.plain(_("yes") if value else _("no") if value is not None else "–")
+    if isinstance(value, int):
+        return whole(value)
+    if isinstance(value, float):
+        return decimal(value, 2)
+    return render.plain(value)
 
 
 def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
     """Return the verdicts of one ticket in one metric (times in `timezone`)."""
     card = item.definition.card
     ticket = _("ticket {id}").format(id=item.ticket_id)
-    head = f"[bold]{card.id} {card.name(lang)}[/] — {ticket} ({card.card_version})"
+    head = f"[bold]{card.id} {card.name(lang)}[/] — {render.plain(ticket)} ({card.card_version})"
     parts: list[Any] = [head]
     if item.why_absent:
-        parts.append(item.why_absent)
+        parts.append(render.plain(item.why_absent))
     for verdict in item.verdicts:
         if verdict["included"]:
-            status = f"[green]{_('counted in the population')}[/]"
+            status = "[green]" + _("counted in the population") + "[/]"
         elif verdict["excluded"]:
-            status = f"[red]{_('excluded')}[/]"
+            status = "[red]" + _("excluded") + "[/]"
         else:
-            status = f"[yellow]{_('outside the population')}[/]"
+            status = "[yellow]" + _("outside the population") + "[/]"
         where = _("period {period}").format(period=verdict["period"] or _("all"))
         if verdict["group"]:
-            where += f", {_group_text(verdict['group'])}"
-        parts.append(f"{where}: {status} — {verdict['reason']}")
+            where += f", {group_label(verdict['group'])}"
+        reason = reason_text(verdict["reason"])
+        parts.append(f"{render.plain(where)}: {status} — {render.plain(reason)}")
         for name, value in verdict["evidence"].items():
-            parts.append(f"    {name}: {_shown(value, timezone)}")
-    parts += [f"[yellow]{_('Note')}[/] {note}" for note in item.notes]
+            parts.append(f"    {render.plain(evidence_label(name))}: {_shown(value, timezone)}")
+    label = _("Note")
+    parts += [f"[yellow]{label}[/] {render.plain(note)}" for note in item.notes]
     return Group(*parts)
 
 
 def explain_command(
-    metric: Annotated[str, typer.Argument(help="Metric id, e.g. O1.")],
-    ticket: Annotated[str, typer.Argument(help="Ticket id, e.g. INC0000045.")],
+    metric: Annotated[str, typer.Argument(help=N_("Metric id, e.g. O1."))],
+    ticket: Annotated[str, typer.Argument(help=N_("Ticket id, e.g. INC0000045."))],
     workspace: WorkspaceOption = None,
     source: SourceOption = None,
     engine: EngineOption = "duckdb",
-    period: Annotated[str | None, typer.Option(help="Measurement period (default: none).")] = None,
+    period: Annotated[
+        str | None, typer.Option(help=N_("Measurement period (default: none)."))
+    ] = None,
     service_hours: Annotated[
-        str | None, typer.Option(help="Count durations in service hours.")
+        str | None, typer.Option(help=N_("Count durations in service hours."))
     ] = None,
     config: ConfigOption = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Explain why a ticket counts in a metric, or not, with the timestamps used."""
     language = _language(lang)
     try:
         definition = find(metric)
     except KeyError as exc:
-        raise _fail(str(exc.args[0])) from exc
+        raise _fail(render.error_text(exc)) from exc
     overrides: dict[str, Any] = {"period": period}
     tables, settings = _open(workspace, source, engine, config)
     if service_hours:
@@ -361,15 +428,16 @@ def explain_command(
     if output == "json":
         sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
     else:
-        render.console().print(explanation_view(item, language, settings.timezone))
+        render.show(explanation_view(item, language, settings.timezone))
 
 
 def cards_command(
     lang: LangOption = None,
-    metric: Annotated[str | None, typer.Option("--metric", "-m", help="Only this metric.")] = None,
-    output: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help=N_("Only this metric."))
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help=N_("text or markdown."))] = "text",
 ) -> None:
-    """Show the metric catalog as cards (the exact definition of every figure)."""
     language = _language(lang)
     if metric is None:
         text = catalog_markdown(language)
@@ -377,7 +445,7 @@ def cards_command(
         try:
             definition = find(metric)
         except KeyError as exc:
-            raise _fail(str(exc.args[0])) from exc
+            raise _fail(render.error_text(exc)) from exc
         text = card_markdown(definition.card, language, computed=definition.function is not None)
     if output == "markdown":
         sys.stdout.write(text)
@@ -387,9 +455,10 @@ def cards_command(
 
 def docs_metrics_command(
     lang: LangOption = None,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
 ) -> None:
-    """Print the metric reference (docs/metrics.<lang>.md)."""
     text = catalog_markdown(_language(lang))
     if out:
         out.write_text(text, encoding="utf-8")
@@ -399,7 +468,19 @@ def docs_metrics_command(
 
 def register(app: typer.Typer, docs_app: typer.Typer) -> None:
     """Add the metric commands to the `karsta` app."""
-    app.command("metrics")(metrics_command)
-    app.command("explain")(explain_command)
-    app.command("cards")(cards_command)
-    docs_app.command("metrics")(docs_metrics_command)
+    app.command(
+        "metrics",
+        help=N_(
+            "Show metrics with their cards: the scorecard, or figures by period and breakdown."
+        ),
+    )(metrics_command)
+    app.command(
+        "explain",
+        help=N_("Explain why a ticket counts in a metric, or not, with the timestamps used."),
+    )(explain_command)
+    app.command(
+        "cards", help=N_("Show the metric catalog as cards (the exact definition of every figure).")
+    )(cards_command)
+    docs_app.command("metrics", help=N_("Print the metric reference (docs/metrics.<lang>.md)."))(
+        docs_metrics_command
+    )

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from karsta import i18n
+from karsta.i18n import N_
 
 
 def _use_language(lang: str | None) -> str:
@@ -21,7 +22,7 @@ LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        help="Language: fi, sv, en (default: KARSTA_LANG, else the system locale, else en).",
+        help=N_("Language: fi, sv, en (default: KARSTA_LANG, else the system locale, else en)."),
         callback=_use_language,
         is_eager=True,
     ),

@@ -17,8 +17,11 @@ from rich.table import Table
 
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
+from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
-from karsta.cli.render import number
+from karsta.cli.render import number, plain
+from karsta.formatting import hours
+from karsta.formatting import share as share_text
 from karsta.i18n import N_, _, localized, ngettext
 from karsta.process import ProcessAnalysis, ProcessFilters, WasteAssumptions
 from karsta.process.findings import attribute_plural, variant_label
@@ -29,29 +32,33 @@ from karsta.process.transitions import ATTRIBUTES
 from karsta.workspace import Workspace, WorkspaceError
 
 process_app = typer.Typer(
-    help="Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting.",
+    help=N_("Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting."),
     no_args_is_help=True,
 )
 
 T = TypeVar("T")
-WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
-ByOption = Annotated[str, typer.Option("--by", help="Attribute: " + ", ".join(ATTRIBUTES) + ".")]
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help=N_("Workspace file."))]
+FormatOption = Annotated[str, typer.Option("--format", help=N_("table or json."))]
+ByOption = Annotated[
+    str,
+    typer.Option("--by", help=help_text("Attribute: {names}.", names=", ".join(ATTRIBUTES))),
+]
 FromOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened at or after this time (ISO; UTC if bare).")
+    str | None,
+    typer.Option(help=N_("Only tickets opened at or after this time (ISO; UTC if bare).")),
 ]
 BeforeOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened before this time (ISO; UTC if bare).")
+    str | None, typer.Option(help=N_("Only tickets opened before this time (ISO; UTC if bare)."))
 ]
 WhereOption = Annotated[
     list[str] | None,
-    typer.Option(help="Only tickets with column=value (repeat; values joined by '|')."),
+    typer.Option(help=N_("Only tickets with column=value (repeat; values joined by '|').")),
 ]
 HoursOption = Annotated[
     str | None,
-    typer.Option(help="Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'."),
+    typer.Option(help=N_("Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'.")),
 ]
-HolidaysOption = Annotated[str, typer.Option(help="Holidays of this country, or none.")]
+HolidaysOption = Annotated[str, typer.Option(help=N_("Holidays of this country, or none."))]
 ATTRIBUTE_NAMES = {
     "status": N_("status"),
     "activity": N_("activity"),
@@ -108,7 +115,7 @@ def _filters(
             ticket_attributes=attributes,
         )
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
 
 
 @contextmanager
@@ -122,7 +129,7 @@ def _analysis(
         with Workspace.open(workspace, create=False) as ws:
             yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
     except WorkspaceError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
 
 
 def _working(what: str, compute: Callable[[], T]) -> T:
@@ -138,20 +145,21 @@ def _working(what: str, compute: Callable[[], T]) -> T:
         try:
             return compute()
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            raise _fail(render.error_text(exc)) from exc
 
 
 def _emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
     if output == "json":
         sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
     elif output == "table":
-        render.console().print(table())
+        render.show(table())
     else:
         raise _fail(_("unknown --format {output!r}; use table or json").format(output=output))
 
 
 def _share(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
+    """Return a share given as a fraction (0.651) as a percentage for people."""
+    return share_text(value)
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]], *, left: int = 1) -> Table:
@@ -163,31 +171,35 @@ def _table(title: str, columns: list[str], rows: list[list[str]], *, left: int =
     return table
 
 
-@process_app.command("map")
+@process_app.command(
+    "map",
+    help=N_("Show the process map: how often each step follows another, and the wait between."),
+)
 def map_command(
     workspace: WorkspaceOption,
     by: ByOption = "status",
-    min_count: Annotated[int, typer.Option(help="Leave out arrows seen fewer times.")] = 1,
+    min_count: Annotated[int, typer.Option(help=N_("Leave out arrows seen fewer times."))] = 1,
     collapse: Annotated[
-        bool, typer.Option("--collapse", help="Merge repeated consecutive states into one.")
+        bool, typer.Option("--collapse", help=N_("Merge repeated consecutive states into one."))
     ] = False,
-    bottlenecks: Annotated[int, typer.Option(help="How many bottleneck arrows to mark.")] = 3,
+    bottlenecks: Annotated[int, typer.Option(help=N_("How many bottleneck arrows to mark."))] = 3,
     service_hours: HoursOption = None,
     holidays: HolidaysOption = "FI",
-    out: Annotated[Path | None, typer.Option(help="Draw the map to FILE.svg or FILE.png.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Draw the map to FILE.svg or FILE.png."))
+    ] = None,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the process map: how often each step follows another, and the wait between."""
     try:
         calendar = (
             ServiceCalendar.parse(service_hours, holidays=holidays) if service_hours else None
         )
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     filters = _filters(opened_from, opened_before, where)
     with _analysis(workspace, filters, calendar=calendar) as analysis:
         result = _working(
@@ -200,8 +212,8 @@ def map_command(
         try:
             draw(result, out, title=_("Process map by {by}").format(by=_attribute(by)))
         except (GraphvizMissing, ValueError) as exc:
-            raise _fail(str(exc)) from exc
-        render.console(stderr=True).print(_("map drawn to {path}").format(path=out))
+            raise _fail(render.error_text(exc)) from exc
+        render.console(stderr=True).print(plain(_("map drawn to {path}").format(path=out)))
     data = result.to_dict()
 
     def table() -> Group:
@@ -211,14 +223,14 @@ def map_command(
         rows = []
         for e in data["edges"]:
             row = [
-                e["source"] + (" ⚠" if e["bottleneck"] else ""),
-                e["target"],
+                plain(e["source"]) + (" ⚠" if e["bottleneck"] else ""),
+                plain(e["target"]),
                 number(e["count"]),
                 number(e["cases"]),
                 *(duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90")),
             ]
             rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
-        nodes = [[n["id"], number(n["events"]), number(n["cases"])] for n in data["nodes"]]
+        nodes = [[plain(n["id"]), number(n["events"]), number(n["cases"])] for n in data["nodes"]]
         arrows = _("Arrows (⚠ bottleneck)")
         return Group(
             _table(
@@ -227,7 +239,7 @@ def map_command(
                 nodes,
             ),
             _table(
-                arrows + (f" — {data['service_hours']}" if service else ""),
+                arrows + (f" — {plain(data['service_hours'])}" if service else ""),
                 columns,
                 rows,
                 left=2,
@@ -237,17 +249,18 @@ def map_command(
     _emit(output, data, table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_("Show the most common paths tickets take, their share and throughput time.")
+)
 def variants(
     workspace: WorkspaceOption,
-    top: Annotated[int, typer.Option(help="How many variants to list.")] = 20,
+    top: Annotated[int, typer.Option(help=N_("How many variants to list."))] = 20,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the most common paths tickets take, their share and throughput time."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(_("Finding the variants"), lambda: analysis.variants(top=top))
 
@@ -255,7 +268,7 @@ def variants(
         rows = [
             [
                 str(i),
-                variant_label(r["variant"]),
+                plain(variant_label(r["variant"])),
                 number(r["cases"]),
                 _share(r["share"]),
                 duration_text(r["median_throughput_s"]),
@@ -286,19 +299,20 @@ def variants(
     _emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_("Show who passes tickets to whom, ping-pong (A → B → A) and escalations that bounce.")
+)
 def handoffs(
     workspace: WorkspaceOption,
     by: ByOption = "group",
-    max_groups: Annotated[int, typer.Option(help="Count tickets that pass through more.")] = 3,
-    top: Annotated[int, typer.Option(help="How many hand-off pairs to list.")] = 20,
+    max_groups: Annotated[int, typer.Option(help=N_("Count tickets that pass through more."))] = 3,
+    top: Annotated[int, typer.Option(help=N_("How many hand-off pairs to list."))] = 20,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that bounce."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
             _("Following the hand-offs"), lambda: analysis.handoffs(by=by, max_nodes=max_groups)
@@ -308,7 +322,7 @@ def handoffs(
     def table() -> Group:
         nodes = localized(attribute_plural(by))
         head = _table(
-            _("Hand-offs between {nodes}").format(nodes=nodes),
+            _("Hand-offs between {nodes}").format(nodes=plain(nodes)),
             ["", _("count"), _("tickets"), _("time")],
             [
                 [_("hand-offs"), number(s["handoffs"]), number(s["tickets_with_handoff"]), ""],
@@ -326,7 +340,7 @@ def handoffs(
                 ],
                 [
                     _("tickets through more than {max} {nodes}").format(
-                        max=max_groups, nodes=nodes
+                        max=number(max_groups), nodes=plain(nodes)
                     ),
                     "",
                     number(s["tickets_over_max"]),
@@ -337,8 +351,8 @@ def handoffs(
         )
         rows = [
             [
-                r["source"],
-                r["target"],
+                plain(r["source"]),
+                plain(r["target"]),
                 number(r["count"]),
                 number(r["tickets"]),
                 duration_text(r["gap_median_s"]),
@@ -357,7 +371,11 @@ def handoffs(
     _emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_(
+        "Show activities done again in the same ticket and reopen loops, with the time they add."
+    )
+)
 def rework(
     workspace: WorkspaceOption,
     output: FormatOption = "table",
@@ -366,7 +384,6 @@ def rework(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show activities done again in the same ticket and reopen loops, with the time they add."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(_("Looking for rework"), analysis.rework)
     r = result.reopens
@@ -374,7 +391,7 @@ def rework(
     def table() -> Group:
         rows = [
             [
-                x["activity"],
+                plain(x["activity"]),
                 number(x["repeats"]),
                 number(x["tickets"]),
                 number(x["same_person"]),
@@ -417,17 +434,20 @@ def rework(
     _emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_("Show how much of the throughput time is waiting, per status, group and variant.")
+)
 def waiting(
     workspace: WorkspaceOption,
-    top_variants: Annotated[int, typer.Option(help="Waiting share of this many variants.")] = 10,
+    top_variants: Annotated[
+        int, typer.Option(help=N_("Waiting share of this many variants."))
+    ] = 10,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show how much of the throughput time is waiting, per status, group and variant."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
             _("Measuring waiting and working time"),
@@ -438,12 +458,12 @@ def waiting(
     def table() -> Group:
         o = data["overall"]
         statuses = [
-            [r["status"], _kind(r["kind"]), number(r["stays"]), duration_text(r["seconds"])]
+            [plain(r["status"]), _kind(r["kind"]), number(r["stays"]), duration_text(r["seconds"])]
             for r in data["statuses"]
         ]
         groups = [
             [
-                r["group"],
+                plain(r["group"]),
                 number(r["tickets"]),
                 duration_text(r["waiting_s"]),
                 duration_text(r["working_s"]),
@@ -452,7 +472,7 @@ def waiting(
             for r in data["groups"][:20]
         ]
         variant_rows = [
-            [" → ".join(v["activities"]), number(v["tickets"]), _share(v["waiting_share"])]
+            [plain(" → ".join(v["activities"])), number(v["tickets"]), _share(v["waiting_share"])]
             for v in data["variants"]
         ]
         return Group(
@@ -477,22 +497,24 @@ def waiting(
 
 def waste_command(
     workspace: WorkspaceOption,
-    hourly_cost: Annotated[float, typer.Option(help="Staff cost in euros an hour.")] = 45.0,
+    hourly_cost: Annotated[float, typer.Option(help=N_("Staff cost in euros an hour."))] = 45.0,
     waiting_hourly_cost: Annotated[
-        float, typer.Option(help="Euros an hour of customer waiting (0: not priced).")
+        float, typer.Option(help=N_("Euros an hour of customer waiting (0: not priced)."))
     ] = 0.0,
     minutes_per_handoff: Annotated[
-        float, typer.Option(help="Staff minutes a hand-off costs.")
+        float, typer.Option(help=N_("Staff minutes a hand-off costs."))
     ] = 10.0,
     minutes_per_repeat: Annotated[
-        float, typer.Option(help="Staff minutes a repeated activity costs.")
+        float, typer.Option(help=N_("Staff minutes a repeated activity costs."))
     ] = 15.0,
-    minutes_per_reopen: Annotated[float, typer.Option(help="Staff minutes a reopen costs.")] = 30.0,
+    minutes_per_reopen: Annotated[
+        float, typer.Option(help=N_("Staff minutes a reopen costs."))
+    ] = 30.0,
     minutes_per_recategorisation: Annotated[
-        float, typer.Option(help="Staff minutes correcting a category costs.")
+        float, typer.Option(help=N_("Staff minutes correcting a category costs."))
     ] = 5.0,
     bottlenecks: Annotated[
-        int, typer.Option(help="How many bottleneck transitions to report.")
+        int, typer.Option(help=N_("How many bottleneck transitions to report."))
     ] = 3,
     output: FormatOption = "table",
     opened_from: FromOption = None,
@@ -500,7 +522,6 @@ def waste_command(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the waste in the process, ranked by hours and euros lost a year."""
     try:
         assumptions = WasteAssumptions(
             hourly_cost=hourly_cost,
@@ -512,7 +533,7 @@ def waste_command(
             bottlenecks=bottlenecks,
         )
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(_("Looking for waste"), lambda: analysis.waste(assumptions=assumptions))
     data = result.to_dict()
@@ -521,18 +542,20 @@ def waste_command(
         rows = [
             [
                 str(i),
-                f"{localized(f.title)}\n[dim]{localized(f.evidence)}[/]",
-                f"{localized(f.family)}: {localized(f.catalog_item)}\n"
-                + _("Lean: {waste}").format(waste=localized(f.lean_waste)),
-                f"{number(round(f.hours_per_year))} h\n[dim]{_(f.hours_kind)}[/]",
-                f"{number(round(f.euros_per_year))} €",
+                f"{plain(f.title)}\n[dim]{plain(f.evidence)}[/]",
+                f"{plain(f.family)}: {plain(f.catalog_item)}\n"
+                + plain(_("Lean: {waste}").format(waste=localized(f.lean_waste))),
+                f"{hours(f.hours_per_year, 0)}\n[dim]{plain(_(f.hours_kind))}[/]",
+                f"{number(f.euros_per_year)} €",
             ]
             for i, f in enumerate(result.findings, start=1)
         ]
         period = data["period"]
         findings = _table(
-            _("Waste a year, from {days:.0f} days observed ({first} … {last})").format(
-                days=period["days"], first=str(period["first"])[:10], last=str(period["last"])[:10]
+            _("Waste a year, from {days} days observed ({first} … {last})").format(
+                days=number(period["days"]),
+                first=str(period["first"])[:10],
+                last=str(period["last"])[:10],
             ),
             ["#", _("finding"), _("waste"), _("hours a year"), _("€ a year")],
             rows,
@@ -541,7 +564,7 @@ def waste_command(
         assumptions_table = Table(title=_("Assumptions"), show_header=False)
         assumptions_table.add_column("assumption")
         for line in result.assumptions.lines() + result.notes:
-            assumptions_table.add_row(localized(line))
+            assumptions_table.add_row(plain(line))
         return Group(findings, assumptions_table)
 
     _emit(output, data, table)

@@ -22,6 +22,7 @@ import ibis.backends.duckdb  # the derive compiles its SQL with it: loaded with 
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.ingest import transitions
 from karsta.ingest.derive import (
     combine_facts,
@@ -181,7 +182,7 @@ def import_file(
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportFailed(path, "no such file.")
+        raise ImportFailed(path, Message("no such file."))
     con = workspace.connection
     _check_pseudonym_key(workspace, pseudonym_key)
     import_id = _next_import_id(workspace)
@@ -240,8 +241,10 @@ def _check_pseudonym_key(workspace: Workspace, key: bytes | None) -> None:
     if stored != key_fingerprint(key):
         raise ImportFailed(
             workspace.path,
-            "this workspace was pseudonymised with another key; identifiers would not match.",
-            "Use the same key file (--key-file) as for the earlier imports.",
+            Message(
+                "this workspace was pseudonymised with another key; identifiers would not match."
+            ),
+            Message("Use the same key file (--key-file) as for the earlier imports."),
         )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from karsta.i18n import Message
 from karsta.schema import TICKET_EVENTS
 
 STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
@@ -91,6 +92,32 @@ class SourceMapping:
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(self, read=replace(self.read, **given))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the mapping as the keys of a mapping file, every default filled in."""
+        statuses: dict[str, list[str]] = {}
+        for status, cls in self.status_classes.items():
+            statuses.setdefault(cls, []).append(status)
+        read = {f: getattr(self.read, f) for f in self.read.__slots__}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "layout": self.layout,
+            "columns": dict(self.columns),
+            "read": {k: list(v) if isinstance(v, tuple) else v for k, v in read.items()},
+            "timezone": self.timezone,
+            "ticket_type": self.ticket_type,
+            "status_classes": statuses,
+            "pause_statuses": sorted(self.pause_statuses),
+            "values": {k: dict(v) for k, v in self.values.items()},
+            "group_levels": dict(self.group_levels),
+            "personal": sorted(self.personal),
+            "milestones": [
+                {"column": m.column, "activity": m.activity, "status_class": m.status_class}
+                for m in self.milestones
+            ],
+        }
+
     def with_timezone(self, timezone: str | None) -> SourceMapping:
         """Return a copy reading naive timestamps in `timezone` (None leaves as is)."""
         return self if timezone is None else replace(self, timezone=timezone)
@@ -107,18 +134,21 @@ def preset_names() -> list[str]:
     )
 
 
-def _preset_text(name: str) -> str:
+def preset_text(name: str) -> str:
+    """Return the YAML text of the built-in preset `name`, as written."""
     folder = resources.files("karsta.ingest").joinpath(PRESET_DIR)
     path = folder.joinpath(f"{name}.yaml")
     if not path.is_file():
         known = ", ".join(preset_names())
-        raise MappingError(f"Unknown preset {name!r}. Known presets: {known}.")
+        raise MappingError(
+            Message("Unknown preset '{name}'. Known presets: {known}.", name=name, known=known)
+        )
     return path.read_text(encoding="utf-8")
 
 
 def load_preset(name: str) -> SourceMapping:
     """Return the built-in preset called `name`."""
-    return _build(_load_raw(_preset_text(name), f"preset {name}"), f"preset {name}")
+    return _build(_load_raw(preset_text(name), f"preset {name}"), f"preset {name}")
 
 
 def load_mapping_file(path: Path) -> SourceMapping:
@@ -126,7 +156,9 @@ def load_mapping_file(path: Path) -> SourceMapping:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise MappingError(f"Cannot read mapping file {path}: {exc.strerror}.") from exc
+        raise MappingError(
+            Message("Cannot read mapping file {path}: {error}.", path=str(path), error=exc.strerror)
+        ) from exc
     return _build(_load_raw(text, str(path)), str(path))
 
 
@@ -134,13 +166,17 @@ def _load_raw(text: str, where: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise MappingError(f"{where} is not valid YAML: {exc}") from exc
+        raise MappingError(
+            Message("{where} is not valid YAML: {error}", where=where, error=str(exc))
+        ) from exc
     if not isinstance(raw, dict):
-        raise MappingError(f"{where} must be a YAML mapping of keys to values.")
+        raise MappingError(
+            Message("{where} must be a YAML mapping of keys to values.", where=where)
+        )
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    base = _load_raw(_preset_text(str(parent)), f"preset {parent}")
+    base = _load_raw(preset_text(str(parent)), f"preset {parent}")
     return _merge(base, raw)
 
 
@@ -154,44 +190,166 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-_KNOWN_KEYS = {
-    "name",
-    "title",
-    "description",
-    "layout",
-    "read",
-    "timezone",
-    "ticket_type",
-    "columns",
-    "status_classes",
-    "pause_statuses",
-    "values",
-    "personal",
-    "group_levels",
-    "milestones",
+@dataclass(frozen=True, slots=True)
+class MappingKey:
+    """One key of a mapping file: what it means, its default and an example (docs/mapping.md)."""
+
+    name: str
+    meaning: str
+    default: str
+    example: str = ""
+
+
+MAPPING_KEYS: tuple[MappingKey, ...] = (
+    MappingKey(
+        "extends",
+        "A built-in preset this file starts from; the file's keys replace the preset's "
+        "(mappings such as `columns` and `values` are merged key by key).",
+        "none",
+        "extends: event-log",
+    ),
+    MappingKey("name", "Short name of the mapping, stored with every import.", "the file name",
+               "name: my-desk"),
+    MappingKey("title", "One line saying what export the mapping reads.", "the name"),
+    MappingKey("description", "Longer text about the export (shown by `karsta presets show`).",
+               "empty"),
+    MappingKey(
+        "layout",
+        "`events`: one row per event (status change, update). `tickets`: one row per ticket, "
+        "whose timestamp columns become events through `milestones`.",
+        "events",
+        "layout: tickets",
+    ),
+    MappingKey(
+        "columns",
+        "Canonical column → source column (the header as written in the file). See the "
+        "columns below; the required ones depend on `layout`.",
+        "none",
+        "columns: {ticket_id: Tiketti, activity: Tila, timestamp: Aikaleima}",
+    ),
+    MappingKey("read", "How the file is written (see the read options below).",
+               "detected from the file", "read: {delimiter: ';', decimal: ','}"),
+    MappingKey(
+        "timezone",
+        "Time zone of timestamps written without an offset (IANA name). Timestamps with an "
+        "offset keep it; everything is stored in UTC. `--timezone` overrides it.",
+        "Europe/Helsinki",
+        "timezone: Europe/Stockholm",
+    ),
+    MappingKey("ticket_type", "Ticket type of every row when the file has no type column "
+               "(incident or request).", "none", "ticket_type: incident"),
+    MappingKey(
+        "status_classes",
+        "Which statuses (activities) mean new, active, waiting, resolved, closed or cancelled "
+        "(see the classes below). Resolution and closing times, first response, reopens, "
+        "waiting time and open tickets are derived from them.",
+        "none: those facts cannot be derived",
+        "status_classes: {resolved: [Ratkaistu], closed: [Suljettu]}",
+    ),
+    MappingKey(
+        "pause_statuses",
+        "Statuses that stop the SLA clock (e.g. waiting for the customer); durations in "
+        "service hours leave them out.",
+        "none",
+        "pause_statuses: [Odottaa asiakasta]",
+    ),
+    MappingKey(
+        "values",
+        "Value maps: canonical column → {value in the file: value stored}. Values not listed "
+        "are stored as they are.",
+        "none",
+        "values: {channel: {Puhelin: phone, Sähköposti: email}}",
+    ),
+    MappingKey(
+        "group_levels",
+        "Support level of each assignment group (1 = first level). Escalations, bounces "
+        "and first-level resolution read the level of the group at each event.",
+        "none",
+        "group_levels: {Service Desk: 1, Network: 2, Vendor X: 3}",
+    ),
+    MappingKey(
+        "personal",
+        "Canonical columns that hold personal data: never printed, and replaced by keyed "
+        "hashes with `--pseudonymise`.",
+        "[caller_id, agent]",
+        "personal: [caller_id, agent]",
+    ),
+    MappingKey(
+        "milestones",
+        "For `layout: tickets`: the timestamp columns that become events, each with the "
+        "activity and status class it stands for.",
+        "none",
+        "milestones: [{column: Solved at, activity: Solved, status_class: resolved}]",
+    ),
+)  # fmt: skip
+"""Every key a mapping file may have. A new key needs a line here: it documents it too."""
+
+STATUS_CLASS_MEANINGS: Mapping[str, str] = {
+    "new": "Registered, nobody works on it yet (the queue).",
+    "active": "Someone works on it.",
+    "waiting": "Waiting for the customer, a vendor or another process.",
+    "resolved": "Resolved: the resolution time is the start of the last stay here.",
+    "closed": "Closed: no more work (after resolution, or without one).",
+    "cancelled": "Cancelled or withdrawn; left out of most figures.",
 }
+"""What each status class means, for the reference page."""
+
+READ_OPTION_MEANINGS: Mapping[str, str] = {
+    "delimiter": "CSV field separator, e.g. ',' or ';' (`--delimiter`).",
+    "encoding": "Text encoding, e.g. utf-8, cp1252, utf-16 (`--encoding`).",
+    "decimal": "Decimal separator of numbers: ',' or '.' (`--decimal`).",
+    "timestamp_format": "strptime format of timestamps, e.g. '%d.%m.%Y %H:%M' "
+    "(`--timestamp-format`).",
+    "missing": "Values that mean empty, e.g. ['', '?', '-'].",
+    "sheet": "Excel sheet to read (`--sheet`).",
+}
+"""The `read` options and what each means; empty options are detected from the file."""
+
+_KNOWN_KEYS = {key.name for key in MAPPING_KEYS} - {"extends"}
 
 
 def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     unknown = set(raw) - _KNOWN_KEYS
     if unknown:
         raise MappingError(
-            f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}."
+            Message(
+                "{where}: unknown keys {keys}; known: {known}.",
+                where=where,
+                keys=", ".join(sorted(unknown)),
+                known=", ".join(sorted(_KNOWN_KEYS)),
+            )
         )
     layout = raw.get("layout", "events")
     if layout not in ("events", "tickets"):
-        raise MappingError(f"{where}: layout must be 'events' or 'tickets', not {layout!r}.")
+        raise MappingError(
+            Message(
+                "{where}: layout must be 'events' or 'tickets', not '{layout}'.",
+                where=where,
+                layout=layout,
+            )
+        )
     columns = _str_map(raw.get("columns", {}), where, "columns")
     bad = set(columns) - EVENT_COLUMNS
     if bad:
         raise MappingError(
-            f"{where}: columns maps unknown canonical columns {sorted(bad)}; "
-            f"known: {sorted(EVENT_COLUMNS)}."
+            Message(
+                "{where}: columns maps unknown canonical columns {columns}; known: {known}.",
+                where=where,
+                columns=", ".join(sorted(bad)),
+                known=", ".join(sorted(EVENT_COLUMNS)),
+            )
         )
     status_classes: dict[str, str] = {}
     for cls, statuses in (raw.get("status_classes") or {}).items():
         if cls not in STATUS_CLASSES:
-            raise MappingError(f"{where}: status class {cls!r} is not one of {STATUS_CLASSES}.")
+            raise MappingError(
+                Message(
+                    "{where}: status class '{status_class}' is not one of {known}.",
+                    where=where,
+                    status_class=cls,
+                    known=", ".join(STATUS_CLASSES),
+                )
+            )
         for status in _str_list(statuses, where, f"status_classes.{cls}"):
             status_classes[status] = cls
     read_raw = dict(raw.get("read") or {})
@@ -200,7 +358,9 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     try:
         read = ReadOptions(**read_raw)
     except TypeError as exc:
-        raise MappingError(f"{where}: bad read options: {exc}.") from exc
+        raise MappingError(
+            Message("{where}: bad read options: {error}.", where=where, error=str(exc))
+        ) from exc
     milestones = tuple(
         Milestone(str(m["column"]), str(m["activity"]), str(m["status_class"]))
         for m in raw.get("milestones") or ()
@@ -225,13 +385,19 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:
-        raise MappingError(f"{where}: the mapping must name source columns for {missing}.")
+        raise MappingError(
+            Message(
+                "{where}: the mapping must name source columns for {columns}.",
+                where=where,
+                columns=", ".join(missing),
+            )
+        )
     return mapping
 
 
 def _str_map(value: Any, where: str, key: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise MappingError(f"{where}: {key} must be a mapping.")
+        raise MappingError(Message("{where}: {key} must be a mapping.", where=where, key=key))
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -239,5 +405,5 @@ def _str_list(value: Any, where: str, key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list):
-        raise MappingError(f"{where}: {key} must be a list.")
+        raise MappingError(Message("{where}: {key} must be a list.", where=where, key=key))
     return [str(v) for v in value]

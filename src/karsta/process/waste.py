@@ -38,7 +38,9 @@ class WasteAssumptions:
         """Reject negative figures; raise ValueError naming the field."""
         for name, value in asdict(self).items():
             if value < 0:
-                raise ValueError(f"{name} must not be negative, got {value}")
+                raise ValueError(
+                    Message("{name} must not be negative, got {value}", name=name, value=value)
+                )
 
     def lines(self) -> list[str]:
         """Return the assumptions as sentences for the reader (English; views translate)."""

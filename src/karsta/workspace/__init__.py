@@ -18,6 +18,7 @@ import duckdb
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.schema import CANONICAL_TABLES, Column, Table
 from karsta.workspace.source import Closing, TableSource
 
@@ -98,12 +99,18 @@ class Workspace(Closing):
         path = Path(path)
         if not path.exists() and not create:
             raise WorkspaceError(
-                f"No workspace at {path}. Create one with: karsta import FILE --workspace {path}"
+                Message(
+                    "No workspace at {path}. Create one with: "
+                    "karsta import FILE --workspace {path}",
+                    path=str(path),
+                )
             )
         try:
             connection = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
-            raise WorkspaceError(f"Cannot open workspace {path}: {exc}") from exc
+            raise WorkspaceError(
+                Message("Cannot open workspace {path}: {error}", path=str(path), error=str(exc))
+            ) from exc
         configure(connection)
         workspace = cls(path, connection)
         if not read_only:
@@ -173,7 +180,9 @@ class Workspace(Closing):
     def export(self, folder: Path, *, fmt: str = "parquet") -> list[Path]:
         """Write every canonical table to `folder` as `<table>.parquet`; return the files."""
         if fmt != "parquet":
-            raise WorkspaceError(f"Unknown export format {fmt!r}; known: parquet.")
+            raise WorkspaceError(
+                Message("Unknown export format '{format}'; known: parquet.", format=fmt)
+            )
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for tbl in CANONICAL_TABLES:
@@ -237,7 +246,13 @@ def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
     """
     path = Path(path)
     if engine not in ENGINES:
-        raise WorkspaceError(f"Unknown engine {engine!r}; known: {', '.join(ENGINES)}.")
+        raise WorkspaceError(
+            Message(
+                "Unknown engine '{engine}'; known: {known}.",
+                engine=engine,
+                known=", ".join(ENGINES),
+            )
+        )
     if path.is_dir():
         if engine == "spark":
             from karsta.workspace.spark import SparkSource
@@ -247,11 +262,15 @@ def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
 
         return ParquetSource(path)
     if not path.exists():
-        raise WorkspaceError(f"No workspace or export folder at {path}.")
+        raise WorkspaceError(Message("No workspace or export folder at {path}.", path=str(path)))
     if engine != "duckdb":
         raise WorkspaceError(
-            f"{path} is a workspace file, which only DuckDB reads. For {engine}, export it "
-            f"first (karsta export --workspace {path} --out FOLDER --format parquet) and "
-            "pass the folder."
+            Message(
+                "{path} is a workspace file, which only DuckDB reads. For {engine}, export it "
+                "first (karsta export --workspace {path} --out FOLDER --format parquet) and "
+                "pass the folder.",
+                path=str(path),
+                engine=engine,
+            )
         )
     return Workspace.open(path, create=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -16,7 +17,7 @@ def reopened_tickets(inputs: MetricInputs) -> Measurement:
     t = resolved(inputs)
     reopened = t.reopen_count.fill_null(0) > 0
     reason = ibis.cases(
-        (reopened, "counted: reopened at least once"), else_="not counted: never reopened"
+        (reopened, N_("counted: reopened at least once")), else_=N_("not counted: never reopened")
     )
     return Measurement(
         units=units(

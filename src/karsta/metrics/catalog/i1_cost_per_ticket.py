@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_, Message
 from karsta.metrics.catalog.populations import received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement
@@ -15,11 +16,12 @@ def cost_per_ticket(inputs: MetricInputs) -> Measurement:
     """Return the mean recorded cost of tickets received in the period (euros)."""
     tickets = inputs.tickets
     if not inputs.has_rows_where(tickets, tickets.cost.notnull()):
-        raise NoData("no ticket records a cost; import cost data (tickets' cost column)")
+        raise NoData(Message("no ticket records a cost; import cost data (tickets' cost column)"))
     t = received(inputs)
     has_cost = t.cost.notnull()
     reason = ibis.cases(
-        (has_cost, "counted: the ticket records its cost"), else_="excluded: no cost recorded"
+        (has_cost, N_("counted: the ticket records its cost")),
+        else_=N_("excluded: no cost recorded"),
     )
     return Measurement(
         units=units(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share
@@ -16,7 +17,7 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     t = resolved(inputs)
     reassigned = t.reassignment_count.fill_null(0) > 0
     reason = ibis.cases(
-        (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+        (reassigned, N_("counted: reassigned at least once")), else_=N_("counted: never reassigned")
     )
     return Measurement(
         units=units(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, PerDistinct
@@ -16,7 +17,8 @@ def tickets_per_agent(inputs: MetricInputs) -> Measurement:
     t = resolved(inputs)
     known = t.resolving_agent.notnull()
     reason = ibis.cases(
-        (known, "counted: resolved by a known agent"), else_="excluded: no resolving agent recorded"
+        (known, N_("counted: resolved by a known agent")),
+        else_=N_("excluded: no resolving agent recorded"),
     )
     return Measurement(
         units=units(

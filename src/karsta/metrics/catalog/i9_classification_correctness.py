@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -20,10 +21,10 @@ def classification_correctness(inputs: MetricInputs) -> Measurement:
     same_type = ~types_known | (t.ticket_type_intake == t.ticket_type).fill_null(False)
     correct = same_category & same_type
     reason = ibis.cases(
-        (~known, "excluded: category missing at intake or at close"),
-        (~same_category, "not counted: category changed"),
-        (~same_type, "not counted: type changed"),
-        else_="counted: classified at intake as at close",
+        (~known, N_("excluded: category missing at intake or at close")),
+        (~same_category, N_("not counted: category changed")),
+        (~same_type, N_("not counted: type changed")),
+        else_=N_("counted: classified at intake as at close"),
     )
     return Measurement(
         units=units(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import N_
 from karsta.metrics.inputs import MetricInputs, dimension
 from karsta.metrics.measure import Count, Measurement, ShareOfTotal
 from karsta.metrics.options import UNKNOWN, MetricOptions
@@ -91,7 +92,7 @@ def volume_by(inputs: MetricInputs, name: str, column: str) -> Measurement:
             t,
             keys,
             included=ibis.literal(True),
-            reason=ibis.literal("counted: received in the period"),
+            reason=ibis.literal(N_("counted: received in the period")),
             opened_at=t.opened_at,
             **{column: t[column]},
         ),
