@@ -183,8 +183,6 @@ def csv_number(value: float | int | None, *, lang: Language | None = None) -> st
     if value is None or _unknown(value):
         return ""
     text = repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        text = str(int(value))
     mark = _locale(lang).number_symbols["latn"]["decimal"]
     return text.replace(".", mark)
 

@@ -62,6 +62,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def karsta(lang: LangOption = None) -> None:
+    """Take --lang before the command too (karsta --lang fi metrics, karsta --lang fi --help)."""
+
+
 docs_app = typer.Typer(help=N_("Generate the reference documentation."), no_args_is_help=True)
 presets_app = typer.Typer(
     help=N_("The built-in mappings of source systems: list them, or show one."),

@@ -277,7 +277,9 @@ def metrics_command(
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option(help=help_text("Measurement period: {kinds}.", kinds=", ".join(PERIOD_KINDS))),
+        typer.Option(
+            help=help_text(N_("Measurement period: {kinds}."), kinds=", ".join(PERIOD_KINDS))
+        ),
     ] = None,
     by: Annotated[
         list[str] | None,

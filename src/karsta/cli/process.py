@@ -41,7 +41,7 @@ WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help=N_("Wor
 FormatOption = Annotated[str, typer.Option("--format", help=N_("table or json."))]
 ByOption = Annotated[
     str,
-    typer.Option("--by", help=help_text("Attribute: {names}.", names=", ".join(ATTRIBUTES))),
+    typer.Option("--by", help=help_text(N_("Attribute: {names}."), names=", ".join(ATTRIBUTES))),
 ]
 FromOption = Annotated[
     str | None,

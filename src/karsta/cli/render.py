@@ -15,6 +15,7 @@ from rich.table import Table
 from karsta.formatting import whole
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
+from karsta.metrics.labels import value_label
 from karsta.summary import WorkspaceSummary
 
 
@@ -78,14 +79,21 @@ def import_report(report: ImportReport) -> Group:
 
 
 def _counts_table(
-    title: str, column: str, rows: Iterable[tuple[str | None, int]], limit: int = 12
+    title: str,
+    column: str,
+    rows: Iterable[tuple[str | None, int]],
+    limit: int = 12,
+    *,
+    dimension: str | None = None,
 ) -> Table:
+    """Return ticket counts per value; Karsta's own codes of `dimension` are translated."""
     table = Table(title=title)
     table.add_column(column)
     table.add_column(_("tickets"), justify="right")
     rows = list(rows)
     for value, count in rows[:limit]:
-        table.add_row(_("(empty)") if value is None else plain(value), number(count))
+        shown = value_label(dimension, value) if dimension and value is not None else value
+        table.add_row(_("(empty)") if value is None else plain(shown), number(count))
     if len(rows) > limit:
         more = len(rows) - limit
         table.add_row(
@@ -123,8 +131,8 @@ def summary(data: WorkspaceSummary) -> Group:
         )
     parts = [
         head,
-        _counts_table(_("Tickets per type"), _("type"), data.by_type),
-        _counts_table(_("Tickets per channel"), _("channel"), data.by_channel),
+        _counts_table(_("Tickets per type"), _("type"), data.by_type, dimension="type"),
+        _counts_table(_("Tickets per channel"), _("channel"), data.by_channel, dimension="channel"),
         _counts_table(_("Tickets per status"), _("status"), data.by_status),
         _counts_table(_("Tickets opened per month"), _("month"), data.by_month, limit=24),
         facts,

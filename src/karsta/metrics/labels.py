@@ -171,11 +171,12 @@ def group_label(group: dict[str, object]) -> str:
     parts = []
     for name, value in group.items():
         label = gettext(DIMENSION_LABELS[name]) if name in DIMENSION_LABELS else name
-        if value == UNKNOWN:
-            shown = gettext(N_("unknown"))
-        elif (name, value) in VALUE_LABELS:
-            shown = gettext(VALUE_LABELS[(name, str(value))])
-        else:
-            shown = str(value)
+        shown = gettext(N_("unknown")) if value == UNKNOWN else value_label(name, value)
         parts.append(f"{label}: {shown}")
     return ", ".join(parts)
+
+
+def value_label(dimension: str, value: object) -> str:
+    """Return a value of a breakdown for people: Karsta's own codes translated, data as it is."""
+    code = VALUE_LABELS.get((dimension, str(value)))
+    return gettext(code) if code is not None else str(value)
