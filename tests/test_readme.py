@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 SHARED = ROOT.parent / "shared"
 LANGUAGES = ("sh", "python", "yaml", "text")
-_FENCE = re.compile(r"(?P<marks>(?:<!-- needs: \w+ -->\n)*)```(?P<lang>\w*)\n(?P<code>.*?)```", re.S)
+_FENCE = re.compile(
+    r"(?P<marks>(?:<!-- needs: \w+ -->\n)*)```(?P<lang>\w*)\n(?P<code>.*?)```", re.S
+)
 
 
 @dataclass(frozen=True)
