@@ -181,3 +181,20 @@ def test_the_demo_scorecard_is_all_finnish_or_swedish(demo: Path, lang: str) -> 
         out = run("metrics", "-w", str(demo), *args, "--lang", lang)
         assert not [field for field in METADATA if field in out]
         assert not untranslated(out, lang), untranslated(out, lang)
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish"),
+    [
+        (["summary"], "Alternativet '--workspace' / '-w' saknas."),
+        (["explain", "O1"], "Argumentet 'ticket' saknas."),
+        (["metrics", "--foo"], "Okänt alternativ: --foo"),
+        (["nosuch"], "Okänt kommando 'nosuch'."),
+        (["process", "map", "-w", "x", "--min-count", "abc"], "ange ett tal"),
+    ],
+)
+def test_the_command_lines_own_errors_in_swedish(args: list[str], swedish: str) -> None:
+    out = run(*args, "--lang", "sv", code=2)
+    assert "Användning:" in out
+    assert swedish in out
+    assert "Fel" in out  # the error panel's title

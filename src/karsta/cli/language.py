@@ -9,8 +9,9 @@ its translation, and so are Typer's labels (Options, Commands, [default: …]).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import typer
@@ -108,3 +109,45 @@ def translate_help(root: Any, ctx: typer.Context) -> None:
                     continue
                 original = english.setdefault((id(owner), attribute), text)
                 setattr(owner, attribute, translated(original))
+
+
+_USAGE_ERRORS = (
+    (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)",
+     N_("No such option: {name} (possible options: {options})")),
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+    (r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<arguments>.+)\)",
+     N_("Unexpected extra arguments ({arguments})")),
+    (r"Invalid value for (?P<name>.+?): Input should be a valid (?:integer|number).*",
+     N_("Invalid value for {name}: give a number")),
+    (r"Invalid value for (?P<name>.+?): (?P<problem>.+)",
+     N_("Invalid value for {name}: {problem}")),
+)  # fmt: skip
+"""The command line's own usage errors (Typer's, in English) and their message ids."""
+_USAGE_PATTERNS = tuple((re.compile(pattern, re.S), message) for pattern, message in _USAGE_ERRORS)
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+"""Typer's usage error: the base of BadParameter, MissingParameter, NoSuchOption."""
+
+
+def usage_error_text(english: str) -> str:
+    """Return a usage error of the command line in the current language (as it is if unknown)."""
+    for pattern, template in _USAGE_PATTERNS:
+        found = pattern.fullmatch(english)
+        if found:
+            return Message(template, **found.groupdict()).localized()
+    return english
+
+
+@contextmanager
+def translated_usage_errors() -> Iterator[None]:
+    """Run the block; a usage error it raises is raised again in the current language."""
+    try:
+        yield
+    except UsageError as exc:
+        english = exc.format_message()  # type: ignore[attr-defined]
+        text = usage_error_text(english)
+        if text == english:
+            raise
+        raise UsageError(text, ctx=exc.ctx) from None  # type: ignore[attr-defined,call-arg]

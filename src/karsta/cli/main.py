@@ -14,7 +14,12 @@ from typer.core import TyperGroup
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.cli.interrupt import stops_on_ctrl_c
-from karsta.cli.language import TranslatedContext, choose_language, translate_help
+from karsta.cli.language import (
+    TranslatedContext,
+    choose_language,
+    translate_help,
+    translated_usage_errors,
+)
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
 from karsta.i18n import N_, _
@@ -47,11 +52,12 @@ class KarstaGroup(TyperGroup):
         """Choose the language from the arguments, translate the help, then parse."""
         choose_language(args)
         translate_help(self, ctx)
-        return super().parse_args(ctx, args)
+        with translated_usage_errors():
+            return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; Ctrl-C prints 'interrupted' and exits with code 130."""
-        with stops_on_ctrl_c(_("interrupted")):
+        with stops_on_ctrl_c(_("interrupted")), translated_usage_errors():
             return super().invoke(ctx)
 
 
