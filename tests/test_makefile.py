@@ -47,3 +47,20 @@ def test_test_after_demo_installs_the_rest_and_nothing_again(tmp_path: Path) -> 
     assert installs == [f"{venv}/bin/python -m pip install --quiet -e '.[dev]'"]
     assert "-m venv" not in commands
     assert "pytest" in commands
+
+
+def test_demo_explains_graphviz_when_a_picture_is_asked_for(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / ".installed").touch()
+    done = subprocess.run(
+        ["make", "-C", str(ROOT), "-n", "demo", f"VENV={venv}", "MAP=map.svg"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "command -v dot" in done.stdout
+    assert "needs Graphviz's dot program" in done.stdout
+    assert "sudo apt-get install graphviz" in done.stdout
+    assert "--out map.svg" in done.stdout
+    assert "bin/karsta --help" in done.stdout  # how to run karsta after the demo
