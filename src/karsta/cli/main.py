@@ -141,6 +141,7 @@ def import_command(
     ] = None,
     lang: LangOption = None,
 ) -> None:
+    """Read an export into the workspace in one transaction; print the row accounting."""
     if (preset is None) == (mapping is None):
         raise _fail(_("Give exactly one of --preset or --mapping."))
     try:
@@ -204,6 +205,7 @@ def summary(
     output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
+    """Print what the workspace holds (table or JSON)."""
     try:
         with Workspace.open(workspace, create=False) as ws:
             data = summarise(ws)
@@ -222,6 +224,7 @@ def export(
     output: Annotated[str, typer.Option("--format", help=N_("parquet."))] = "parquet",
     lang: LangOption = None,
 ) -> None:
+    """Write the canonical tables as Parquet files."""
     try:
         with Workspace.open(workspace, create=False) as ws:
             files = ws.export(out, fmt=output)
@@ -233,6 +236,7 @@ def export(
 
 @presets_app.callback()
 def presets(ctx: typer.Context, lang: LangOption = None) -> None:
+    """List the built-in mappings when no subcommand is given."""
     if ctx.invoked_subcommand is not None:
         return
     con = render.console()
@@ -249,6 +253,7 @@ def presets_show(
     output: Annotated[str, typer.Option("--format", help=N_("yaml or json."))] = "yaml",
     lang: LangOption = None,
 ) -> None:
+    """Print one built-in mapping: its YAML file, or JSON with every default."""
     if output not in ("yaml", "json"):
         raise _fail(_("--format: choose yaml or json; got {output!r}.").format(output=output))
     try:
@@ -267,6 +272,7 @@ def docs_schema(
         Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
     ] = None,
 ) -> None:
+    """Print or write docs/schema.md."""
     _write(reference_markdown(), out)
 
 
@@ -276,6 +282,7 @@ def docs_mapping(
         Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
     ] = None,
 ) -> None:
+    """Print or write docs/mapping.md."""
     _write(mapping_reference_markdown(), out)
 
 

@@ -306,6 +306,7 @@ def metrics_command(
     output: Annotated[str, typer.Option("--format", help=N_("table, json or csv."))] = "table",
     lang: LangOption = None,
 ) -> None:
+    """Print the scorecard, or the figures by period and breakdown (table, JSON, CSV)."""
     language = _language(lang)
     if period is not None and period not in PERIOD_KINDS:
         raise _fail(
@@ -414,6 +415,7 @@ def explain_command(
     output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
+    """Print how one ticket is treated by one metric, with the evidence."""
     language = _language(lang)
     try:
         definition = find(metric)
@@ -440,6 +442,7 @@ def cards_command(
     ] = None,
     output: Annotated[str, typer.Option("--format", help=N_("text or markdown."))] = "text",
 ) -> None:
+    """Print the catalog's cards, or one card."""
     language = _language(lang)
     if metric is None:
         text = catalog_markdown(language)
@@ -461,6 +464,7 @@ def docs_metrics_command(
         Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
     ] = None,
 ) -> None:
+    """Print or write docs/metrics.<lang>.md."""
     text = catalog_markdown(_language(lang))
     if out:
         out.write_text(text, encoding="utf-8")

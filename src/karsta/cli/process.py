@@ -194,6 +194,7 @@ def map_command(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print the process map (table or JSON); draw it with --out."""
     try:
         calendar = (
             ServiceCalendar.parse(service_hours, holidays=holidays) if service_hours else None
@@ -261,6 +262,7 @@ def variants(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print the most common variants and the long tail."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(_("Finding the variants"), lambda: analysis.variants(top=top))
 
@@ -313,6 +315,7 @@ def handoffs(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print the hand-off summary and who passes work to whom."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
             _("Following the hand-offs"), lambda: analysis.handoffs(by=by, max_nodes=max_groups)
@@ -384,6 +387,7 @@ def rework(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print repeated activities and reopen loops."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(_("Looking for rework"), analysis.rework)
     r = result.reopens
@@ -448,6 +452,7 @@ def waiting(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print waiting versus working time per status, group and variant."""
     with _analysis(workspace, _filters(opened_from, opened_before, where)) as analysis:
         result = _working(
             _("Measuring waiting and working time"),
@@ -522,6 +527,7 @@ def waste_command(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
+    """Print the waste findings and the assumptions they were priced with."""
     try:
         assumptions = WasteAssumptions(
             hourly_cost=hourly_cost,
