@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import pickle
@@ -155,3 +156,22 @@ def test_the_catalogs_are_package_data() -> None:
     assert '"locale/*.pot"' in pyproject
     assert '"locale/*/LC_MESSAGES/*.po"' in pyproject
     assert '"babel>=' in pyproject.lower()
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """Babel does not extract calls inside f-string expressions: such a message never translates."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and getattr(inner.func, "id", None) in KEYWORDS
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    hidden.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
+    assert not hidden, f"take these calls out of their f-strings: {hidden}"

@@ -12,6 +12,7 @@ import gettext as stdlib_gettext
 import io
 import locale
 import os
+import string
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -99,8 +100,8 @@ def translations(lang: Language) -> stdlib_gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """Return `message` in the current language."""
-    return translations(_current).gettext(message)
+    """Return `message` in the current language ('' stays '': gettext maps it to the header)."""
+    return translations(_current).gettext(message) if message else message
 
 
 _ = gettext
@@ -135,11 +136,23 @@ class Message(str):
         return self
 
     def localized(self) -> str:
-        """Return the message in the current language."""
-        text = gettext(self.template) if self.template else ""
+        """Return the message in the current language.
+
+        Message arguments are translated; whole numbers without a format of their own
+        are grouped as the language writes them (1 972 in fi and sv, 1,972 in en).
+        """
+        text = gettext(self.template)
         if not self.args:
             return text
-        return text.format(**{key: localized(value) for key, value in self.args.items()})
+        plain_fields = {
+            name for _text, name, spec, _conv in string.Formatter().parse(text) if name and not spec
+        }
+        return text.format(
+            **{
+                key: _whole(value) if key in plain_fields else localized(value)
+                for key, value in self.args.items()
+            }
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as template and arguments."""
@@ -163,6 +176,15 @@ def joined(parts: list[str], separator: str) -> Message:
 
 def _message(template: str, args: dict[str, Any]) -> Message:
     return Message(template, **args)
+
+
+def _whole(value: Any) -> Any:
+    """Return a whole number grouped in the current language; any other value localized."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        from karsta.formatting import whole  # formatting builds on this module
+
+        return whole(value)
+    return localized(value)
 
 
 def localized(value: Any) -> Any:

@@ -149,7 +149,7 @@ def test_scorecard_is_the_default_view(workspace: Path) -> None:
     )
     out = invoke("metrics", "-w", str(workspace))
     assert "Scorecard 2024-03 vs 2024-02" in out
-    assert "<= 10 %" in out
+    assert "✓ ≤ 10.0%" in out  # the target in the language's number format
     assert "better" in out
     assert "no data" in out  # metrics that need contacts or surveys say so
 
@@ -157,7 +157,7 @@ def test_scorecard_is_the_default_view(workspace: Path) -> None:
 def test_explain_prints_the_rule(workspace: Path) -> None:
     out = invoke("explain", "I10", "F1", "-w", str(workspace))
     assert "counted: reopened at least once" in out
-    assert "reopen_count: 1" in out
+    assert "reopens: 1" in out
 
 
 def test_cards_in_finnish(workspace: Path) -> None:
@@ -251,7 +251,8 @@ def test_explain_shows_the_gross_time_and_the_pauses_it_subtracted(paused_worksp
     # (4 h): 6 h gross; the pause Mon 09-10 is 1 service hour: 5 h.
     assert "gross_hours: 6.00" in out
     assert "paused_hours: 1.00" in out
-    assert "pauses: 2024-12-09 09:00:00 EET → 2024-12-09 10:00:00 EET (1.00 h)" in out
+    pause = "2024-12-09 09:00:00 EET → 2024-12-09 10:00:00 EET (1.00\N{NO-BREAK SPACE}h)"
+    assert f"pauses: {pause}" in out
     assert "hours: 5.00" in out
     # Without holidays Friday counts too: 2 + 8 + 4 = 14 h gross, 13 h.
     plain = invoke(*args, "--holidays", "none")

@@ -26,6 +26,7 @@ from typing import IO, Protocol, cast
 import duckdb
 import pyarrow as pa
 
+from karsta.i18n import N_, Message
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
 from karsta.workspace import query_one
@@ -112,14 +113,14 @@ def _open_bytes(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
-TRUNCATED = "the compressed file ends too early or is damaged (truncated download?)."
+TRUNCATED = N_("the compressed file ends too early or is damaged (truncated download?).")
 
 
 def _unreadable(path: Path, exc: OSError | EOFError) -> ImportFailed:
     """Return the failure for a file that cannot be read, naming a damaged archive as such."""
     if isinstance(exc, EOFError | gzip.BadGzipFile) or "gzip" in str(exc).lower():
-        return ImportFailed(path, TRUNCATED, "Download or copy the file again.")
-    return ImportFailed(path, f"cannot be read: {exc}.")
+        return ImportFailed(path, Message(TRUNCATED), Message("Download or copy the file again."))
+    return ImportFailed(path, Message("cannot be read: {error}.", error=str(exc)))
 
 
 def _sample(path: Path) -> bytes:
@@ -144,9 +145,11 @@ def detect_encoding(path: Path, sample: bytes, declared: str | None) -> str:
     if b"\x00" in sample:
         raise ImportFailed(
             path,
-            "contains NUL bytes: it is not a text file in a known encoding (binary, or "
-            "UTF-16 without a byte-order mark).",
-            "Save it as CSV UTF-8, or give the encoding with --encoding.",
+            Message(
+                "contains NUL bytes: it is not a text file in a known encoding (binary, or "
+                "UTF-16 without a byte-order mark)."
+            ),
+            Message("Save it as CSV UTF-8, or give the encoding with --encoding."),
         )
     try:
         sample.decode("utf-8")
@@ -165,9 +168,15 @@ def _check_utf8(path: Path, sample: bytes) -> None:
         line = sample.count(b"\n", 0, exc.start) + 1
         raise ImportFailed(
             path,
-            f"is not UTF-8 text: byte 0x{sample[exc.start]:02X} on line {line} cannot be read.",
-            "The file looks like Windows-1252/Latin-1 (Excel's 'CSV' on Windows): "
-            "use --encoding cp1252, or leave --encoding out to detect it.",
+            Message(
+                "is not UTF-8 text: byte 0x{byte} on line {line} cannot be read.",
+                byte=f"{sample[exc.start]:02X}",
+                line=line,
+            ),
+            Message(
+                "The file looks like Windows-1252/Latin-1 (Excel's 'CSV' on Windows): "
+                "use --encoding cp1252, or leave --encoding out to detect it."
+            ),
         ) from exc
 
 
@@ -191,9 +200,13 @@ def _transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
         line = lines + before + 1
         raise ImportFailed(
             path,
-            f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line {line} "
-            "cannot be read.",
-            "Give the right encoding with --encoding.",
+            Message(
+                "is not {encoding} text: byte 0x{byte} on line {line} cannot be read.",
+                encoding=encoding,
+                byte=f"{exc.object[exc.start]:02X}",
+                line=line,
+            ),
+            Message("Give the right encoding with --encoding."),
         ) from exc
     except (OSError, EOFError) as exc:
         raise _unreadable(path, exc) from exc
@@ -224,7 +237,7 @@ class CsvReader:
         """Make the file a view scanned by DuckDB's reader; malformed rows are kept aside."""
         sample = _sample(path)
         if not sample.strip():
-            raise ImportFailed(path, "is empty.")
+            raise ImportFailed(path, Message("is empty."))
         encoding = detect_encoding(path, sample, options.encoding)
         notes = [f"encoding {encoding}"]
         source, folder = path, None
@@ -341,12 +354,12 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
     text = str(exc).split("\n", 1)[0]
     lowered = text.lower()
     if "gzip" in lowered or "end of file" in lowered:
-        return "the compressed file ends too early or is damaged (truncated download?)."
+        return Message(TRUNCATED)
     if "no files found" in lowered or "no such file" in lowered:
-        return "no such file."
+        return Message("no such file.")
     for marker in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: "):
         text = text.replace(marker, "")
-    return f"cannot be read as CSV: {text}"
+    return Message("cannot be read as CSV: {error}", error=text)
 
 
 # --- Parquet -----------------------------------------------------------------------------
@@ -375,7 +388,7 @@ class ParquetReader:
 
 
 def _explain_parquet_error(exc: duckdb.Error) -> str:
-    return f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
+    return Message("cannot be read as Parquet: {error}", error=str(exc).splitlines()[0])
 
 
 def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -452,17 +465,23 @@ class XlsxReader:
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for damaged files
-            raise ImportFailed(path, f"cannot be read as an Excel workbook: {exc}") from exc
+            problem = Message("cannot be read as an Excel workbook: {error}", error=str(exc))
+            raise ImportFailed(path, problem) from exc
         try:
             if options.sheet and options.sheet not in book.sheetnames:
                 raise ImportFailed(
-                    path, f"has no sheet {options.sheet!r}; it has {book.sheetnames}."
+                    path,
+                    Message(
+                        "has no sheet '{sheet}'; it has {sheets}.",
+                        sheet=options.sheet,
+                        sheets=", ".join(book.sheetnames),
+                    ),
                 )
             sheet = book[options.sheet] if options.sheet else book.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
             if header is None:
-                raise ImportFailed(path, "the sheet is empty.")
+                raise ImportFailed(path, Message("the sheet is empty."))
             columns = [_as_text(h) or f"column{i + 1}" for i, h in enumerate(header)]
 
             def records() -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -511,9 +530,13 @@ class JsonLinesReader:
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 path,
-                f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line "
-                f"{number + 1} cannot be read.",
-                "Give the right encoding with --encoding.",
+                Message(
+                    "is not {encoding} text: byte 0x{byte} on line {line} cannot be read.",
+                    encoding=encoding,
+                    byte=f"{exc.object[exc.start]:02X}",
+                    line=number + 1,
+                ),
+                Message("Give the right encoding with --encoding."),
             ) from exc
         except (OSError, EOFError) as exc:
             raise _unreadable(path, exc) from exc
@@ -543,7 +566,8 @@ class XesReader:
                     columns.update(dict.fromkeys(record))
                     events.append((len(events) + 1, record))
         except ET.ParseError as exc:
-            raise ImportFailed(path, f"is not a valid XES (XML) file: {exc}.") from exc
+            problem = Message("is not a valid XES (XML) file: {error}.", error=str(exc))
+            raise ImportFailed(path, problem) from exc
         except (OSError, EOFError) as exc:
             raise _unreadable(path, exc) from exc
         names = list(columns)
@@ -592,7 +616,12 @@ def reader_for(path: Path, format_name: str | None = None) -> Reader:
             if reader.name == format_name:
                 return reader
         raise ImportFailed(
-            path, f"unknown format {format_name!r}; known: {', '.join(r.name for r in READERS)}."
+            path,
+            Message(
+                "unknown format '{name}'; known: {known}.",
+                name=format_name,
+                known=", ".join(r.name for r in READERS),
+            ),
         )
     name = path.name.lower()
     for reader in READERS:
@@ -600,6 +629,9 @@ def reader_for(path: Path, format_name: str | None = None) -> Reader:
             return reader
     raise ImportFailed(
         path,
-        "has a file type Karsta does not recognise.",
-        f"Known formats: {', '.join(r.name for r in READERS)} (give one with --format).",
+        Message("has a file type Karsta does not recognise."),
+        Message(
+            "Known formats: {known} (give one with --format).",
+            known=", ".join(r.name for r in READERS),
+        ),
     )
