@@ -96,6 +96,13 @@ def whole(value: float | None, *, lang: Language | None = None) -> str:
     return decimal(value, 0, lang=lang)
 
 
+def general(value: float | None, *, lang: Language | None = None) -> str:
+    """Return a number as short as it is, grouped: '45', '7,5', '1 600' ('–' if unknown)."""
+    if value is None or _unknown(value):
+        return MISSING
+    return format_decimal(value, format="#,##0.######", locale=_locale(lang))
+
+
 def signed(value: float | None, digits: int = 1, *, lang: Language | None = None) -> str:
     """Return a change with its sign ('+1,2', '−0,4', '0,0')."""
     if value is None or _unknown(value):

@@ -12,6 +12,7 @@ import gettext as stdlib_gettext
 import io
 import locale
 import os
+import re
 import string
 from collections.abc import Mapping
 from functools import cache
@@ -138,21 +139,25 @@ class Message(str):
     def localized(self) -> str:
         """Return the message in the current language.
 
-        Message arguments are translated; whole numbers without a format of their own
-        are grouped as the language writes them (1 972 in fi and sv, 1,972 in en).
+        Message arguments are translated. Numbers are written as the language writes
+        them: whole numbers without a format grouped (1 972 in fi and sv, 1,972 in en),
+        and a number format in the template (`{share:.1f}`, `{cost:g}`) keeps its
+        precision with the language's decimal mark and grouping (98,0; 1 600).
         """
         text = gettext(self.template)
         if not self.args:
             return text
-        plain_fields = {
-            name for _text, name, spec, _conv in string.Formatter().parse(text) if name and not spec
-        }
-        return text.format(
-            **{
-                key: _whole(value) if key in plain_fields else localized(value)
-                for key, value in self.args.items()
-            }
-        )
+        formatter = string.Formatter()
+        out = []
+        for literal, name, spec, conversion in formatter.parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            value = formatter.get_field(name, (), self.args)[0]
+            if conversion:
+                value = formatter.convert_field(value, conversion)
+            out.append(_field(value, spec or ""))
+        return "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as template and arguments."""
@@ -178,13 +183,24 @@ def _message(template: str, args: dict[str, Any]) -> Message:
     return Message(template, **args)
 
 
-def _whole(value: Any) -> Any:
-    """Return a whole number grouped in the current language; any other value localized."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        from karsta.formatting import whole  # formatting builds on this module
+_NUMBER_SPEC = re.compile(r",?(?:\.(?P<digits>\d+)f|(?P<general>g)|d?)")
+"""Number formats a template may give a field: `.1f`, `,.0f`, `g`, `d`, `,`."""
 
-        return whole(value)
-    return localized(value)
+
+def _field(value: Any, spec: str) -> str:
+    """Return one field of a message: numbers as the current language writes them."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return format(localized(value), spec)
+    found = _NUMBER_SPEC.fullmatch(spec)
+    if found is None:
+        return format(value, spec)
+    from karsta import formatting  # formatting builds on this module
+
+    if found["digits"] is not None:
+        return formatting.decimal(value, int(found["digits"]))
+    if found["general"] or (isinstance(value, float) and not spec):
+        return formatting.general(value)
+    return formatting.whole(value)
 
 
 def localized(value: Any) -> Any:

@@ -12,12 +12,14 @@ values options take (`month`, `group`), which the user types as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import typer
 from babel.messages.pofile import read_po
 
+import karsta
 from karsta.cli.main import app
 from karsta.i18n import Language
 from karsta.metrics.cards import load_cards
@@ -87,3 +89,25 @@ def english_interface_words(lang: Language) -> frozenset[str]:
 def untranslated(output: str, lang: Language) -> set[str]:
     """Return the English interface words found in `output` (word by word, case as written)."""
     return words(output) & english_interface_words(lang)
+
+
+DATA_COLUMNS = ("activity", "group", "channel", "category", "priority")
+"""Event columns whose values views print as written (never translated)."""
+
+
+def data_values(workspace: Path) -> set[str]:
+    """Return the values a workspace's events hold in the columns views print as they are."""
+    found: set[str] = set()
+    with karsta.open(workspace, create=False, read_only=True) as ws:
+        events = ws.table("ticket_events")
+        for column in DATA_COLUMNS:
+            values = events.select(column).distinct().to_pyarrow().column(0).to_pylist()
+            found |= {str(v) for v in values if v is not None}
+    return found
+
+
+def without_data(output: str, values: Iterable[str]) -> str:
+    """Return `output` with the data's own values blanked out: they are shown as written."""
+    for value in sorted(set(values), key=len, reverse=True):
+        output = output.replace(value, " ")
+    return output

@@ -39,6 +39,8 @@ def run(*args: str, code: int = 0, cli: CliRunner = runner) -> str:
         (["process", "handoffs"], ["[bold]G2"]),
         (["metrics", "--metric", "O3", "--by", "status"], ["status: [/]"]),
         (["explain", "O1", "T2"], ["[bold]G2"]),
+        (["waste"], ["Bottleneck: [/] → Resolved", "Tickets waiting in Odottaa [asiakas]"]),
+        (["metrics", "--metric", "I2", "--by", "group"], ["group: [bold]G2"]),
     ],
 )
 def test_text_from_the_data_is_shown_whole(

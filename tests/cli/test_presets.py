@@ -39,6 +39,18 @@ def test_show_as_json_has_every_key_with_its_default() -> None:
     assert data["group_levels"] == {}  # not in the preset: the default is shown
     assert data["read"]["missing"] == ["?", ""]
     assert set(data) == {k.name for k in MAPPING_KEYS} - {"extends"}
+    assert (data["rows"], data["infer_status_classes"], data["durations"]) == (
+        "snapshots",
+        True,
+        {},
+    )
+    zendesk = json.loads(run("presets", "show", "zendesk", "--format", "json"))
+    assert zendesk["durations"] == {
+        "source_first_response_at": {
+            "after": "source_opened_at",
+            "minutes": "First reply time in minutes",
+        }
+    }
 
 
 def test_show_refuses_what_it_does_not_know() -> None:
@@ -58,9 +70,16 @@ def test_the_reference_documents_every_key_class_and_read_option() -> None:
         assert f"| `{status_class}` |" in page
     for option in ReadOptions.__slots__:
         assert f"| `{option}` |" in page
-    for section in ("## `values`: value maps", "## `group_levels`", "## `pause_statuses`",
-                    "## `timezone`"):  # fmt: skip
+    for section in ("## `values`: value maps", "## `pause_statuses`", "## `timezone`",
+                    "## Support levels: `level`, `values: level` and `group_levels`",
+                    "### Status classes inferred from activity names", "## `durations`",
+                    "## `rows`: events or snapshots"):  # fmt: skip
         assert section in page
+    # The inference's words and the level forms come from the code that reads them.
+    for word in ("odottaa", "stängd", "resolve"):
+        assert word in page
+    assert "`Taso 2`" in page
+    assert "toisen" in page
     for name in preset_names():
         assert f"| `{name}` |" in page
 

@@ -67,6 +67,14 @@ def test_every_reason_is_marked_and_translated(module: str, reason: str, marked:
         assert reason_text(reason) != reason, f"{module}: {reason!r} has no {lang} translation"
 
 
+def test_a_number_in_a_reason_is_written_as_the_language_writes_it() -> None:
+    set_language("fi")
+    assert reason_text("counted: over the 24.5 h target") == "laskettu: yli 24,5 tunnin tavoitteen"
+    assert reason_text("counted: over the 24 h target") == "laskettu: yli 24 tunnin tavoitteen"
+    set_language("en")
+    assert reason_text("counted: over the 1500 h target") == "counted: over the 1,500 h target"
+
+
 def test_statistic_names_and_units() -> None:
     set_language("fi")
     assert statistic_label("p90").localized() == "90. persentiili"

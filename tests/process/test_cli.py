@@ -101,6 +101,13 @@ def test_waste_shows_the_headline_first_then_staff_and_customer_time(hand_log: W
     assert "(at 1,500 h)" in priced
     data = json.loads(run("waste", "-w", ws, "--format", "json"))
     assert data["headline"]["customer_waiting_euros_per_year"] is None
+    # The same headline in Finnish: a decimal comma, thousands grouped, the basis too.
+    finnish = run("waste", "-w", ws, "--hourly-cost", "50", "--lang", "fi")
+    finnish = " ".join(finnish.replace("\N{NO-BREAK SPACE}", " ").split())
+    assert "609 h · 0,38 henkilötyövuotta (1 600 h/vuosi) · 30 438 €" in finnish
+    assert "2 557 h · ei hinnoiteltu (--waiting-hourly-cost)" in finnish
+    assert "skaalattu vuodeksi 1 päivästä, 2024-01-01–2024-01-01 (UTC)" in finnish
+    assert "100,0 % kaikista" in finnish
     assert data["period"]["basis"].startswith("scaled to a year from 1 days")
 
 

@@ -152,8 +152,11 @@ def _group_text(group: dict[str, Any]) -> str:
 
 
 def _assumed_cell(row: dict[str, Any]) -> str:
-    """Return the counts of a figure's assumptions, in the order its metric's note lists them."""
-    return ", ".join(whole(a["count"]) for a in row.get("assumptions", []))
+    """Return the counts of a figure's assumptions, in the order its metric's note lists them.
+
+    They are separated by '; ': a comma is the decimal mark in Finnish and Swedish.
+    """
+    return "; ".join(whole(a["count"]) for a in row.get("assumptions", []))
 
 
 def _assumed_note(result: Any) -> str | None:

@@ -31,6 +31,7 @@ from karsta.cli.process_shared import (
 )
 from karsta.cli.render import number, plain
 from karsta.i18n import N_, Message, _, localized, ngettext
+from karsta.process.analysis import NO_GROUP
 from karsta.process.findings import attribute_plural, variant_label
 from karsta.process.render_graph import GraphvizMissing
 from karsta.process.render_graph import render as draw
@@ -417,7 +418,7 @@ def waiting(
         ]
         groups = [
             [
-                plain(r["group"]),
+                _("(no group)") if r["group"] == NO_GROUP else plain(r["group"]),
                 number(r["tickets"]),
                 duration_text(r["waiting_s"]),
                 duration_text(r["working_s"]),

@@ -16,7 +16,7 @@ from karsta.formatting import whole
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportReport
 from karsta.ingest.redaction import Redactions
-from karsta.metrics.labels import value_label
+from karsta.metrics.labels import evidence_label, value_label
 from karsta.summary import ActivityClass, NeedCoverage, WorkspaceSummary
 
 
@@ -60,7 +60,7 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
             _("time range (UTC)"),
             f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
-    accounting.add_row(_("privacy"), localized(report.privacy.describe()))
+    accounting.add_row(_("privacy"), plain(report.privacy.describe()))
     if followed:
         accounting.add_row(
             _("followed the workspace"),
@@ -145,7 +145,7 @@ def summary(data: WorkspaceSummary) -> Group:
     head.add_column("value", justify="right")
     head.add_row(
         _("privacy"),
-        localized(data.privacy.describe()) if data.privacy else _("not fixed yet (no import)"),
+        plain(data.privacy.describe()) if data.privacy else _("not fixed yet (no import)"),
     )
     head.add_row(_("tickets"), number(data.tickets))
     head.add_row(_("events"), number(data.events))
@@ -161,7 +161,7 @@ def summary(data: WorkspaceSummary) -> Group:
     facts.add_column(_("why without"))
     for fact in data.facts:
         facts.add_row(
-            plain(fact.fact),
+            plain(evidence_label(fact.fact)),
             number(fact.filled),
             number(fact.from_source),
             number(fact.from_events),
@@ -238,7 +238,7 @@ def _status_classes_table(rows: list[ActivityClass], limit: int = 12) -> Table:
     table.add_column(_("class"))
     table.add_column(_("activity"))
     table.add_column(_("events"), justify="right")
-    table.add_column(_("from"))
+    table.add_column(_("classified by"))
     classified = [r for r in rows if r.status_class is not None]
     unclassified = [r for r in rows if r.status_class is None]
     for row in [*classified, *unclassified[:limit]]:
@@ -295,6 +295,7 @@ _IMPORT_TEXTS = (
     (r"not a number \(decimal separator (?P<separator>.+)\)",
      N_("not a number (decimal separator {separator})")),
     (r"not readable", N_("not readable")),
+    (r"required value is missing", N_("required value is missing")),
     (r"not a support level \(name its number under values: level\)",
      N_("not a support level (name its number under values: level)")),
     (r"status classes inferred from activity names: (?P<pairs>.+)",

@@ -439,11 +439,23 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     durations = _durations(raw.get("durations") or {}, columns, where)
     infer = raw.get("infer_status_classes", True)
     if not isinstance(infer, bool):
-        raise MappingError(f"{where}: infer_status_classes must be true or false, not {infer!r}.")
+        raise MappingError(
+            Message(
+                "{where}: infer_status_classes must be true or false, not {value!r}.",
+                where=where,
+                value=infer,
+            )
+        )
     # A one-row-per-ticket export holds the record as it is: its rows are snapshots.
     rows = raw.get("rows", "snapshots" if layout == "tickets" else "events")
     if rows not in ROWS:
-        raise MappingError(f"{where}: rows must be 'events' or 'snapshots', not {rows!r}.")
+        raise MappingError(
+            Message(
+                "{where}: rows must be 'events' or 'snapshots', not {value!r}.",
+                where=where,
+                value=rows,
+            )
+        )
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -480,41 +492,73 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
 def _durations(raw: Any, columns: Mapping[str, str], where: str) -> dict[str, Duration]:
     """Return the mapping's durations, checked: a time column after another mapped time."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: durations must be a mapping of canonical times.")
+        raise MappingError(
+            Message("{where}: durations must be a mapping of canonical times.", where=where)
+        )
     durations = {}
     for target, spec in raw.items():
         key = f"durations.{target}"
         if target not in TIME_COLUMNS:
-            known = sorted(TIME_COLUMNS)
             raise MappingError(
-                f"{where}: {key}: {target!r} is not a canonical time; known: {known}."
+                Message(
+                    "{where}: {key}: {target!r} is not a canonical time; known: {known}.",
+                    where=where,
+                    key=key,
+                    target=target,
+                    known=sorted(TIME_COLUMNS),
+                )
             )
         if target in columns:
-            raise MappingError(f"{where}: {key}: {target!r} is also mapped under columns.")
+            raise MappingError(
+                Message(
+                    "{where}: {key}: {target!r} is also mapped under columns.",
+                    where=where,
+                    key=key,
+                    target=target,
+                )
+            )
+        units = sorted(DURATION_UNITS)
         if not isinstance(spec, dict) or "after" not in spec:
             raise MappingError(
-                f"{where}: {key} needs 'after' (a canonical time) and one of "
-                f"{sorted(DURATION_UNITS)} (the source column)."
+                Message(
+                    "{where}: {key} needs 'after' (a canonical time) and one of {units} "
+                    "(the source column).",
+                    where=where,
+                    key=key,
+                    units=units,
+                )
             )
-        units = [u for u in DURATION_UNITS if u in spec]
-        if len(units) != 1 or set(spec) - {"after", *DURATION_UNITS}:
+        given = [u for u in DURATION_UNITS if u in spec]
+        if len(given) != 1 or set(spec) - {"after", *DURATION_UNITS}:
             raise MappingError(
-                f"{where}: {key} needs 'after' and exactly one of {sorted(DURATION_UNITS)}."
+                Message(
+                    "{where}: {key} needs 'after' and exactly one of {units}.",
+                    where=where,
+                    key=key,
+                    units=units,
+                )
             )
         after = str(spec["after"])
         if after not in TIME_COLUMNS or after not in columns:
             raise MappingError(
-                f"{where}: {key}.after must be a canonical time mapped under columns, "
-                f"not {after!r}."
+                Message(
+                    "{where}: {key}.after must be a canonical time mapped under columns, "
+                    "not {after!r}.",
+                    where=where,
+                    key=key,
+                    after=after,
+                )
             )
-        durations[str(target)] = Duration(str(spec[units[0]]), after, units[0])
+        durations[str(target)] = Duration(str(spec[given[0]]), after, given[0])
     return durations
 
 
 def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
     """Return the value maps per canonical column; a level's values must be whole numbers."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: values must be a mapping of canonical columns.")
+        raise MappingError(
+            Message("{where}: values must be a mapping of canonical columns.", where=where)
+        )
     values = {str(k): _str_map(v, where, f"values.{k}") for k, v in raw.items()}
     if "level" in raw:
         _levels(raw["level"], where, "values.level")
@@ -524,12 +568,20 @@ def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
 def _levels(raw: Any, where: str, key: str = "group_levels") -> dict[str, int]:
     """Return names mapped to support levels (`key` says where), checked to be whole numbers."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: {key} must be a mapping of names to levels.")
+        raise MappingError(
+            Message("{where}: {key} must be a mapping of names to levels.", where=where, key=key)
+        )
     levels = {}
     for group, level in raw.items():
         if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise MappingError(
-                f"{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}."
+                Message(
+                    "{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}.",
+                    where=where,
+                    key=key,
+                    group=group,
+                    level=level,
+                )
             )
         levels[str(group)] = level
     return levels

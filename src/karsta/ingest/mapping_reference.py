@@ -7,7 +7,9 @@ from their files: a key added to the mapping is documented by the line that adds
 
 from __future__ import annotations
 
+from karsta.ingest import levels, status_names
 from karsta.ingest.mapping import (
+    DURATION_UNITS,
     EVENT_COLUMNS,
     MAPPING_KEYS,
     READ_OPTION_MEANINGS,
@@ -56,6 +58,85 @@ def _cell(text: str) -> str:
 def _required(layout: Layout) -> tuple[str, ...]:
     """Return the canonical columns a mapping of `layout` must fill."""
     return SourceMapping(name="", title="", layout=layout, columns={}).required
+
+
+def _inference_section() -> list[str]:
+    """Return the lines on status classes read from activity names (`status_names`)."""
+    lines = [
+        "### Status classes inferred from activity names",
+        "",
+        "An activity the mapping does not name is classified by its name where the name "
+        "leaves no doubt: one status word below, with at most words that say what changed "
+        "status (ticket, case, ärende, …) or, for waiting, whom the ticket waits for "
+        "(customer, asiakasta, på kund, …). Any other word leaves it unclassified. The "
+        "import notes what it inferred and `summary` lists every activity with its class. "
+        "`status_classes` always wins; `infer_status_classes: false` turns this off. "
+        "`active` is never inferred: name it, or first responses and reopens cannot be told.",
+        "",
+        "| class | words (en, fi, sv) |",
+        "| --- | --- |",
+    ]
+    for status_class, names in status_names.STATUS_WORDS.items():
+        lines.append(f"| `{status_class}` | {', '.join(sorted(names))} |")
+    return [*lines, ""]
+
+
+def _levels_section() -> list[str]:
+    """Return the lines on support levels: the `level` column, its value map, `group_levels`."""
+    prefixes = ", ".join(f"`{p.upper()}2`" if len(p) == 1 else f"`{p.capitalize()} 2`"
+                         for p in levels.PREFIXES)  # fmt: skip
+    ordinals = ", ".join(f"`{' / '.join(words)}`" for words in levels.ORDINAL_WORDS.values())
+    return [
+        "## Support levels: `level`, `values: level` and `group_levels`",
+        "",
+        "The level of an event (1 = first level) comes from the `level` column, where the "
+        "mapping names one, else from its group under `group_levels`. Escalations, returns "
+        "and first-level resolution read it.",
+        "",
+        "A `level` column may hold whole numbers or text. Text is read as its number when "
+        f"it is a prefix and the number ({prefixes}), a number before a word for a level "
+        "(`2nd line`, `1. taso`, `2:a linjen`) or an ordinal word before one (`first "
+        f"line`, `toisen tason tuki`, `andra linjen`; the ordinals: {ordinals}). Any "
+        "other text, a team name for example, gets its "
+        "number in the value map: `values: {level: {Service desk: 1, Network team: 2}}` "
+        "(whole numbers ≥ 1, checked when the mapping is read). A value that is none of "
+        "these is left empty, its row loaded, and counted in the import's accounting.",
+        "",
+        "`group_levels` gives each assignment group its level (whole number ≥ 1), for the "
+        "events whose `level` is empty or not mapped; groups not listed have no level. "
+        "Example: `group_levels: {Service Desk: 1, Network: 2, Vendor X: 3}`.",
+        "",
+    ]
+
+
+def _durations_section() -> list[str]:
+    """Return the lines on times written as durations after another time."""
+    units = ", ".join(f"`{unit}`" for unit in DURATION_UNITS)
+    return [
+        "## `durations`",
+        "",
+        "A canonical time the export writes as a duration after another time: the time "
+        "is `after` (a canonical time mapped under `columns`) plus the source column's "
+        f"value in one of {units}. The time must not be mapped under `columns` too. "
+        "Zendesk's first reply: `durations: {source_first_response_at: {after: "
+        "source_opened_at, minutes: First reply time in minutes}}`.",
+        "",
+    ]
+
+
+def _rows_section() -> list[str]:
+    """Return the lines on what a row records: an event or a snapshot of the record."""
+    return [
+        "## `rows`: events or snapshots",
+        "",
+        "`rows: events` (the default) says each row records one event: where the "
+        "resolving event has no group or agent, the last one recorded before it is "
+        "carried forward, and every figure that reads it counts that as an assumption. "
+        "`rows: snapshots` says each row holds the whole ticket record at that moment "
+        "(ServiceNow's audit rows; always so with `layout: tickets`): an empty field means "
+        "the record had no value, and nothing is carried forward.",
+        "",
+    ]
 
 
 def mapping_reference_markdown() -> str:
@@ -120,18 +201,16 @@ def mapping_reference_markdown() -> str:
         "A status may be in one class only. Statuses in no class are kept as they are; "
         "`summary` lists the facts that cannot be derived without classes.",
         "",
+        *_inference_section(),
         "## `pause_statuses`",
         "",
         "A stay in a pause status stops the SLA clock: time to resolve in service hours "
         "subtracts it, and `ticket_pauses` records each stay. List statuses by name, as in "
         "`status_classes`.",
         "",
-        "## `group_levels`",
-        "",
-        "Assignment group → support level (whole number, 1 = first level). The level of "
-        "each event is the level of its group; groups not listed have no level. Example: "
-        "`group_levels: {Service Desk: 1, Network: 2, Vendor X: 3}`.",
-        "",
+        *_levels_section(),
+        *_durations_section(),
+        *_rows_section(),
         "## `read` options",
         "",
         "| option | meaning | default |",

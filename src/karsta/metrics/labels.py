@@ -83,6 +83,9 @@ EVIDENCE_LABELS = {
     "first_response_at": N_("first response"),
     "moment": N_("measured at"),
     "hours": N_("hours"),
+    "gross_hours": N_("service hours before the pauses"),
+    "paused_hours": N_("service hours in pauses (subtracted)"),
+    "pauses": N_("pauses subtracted"),
     "age_days": N_("age in days"),
     "channel": N_("channel"),
     "category_intake": N_("category at intake"),
@@ -130,7 +133,8 @@ def reason_text(reason: str) -> str:
     for pattern, template in _REASON_PATTERNS:
         found = pattern.fullmatch(reason)
         if found:
-            return Message(template, **found.groupdict()).localized()
+            numbers = {name: float(text) for name, text in found.groupdict().items()}
+            return Message(template, **numbers).localized()
     return gettext(reason)
 
 
