@@ -18,6 +18,7 @@ from pathlib import Path
 
 import typer
 from babel.messages.pofile import read_po
+from typer.core import TyperArgument
 
 import karsta
 from karsta.cli.main import app
@@ -42,8 +43,9 @@ def words(text: str) -> set[str]:
 
 
 def _commands(command: object) -> set[str]:
-    """Return the names of a command and of every command below it."""
+    """Return the names of a command, its arguments and every command below it."""
     names = {str(getattr(command, "name", "") or "")}
+    names |= {str(p.name) for p in getattr(command, "params", []) if isinstance(p, TyperArgument)}
     for child in getattr(command, "commands", {}).values():
         names |= _commands(child)
     return names
@@ -52,7 +54,8 @@ def _commands(command: object) -> set[str]:
 def command_line_words() -> set[str]:
     """Return what a user types, which stays as it is in every language.
 
-    Command names and the values options take (periods, attributes).
+    Command and argument names (`karsta import {file}`) and the values options take
+    (periods, attributes).
     """
     return _commands(typer.main.get_command(app)) | set(PERIOD_KINDS) | set(ATTRIBUTES)
 

@@ -47,6 +47,9 @@ def every_view(workspace: Path, lang: str) -> dict[str, str]:
         "cards": ["cards", "--metric", "O2"],
         "presets": ["presets"],
         "help": ["metrics", "--help"],
+        "help_import": ["import", "--help"],
+        "help_waste": ["waste", "--help"],
+        "help_waiting": ["process", "waiting", "--help"],
     }
     return {name: run(*args, "--lang", lang) for name, args in commands.items()}
 
