@@ -5,46 +5,74 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO   ?= demo.karsta
 
-.PHONY: setup demo test lint typecheck unit docs docs-check i18n bench clean
+.PHONY: setup setup-dev demo test lint typecheck unit docs docs-check i18n bench clean
 
+## Two stamps: the product alone (what `make demo` needs), and the development tools on top
+## (PySpark, PM4Py, linters, pytest: what `make test` needs). `make test` after `make demo`
+## installs only the rest.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 setup: $(BIN)/.installed
 
+setup-dev: $(BIN)/.installed-dev
+
 ## Import the real ServiceNow log into demo.karsta, show what it holds and its scorecard
-## (settings and targets: demo.karsta.yaml).
+## (settings and targets: demo.karsta.yaml). MAP=map.svg also draws the process map
+## (needs Graphviz's dot; without it the demo says how to install it).
+MAP ?=
 demo: setup
 	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
 		--preset servicenow --workspace $(DEMO)
 	$(BIN)/karsta summary --workspace $(DEMO)
 	$(BIN)/karsta metrics --workspace $(DEMO)
+	@if [ -n "$(MAP)" ]; then \
+		if command -v dot >/dev/null 2>&1; then \
+			$(BIN)/karsta process map --workspace $(DEMO) --collapse --min-count 50 \
+				--out $(MAP) --format json >/dev/null; \
+		else \
+			echo "The process map picture ($(MAP)) needs Graphviz's dot program, which is not"; \
+			echo "installed. Install it (Debian and Ubuntu: sudo apt-get install graphviz;"; \
+			echo "macOS: brew install graphviz) and run make demo MAP=$(MAP) again. The rest"; \
+			echo "of Karsta works without it."; \
+		fi; \
+	fi
+	@echo
+	@echo "Run karsta yourself: $(BIN)/karsta --help, or first . $(BIN)/activate and then"
+	@echo "karsta process map --workspace $(DEMO) (the README shows more)."
 
 ## Lint, type-check, check the generated docs, and run the whole test suite.
-test: setup lint typecheck docs-check unit
+test: setup-dev lint typecheck docs-check unit
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
-unit: setup
+unit: setup-dev
 	$(BIN)/python -m pytest
 
 LANGS := en fi sv
 
 docs: setup
 	$(BIN)/karsta docs schema --out docs/schema.md
+	$(BIN)/karsta docs mapping --out docs/mapping.md
 	for lang in $(LANGS); do $(BIN)/karsta docs metrics --lang $$lang --out docs/metrics.$$lang.md; done
 
 docs-check: setup
 	$(BIN)/karsta docs schema | diff -u docs/schema.md - \
 		|| (echo "docs/schema.md is out of date: run 'make docs'" && exit 1)
+	$(BIN)/karsta docs mapping | diff -u docs/mapping.md - \
+		|| (echo "docs/mapping.md is out of date: run 'make docs'" && exit 1)
 	for lang in $(LANGS); do \
 		$(BIN)/karsta docs metrics --lang $$lang | diff -u docs/metrics.$$lang.md - \
 		|| { echo "docs/metrics.$$lang.md is out of date: run 'make docs'"; exit 1; }; \
@@ -63,7 +91,7 @@ i18n: setup
 
 ## Benchmarks: SIZES=100k,1M,10M make bench
 SIZES ?= 100k,1M
-bench: setup
+bench: setup-dev
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 clean:

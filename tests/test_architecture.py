@@ -12,6 +12,7 @@ LAYERS = {
     "calendar": 0,
     "privacy": 0,
     "i18n": 0,
+    "formatting": 0,
     "workspace": 1,
     "ingest": 2,
     "summary": 3,

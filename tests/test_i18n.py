@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import pickle
@@ -103,6 +104,29 @@ def test_a_message_is_english_text_that_translates_later() -> None:
     assert N_("waiting") == "waiting"
 
 
+def test_numbers_in_a_message_are_written_as_the_language_writes_them() -> None:
+    # The waste's yearly basis and assumptions carry numbers with a format of their own.
+    message = Message(
+        "{share:.1f} % of {total}; {hours:g} hours; {cost:g} €/h; {days:.0f} d; {mean}",
+        share=98.04,
+        total=24918,
+        hours=1600.0,
+        cost=45.0,
+        days=14826.02,
+        mean=2.5,
+    )
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert message == "98.0 % of 24918; 1600 hours; 45 €/h; 14826 d; 2.5"  # str(): Python's
+    set_language("fi")
+    assert message.localized() == (
+        f"98,0 % of 24{nbsp}918; 1{nbsp}600 hours; 45 €/h; 14{nbsp}826 d; 2,5"
+    )
+    set_language("en")
+    assert message.localized() == "98.0 % of 24,918; 1,600 hours; 45 €/h; 14,826 d; 2.5"
+    # Formats that are not a number's precision are Python's own.
+    assert Message("{n:>4}|{t!r}", n=7, t="x").localized() == "   7|'x'"
+
+
 def test_a_message_survives_copies_and_pickles() -> None:
     title = Message("Waiting between {source} and {target}", source="A", target="{B}")
     for copied in (copy.copy(title), copy.deepcopy(title), pickle.loads(pickle.dumps(title))):
@@ -155,3 +179,22 @@ def test_the_catalogs_are_package_data() -> None:
     assert '"locale/*.pot"' in pyproject
     assert '"locale/*/LC_MESSAGES/*.po"' in pyproject
     assert '"babel>=' in pyproject.lower()
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """Babel does not extract calls inside f-string expressions: such a message never translates."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and getattr(inner.func, "id", None) in KEYWORDS
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    hidden.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
+    assert not hidden, f"take these calls out of their f-strings: {hidden}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from karsta.calendar import ServiceCalendar
+from karsta.i18n import Message
 from karsta.metrics.compute import MetricResults, compute_metrics
 from karsta.metrics.config import MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation, explain
@@ -143,6 +144,10 @@ def open(
         return Export(path, engine)
     if engine != "duckdb":
         raise WorkspaceError(
-            f"{path} is a workspace file, which only DuckDB reads; export it for {engine}."
+            Message(
+                "{path} is a workspace file, which only DuckDB reads; export it for {engine}.",
+                path=str(path),
+                engine=engine,
+            )
         )
     return Workspace.open(path, create=create, read_only=read_only)  # type: ignore[return-value]

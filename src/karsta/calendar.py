@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from karsta.i18n import Message
+
 Interval = tuple[time, time]
 """A (start, end) local time of day; an end of 00:00 means midnight at the end of the day."""
 Hours = tuple[Interval, ...]
@@ -87,11 +89,21 @@ def _check_hours(intervals: Iterable[Iterable[time]], where: str) -> Hours:
             raise ValueError(f"{where}: {raw!r} is not a (start, end) pair of naive datetime.time")
         start, end = pair
         if _since_midnight(start) >= _since_midnight(end, end=True):
-            raise ValueError(f"{where}: interval {_fmt_range(pair)} does not end after it starts")
+            raise ValueError(
+                Message(
+                    "{where}: interval {interval} does not end after it starts",
+                    where=where,
+                    interval=_fmt_range(pair),
+                )
+            )
         if result and _since_midnight(start) < _since_midnight(result[-1][1], end=True):
             raise ValueError(
-                f"{where}: intervals {_fmt_range(result[-1])} and {_fmt_range(pair)} "
-                "overlap or are not sorted"
+                Message(
+                    "{where}: intervals {first} and {second} overlap or are not sorted",
+                    where=where,
+                    first=_fmt_range(result[-1]),
+                    second=_fmt_range(pair),
+                )
             )
         result.append(pair)
     return tuple(result)
@@ -209,16 +221,25 @@ class ServiceCalendar:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError) as err:
-            raise ValueError(f"unknown timezone {self.timezone!r}") from err
+            raise ValueError(Message("unknown timezone '{zone}'", zone=self.timezone)) from err
         if self.country is None:
             if self.subdivision is not None:
-                raise ValueError(f"subdivision {self.subdivision!r} given without a country")
+                raise ValueError(
+                    Message(
+                        "subdivision '{subdivision}' given without a country",
+                        subdivision=self.subdivision,
+                    )
+                )
         else:
             try:
                 pyholidays.country_holidays(self.country, subdiv=self.subdivision)
             except NotImplementedError as err:
                 raise ValueError(
-                    f"unknown holiday country or subdivision {self._holiday_code!r}: {err}"
+                    Message(
+                        "unknown holiday country or subdivision '{code}': {error}",
+                        code=self._holiday_code,
+                        error=str(err),
+                    )
                 ) from err
 
     @property
@@ -257,25 +278,38 @@ class ServiceCalendar:
         for part in (p.strip() for p in re.split(r"[;,]", text)):
             head, *ranges = part.split() or [""]
             if not head:
-                raise ValueError(f"empty part in service-hours spec {spec!r}")
+                raise ValueError(Message("empty part in service-hours spec '{spec}'", spec=spec))
             if not ranges:
                 raise ValueError(
-                    f"part {part!r} has no time ranges; expected e.g. 'mon-fri 08:00-16:00'"
+                    Message(
+                        "part '{part}' has no time ranges; expected e.g. 'mon-fri 08:00-16:00'",
+                        part=part,
+                    )
                 )
             intervals = _check_hours([_parse_range(r, part) for r in ranges], repr(part))
             if head == "lunch":
                 if len(intervals) != 1:
-                    raise ValueError(f"part {part!r}: lunch takes exactly one time range")
+                    raise ValueError(
+                        Message("part '{part}': lunch takes exactly one time range", part=part)
+                    )
                 lunches.append(intervals[0])
                 continue
             for day in _parse_days(head, part):
                 if day in hours:
-                    raise ValueError(f"part {part!r}: {_DAY_NAMES[day]} is already specified")
+                    raise ValueError(
+                        Message(
+                            "part '{part}': {day} is already specified",
+                            part=part,
+                            day=_DAY_NAMES[day],
+                        )
+                    )
                 hours[day] = intervals
         for lunch in lunches:
             cut = {day: _cut(intervals, lunch) for day, intervals in hours.items()}
             if cut == hours:
-                raise ValueError(f"lunch {_fmt_range(lunch)} is outside the service hours")
+                raise ValueError(
+                    Message("lunch {lunch} is outside the service hours", lunch=_fmt_range(lunch))
+                )
             hours = cut
         return cls(hours=hours, timezone=timezone, country=country, subdivision=subdivision)
 
@@ -427,10 +461,20 @@ def _parse_range(text: str, part: str) -> Interval:
     """Return the interval written as 'HH:MM-HH:MM' (or 'H-H'); 24:00 ends the day."""
     match = _TIME_RANGE.fullmatch(text)
     if match is None:
-        raise ValueError(f"bad time range {text!r} in {part!r}; expected e.g. 08:00-16:00")
+        raise ValueError(
+            Message(
+                "bad time range '{text}' in '{part}'; expected e.g. 08:00-16:00",
+                text=text,
+                part=part,
+            )
+        )
     sh, sm, eh, em = (int(g or 0) for g in match.groups())
     if sh > 23 or eh > 24 or sm > 59 or em > 59 or (eh == 24 and em):
-        raise ValueError(f"bad time in {text!r} in {part!r}; hours 0-24, minutes 0-59")
+        raise ValueError(
+            Message(
+                "bad time in '{text}' in '{part}'; hours 0-24, minutes 0-59", text=text, part=part
+            )
+        )
     return time(sh, sm), time(eh % 24, em)
 
 
@@ -440,7 +484,9 @@ def _parse_days(text: str, part: str) -> list[int]:
         return list(range(7))
     names = text.split("-")
     if len(names) > 2 or not all(name in _DAY_ALIASES for name in names):
-        raise ValueError(f"bad days {text!r} in {part!r}; expected e.g. mon-fri")
+        raise ValueError(
+            Message("bad days '{text}' in '{part}'; expected e.g. mon-fri", text=text, part=part)
+        )
     first, last = _DAY_ALIASES[names[0]], _DAY_ALIASES[names[-1]]
     return [(first + k) % 7 for k in range((last - first) % 7 + 1)]
 

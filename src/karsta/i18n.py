@@ -12,6 +12,8 @@ import gettext as stdlib_gettext
 import io
 import locale
 import os
+import re
+import string
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -99,8 +101,8 @@ def translations(lang: Language) -> stdlib_gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """Return `message` in the current language."""
-    return translations(_current).gettext(message)
+    """Return `message` in the current language ('' stays '': gettext maps it to the header)."""
+    return translations(_current).gettext(message) if message else message
 
 
 _ = gettext
@@ -135,11 +137,27 @@ class Message(str):
         return self
 
     def localized(self) -> str:
-        """Return the message in the current language."""
-        text = gettext(self.template) if self.template else ""
+        """Return the message in the current language.
+
+        Message arguments are translated. Numbers are written as the language writes
+        them: whole numbers without a format grouped (1 972 in fi and sv, 1,972 in en),
+        and a number format in the template (`{share:.1f}`, `{cost:g}`) keeps its
+        precision with the language's decimal mark and grouping (98,0; 1 600).
+        """
+        text = gettext(self.template)
         if not self.args:
             return text
-        return text.format(**{key: localized(value) for key, value in self.args.items()})
+        formatter = string.Formatter()
+        out = []
+        for literal, name, spec, conversion in formatter.parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            value = formatter.get_field(name, (), self.args)[0]
+            if conversion:
+                value = formatter.convert_field(value, conversion)
+            out.append(_field(value, spec or ""))
+        return "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as template and arguments."""
@@ -163,6 +181,26 @@ def joined(parts: list[str], separator: str) -> Message:
 
 def _message(template: str, args: dict[str, Any]) -> Message:
     return Message(template, **args)
+
+
+_NUMBER_SPEC = re.compile(r",?(?:\.(?P<digits>\d+)f|(?P<general>g)|d?)")
+"""Number formats a template may give a field: `.1f`, `,.0f`, `g`, `d`, `,`."""
+
+
+def _field(value: Any, spec: str) -> str:
+    """Return one field of a message: numbers as the current language writes them."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return format(localized(value), spec)
+    found = _NUMBER_SPEC.fullmatch(spec)
+    if found is None:
+        return format(value, spec)
+    from karsta import formatting  # formatting builds on this module
+
+    if found["digits"] is not None:
+        return formatting.decimal(value, int(found["digits"]))
+    if found["general"] or (isinstance(value, float) and not spec):
+        return formatting.general(value)
+    return formatting.whole(value)
 
 
 def localized(value: Any) -> Any:

@@ -69,5 +69,5 @@ def test_default_period_skips_a_thin_tail(desk: Desk) -> None:
     results = compute_metrics(desk.ws, options, metrics=["I10"])
     card = build_scorecard(results, {}, volumes=volumes)
     assert (card.period, card.previous_period) == ("2024-04", "2024-03")
-    assert "at least 10%" in card.rule
+    assert "at least 10 %" in card.rule
     assert build_scorecard(results, {}, period="2024-05", volumes=volumes).period == "2024-05"

@@ -84,23 +84,30 @@ def test_waste_shows_the_headline_first_then_staff_and_customer_time(hand_log: W
     # 0.38 person-years at 1 600 h, 30 437.5 € at 50 €/h; customer waiting (queue 3 h +
     # Awaiting User Info 4 h) × 365.25 = 2 556.75 h a year, not priced unless asked.
     ws = str(hand_log.path)
-    out = run("waste", "-w", ws, "--hourly-cost", "50")
+    out = run("waste", "-w", ws, "--hourly-cost", "50").replace("\N{NO-BREAK SPACE}", " ")
     order = [
         out.index(text)
         for text in ("Waste a year", "Per waste family", "Staff time a year", "Customer time")
     ]
     assert order == sorted(order)
-    assert "609 h · 0.38 person-years (at 1 600 h) · 30 438 €" in out
-    assert "2 557 h · not priced (--waiting-hourly-cost)" in out
+    assert "609 h · 0.38 person-years (at 1,600 h) · 30,438 €" in out
+    assert "2,557 h · not priced (--waiting-hourly-cost)" in out
     assert "scaled to a year from 1 days, 2024-01-01 to 2024-01-01" in " ".join(out.split())
     assert "less than a year" in out
     priced = run(
         "waste", "-w", ws, "--waiting-hourly-cost", "20", "--hours-per-person-year", "1500"
-    )
-    assert "2 557 h · 51 135 €" in priced
-    assert "(at 1 500 h)" in priced
+    ).replace("\N{NO-BREAK SPACE}", " ")
+    assert "2,557 h · 51,135 €" in priced
+    assert "(at 1,500 h)" in priced
     data = json.loads(run("waste", "-w", ws, "--format", "json"))
     assert data["headline"]["customer_waiting_euros_per_year"] is None
+    # The same headline in Finnish: a decimal comma, thousands grouped, the basis too.
+    finnish = run("waste", "-w", ws, "--hourly-cost", "50", "--lang", "fi")
+    finnish = " ".join(finnish.replace("\N{NO-BREAK SPACE}", " ").split())
+    assert "609 h · 0,38 henkilötyövuotta (1 600 h/vuosi) · 30 438 €" in finnish
+    assert "2 557 h · ei hinnoiteltu (--waiting-hourly-cost)" in finnish
+    assert "skaalattu vuodeksi 1 päivästä, 2024-01-01–2024-01-01 (UTC)" in finnish
+    assert "100,0 % kaikista" in finnish
     assert data["period"]["basis"].startswith("scaled to a year from 1 days")
 
 

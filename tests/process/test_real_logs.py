@@ -220,7 +220,7 @@ def test_helpdesk_waste_is_scaled_from_the_complete_months_and_warns(helpdesk: W
     assert {k: period[k] for k in expected} == expected
     assert len(expected["thin_months_inside"]) > 0
     table = _waste_table(helpdesk)
-    assert f"scaled to a year from {period['days']:.0f} days" in table
+    assert f"scaled to a year from {period['days']:,.0f} days" in table  # grouped: 1,397
     assert "may be incomplete there" in table
     # The event-log preset maps no groups or levels: those figures say what to map.
     needs = {n["needs"].split(" ")[0] for n in data["not_computed"]}

@@ -36,7 +36,8 @@ def test_dot_text_marks_bottlenecks_and_weights_arrows(hand_log: Workspace) -> N
     red = [line for line in arrows if BOTTLENECK_COLOUR in line]
     assert len(red) == 1
     assert '"n:Active" -> "n:Resolved"' in red[0]
-    assert "total 6.0 h" in red[0]  # what bottlenecks are ranked by: 2 h + 1 h + 3 h
+    # What bottlenecks are ranked by: 2 h + 1 h + 3 h.
+    assert "total 6.0\N{NO-BREAK SPACE}h" in red[0]
     assert 'label="Map \\"by status\\""' in text
     assert '"__start" -> "n:New"' in text
     assert '"n:Closed" -> "__end"' in text

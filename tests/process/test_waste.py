@@ -275,3 +275,23 @@ def test_only_the_tickets_opened_in_the_observed_period_are_scaled(
     assert queue.observed_hours == pytest.approx(5.0)
     assert queue.hours_per_year == pytest.approx(365.25)
     assert "hand-offs" not in {f.kind for f in result.findings}  # only J was handed on
+
+
+def test_durations_in_the_findings_follow_the_language_and_the_precision_rule() -> None:
+    # 14 826.02 days: whole days from 100 days on, grouped (never "14826.0 d"); 50 h is
+    # 2.08 days, one decimal; 3.25 h stays in hours.
+    from karsta.i18n import set_language
+    from karsta.process.findings import _hours
+
+    nbsp = "\N{NO-BREAK SPACE}"
+    long, days, hours = _hours(14826.02 * 86400), _hours(50 * 3600), _hours(3.25 * 3600)
+    assert (long, days, hours) == ("14826 d", "2.1 d", "3.2 h")  # English, for JSON
+    set_language("fi")
+    try:
+        assert [x.localized() for x in (long, days, hours)] == [  # type: ignore[attr-defined]
+            f"14{nbsp}826 vrk",
+            "2,1 vrk",
+            "3,2 h",
+        ]
+    finally:
+        set_language("en")

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.interrupt import stops_on_ctrl_c
+from karsta.cli.language import (
+    TranslatedContext,
+    choose_language,
+    translate_help,
+    translated_usage_errors,
+)
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
 from karsta.cli.waste import waste_command
@@ -27,6 +35,7 @@ from karsta.ingest import (
     preset_names,
 )
 from karsta.ingest.importer import STAGES
+from karsta.ingest.mapping_reference import mapping_reference_markdown, preset_text
 from karsta.ingest.protection import PrivacyMode, check_request, stored_mode
 from karsta.ingest.rejected import RejectLimit, RejectLimitError
 from karsta.privacy import KeyFileError, default_key_path, load_key, load_or_create_key
@@ -34,19 +43,58 @@ from karsta.schema import reference_markdown
 from karsta.summary import summarise
 from karsta.workspace import Workspace, WorkspaceError, workspace_for_import
 
+
+class KarstaGroup(TyperGroup):
+    """The `karsta` command: speaks the user's language from the first line it prints.
+
+    It chooses the language before any subcommand prints its help, and turns Ctrl-C
+    into one line and exit code 130.
+    """
+
+    context_class = TranslatedContext
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Choose the language from the arguments, translate the help, then parse."""
+        choose_language(args)
+        translate_help(self, ctx)
+        with translated_usage_errors():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C prints 'interrupted' and exits with code 130."""
+        with stops_on_ctrl_c(_("interrupted")), translated_usage_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="karsta",
-    help="Find the waste in customer service processes and measure service comparably.",
+    cls=KarstaGroup,
+    help=N_("Find the waste in customer service processes and measure service comparably."),
     no_args_is_help=True,
     add_completion=False,
 )
-docs_app = typer.Typer(help="Generate the reference documentation.", no_args_is_help=True)
+
+
+@app.callback()
+def karsta(lang: LangOption = None) -> None:
+    """Take --lang before the command too (karsta --lang fi metrics, karsta --lang fi --help)."""
+
+
+docs_app = typer.Typer(help=N_("Generate the reference documentation."), no_args_is_help=True)
+presets_app = typer.Typer(
+    help=N_("The built-in mappings of source systems: list them, or show one."),
+    invoke_without_command=True,
+)
 app.add_typer(docs_app, name="docs")
+app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
-app.command("waste")(waste_command)
+app.command(
+    "waste",
+    help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
+)(waste_command)
 
 WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Workspace file (created on first import).")
+    Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))
 ]
 STAGE_TEXT = {
     "read": N_("Reading the file"),
@@ -59,49 +107,55 @@ STAGE_TEXT = {
 _fail = render.fail
 
 
-@app.command("import")
+@app.command(
+    "import", help=N_("Import an export file into the workspace and print the row accounting.")
+)
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Export file: CSV, XLSX, Parquet, JSON lines, XES.")],
+    file: Annotated[
+        Path, typer.Argument(help=N_("Export file: CSV, XLSX, Parquet, JSON lines, XES."))
+    ],
     workspace: WorkspaceOption,
     preset: Annotated[
-        str | None, typer.Option(help="Built-in mapping: " + ", ".join(preset_names()) + ".")
+        str | None, typer.Option(help=N_("Built-in mapping (list them: karsta presets)."))
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Your own mapping file (YAML; may extend a preset).")
+        Path | None, typer.Option(help=N_("Your own mapping file (YAML; may extend a preset)."))
     ] = None,
     file_format: Annotated[
-        str | None, typer.Option("--format", help="csv, xlsx, parquet, jsonl or xes.")
+        str | None, typer.Option("--format", help=N_("csv, xlsx, parquet, jsonl or xes."))
     ] = None,
     delimiter: Annotated[
-        str | None, typer.Option(help="CSV delimiter (detected if not set).")
+        str | None, typer.Option(help=N_("CSV delimiter (detected if not set)."))
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="Text encoding (detected if not set).")
+        str | None, typer.Option(help=N_("Text encoding (detected if not set)."))
     ] = None,
-    decimal: Annotated[str | None, typer.Option(help="Decimal separator: ',' or '.'.")] = None,
+    decimal: Annotated[str | None, typer.Option(help=N_("Decimal separator: ',' or '.'."))] = None,
     timestamp_format: Annotated[
-        str | None, typer.Option(help="strptime format, e.g. '%d.%m.%Y %H:%M' (detected).")
+        str | None, typer.Option(help=N_("strptime format, e.g. '%d.%m.%Y %H:%M' (detected)."))
     ] = None,
     timezone: Annotated[
-        str | None, typer.Option(help="Zone of naive timestamps (default Europe/Helsinki).")
+        str | None, typer.Option(help=N_("Zone of naive timestamps (default Europe/Helsinki)."))
     ] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet (default: the first).")] = None,
+    sheet: Annotated[str | None, typer.Option(help=N_("Excel sheet (default: the first)."))] = None,
     pseudonymise: Annotated[
         bool,
         typer.Option(
             "--pseudonymise",
-            help="Replace caller and agent ids by keyed hashes, and redact free text.",
+            help=N_("Replace caller and agent ids by keyed hashes, and redact free text."),
         ),
     ] = False,
     redact: Annotated[
         bool,
         typer.Option(
             "--redact",
-            help="Replace identity codes, e-mail addresses and phone numbers in free text by tags.",
+            help=N_(
+                "Replace identity codes, e-mail addresses and phone numbers in free text by tags."
+            ),
         ),
     ] = False,
     key_file: Annotated[
-        Path | None, typer.Option(help="Pseudonymisation key (default ~/.config/karsta/...).")
+        Path | None, typer.Option(help=N_("Pseudonymisation key (default ~/.config/karsta/...)."))
     ] = None,
     max_rejects: Annotated[
         str,
@@ -120,13 +174,13 @@ def import_command(
     ] = False,
     lang: LangOption = None,
 ) -> None:
-    """Import an export file into the workspace and print the row accounting."""
+    """Read an export into the workspace in one transaction; print the row accounting."""
     if (preset is None) == (mapping is None):
         raise _fail(_("Give exactly one of --preset or --mapping."))
     try:
         source = load_preset(preset) if preset else load_mapping_file(mapping)  # type: ignore[arg-type]
     except MappingError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(render.error_text(exc)) from exc
     source = source.with_read(
         delimiter=delimiter,
         encoding=encoding,
@@ -138,9 +192,12 @@ def import_command(
         limit = RejectLimit.parse(max_rejects)
     except RejectLimitError as exc:
         raise _fail(localized(exc.args[0])) from exc
-    out = render.console()
+    unchanged = _("Nothing was imported; the workspace is unchanged.")
     try:
-        with workspace_for_import(workspace) as ws:
+        with (
+            stops_on_ctrl_c(_("interrupted: nothing was imported, the workspace is unchanged")),
+            workspace_for_import(workspace) as ws,
+        ):
             stored = stored_mode(ws)
             check_request(ws.path, stored, pseudonymise=pseudonymise, redact=redact)
             key = _import_key(stored, pseudonymise, key_file)
@@ -148,13 +205,11 @@ def import_command(
                 file, ws, source, file_format, key, redact, max_rejects=limit, replace=replace
             )
     except ImportFailed as exc:
-        unchanged = _("Nothing was imported; the workspace is unchanged.")
         raise _fail(f"{render.import_failure(exc)} {unchanged}") from exc
     except (WorkspaceError, KeyFileError) as exc:
-        unchanged = _("Nothing was imported; the workspace is unchanged.")
         raise _fail(f"{render.error_text(exc)} {unchanged}") from exc
     followed = report.privacy.not_asked(pseudonymise=pseudonymise, redact=redact)
-    out.print(render.import_report(report, followed=followed))
+    render.show(render.import_report(report, followed=followed))
     if not report.balanced:
         raise typer.Exit(code=1)
 
@@ -237,13 +292,15 @@ def _import_with_progress(
         )
 
 
-@app.command()
+@app.command(
+    help=N_("Show what the workspace holds: tickets, events, derived facts, imports, rejects.")
+)
 def summary(
     workspace: WorkspaceOption,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Show what the workspace holds: tickets, events, derived facts, imports, rejects."""
+    """Print what the workspace holds (table or JSON)."""
     try:
         with Workspace.open(workspace, create=False, read_only=True) as ws:
             data = summarise(ws)
@@ -252,41 +309,80 @@ def summary(
     if output == "json":
         sys.stdout.write(json.dumps(data.to_dict(), indent=2, default=str) + "\n")
     else:
-        render.console().print(render.summary(data))
+        render.show(render.summary(data))
 
 
-@app.command()
+@app.command(help=N_("Write the canonical tables as files (Parquet: for BI tools and Spark)."))
 def export(
     workspace: WorkspaceOption,
-    out: Annotated[Path, typer.Option(help="Folder for the files.")] = Path("export"),
-    output: Annotated[str, typer.Option("--format", help="parquet.")] = "parquet",
+    out: Annotated[Path, typer.Option(help=N_("Folder for the files."))] = Path("export"),
+    output: Annotated[str, typer.Option("--format", help=N_("parquet."))] = "parquet",
     lang: LangOption = None,
 ) -> None:
-    """Write the canonical tables as files (Parquet: for BI tools and Spark)."""
+    """Write the canonical tables as Parquet files."""
     try:
         with Workspace.open(workspace, create=False, read_only=True) as ws:
             files = ws.export(out, fmt=output)
     except WorkspaceError as exc:
         raise _fail(render.error_text(exc)) from exc
     for path in files:
-        render.console().print(str(path))
+        render.console().print(render.plain(path))
 
 
-@app.command()
-def presets(lang: LangOption = None) -> None:
-    """List the built-in mappings of source systems."""
+@presets_app.callback()
+def presets(ctx: typer.Context, lang: LangOption = None) -> None:
+    """List the built-in mappings when no subcommand is given."""
+    if ctx.invoked_subcommand is not None:
+        return
     con = render.console()
     for name in preset_names():
         mapping = load_preset(name)
-        con.print(f"[bold]{name}[/]: {mapping.title}")
+        con.print(f"[bold]{render.plain(name)}[/]: {render.plain(mapping.title)}")
 
 
-@docs_app.command("schema")
-def docs_schema(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+@presets_app.command(
+    "show", help=N_("Print a built-in mapping: the YAML file as written, or JSON with defaults.")
+)
+def presets_show(
+    name: Annotated[str, typer.Argument(help=N_("Preset name, e.g. servicenow."))],
+    output: Annotated[str, typer.Option("--format", help=N_("yaml or json."))] = "yaml",
+    lang: LangOption = None,
 ) -> None:
-    """Print the canonical tables reference (docs/schema.md)."""
-    text = reference_markdown()
+    """Print one built-in mapping: its YAML file, or JSON with every default."""
+    if output not in ("yaml", "json"):
+        raise _fail(_("--format: choose yaml or json; got {output!r}.").format(output=output))
+    try:
+        text = preset_text(name) if output == "yaml" else None
+        mapping = load_preset(name)
+    except MappingError as exc:
+        raise _fail(render.error_text(exc)) from exc
+    if text is None:
+        text = json.dumps(mapping.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(text)
+
+
+@docs_app.command("schema", help=N_("Print the canonical tables reference (docs/schema.md)."))
+def docs_schema(
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
+) -> None:
+    """Print or write docs/schema.md."""
+    _write(reference_markdown(), out)
+
+
+@docs_app.command("mapping", help=N_("Print the mapping file reference (docs/mapping.md)."))
+def docs_mapping(
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
+) -> None:
+    """Print or write docs/mapping.md."""
+    _write(mapping_reference_markdown(), out)
+
+
+def _write(text: str, out: Path | None) -> None:
+    """Write `text` to the file `out`, or to stdout."""
     if out:
         out.write_text(text, encoding="utf-8")
     else:

@@ -18,13 +18,34 @@ from rich.table import Table
 
 from karsta.api import Analyses
 from karsta.cli import render
+from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
+from karsta.formatting import (
+    AVERAGE_COUNT_DECIMALS,
+    UNIT_DECIMALS,
+    csv_delimiter,
+    csv_number,
+    decimal,
+    figure,
+    percent,
+    signed,
+    whole,
+    with_unit,
+)
 from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
-from karsta.metrics.compute import MetricResults
-from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
+from karsta.metrics.compute import MetricResult, MetricResults
+from karsta.metrics.config import ConfigError, MetricConfig, Target, config_path, load_config
 from karsta.metrics.explain import Explanation
 from karsta.metrics.inputs import MetricInputError
+from karsta.metrics.labels import (
+    evidence_label,
+    group_label,
+    is_average,
+    reason_text,
+    statistic_label,
+    statistic_unit,
+)
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
 from karsta.metrics.registry import find
@@ -32,28 +53,21 @@ from karsta.metrics.scorecard import Scorecard
 from karsta.workspace import OpenSource, WorkspaceError, open_source
 from karsta.workspace.source import TableSource
 
-WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace file.")]
+WorkspaceOption = Annotated[
+    Path | None, typer.Option("--workspace", "-w", help=N_("Workspace file."))
+]
 SourceOption = Annotated[
     Path | None,
-    typer.Option(help="Instead of a workspace: a folder written by `karsta export`."),
+    typer.Option(help=N_("Instead of a workspace: a folder written by `karsta export`.")),
 ]
 EngineOption = Annotated[
-    str, typer.Option(help="Engine for --source: duckdb (default) or spark (PySpark local mode).")
+    str,
+    typer.Option(help=N_("Engine for --source: duckdb (default) or spark (PySpark local mode).")),
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(help="Metric settings and targets (default: <workspace>.yaml beside it)."),
+    typer.Option(help=N_("Metric settings and targets (default: <workspace>.yaml beside it).")),
 ]
-
-UNIT_SUFFIX = {
-    "percent": "%",
-    "hours": "h",
-    "service_hours": N_("service h"),
-    "euros": "€",
-    "days": N_("d"),
-    "seconds": "s",
-}
-
 
 _fail = render.fail
 
@@ -82,16 +96,31 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """Return a figure for people by its unit: 65.1 %, 15.97 h, 1 234."""
-    if value is None:
-        return "–"
-    if unit == "count" and float(value).is_integer():
-        return f"{value:,.0f}".replace(",", " ")
-    if unit == "percent":
-        return f"{value:.1f} %"
-    suffix = _(UNIT_SUFFIX[unit]) if unit in UNIT_SUFFIX else ""
-    return f"{value:,.2f}".replace(",", " ") + (f" {suffix}" if suffix else "")
+def _unit(row: dict[str, Any], result: MetricResult) -> str:
+    """Return the unit of a result row's value: its own, else its statistic's."""
+    return str(row.get("unit") or statistic_unit(row["statistic"], result.unit))
+
+
+def _statistic(code: str) -> str:
+    """Return a statistic's name for people, safe to print."""
+    return render.plain(statistic_label(code))
+
+
+def _target_text(target: Target, unit: str, clock: str) -> str:
+    """Return a target in the current language: '≤ 2,0 %', '80 % within 24,0 service h'.
+
+    `unit` is the unit of the statistic the target is on, `clock` the unit of the
+    metric's durations (hours or service hours).
+    """
+    if target.threshold_hours is not None:
+        return render.plain(
+            _("{share} within {hours}").format(
+                share=percent(100.0 - target.value, 0),
+                hours=figure(target.threshold_hours, clock),
+            )
+        )
+    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
+    return render.plain(f"{operator} {figure(target.value, unit)}")
 
 
 def _open(
@@ -118,12 +147,16 @@ def _open(
 
 
 def _group_text(group: dict[str, Any]) -> str:
+    """Return a breakdown's values as text ('channel=phone'), as written in the data."""
     return ", ".join(f"{k}={v}" for k, v in group.items())
 
 
 def _assumed_cell(row: dict[str, Any]) -> str:
-    """Return the counts of a figure's assumptions, in the order its metric's note lists them."""
-    return ", ".join(str(a["count"]) for a in row.get("assumptions", []))
+    """Return the counts of a figure's assumptions, in the order its metric's note lists them.
+
+    They are separated by '; ': a comma is the decimal mark in Finnish and Swedish.
+    """
+    return "; ".join(whole(a["count"]) for a in row.get("assumptions", []))
 
 
 def _assumed_note(result: Any) -> str | None:
@@ -132,14 +165,16 @@ def _assumed_note(result: Any) -> str | None:
     if not assumptions:
         return None
     texts = "; ".join(_(a["text"]) for a in assumptions)
-    return _("{id} (the assumed column counts each, in this order): {texts}").format(
-        id=result.id, texts=texts
+    return render.plain(
+        _("{id} (the assumed column counts each, in this order): {texts}").format(
+            id=result.id, texts=texts
+        )
     )
 
 
 def figures_table(results: MetricResults, lang: Language) -> Group:
     """Return every figure as a table, with notes, assumptions and metrics that have no data."""
-    table = Table(title=_("Metrics: {source}").format(source=results.source))
+    table = Table(title=_("Metrics: {source}").format(source=render.plain(results.source)))
     for header in (_("id"), _("metric"), _("period"), _("group"), _("statistic")):
         table.add_column(header)
     for header in (_("value"), _("n"), _("excluded"), _("assumed")):
@@ -152,28 +187,31 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
         if result.no_data:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
-        notes += [f"{result.id}: {localized(note)}" for note in result.notes]
+        notes += [f"{result.id}: {render.plain(note)}" for note in result.notes]
         line = _assumed_note(result)
         if line:
             assumed.append(line)
         for row in result.rows:
+            unit = _unit(row, result)
             table.add_row(
                 result.id,
-                name,
-                row["period"] or _("all"),
-                _group_text(row["group"]),
-                row["statistic"],
-                format_value(row["value"], row["unit"]),
-                str(row["n"]),
-                str(row["excluded"]),
+                render.plain(name),
+                render.plain(row["period"]) if row["period"] else _("all"),
+                render.plain(group_label(row["group"])),
+                _statistic(row["statistic"]),
+                figure(row["value"], unit, average=is_average(row["statistic"])),
+                whole(row["n"]),
+                whole(row["excluded"]),
                 _assumed_cell(row),
             )
     parts: list[Any] = [table]
-    parts += [f"[yellow]{_('Note')}[/] {note}" for note in notes]
+    label = _("Note")
+    parts += [f"[yellow]{label}[/] {note}" for note in notes]
     label = _("Assumed")
     parts += [f"[yellow]{label}[/] {line}" for line in assumed]
     parts += [f"[dim]{line}[/]" for line in missing]
-    parts.append(f"[dim]{_('Each figure follows its card: karsta cards --metric ID')}[/]")
+    follows = _("Each figure follows its card: karsta cards --metric ID")
+    parts.append(f"[dim]{follows}[/]")
     return Group(*parts)
 
 
@@ -185,7 +223,7 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         )
     else:
         title = _("Scorecard {period}").format(period=card.period or "")
-    table = Table(title=title, caption=card.rule)
+    table = Table(title=render.plain(title), caption=render.plain(card.rule))
     table.add_column(_("id"), no_wrap=True)
     table.add_column(_("metric · statistic"), ratio=3, min_width=16)
     table.add_column(_("value"), justify="right", no_wrap=True)
@@ -200,20 +238,23 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
             missing.append(_no_data(result.id, name, result.no_data))
             continue
         if row.group:
-            name = f"{name} ({_group_text(row.group)})"
+            name = f"{name} ({group_label(row.group)})"
         mark = {True: "[green]✓[/] ", False: "[red]✗[/] ", None: ""}[row.target_met]
         arrow = {"better": "[green]▲[/]", "worse": "[red]▼[/]", "same": "="}.get(
             row.direction or "", ""
         )
-        change = "–" if row.change is None else f"{row.change:+.1f} {arrow}"
+        unit = row.unit or statistic_unit(row.statistic, result.unit)
+        average = is_average(row.statistic)
+        digits = AVERAGE_COUNT_DECIMALS if average else UNIT_DECIMALS.get(unit, 2)
+        change = "–" if row.change is None else f"{signed(row.change, digits)} {arrow}"
         table.add_row(
             result.id,
-            f"{name} · {row.statistic}",
-            format_value(row.value, row.unit or result.unit),
-            mark + (row.target.text if row.target else "–"),
-            format_value(row.previous, row.unit or result.unit),
+            f"{render.plain(name)} · {_statistic(row.statistic)}",
+            figure(row.value, unit, average=average),
+            mark + (_target_text(row.target, unit, result.unit) if row.target else "–"),
+            figure(row.previous, unit, average=average),
             change,
-            "–" if row.n is None else str(row.n),
+            whole(row.n),
         )
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
     legend = f"[dim]{legend}[/]"
@@ -223,30 +264,51 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         for assumption in row.assumptions:
             if assumption["count"]:
                 line = _("{id}: {count} rest on an assumption: {text}").format(
-                    id=row.result.id, count=assumption["count"], text=_(assumption["text"])
+                    id=row.result.id, count=whole(assumption["count"]), text=_(assumption["text"])
                 )
-                parts.append(f"[yellow]{label}[/] {line}")
+                parts.append(f"[yellow]{label}[/] {render.plain(line)}")
     return Group(*parts)
 
 
 def _no_data(metric_id: str, name: str, reason: str) -> str:
-    """Return the line for a metric without data, with the reason."""
-    return _("{id} {name}: no data — {reason}").format(
-        id=metric_id, name=name, reason=localized(reason)
+    """Return the line for a metric without data, with the reason (safe to print)."""
+    return render.plain(
+        _("{id} {name}: no data — {reason}").format(
+            id=metric_id, name=name, reason=localized(reason)
+        )
     )
 
 
-def _csv(results: MetricResults, lang: Language) -> str:
-    buffer = io.StringIO()
-    fields = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
+CSV_FIELDS = ["id", "slug", "name", "period", "group", "statistic", "value", "unit",
               "numerator", "denominator", "excluded", "assumptions", "n",
               "card_version"]  # fmt: skip
-    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+"""The columns of `--format csv`: the JSON contract's fields (English names)."""
+
+
+def _csv(results: MetricResults, lang: Language) -> str:
+    """Return the figures as CSV for a spreadsheet in `lang`.
+
+    The columns and codes are the contract's, in English; Finnish and Swedish get ';'
+    between fields and a decimal comma, as their spreadsheets read them.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", delimiter=csv_delimiter(lang)
+    )
     writer.writeheader()
     for record in results.records(lang):
+        numbers = {
+            key: csv_number(record[key], lang=lang)
+            for key in ("value", "numerator", "denominator", "excluded", "n")
+        }
         assumptions = "; ".join(f"{a['id']}={a['count']}" for a in record["assumptions"])
         writer.writerow(
-            {**record, "group": _group_text(record["group"]), "assumptions": assumptions}
+            {
+                **record,
+                **numbers,
+                "group": _group_text(record["group"]),
+                "assumptions": assumptions,
+            }
         )
     return buffer.getvalue()
 
@@ -256,33 +318,41 @@ def metrics_command(
     source: SourceOption = None,
     engine: EngineOption = "duckdb",
     metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Metric id(s), e.g. O2 or O2,I10.")
+        list[str] | None,
+        typer.Option("--metric", "-m", help=N_("Metric id(s), e.g. O2 or O2,I10.")),
     ] = None,
     period: Annotated[
-        str | None, typer.Option(help="Measurement period: " + ", ".join(PERIOD_KINDS) + ".")
+        str | None,
+        typer.Option(
+            help=help_text(N_("Measurement period: {kinds}."), kinds=", ".join(PERIOD_KINDS))
+        ),
     ] = None,
     by: Annotated[
         list[str] | None,
-        typer.Option(help="Break down by: channel, type, priority, category, group, level, ..."),
+        typer.Option(
+            help=N_("Break down by: channel, type, priority, category, group, level, ...")
+        ),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="First local date, e.g. 2016-03-01.")] = None,
-    until: Annotated[str | None, typer.Option(help="Local date after the last one.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help=N_("First local date, e.g. 2016-03-01."))
+    ] = None,
+    until: Annotated[str | None, typer.Option(help=N_("Local date after the last one."))] = None,
     service_hours: Annotated[
         str | None,
-        typer.Option(help="Count durations in service hours, e.g. 'mon-fri 08:00-16:00'."),
+        typer.Option(help=N_("Count durations in service hours, e.g. 'mon-fri 08:00-16:00'.")),
     ] = None,
     holidays: Annotated[
-        str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
+        str | None, typer.Option(help=N_("Holiday calendar of the service hours (FI, SE, none)."))
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option(help="Scorecard month, e.g. 2016-05 (default: the latest busy month)."),
+        typer.Option(help=N_("Scorecard month, e.g. 2016-05 (default: the latest busy month).")),
     ] = None,
     config: ConfigOption = None,
-    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table, json or csv."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Show metrics with their cards: the scorecard, or figures by period and breakdown."""
+    """Print the scorecard, or the figures by period and breakdown (table, JSON, CSV)."""
     language = _language(lang)
     if period is not None and period not in PERIOD_KINDS:
         raise _fail(
@@ -297,7 +367,7 @@ def metrics_command(
         for metric_id in ids or []:
             find(metric_id)
     except KeyError as exc:
-        raise _fail(str(exc.args[0])) from exc
+        raise _fail(render.error_text(exc)) from exc
     tables, settings = _open(workspace, source, engine, config)
     with tables:
         analyses = _Configured(tables, settings)
@@ -305,7 +375,7 @@ def metrics_command(
         try:
             if scorecard:
                 card = analyses.scorecard(at=at, service_hours=service_hours, holidays=holidays)
-                render.console().print(scorecard_table(card, language))
+                render.show(scorecard_table(card, language))
                 return
             results = analyses.metrics(
                 ids,
@@ -317,14 +387,14 @@ def metrics_command(
                 holidays=holidays,
             )
         except (MetricInputError, ValueError) as exc:
-            raise _fail(str(exc)) from exc
+            raise _fail(render.error_text(exc)) from exc
     if output == "json":
         document = results.to_json_document(language)
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     elif output == "csv":
         sys.stdout.write(_csv(results, language))
     else:
-        render.console().print(figures_table(results, language))
+        render.show(figures_table(results, language))
 
 
 class _Configured(Analyses):
@@ -336,21 +406,25 @@ class _Configured(Analyses):
 
 
 def _shown(value: Any, timezone: str) -> str:
-    """Return an evidence value for people: instants in the desk's local time, spans as
-    "from → to (hours)", numbers of hours rounded."""
+    """Return an evidence value for people: instants in the desk's local time, numbers grouped,
+    spans as "from → to (hours)"."""
     if isinstance(value, datetime):
         return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    if isinstance(value, bool) or value is None:
+        return render.plain(_("yes") if value else _("no") if value is not None else "–")
+    if isinstance(value, int):
+        return whole(value)
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return decimal(value, 2)
     if isinstance(value, dict) and {"from", "to", "hours"} <= set(value):
-        return _("{start} → {end} ({hours:.2f} h)").format(
+        return _("{start} → {end} ({hours})").format(
             start=_shown(value["from"], timezone),
             end=_shown(value["to"], timezone),
-            hours=value["hours"],
+            hours=with_unit(decimal(value["hours"], 2), "hours"),
         )
     if isinstance(value, list):
         return "; ".join(_shown(item, timezone) for item in value) if value else _("none")
-    return str(value)
+    return render.plain(value)
 
 
 def _assumption_line(assumption: dict[str, Any], timezone: str) -> str:
@@ -364,54 +438,59 @@ def explanation_view(item: Explanation, lang: Language, timezone: str) -> Group:
     """Return the verdicts of one ticket in one metric (times in `timezone`)."""
     card = item.definition.card
     ticket = _("ticket {id}").format(id=item.ticket_id)
-    head = f"[bold]{card.id} {card.name(lang)}[/] — {ticket} ({card.card_version})"
+    head = f"[bold]{card.id} {card.name(lang)}[/] — {render.plain(ticket)} ({card.card_version})"
     assumed = _("assumed")
     parts: list[Any] = [head]
     if item.why_absent:
-        parts.append(item.why_absent)
+        parts.append(render.plain(item.why_absent))
     for verdict in item.verdicts:
         if verdict["included"]:
-            status = f"[green]{_('counted in the population')}[/]"
+            status = "[green]" + _("counted in the population") + "[/]"
         elif verdict["excluded"]:
-            status = f"[red]{_('excluded')}[/]"
+            status = "[red]" + _("excluded") + "[/]"
         else:
-            status = f"[yellow]{_('outside the population')}[/]"
+            status = "[yellow]" + _("outside the population") + "[/]"
         where = _("period {period}").format(period=verdict["period"] or _("all"))
         if verdict["group"]:
-            where += f", {_group_text(verdict['group'])}"
-        parts.append(f"{where}: {status} — {verdict['reason']}")
+            where += f", {group_label(verdict['group'])}"
+        reason = reason_text(verdict["reason"])
+        parts.append(f"{render.plain(where)}: {status} — {render.plain(reason)}")
         for name, value in verdict["evidence"].items():
-            parts.append(f"    {name}: {_shown(value, timezone)}")
+            parts.append(f"    {render.plain(evidence_label(name))}: {_shown(value, timezone)}")
         for assumption in verdict.get("assumptions", []):
             line = _assumption_line(assumption, timezone)
-            parts.append(f"    [yellow]{assumed}[/]: {line}")
-    parts += [f"[yellow]{_('Note')}[/] {note}" for note in item.notes]
+            parts.append(f"    [yellow]{assumed}[/]: {render.plain(line)}")
+    label = _("Note")
+    parts += [f"[yellow]{label}[/] {render.plain(note)}" for note in item.notes]
     return Group(*parts)
 
 
 def explain_command(
-    metric: Annotated[str, typer.Argument(help="Metric id, e.g. O1.")],
-    ticket: Annotated[str, typer.Argument(help="Ticket id, e.g. INC0000045.")],
+    metric: Annotated[str, typer.Argument(help=N_("Metric id, e.g. O1."))],
+    ticket: Annotated[str, typer.Argument(help=N_("Ticket id, e.g. INC0000045."))],
     workspace: WorkspaceOption = None,
     source: SourceOption = None,
     engine: EngineOption = "duckdb",
-    period: Annotated[str | None, typer.Option(help="Measurement period (default: none).")] = None,
+    period: Annotated[
+        str | None, typer.Option(help=N_("Measurement period (default: none)."))
+    ] = None,
     service_hours: Annotated[
-        str | None, typer.Option(help="Count durations in service hours.")
+        str | None, typer.Option(help=N_("Count durations in service hours."))
     ] = None,
     holidays: Annotated[
-        str | None, typer.Option(help="Holiday calendar of the service hours (FI, SE, none).")
+        str | None,
+        typer.Option(help=N_("Holiday calendar of the service hours (FI, SE, none).")),
     ] = None,
     config: ConfigOption = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=N_("table or json."))] = "table",
     lang: LangOption = None,
 ) -> None:
-    """Explain why a ticket counts in a metric, or not, with the timestamps used."""
+    """Print how one ticket is treated by one metric, with the evidence."""
     language = _language(lang)
     try:
         definition = find(metric)
     except KeyError as exc:
-        raise _fail(str(exc.args[0])) from exc
+        raise _fail(render.error_text(exc)) from exc
     overrides: dict[str, Any] = {"period": period}
     tables, settings = _open(workspace, source, engine, config)
     if service_hours or holidays:
@@ -432,7 +511,7 @@ def explain_command(
             ).calendar()
         except ValueError as exc:
             tables.close()
-            raise _fail(str(exc)) from exc
+            raise _fail(render.error_text(exc)) from exc
     with tables:
         item = _Configured(tables, settings).explain(definition.id, ticket, **overrides)
     if item.ticket is None:
@@ -440,15 +519,17 @@ def explain_command(
     if output == "json":
         sys.stdout.write(json.dumps(item.to_dict(), indent=2, default=str) + "\n")
     else:
-        render.console().print(explanation_view(item, language, settings.timezone))
+        render.show(explanation_view(item, language, settings.timezone))
 
 
 def cards_command(
     lang: LangOption = None,
-    metric: Annotated[str | None, typer.Option("--metric", "-m", help="Only this metric.")] = None,
-    output: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help=N_("Only this metric."))
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help=N_("text or markdown."))] = "text",
 ) -> None:
-    """Show the metric catalog as cards (the exact definition of every figure)."""
+    """Print the catalog's cards, or one card."""
     language = _language(lang)
     if metric is None:
         text = catalog_markdown(language)
@@ -456,7 +537,7 @@ def cards_command(
         try:
             definition = find(metric)
         except KeyError as exc:
-            raise _fail(str(exc.args[0])) from exc
+            raise _fail(render.error_text(exc)) from exc
         text = card_markdown(definition.card, language, computed=definition.function is not None)
     if output == "markdown":
         sys.stdout.write(text)
@@ -466,9 +547,11 @@ def cards_command(
 
 def docs_metrics_command(
     lang: LangOption = None,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Write to this file instead of stdout."))
+    ] = None,
 ) -> None:
-    """Print the metric reference (docs/metrics.<lang>.md)."""
+    """Print or write docs/metrics.<lang>.md."""
     text = catalog_markdown(_language(lang))
     if out:
         out.write_text(text, encoding="utf-8")
@@ -478,7 +561,19 @@ def docs_metrics_command(
 
 def register(app: typer.Typer, docs_app: typer.Typer) -> None:
     """Add the metric commands to the `karsta` app."""
-    app.command("metrics")(metrics_command)
-    app.command("explain")(explain_command)
-    app.command("cards")(cards_command)
-    docs_app.command("metrics")(docs_metrics_command)
+    app.command(
+        "metrics",
+        help=N_(
+            "Show metrics with their cards: the scorecard, or figures by period and breakdown."
+        ),
+    )(metrics_command)
+    app.command(
+        "explain",
+        help=N_("Explain why a ticket counts in a metric, or not, with the timestamps used."),
+    )(explain_command)
+    app.command(
+        "cards", help=N_("Show the metric catalog as cards (the exact definition of every figure).")
+    )(cards_command)
+    docs_app.command("metrics", help=N_("Print the metric reference (docs/metrics.<lang>.md)."))(
+        docs_metrics_command
+    )

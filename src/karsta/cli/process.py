@@ -11,6 +11,7 @@ from rich.table import Table
 
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
+from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import (
     BeforeOption,
@@ -28,8 +29,9 @@ from karsta.cli.process_shared import (
     ticket_filters,
     working,
 )
-from karsta.cli.render import number
+from karsta.cli.render import number, plain
 from karsta.i18n import N_, Message, _, localized, ngettext
+from karsta.process.analysis import NO_GROUP
 from karsta.process.findings import attribute_plural, variant_label
 from karsta.process.render_graph import GraphvizMissing
 from karsta.process.render_graph import render as draw
@@ -39,19 +41,22 @@ from karsta.process.transitions import ATTRIBUTES
 from karsta.process.waiting import unclassified_note
 
 process_app = typer.Typer(
-    help="Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting.",
+    help=N_("Process analysis of the ticket event log: map, variants, hand-offs, rework, waiting."),
     no_args_is_help=True,
 )
 
-ByOption = Annotated[str, typer.Option("--by", help="Attribute: " + ", ".join(ATTRIBUTES) + ".")]
+ByOption = Annotated[
+    str,
+    typer.Option("--by", help=help_text(N_("Attribute: {names}."), names=", ".join(ATTRIBUTES))),
+]
 CollapseOption = Annotated[
-    bool, typer.Option("--collapse", help="Merge repeated consecutive states into one.")
+    bool, typer.Option("--collapse", help=N_("Merge repeated consecutive states into one."))
 ]
 HoursOption = Annotated[
     str | None,
-    typer.Option(help="Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'."),
+    typer.Option(help=N_("Also measure waits in service hours, e.g. 'mon-fri 08:00-16:00'.")),
 ]
-HolidaysOption = Annotated[str, typer.Option(help="Holidays of this country, or none.")]
+HolidaysOption = Annotated[str, typer.Option(help=N_("Holidays of this country, or none."))]
 ATTRIBUTE_NAMES = {
     "status": N_("status"),
     "activity": N_("activity"),
@@ -73,6 +78,11 @@ def _attribute(by: str) -> str:
     return _(ATTRIBUTE_NAMES[by]) if by in ATTRIBUTE_NAMES else by
 
 
+def _status_class(status_class: str | None) -> str:
+    """Return a status class (resolved, waiting, ...) in the current language; '–' if none."""
+    return "–" if status_class is None else render.status_class_label(status_class)
+
+
 def _kind(kind: str | None) -> str:
     """Return a stay's kind (waiting, queue, working) in the current language; '–' if none."""
     if kind is None:
@@ -80,31 +90,36 @@ def _kind(kind: str | None) -> str:
     return _(STAY_KINDS[kind]) if kind in STAY_KINDS else kind
 
 
-@process_app.command("map")
+@process_app.command(
+    "map",
+    help=N_("Show the process map: how often each step follows another, and the wait between."),
+)
 def map_command(
     workspace: WorkspaceOption,
     by: ByOption = "status",
-    min_count: Annotated[int, typer.Option(help="Leave out arrows seen fewer times.")] = 1,
+    min_count: Annotated[int, typer.Option(help=N_("Leave out arrows seen fewer times."))] = 1,
     collapse: CollapseOption = False,
     bottlenecks: Annotated[
-        int, typer.Option(help="How many bottleneck arrows to mark (most time in total).")
+        int, typer.Option(help=N_("How many bottleneck arrows to mark (most time in total)."))
     ] = 3,
     service_hours: HoursOption = None,
     holidays: HolidaysOption = "FI",
-    out: Annotated[Path | None, typer.Option(help="Draw the map to FILE.svg or FILE.png.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help=N_("Draw the map to FILE.svg or FILE.png."))
+    ] = None,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the process map: how often each step follows another, and the wait between."""
+    """Print the process map (table or JSON); draw it with --out."""
     try:
         calendar = (
             ServiceCalendar.parse(service_hours, holidays=holidays) if service_hours else None
         )
     except ValueError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(render.error_text(exc)) from exc
     filters = ticket_filters(opened_from, opened_before, where)
     with analysis_of(workspace, filters, calendar=calendar) as analysis:
         result = working(
@@ -117,8 +132,8 @@ def map_command(
         try:
             draw(result, out, title=_("Process map by {by}").format(by=_attribute(by)))
         except (GraphvizMissing, ValueError) as exc:
-            raise fail(str(exc)) from exc
-        render.console(stderr=True).print(_("map drawn to {path}").format(path=out))
+            raise fail(render.error_text(exc)) from exc
+        render.console(stderr=True).print(plain(_("map drawn to {path}").format(path=out)))
     data = result.to_dict()
 
     def table() -> Group:
@@ -129,14 +144,14 @@ def map_command(
         columns += [_("median (service h)")] if service else []
         rows = []
         for e in data["edges"]:
-            row = [e["source"] + (" ⚠" if e["bottleneck"] else ""), e["target"]]
+            row = [plain(e["source"]) + (" ⚠" if e["bottleneck"] else ""), plain(e["target"])]
             row += [_kind(e["kind"])] if kinds else []
             row += [number(e["count"]), number(e["cases"])]
             row += [duration_text(e[f"wait_{k}_s"]) for k in ("mean", "median", "p90", "total")]
             rows.append(row + ([duration_text(e["service_wait_median_s"])] if service else []))
-        nodes = [[n["id"], number(n["events"]), number(n["cases"])] for n in data["nodes"]]
+        nodes = [[plain(n["id"]), number(n["events"]), number(n["cases"])] for n in data["nodes"]]
         arrows = simple_table(
-            _("Arrows (⚠ bottleneck)") + (f" — {data['service_hours']}" if service else ""),
+            _("Arrows (⚠ bottleneck)") + (f" — {plain(data['service_hours'])}" if service else ""),
             columns,
             rows,
             left=3 if kinds else 2,
@@ -157,10 +172,12 @@ def map_command(
     emit(output, data, table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_("Show the most common paths tickets take, their share and throughput time.")
+)
 def variants(
     workspace: WorkspaceOption,
-    top: Annotated[int, typer.Option(help="How many variants to list.")] = 20,
+    top: Annotated[int, typer.Option(help=N_("How many variants to list."))] = 20,
     collapse: CollapseOption = False,
     output: FormatOption = "table",
     opened_from: FromOption = None,
@@ -168,7 +185,7 @@ def variants(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the most common paths tickets take, their share and throughput time."""
+    """Print the most common variants and the long tail."""
     with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
         result = working(
             _("Finding the variants"),
@@ -179,7 +196,7 @@ def variants(
         rows = [
             [
                 str(i),
-                variant_label(r["variant"]),
+                plain(variant_label(r["variant"])),
                 number(r["cases"]),
                 share(r["share"]),
                 duration_text(r["median_throughput_s"]),
@@ -213,19 +230,23 @@ def variants(
     emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_(
+        "Show who passes tickets to whom, ping-pong (A → B → A) and escalations that came back."
+    )
+)
 def handoffs(
     workspace: WorkspaceOption,
     by: ByOption = "group",
-    max_groups: Annotated[int, typer.Option(help="Count tickets that pass through more.")] = 3,
-    top: Annotated[int, typer.Option(help="How many hand-off pairs to list.")] = 20,
+    max_groups: Annotated[int, typer.Option(help=N_("Count tickets that pass through more."))] = 3,
+    top: Annotated[int, typer.Option(help=N_("How many hand-off pairs to list."))] = 20,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show who passes tickets to whom, ping-pong (A → B → A) and escalations that came back."""
+    """Print the hand-off summary and who passes work to whom."""
     with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
         result = working(
             _("Following the hand-offs"), lambda: analysis.handoffs(by=by, max_nodes=max_groups)
@@ -235,7 +256,7 @@ def handoffs(
     def table() -> Group:
         nodes = localized(attribute_plural(by))
         head = simple_table(
-            _("Hand-offs between {nodes}").format(nodes=nodes),
+            _("Hand-offs between {nodes}").format(nodes=plain(nodes)),
             ["", _("count"), _("tickets"), _("time")],
             [
                 [_("hand-offs"), number(s["handoffs"]), number(s["tickets_with_handoff"]), ""],
@@ -259,7 +280,7 @@ def handoffs(
                 ],
                 [
                     _("tickets through more than {max} {nodes}").format(
-                        max=max_groups, nodes=nodes
+                        max=number(max_groups), nodes=plain(nodes)
                     ),
                     "",
                     number(s["tickets_over_max"]),
@@ -270,8 +291,8 @@ def handoffs(
         )
         rows = [
             [
-                r["source"],
-                r["target"],
+                plain(r["source"]),
+                plain(r["target"]),
                 number(r["count"]),
                 number(r["tickets"]),
                 duration_text(r["gap_median_s"]),
@@ -293,7 +314,11 @@ def handoffs(
     emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_(
+        "Show activities done again in the same ticket and reopen loops, with the time they add."
+    )
+)
 def rework(
     workspace: WorkspaceOption,
     output: FormatOption = "table",
@@ -302,7 +327,7 @@ def rework(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show activities done again in the same ticket and reopen loops, with the time they add."""
+    """Print repeated activities and reopen loops."""
     with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
         result = working(_("Looking for rework"), analysis.rework)
     r = result.reopens
@@ -310,7 +335,7 @@ def rework(
     def table() -> Group:
         rows = [
             [
-                x["activity"],
+                plain(x["activity"]),
                 number(x["repeats"]),
                 number(x["tickets"]),
                 number(x["same_person"]),
@@ -357,17 +382,21 @@ def rework(
     emit(output, result.to_dict(), table)
 
 
-@process_app.command()
+@process_app.command(
+    help=N_("Show how much of the throughput time is waiting, per status, group and variant.")
+)
 def waiting(
     workspace: WorkspaceOption,
-    top_variants: Annotated[int, typer.Option(help="Waiting share of this many variants.")] = 10,
+    top_variants: Annotated[
+        int, typer.Option(help=N_("Waiting share of this many variants."))
+    ] = 10,
     output: FormatOption = "table",
     opened_from: FromOption = None,
     opened_before: BeforeOption = None,
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show how much of the throughput time is waiting, per status, group and variant."""
+    """Print waiting versus working time per status, group and variant."""
     with analysis_of(workspace, ticket_filters(opened_from, opened_before, where)) as analysis:
         result = working(
             _("Measuring waiting and working time"),
@@ -379,9 +408,9 @@ def waiting(
         o = data["overall"]
         statuses = [
             [
-                r["status"],
+                plain(r["status"]),
                 _kind(r["kind"]),
-                r["status_class"] or "–",
+                _status_class(r["status_class"]),
                 number(r["stays"]),
                 duration_text(r["seconds"]),
             ]
@@ -389,7 +418,7 @@ def waiting(
         ]
         groups = [
             [
-                r["group"],
+                _("(no group)") if r["group"] == NO_GROUP else plain(r["group"]),
                 number(r["tickets"]),
                 duration_text(r["waiting_s"]),
                 duration_text(r["working_s"]),
@@ -398,7 +427,7 @@ def waiting(
             for r in data["groups"][:20]
         ]
         variant_rows = [
-            [" → ".join(v["activities"]), number(v["tickets"]), share(v["waiting_share"])]
+            [plain(" → ".join(v["activities"])), number(v["tickets"]), share(v["waiting_share"])]
             for v in data["variants"]
         ]
         title = (

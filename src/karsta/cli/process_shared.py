@@ -16,23 +16,25 @@ from rich.table import Table
 
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
-from karsta.i18n import _, localized
+from karsta.formatting import share as share_text
+from karsta.i18n import N_, _
 from karsta.process import ProcessAnalysis, ProcessFilters
 from karsta.process.requirements import NotComputed
 from karsta.workspace import Workspace, WorkspaceError
 
 T = TypeVar("T")
-WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help=N_("Workspace file."))]
+FormatOption = Annotated[str, typer.Option("--format", help=N_("table or json."))]
 FromOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened at or after this time (ISO; UTC if bare).")
+    str | None,
+    typer.Option(help=N_("Only tickets opened at or after this time (ISO; UTC if bare).")),
 ]
 BeforeOption = Annotated[
-    str | None, typer.Option(help="Only tickets opened before this time (ISO; UTC if bare).")
+    str | None, typer.Option(help=N_("Only tickets opened before this time (ISO; UTC if bare)."))
 ]
 WhereOption = Annotated[
     list[str] | None,
-    typer.Option(help="Only tickets with column=value (repeat; values joined by '|')."),
+    typer.Option(help=N_("Only tickets with column=value (repeat; values joined by '|').")),
 ]
 
 fail = render.fail
@@ -69,7 +71,7 @@ def ticket_filters(
             ticket_attributes=attributes,
         )
     except ValueError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(render.error_text(exc)) from exc
 
 
 @contextmanager
@@ -100,7 +102,7 @@ def working(what: str, compute: Callable[[], T]) -> T:
         try:
             return compute()
         except ValueError as exc:
-            raise fail(str(exc)) from exc
+            raise fail(render.error_text(exc)) from exc
 
 
 def emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
@@ -108,14 +110,14 @@ def emit(output: str, data: dict[str, Any], table: Callable[[], Any]) -> None:
     if output == "json":
         sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
     elif output == "table":
-        render.console().print(table())
+        render.show(table())
     else:
         raise fail(_("unknown --format {output!r}; use table or json").format(output=output))
 
 
 def share(value: float | None) -> str:
-    """Return a share as '12.3 %' ('–' when unknown)."""
-    return "–" if value is None else f"{100 * value:.1f} %"
+    """Return a share given as a fraction (0.123) for people: '12,3 %' ('–' when unknown)."""
+    return share_text(value)
 
 
 def simple_table(title: str, columns: list[str], rows: list[list[str]], *, left: int = 1) -> Table:
@@ -129,11 +131,11 @@ def simple_table(title: str, columns: list[str], rows: list[list[str]], *, left:
 
 
 def notes_table(title: str, lines: Sequence[str]) -> Table:
-    """Return a one-column table of sentences (translated where they are messages)."""
+    """Return a one-column table of sentences (translated where they are messages, escaped)."""
     table = Table(title=title, show_header=False)
     table.add_column("note")
     for line in lines:
-        table.add_row(localized(line))
+        table.add_row(render.plain(line))
     return table
 
 

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
+from karsta.formatting import whole
 from karsta.i18n import N_, Message, _, localized, ngettext
 from karsta.ingest import ImportFailed, ImportReport
 from karsta.ingest.errors import TooManyRejects
 from karsta.ingest.redaction import Redactions
+from karsta.metrics.labels import evidence_label, value_label
 from karsta.summary import ActivityClass, NeedCoverage, WorkspaceSummary
 
 
-def number(value: int | None) -> str:
-    """Return a whole number for people (1 234), or – when it is unknown."""
-    return "–" if value is None else f"{value:,}".replace(",", " ")
+def number(value: float | None) -> str:
+    """Return a whole number for people (1 234 in fi and sv, 1,234 in en), or – if unknown."""
+    return whole(value)
+
+
+def plain(value: Any) -> str:
+    """Return text from the data (or a message) safe to print: Rich markup in it is escaped.
+
+    A status named `[/]` or `Odottaa [asiakas]` is shown as it is, never read as markup.
+    """
+    return escape(str(localized(value)))
 
 
 def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Group:
@@ -27,7 +40,7 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     `followed` names what of the workspace's mode the import got without asking.
     """
     accounting = Table(
-        title=_("Import {id}: {file}").format(id=report.import_id, file=report.source_file),
+        title=_("Import {id}: {file}").format(id=report.import_id, file=plain(report.source_file)),
         show_header=False,
     )
     accounting.add_column("what", style="bold")
@@ -54,7 +67,7 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
             _("time range (UTC)"),
             f"{report.first_event:%Y-%m-%d %H:%M} … {report.last_event:%Y-%m-%d %H:%M}",
         )
-    accounting.add_row(_("privacy"), localized(report.privacy.describe()))
+    accounting.add_row(_("privacy"), plain(report.privacy.describe()))
     if followed:
         accounting.add_row(
             _("followed the workspace"),
@@ -78,8 +91,8 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
         problems.add_column(_first_label(report.row_label), justify="right")
         for group in groups:
             problems.add_row(
-                group.column or _("(whole row)"),
-                import_text(group.reason),
+                plain(group.column) if group.column else _("(whole row)"),
+                plain(import_text(group.reason)),
                 number(group.rows),
                 number(group.first_line),
             )
@@ -88,7 +101,7 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
         notes = Table(title=_("Read as"), show_header=False)
         notes.add_column("note")
         for note in report.notes:
-            notes.add_row(import_text(note))
+            notes.add_row(plain(import_text(note)))
         parts.append(notes)
     return Group(*parts)
 
@@ -103,19 +116,26 @@ def redactions_table(rows: Iterable[Redactions]) -> Table:
     for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers")):
         table.add_column(name, justify="right")
     for row in rows:
-        table.add_row(row.column, number(row.hetu), number(row.email), number(row.phone))
+        table.add_row(plain(row.column), number(row.hetu), number(row.email), number(row.phone))
     return table
 
 
 def _counts_table(
-    title: str, column: str, rows: Iterable[tuple[str | None, int]], limit: int = 12
+    title: str,
+    column: str,
+    rows: Iterable[tuple[str | None, int]],
+    limit: int = 12,
+    *,
+    dimension: str | None = None,
 ) -> Table:
+    """Return ticket counts per value; Karsta's own codes of `dimension` are translated."""
     table = Table(title=title)
     table.add_column(column)
     table.add_column(_("tickets"), justify="right")
     rows = list(rows)
     for value, count in rows[:limit]:
-        table.add_row(_("(empty)") if value is None else str(value), number(count))
+        shown = value_label(dimension, value) if dimension and value is not None else value
+        table.add_row(_("(empty)") if value is None else plain(shown), number(count))
     if len(rows) > limit:
         more = len(rows) - limit
         table.add_row(
@@ -132,7 +152,7 @@ def summary(data: WorkspaceSummary) -> Group:
     head.add_column("value", justify="right")
     head.add_row(
         _("privacy"),
-        localized(data.privacy.describe()) if data.privacy else _("not fixed yet (no import)"),
+        plain(data.privacy.describe()) if data.privacy else _("not fixed yet (no import)"),
     )
     head.add_row(_("tickets"), number(data.tickets))
     head.add_row(_("events"), number(data.events))
@@ -148,17 +168,17 @@ def summary(data: WorkspaceSummary) -> Group:
     facts.add_column(_("why without"))
     for fact in data.facts:
         facts.add_row(
-            fact.fact,
+            plain(evidence_label(fact.fact)),
             number(fact.filled),
             number(fact.from_source),
             number(fact.from_events),
             number(fact.missing),
-            localized(fact.why_missing),
+            plain(fact.why_missing),
         )
     parts: list[Table | str] = [
         head,
-        _counts_table(_("Tickets per type"), _("type"), data.by_type),
-        _counts_table(_("Tickets per channel"), _("channel"), data.by_channel),
+        _counts_table(_("Tickets per type"), _("type"), data.by_type, dimension="type"),
+        _counts_table(_("Tickets per channel"), _("channel"), data.by_channel, dimension="channel"),
         _counts_table(_("Tickets per status"), _("status"), data.by_status),
         _counts_table(_("Tickets opened per month"), _("month"), data.by_month, limit=24),
         facts,
@@ -178,8 +198,8 @@ def summary(data: WorkspaceSummary) -> Group:
         for row in data.imports:
             imports.add_row(
                 str(row["import_id"]),
-                str(row["source_file"]),
-                str(row["mapping"]),
+                plain(row["source_file"]),
+                plain(row["mapping"]),
                 number(row["rows_read"]),
                 number(row["rows_loaded"]),
                 number(row["rows_rejected"]),
@@ -214,22 +234,27 @@ CLASS_LABELS = {
 }
 
 
+def status_class_label(status_class: str) -> str:
+    """Return a status class (resolved, waiting, ...) in the current language."""
+    return _(CLASS_LABELS[status_class]) if status_class in CLASS_LABELS else plain(status_class)
+
+
 def _status_classes_table(rows: list[ActivityClass], limit: int = 12) -> Table:
     """Return the activities by status class, saying which classes were inferred from names."""
     table = Table(title=_("Status classes of the activities"))
     table.add_column(_("class"))
     table.add_column(_("activity"))
     table.add_column(_("events"), justify="right")
-    table.add_column(_("from"))
+    table.add_column(_("classified by"))
     classified = [r for r in rows if r.status_class is not None]
     unclassified = [r for r in rows if r.status_class is None]
     for row in [*classified, *unclassified[:limit]]:
         if row.status_class is None:
             label, origin = _("(none)"), _("not classified")
         else:
-            label = _(CLASS_LABELS.get(row.status_class, row.status_class))
+            label = status_class_label(row.status_class)
             origin = _("inferred from the name") if row.inferred else _("the mapping")
-        activity = _("(empty)") if row.activity is None else row.activity
+        activity = _("(empty)") if row.activity is None else plain(row.activity)
         table.add_row(label, activity, number(row.events), origin)
     if len(unclassified) > limit:
         more = unclassified[limit:]
@@ -248,7 +273,7 @@ def _needs_table(lacking: list[NeedCoverage]) -> Table:
     table.add_column(_("missing"))
     table.add_column(_("to have it"))
     for need in lacking:
-        table.add_row(localized(need.lacks), localized(need.to_map))
+        table.add_row(plain(need.lacks), plain(need.to_map))
     return table
 
 
@@ -258,7 +283,9 @@ def _rejects_table(title: str, rows: list[tuple[str | None, str, int]]) -> Table
     table.add_column(_("reason"))
     table.add_column(_("rows"), justify="right")
     for column, reason, count in rows:
-        table.add_row(column or _("(whole row)"), import_text(reason), number(count))
+        table.add_row(
+            plain(column) if column else _("(whole row)"), plain(import_text(reason)), number(count)
+        )
     return table
 
 
@@ -281,6 +308,7 @@ _IMPORT_TEXTS = (
     (r"not a number \(decimal separator (?P<separator>.+)\)",
      N_("not a number (decimal separator {separator})")),
     (r"not readable", N_("not readable")),
+    (r"required value is missing", N_("required value is missing")),
     (r"not a support level \(name its number under values: level\)",
      N_("not a support level (name its number under values: level)")),
     (r"status classes inferred from activity names: (?P<pairs>.+)",
@@ -326,9 +354,9 @@ def import_text(text: str) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    """Return an error's message in the current language (when it was raised with a Message)."""
-    if exc.args and isinstance(exc.args[0], Message):
-        return exc.args[0].localized()
+    """Return an error's message in the current language (raise sites give a Message)."""
+    if exc.args and isinstance(exc.args[0], str):
+        return str(localized(exc.args[0]))
     return str(exc)
 
 
@@ -350,11 +378,43 @@ def import_failure(exc: ImportFailed) -> str:
 
 
 def fail(message: str) -> typer.Exit:
-    """Print `message` as an error on stderr; return the exit (code 2) to raise."""
-    console(stderr=True).print(f"[bold red]{_('Error:')}[/] {message}")
+    """Print `message` (a Message is translated) as an error on stderr; return the exit to raise.
+
+    The exit code is 2.
+    """
+    label = _("Error:")
+    console(stderr=True).print(f"[bold red]{label}[/] {plain(message)}")
     return typer.Exit(code=2)
 
 
-def console(*, stderr: bool = False) -> Console:
+def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """Return the console the CLI writes to."""
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, width=width)
+
+
+def _tables(renderable: RenderableType) -> list[Table]:
+    """Return the tables in a renderable (itself, or the parts of a group)."""
+    if isinstance(renderable, Table):
+        return [renderable]
+    if isinstance(renderable, Group):
+        return [t for part in renderable.renderables for t in _tables(part)]
+    return []
+
+
+def show(renderable: RenderableType) -> None:
+    """Print to stdout; when it is not a terminal, wide enough that no table is cropped.
+
+    A pipe or a file has no width, and Rich assumes 80 columns: wider tables had their
+    cells cut short. There the output is as wide as its widest table, whose cells are
+    then never wrapped or cut.
+    """
+    out = console()
+    if not out.is_terminal:
+        tables = _tables(renderable)
+        for column in (column for table in tables for column in table.columns):
+            column.overflow = "fold"  # a word wider than its column breaks, never cut short
+        wide = out.options.update_width(1_000_000)
+        needed = [Measurement.get(out, wide, table).maximum for table in tables]
+        if needed and max(needed) > out.width:
+            out = console(width=max(needed))
+    out.print(renderable)

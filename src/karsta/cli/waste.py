@@ -8,6 +8,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
+from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import (
     FormatOption,
@@ -21,39 +22,47 @@ from karsta.cli.process_shared import (
     ticket_filters,
     working,
 )
-from karsta.cli.render import number
-from karsta.i18n import _, localized
+from karsta.cli.render import number, plain
+from karsta.formatting import MISSING, decimal, hours, whole, with_unit
+from karsta.i18n import N_, _, localized
 from karsta.process import WasteAssumptions, WasteFindings
 from karsta.process.waste import HOURS_PER_PERSON_YEAR, Finding
 
 PeriodFromOption = Annotated[
     str | None,
     typer.Option(
-        help="Tickets opened at or after this time (ISO; UTC if bare): the start of the "
-        "period hours are scaled to a year from (else detected from the monthly volume)."
+        help=N_(
+            "Tickets opened at or after this time (ISO; UTC if bare): the start of the "
+            "period hours are scaled to a year from (else detected from the monthly volume)."
+        )
     ),
 ]
 PeriodBeforeOption = Annotated[
     str | None,
     typer.Option(
-        help="Tickets opened before this time (ISO; UTC if bare): the end of the period "
-        "hours are scaled to a year from (else detected from the monthly volume)."
+        help=N_(
+            "Tickets opened before this time (ISO; UTC if bare): the end of the period "
+            "hours are scaled to a year from (else detected from the monthly volume)."
+        )
     ),
 ]
 
 
 def _hours(value: float) -> str:
-    return f"{number(round(value))} h"
+    """Return hours a year for people, whole: '1 234 h'."""
+    return hours(value, 0)
 
 
 def _euros(value: float | None) -> str:
-    return "–" if value is None else f"{number(round(value))} €"
+    """Return euros a year for people, whole: '55 530 €' ('–' when unknown)."""
+    return MISSING if value is None else with_unit(whole(value), "euros")
 
 
 def _person_years(value: float | None) -> str:
+    """Return person-years for people: two decimals under one, else one ('0,25', '2,3')."""
     if value is None:
-        return "–"
-    return f"{value:.2f}" if value < 1 else f"{value:.1f}"
+        return MISSING
+    return decimal(value, 2 if value < 1 else 1)
 
 
 def _partial(text: str, value: float | None, missing: list[str]) -> str:
@@ -65,26 +74,28 @@ def _partial(text: str, value: float | None, missing: list[str]) -> str:
 
 def waste_command(
     workspace: WorkspaceOption,
-    hourly_cost: Annotated[float, typer.Option(help="Staff cost in euros an hour.")] = 45.0,
+    hourly_cost: Annotated[float, typer.Option(help=N_("Staff cost in euros an hour."))] = 45.0,
     waiting_hourly_cost: Annotated[
         float | None,
-        typer.Option(help="Euros an hour of customer waiting (default: not priced)."),
+        typer.Option(help=N_("Euros an hour of customer waiting (default: not priced).")),
     ] = None,
     hours_per_person_year: Annotated[
-        float, typer.Option(help="Hours of work in a person-year (full-time, Finland).")
+        float, typer.Option(help=N_("Hours of work in a person-year (full-time, Finland)."))
     ] = HOURS_PER_PERSON_YEAR,
     minutes_per_handoff: Annotated[
-        float, typer.Option(help="Staff minutes a hand-off costs.")
+        float, typer.Option(help=N_("Staff minutes a hand-off costs."))
     ] = 10.0,
     minutes_per_repeat: Annotated[
-        float, typer.Option(help="Staff minutes a repeated activity costs.")
+        float, typer.Option(help=N_("Staff minutes a repeated activity costs."))
     ] = 15.0,
-    minutes_per_reopen: Annotated[float, typer.Option(help="Staff minutes a reopen costs.")] = 30.0,
+    minutes_per_reopen: Annotated[
+        float, typer.Option(help=N_("Staff minutes a reopen costs."))
+    ] = 30.0,
     minutes_per_recategorisation: Annotated[
-        float, typer.Option(help="Staff minutes correcting a category costs.")
+        float, typer.Option(help=N_("Staff minutes correcting a category costs."))
     ] = 5.0,
     bottlenecks: Annotated[
-        int, typer.Option(help="How many bottleneck transitions to report.")
+        int, typer.Option(help=N_("How many bottleneck transitions to report."))
     ] = 3,
     output: FormatOption = "table",
     opened_from: PeriodFromOption = None,
@@ -92,7 +103,7 @@ def waste_command(
     where: WhereOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show the waste a year: staff time and customer time, per waste family and finding."""
+    """Print the waste a year: the headline, staff and customer time, findings, assumptions."""
     try:
         assumptions = WasteAssumptions(
             hourly_cost=hourly_cost,
@@ -105,7 +116,7 @@ def waste_command(
             bottlenecks=bottlenecks,
         )
     except ValueError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(render.error_text(exc)) from exc
     filters = ticket_filters(opened_from, opened_before, where)
     with analysis_of(workspace, filters) as analysis:
         result = working(_("Looking for waste"), lambda: analysis.waste(assumptions=assumptions))
@@ -161,7 +172,7 @@ def _headline(result: WasteFindings) -> Table:
             else _("not priced (--waiting-hourly-cost)")
         ),
     )
-    table.caption = localized(head["basis"])
+    table.caption = plain(head["basis"])
     if not head["complete"]:
         table.caption += "\n" + _(
             "≥: without the figures this log cannot give; –: none can be computed (see below)"
@@ -188,7 +199,7 @@ def _families(result: WasteFindings) -> Table:
         waiting = family["customer_waiting_hours_per_year"]
         waiting_missing = family["customer_waiting_missing"]
         table.add_row(
-            localized(family["family"]),
+            plain(family["family"]),
             _partial(_hours(staff or 0.0), staff, staff_missing),
             _partial(_person_years(family["staff_person_years"]), staff, staff_missing),
             _partial(_euros(family["staff_euros_per_year"]), staff, staff_missing),
@@ -204,21 +215,20 @@ def _findings(title: str, findings: list[Finding]) -> Table:
     for i, name in enumerate(["#", _("finding"), _("waste"), _("hours a year"), _("€ a year")]):
         table.add_column(name, justify="left" if i < 3 else "right")
     for i, f in enumerate(findings, start=1):
-        text = f"{localized(f.title)}\n[dim]{localized(f.evidence)}[/]"
-        hours = _hours(f.hours_per_year)
+        text = f"{plain(f.title)}\n[dim]{plain(f.evidence)}[/]"
+        shown = _hours(f.hours_per_year)
         if f.person_years is not None:
-            hours += "\n" + _("{n} person-years").format(n=_person_years(f.person_years))
+            shown += "\n" + _("{value} person-years").format(value=_person_years(f.person_years))
         if not f.in_totals:
-            text += "\n[italic]" + _("not in the totals: {why}").format(
-                why=localized(f.not_in_totals)
-            )
-            hours = f"({hours})"
+            why = _("not in the totals: {why}").format(why=localized(f.not_in_totals))
+            text += "\n[italic]" + plain(why)
+            shown = f"({shown})"
         table.add_row(
             str(i),
             text,
-            f"{localized(f.family)}: {localized(f.catalog_item)}\n"
-            + _("Lean: {waste}").format(waste=localized(f.lean_waste)),
-            hours,
+            f"{plain(f.family)}: {plain(f.catalog_item)}\n"
+            + plain(_("Lean: {waste}").format(waste=localized(f.lean_waste))),
+            shown,
             _euros(f.euros_per_year),
         )
     return table

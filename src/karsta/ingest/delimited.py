@@ -36,6 +36,7 @@ from karsta.ingest.staging import (
 )
 from karsta.ingest.streams import (
     NATIVE_ENCODINGS,
+    TRUNCATED,
     Utf8Copy,
     byte_chunks,
     canonical_encoding,
@@ -180,7 +181,7 @@ class CsvReader:
         context = context or ReadContext(FilePass(path, text=True))
         sample = sample_bytes(path)
         if not sample.strip():
-            raise ImportFailed(path, "is empty.")
+            raise ImportFailed(path, Message("is empty."))
         encoding = detect_encoding(path, sample, options.encoding)
         source = _Source.of(path, encoding, context)
         try:
@@ -493,9 +494,9 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
     text = str(exc).split("\n", 1)[0]
     lowered = text.lower()
     if "gzip" in lowered or "end of file" in lowered:
-        return "the compressed file ends too early or is damaged (truncated download?)."
+        return Message(TRUNCATED)
     if "no files found" in lowered or "no such file" in lowered:
-        return "no such file."
+        return Message("no such file.")
     for marker in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: "):
         text = text.replace(marker, "")
-    return f"cannot be read as CSV: {text}"
+    return Message("cannot be read as CSV: {error}", error=text)

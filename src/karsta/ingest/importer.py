@@ -22,6 +22,7 @@ import ibis.backends.duckdb  # the derive compiles its SQL with it: loaded with 
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.ingest import transitions
 from karsta.ingest.derive import (
     FACTS_SETTING,
@@ -191,7 +192,7 @@ def import_file(
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportFailed(path, "no such file.")
+        raise ImportFailed(path, Message("no such file."))
     sweep_private_folders()
     limit = RejectLimit.parse(max_rejects)
     fingerprint = None if pseudonym_key is None else key_fingerprint(pseudonym_key)

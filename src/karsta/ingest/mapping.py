@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from karsta.i18n import Message
 from karsta.schema import TICKET_EVENTS
 
 STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
@@ -130,6 +131,37 @@ class SourceMapping:
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(self, read=replace(self.read, **given))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the mapping as the keys of a mapping file, every default filled in."""
+        statuses: dict[str, list[str]] = {}
+        for status, cls in self.status_classes.items():
+            statuses.setdefault(cls, []).append(status)
+        read = {f: getattr(self.read, f) for f in self.read.__slots__}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "layout": self.layout,
+            "columns": dict(self.columns),
+            "read": {k: list(v) if isinstance(v, tuple) else v for k, v in read.items()},
+            "timezone": self.timezone,
+            "ticket_type": self.ticket_type,
+            "status_classes": statuses,
+            "pause_statuses": sorted(self.pause_statuses),
+            "values": {k: dict(v) for k, v in self.values.items()},
+            "group_levels": dict(self.group_levels),
+            "personal": sorted(self.personal),
+            "milestones": [
+                {"column": m.column, "activity": m.activity, "status_class": m.status_class}
+                for m in self.milestones
+            ],
+            "durations": {
+                target: {"after": d.after, d.unit: d.column} for target, d in self.durations.items()
+            },
+            "infer_status_classes": self.infer_status_classes,
+            "rows": self.rows,
+        }
+
     def with_timezone(self, timezone: str | None) -> SourceMapping:
         """Return a copy reading naive timestamps in `timezone` (None leaves as is)."""
         return self if timezone is None else replace(self, timezone=timezone)
@@ -146,18 +178,21 @@ def preset_names() -> list[str]:
     )
 
 
-def _preset_text(name: str) -> str:
+def preset_text(name: str) -> str:
+    """Return the YAML text of the built-in preset `name`, as written."""
     folder = resources.files("karsta.ingest").joinpath(PRESET_DIR)
     path = folder.joinpath(f"{name}.yaml")
     if not path.is_file():
         known = ", ".join(preset_names())
-        raise MappingError(f"Unknown preset {name!r}. Known presets: {known}.")
+        raise MappingError(
+            Message("Unknown preset '{name}'. Known presets: {known}.", name=name, known=known)
+        )
     return path.read_text(encoding="utf-8")
 
 
 def load_preset(name: str) -> SourceMapping:
     """Return the built-in preset called `name`."""
-    return _build(_load_raw(_preset_text(name), f"preset {name}"), f"preset {name}")
+    return _build(_load_raw(preset_text(name), f"preset {name}"), f"preset {name}")
 
 
 def load_mapping_file(path: Path) -> SourceMapping:
@@ -165,7 +200,9 @@ def load_mapping_file(path: Path) -> SourceMapping:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise MappingError(f"Cannot read mapping file {path}: {exc.strerror}.") from exc
+        raise MappingError(
+            Message("Cannot read mapping file {path}: {error}.", path=str(path), error=exc.strerror)
+        ) from exc
     return _build(_load_raw(text, str(path)), str(path))
 
 
@@ -173,13 +210,17 @@ def _load_raw(text: str, where: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise MappingError(f"{where} is not valid YAML: {exc}") from exc
+        raise MappingError(
+            Message("{where} is not valid YAML: {error}", where=where, error=str(exc))
+        ) from exc
     if not isinstance(raw, dict):
-        raise MappingError(f"{where} must be a YAML mapping of keys to values.")
+        raise MappingError(
+            Message("{where} must be a YAML mapping of keys to values.", where=where)
+        )
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    base = _load_raw(_preset_text(str(parent)), f"preset {parent}")
+    base = _load_raw(preset_text(str(parent)), f"preset {parent}")
     return _merge(base, raw)
 
 
@@ -193,47 +234,193 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-_KNOWN_KEYS = {
-    "name",
-    "title",
-    "description",
-    "layout",
-    "read",
-    "timezone",
-    "ticket_type",
-    "columns",
-    "status_classes",
-    "pause_statuses",
-    "values",
-    "personal",
-    "group_levels",
-    "milestones",
-    "durations",
-    "infer_status_classes",
-    "rows",
+@dataclass(frozen=True, slots=True)
+class MappingKey:
+    """One key of a mapping file: what it means, its default and an example (docs/mapping.md)."""
+
+    name: str
+    meaning: str
+    default: str
+    example: str = ""
+
+
+MAPPING_KEYS: tuple[MappingKey, ...] = (
+    MappingKey(
+        "extends",
+        "A built-in preset this file starts from; the file's keys replace the preset's "
+        "(mappings such as `columns` and `values` are merged key by key).",
+        "none",
+        "extends: event-log",
+    ),
+    MappingKey("name", "Short name of the mapping, stored with every import.", "the file name",
+               "name: my-desk"),
+    MappingKey("title", "One line saying what export the mapping reads.", "the name"),
+    MappingKey("description", "Longer text about the export (shown by `karsta presets show`).",
+               "empty"),
+    MappingKey(
+        "layout",
+        "`events`: one row per event (status change, update). `tickets`: one row per ticket, "
+        "whose timestamp columns become events through `milestones`.",
+        "events",
+        "layout: tickets",
+    ),
+    MappingKey(
+        "columns",
+        "Canonical column → source column (the header as written in the file). See the "
+        "columns below; the required ones depend on `layout`.",
+        "none",
+        "columns: {ticket_id: Tiketti, activity: Tila, timestamp: Aikaleima}",
+    ),
+    MappingKey("read", "How the file is written (see the read options below).",
+               "detected from the file", "read: {delimiter: ';', decimal: ','}"),
+    MappingKey(
+        "timezone",
+        "Time zone of timestamps written without an offset (IANA name). Timestamps with an "
+        "offset keep it; everything is stored in UTC. `--timezone` overrides it.",
+        "Europe/Helsinki",
+        "timezone: Europe/Stockholm",
+    ),
+    MappingKey("ticket_type", "Ticket type of every row when the file has no type column "
+               "(incident or request).", "none", "ticket_type: incident"),
+    MappingKey(
+        "status_classes",
+        "Which statuses (activities) mean new, active, waiting, resolved, closed or cancelled "
+        "(see the classes below). Resolution and closing times, first response, reopens, "
+        "waiting time and open tickets are derived from them.",
+        "none: those facts cannot be derived",
+        "status_classes: {resolved: [Ratkaistu], closed: [Suljettu]}",
+    ),
+    MappingKey(
+        "pause_statuses",
+        "Statuses that stop the SLA clock (e.g. waiting for the customer); durations in "
+        "service hours leave them out.",
+        "none",
+        "pause_statuses: [Odottaa asiakasta]",
+    ),
+    MappingKey(
+        "values",
+        "Value maps: canonical column → {value in the file: value stored}. Values not listed "
+        "are stored as they are. A `level` map gives whole numbers (see the levels below).",
+        "none",
+        "values: {channel: {Puhelin: phone, Sähköposti: email}}",
+    ),
+    MappingKey(
+        "group_levels",
+        "Support level of each assignment group (1 = first level), for the events whose "
+        "`level` column is empty or not mapped. Escalations, returns and first-level "
+        "resolution read the level at each event.",
+        "none",
+        "group_levels: {Service Desk: 1, Network: 2, Vendor X: 3}",
+    ),
+    MappingKey(
+        "personal",
+        "Canonical columns that hold personal data: never printed, and replaced by keyed "
+        "hashes with `--pseudonymise`.",
+        "[caller_id, agent]",
+        "personal: [caller_id, agent]",
+    ),
+    MappingKey(
+        "milestones",
+        "For `layout: tickets`: the timestamp columns that become events, each with the "
+        "activity and status class it stands for.",
+        "none",
+        "milestones: [{column: Solved at, activity: Solved, status_class: resolved}]",
+    ),
+    MappingKey(
+        "durations",
+        "Canonical times written as a duration after another mapped time: the time is "
+        "`after` plus the column's value in `seconds`, `minutes` or `hours`.",
+        "none",
+        "durations: {source_first_response_at: {after: source_opened_at, "
+        "minutes: First reply time in minutes}}",
+    ),
+    MappingKey(
+        "infer_status_classes",
+        "Classify the activities `status_classes` leaves unnamed by their names, where the "
+        "name is one status word (resolve, close, cancel, wait, pending, hold, or their "
+        "Finnish and Swedish forms). `status_classes` always wins; `summary` shows what "
+        "was inferred.",
+        "true",
+        "infer_status_classes: false",
+    ),
+    MappingKey(
+        "rows",
+        "What a row records: `events` (one event; a field left empty on the resolving event "
+        "is carried forward from the last event that had it, and counted as an assumption) "
+        "or `snapshots` (the whole ticket record at that moment: an empty field means the "
+        "record had no value).",
+        "events; snapshots with `layout: tickets`",
+        "rows: snapshots",
+    ),
+)  # fmt: skip
+"""Every key a mapping file may have. A new key needs a line here: it documents it too."""
+
+STATUS_CLASS_MEANINGS: Mapping[str, str] = {
+    "new": "Registered, nobody works on it yet (the queue).",
+    "active": "Someone works on it.",
+    "waiting": "Waiting for the customer, a vendor or another process.",
+    "resolved": "Resolved: the resolution time is the start of the last stay here.",
+    "closed": "Closed: no more work (after resolution, or without one).",
+    "cancelled": "Cancelled or withdrawn; left out of most figures.",
 }
+"""What each status class means, for the reference page."""
+
+READ_OPTION_MEANINGS: Mapping[str, str] = {
+    "delimiter": "CSV field separator, e.g. ',' or ';' (`--delimiter`).",
+    "encoding": "Text encoding, e.g. utf-8, cp1252, utf-16 (`--encoding`).",
+    "decimal": "Decimal separator of numbers: ',' or '.' (`--decimal`).",
+    "timestamp_format": "strptime format of timestamps, e.g. '%d.%m.%Y %H:%M' "
+    "(`--timestamp-format`).",
+    "missing": "Values that mean empty, e.g. ['', '?', '-'].",
+    "sheet": "Excel sheet to read (`--sheet`).",
+}
+"""The `read` options and what each means; empty options are detected from the file."""
+
+_KNOWN_KEYS = {key.name for key in MAPPING_KEYS} - {"extends"}
 
 
 def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     unknown = set(raw) - _KNOWN_KEYS
     if unknown:
         raise MappingError(
-            f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}."
+            Message(
+                "{where}: unknown keys {keys}; known: {known}.",
+                where=where,
+                keys=", ".join(sorted(unknown)),
+                known=", ".join(sorted(_KNOWN_KEYS)),
+            )
         )
     layout = raw.get("layout", "events")
     if layout not in ("events", "tickets"):
-        raise MappingError(f"{where}: layout must be 'events' or 'tickets', not {layout!r}.")
+        raise MappingError(
+            Message(
+                "{where}: layout must be 'events' or 'tickets', not '{layout}'.",
+                where=where,
+                layout=layout,
+            )
+        )
     columns = _str_map(raw.get("columns", {}), where, "columns")
     bad = set(columns) - EVENT_COLUMNS
     if bad:
         raise MappingError(
-            f"{where}: columns maps unknown canonical columns {sorted(bad)}; "
-            f"known: {sorted(EVENT_COLUMNS)}."
+            Message(
+                "{where}: columns maps unknown canonical columns {columns}; known: {known}.",
+                where=where,
+                columns=", ".join(sorted(bad)),
+                known=", ".join(sorted(EVENT_COLUMNS)),
+            )
         )
     status_classes: dict[str, str] = {}
     for cls, statuses in (raw.get("status_classes") or {}).items():
         if cls not in STATUS_CLASSES:
-            raise MappingError(f"{where}: status class {cls!r} is not one of {STATUS_CLASSES}.")
+            raise MappingError(
+                Message(
+                    "{where}: status class '{status_class}' is not one of {known}.",
+                    where=where,
+                    status_class=cls,
+                    known=", ".join(STATUS_CLASSES),
+                )
+            )
         for status in _str_list(statuses, where, f"status_classes.{cls}"):
             status_classes[status] = cls
     read_raw = dict(raw.get("read") or {})
@@ -242,7 +429,9 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     try:
         read = ReadOptions(**read_raw)
     except TypeError as exc:
-        raise MappingError(f"{where}: bad read options: {exc}.") from exc
+        raise MappingError(
+            Message("{where}: bad read options: {error}.", where=where, error=str(exc))
+        ) from exc
     milestones = tuple(
         Milestone(str(m["column"]), str(m["activity"]), str(m["status_class"]))
         for m in raw.get("milestones") or ()
@@ -250,11 +439,23 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     durations = _durations(raw.get("durations") or {}, columns, where)
     infer = raw.get("infer_status_classes", True)
     if not isinstance(infer, bool):
-        raise MappingError(f"{where}: infer_status_classes must be true or false, not {infer!r}.")
+        raise MappingError(
+            Message(
+                "{where}: infer_status_classes must be true or false, not {value!r}.",
+                where=where,
+                value=infer,
+            )
+        )
     # A one-row-per-ticket export holds the record as it is: its rows are snapshots.
     rows = raw.get("rows", "snapshots" if layout == "tickets" else "events")
     if rows not in ROWS:
-        raise MappingError(f"{where}: rows must be 'events' or 'snapshots', not {rows!r}.")
+        raise MappingError(
+            Message(
+                "{where}: rows must be 'events' or 'snapshots', not {value!r}.",
+                where=where,
+                value=rows,
+            )
+        )
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -278,48 +479,86 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:
-        raise MappingError(f"{where}: the mapping must name source columns for {missing}.")
+        raise MappingError(
+            Message(
+                "{where}: the mapping must name source columns for {columns}.",
+                where=where,
+                columns=", ".join(missing),
+            )
+        )
     return mapping
 
 
 def _durations(raw: Any, columns: Mapping[str, str], where: str) -> dict[str, Duration]:
     """Return the mapping's durations, checked: a time column after another mapped time."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: durations must be a mapping of canonical times.")
+        raise MappingError(
+            Message("{where}: durations must be a mapping of canonical times.", where=where)
+        )
     durations = {}
     for target, spec in raw.items():
         key = f"durations.{target}"
         if target not in TIME_COLUMNS:
-            known = sorted(TIME_COLUMNS)
             raise MappingError(
-                f"{where}: {key}: {target!r} is not a canonical time; known: {known}."
+                Message(
+                    "{where}: {key}: {target!r} is not a canonical time; known: {known}.",
+                    where=where,
+                    key=key,
+                    target=target,
+                    known=sorted(TIME_COLUMNS),
+                )
             )
         if target in columns:
-            raise MappingError(f"{where}: {key}: {target!r} is also mapped under columns.")
+            raise MappingError(
+                Message(
+                    "{where}: {key}: {target!r} is also mapped under columns.",
+                    where=where,
+                    key=key,
+                    target=target,
+                )
+            )
+        units = sorted(DURATION_UNITS)
         if not isinstance(spec, dict) or "after" not in spec:
             raise MappingError(
-                f"{where}: {key} needs 'after' (a canonical time) and one of "
-                f"{sorted(DURATION_UNITS)} (the source column)."
+                Message(
+                    "{where}: {key} needs 'after' (a canonical time) and one of {units} "
+                    "(the source column).",
+                    where=where,
+                    key=key,
+                    units=units,
+                )
             )
-        units = [u for u in DURATION_UNITS if u in spec]
-        if len(units) != 1 or set(spec) - {"after", *DURATION_UNITS}:
+        given = [u for u in DURATION_UNITS if u in spec]
+        if len(given) != 1 or set(spec) - {"after", *DURATION_UNITS}:
             raise MappingError(
-                f"{where}: {key} needs 'after' and exactly one of {sorted(DURATION_UNITS)}."
+                Message(
+                    "{where}: {key} needs 'after' and exactly one of {units}.",
+                    where=where,
+                    key=key,
+                    units=units,
+                )
             )
         after = str(spec["after"])
         if after not in TIME_COLUMNS or after not in columns:
             raise MappingError(
-                f"{where}: {key}.after must be a canonical time mapped under columns, "
-                f"not {after!r}."
+                Message(
+                    "{where}: {key}.after must be a canonical time mapped under columns, "
+                    "not {after!r}.",
+                    where=where,
+                    key=key,
+                    after=after,
+                )
             )
-        durations[str(target)] = Duration(str(spec[units[0]]), after, units[0])
+        durations[str(target)] = Duration(str(spec[given[0]]), after, given[0])
     return durations
 
 
 def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
     """Return the value maps per canonical column; a level's values must be whole numbers."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: values must be a mapping of canonical columns.")
+        raise MappingError(
+            Message("{where}: values must be a mapping of canonical columns.", where=where)
+        )
     values = {str(k): _str_map(v, where, f"values.{k}") for k, v in raw.items()}
     if "level" in raw:
         _levels(raw["level"], where, "values.level")
@@ -329,12 +568,20 @@ def _values(raw: Any, where: str) -> dict[str, dict[str, str]]:
 def _levels(raw: Any, where: str, key: str = "group_levels") -> dict[str, int]:
     """Return names mapped to support levels (`key` says where), checked to be whole numbers."""
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: {key} must be a mapping of names to levels.")
+        raise MappingError(
+            Message("{where}: {key} must be a mapping of names to levels.", where=where, key=key)
+        )
     levels = {}
     for group, level in raw.items():
         if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise MappingError(
-                f"{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}."
+                Message(
+                    "{where}: {key}.{group}: the level must be a whole number >= 1, not {level!r}.",
+                    where=where,
+                    key=key,
+                    group=group,
+                    level=level,
+                )
             )
         levels[str(group)] = level
     return levels
@@ -342,7 +589,7 @@ def _levels(raw: Any, where: str, key: str = "group_levels") -> dict[str, int]:
 
 def _str_map(value: Any, where: str, key: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise MappingError(f"{where}: {key} must be a mapping.")
+        raise MappingError(Message("{where}: {key} must be a mapping.", where=where, key=key))
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -350,5 +597,5 @@ def _str_list(value: Any, where: str, key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list):
-        raise MappingError(f"{where}: {key} must be a list.")
+        raise MappingError(Message("{where}: {key} must be a list.", where=where, key=key))
     return [str(v) for v in value]

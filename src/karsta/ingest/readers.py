@@ -18,6 +18,7 @@ from typing import IO, Protocol
 import duckdb
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.ingest.delimited import CsvReader, detect_encoding, sample_bytes
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
@@ -149,7 +150,7 @@ class ParquetReader:
 
 
 def _explain_parquet_error(exc: duckdb.Error) -> str:
-    return f"cannot be read as Parquet: {str(exc).splitlines()[0]}"
+    return Message("cannot be read as Parquet: {error}", error=str(exc).splitlines()[0])
 
 
 # --- row-by-row formats (XLSX, JSON lines, XES) -------------------------------------------
@@ -241,17 +242,23 @@ class XlsxReader:
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for damaged files
-            raise ImportFailed(path, f"cannot be read as an Excel workbook: {exc}") from exc
+            problem = Message("cannot be read as an Excel workbook: {error}", error=str(exc))
+            raise ImportFailed(path, problem) from exc
         try:
             if options.sheet and options.sheet not in book.sheetnames:
                 raise ImportFailed(
-                    path, f"has no sheet {options.sheet!r}; it has {book.sheetnames}."
+                    path,
+                    Message(
+                        "has no sheet '{sheet}'; it has {sheets}.",
+                        sheet=options.sheet,
+                        sheets=", ".join(book.sheetnames),
+                    ),
                 )
             sheet = book[options.sheet] if options.sheet else book.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             first = next(rows, None)
             if first is None:
-                raise ImportFailed(path, "the sheet is empty.")
+                raise ImportFailed(path, Message("the sheet is empty."))
             header = [_as_text(h) or f"column{i + 1}" for i, h in enumerate(first)]
             columns = occurrence_names(header, header)
             dates = [f"{DATE_CELLS}{i}" for i in range(len(columns))]
@@ -328,9 +335,13 @@ class JsonLinesReader:
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 path,
-                f"is not {encoding} text: byte 0x{exc.object[exc.start]:02X} on line "
-                f"{number + 1} cannot be read.",
-                "Give the right encoding with --encoding.",
+                Message(
+                    "is not {encoding} text: byte 0x{byte} on line {line} cannot be read.",
+                    encoding=encoding,
+                    byte=f"{exc.object[exc.start]:02X}",
+                    line=number + 1,
+                ),
+                Message("Give the right encoding with --encoding."),
             ) from exc
         except (OSError, EOFError) as exc:
             raise unreadable(path, exc) from exc
@@ -395,7 +406,8 @@ class XesReader:
                     columns.update(dict.fromkeys(record))
                     events.append((len(events) + 1, dict(record)))
         except ET.ParseError as exc:
-            raise ImportFailed(path, f"is not a valid XES (XML) file: {exc}.") from exc
+            problem = Message("is not a valid XES (XML) file: {error}.", error=str(exc))
+            raise ImportFailed(path, problem) from exc
         except (OSError, EOFError) as exc:
             raise unreadable(path, exc) from exc
         names = list(columns)
@@ -451,7 +463,12 @@ def reader_for(path: Path, format_name: str | None = None) -> Reader:
             if reader.name == format_name:
                 return reader
         raise ImportFailed(
-            path, f"unknown format {format_name!r}; known: {', '.join(r.name for r in READERS)}."
+            path,
+            Message(
+                "unknown format '{name}'; known: {known}.",
+                name=format_name,
+                known=", ".join(r.name for r in READERS),
+            ),
         )
     name = path.name.lower()
     for reader in READERS:
@@ -459,6 +476,9 @@ def reader_for(path: Path, format_name: str | None = None) -> Reader:
             return reader
     raise ImportFailed(
         path,
-        "has a file type Karsta does not recognise.",
-        f"Known formats: {', '.join(r.name for r in READERS)} (give one with --format).",
+        Message("has a file type Karsta does not recognise."),
+        Message(
+            "Known formats: {known} (give one with --format).",
+            known=", ".join(r.name for r in READERS),
+        ),
     )

@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
 
-from karsta.i18n import Message
+from karsta.i18n import N_, Message
 from karsta.ingest.errors import ImportFailed
 
 CHUNK_BYTES = 1 << 20
 NATIVE_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16"}
 FOLDER_PREFIX = "karsta-import-"
 STALE_SECONDS = 24 * 3600  # where a process cannot be asked whether it still runs
-TRUNCATED = "the compressed file ends too early or is damaged (truncated download?)."
+TRUNCATED = N_("the compressed file ends too early or is damaged (truncated download?).")
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -54,8 +54,8 @@ def byte_chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
 def unreadable(path: Path, exc: OSError | EOFError) -> ImportFailed:
     """Return the failure for a file that cannot be read, naming a damaged archive as such."""
     if isinstance(exc, EOFError | gzip.BadGzipFile) or "gzip" in str(exc).lower():
-        return ImportFailed(path, TRUNCATED, "Download or copy the file again.")
-    return ImportFailed(path, f"cannot be read: {exc}.")
+        return ImportFailed(path, Message(TRUNCATED), Message("Download or copy the file again."))
+    return ImportFailed(path, Message("cannot be read: {error}.", error=str(exc)))
 
 
 def not_readable_as(path: Path, encoding: str, byte: int, line: int) -> ImportFailed:

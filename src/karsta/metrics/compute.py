@@ -15,6 +15,7 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.metrics.assumptions import with_breakdown_assumptions
 from karsta.metrics.cards import Language
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
@@ -194,10 +195,10 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     """Return the metric's measurement, or raise NoData saying what is missing."""
     if definition.function is None:
         needs = ", ".join(definition.card.requires)
-        raise NoData(f"needs {needs} data, which Karsta does not import yet")
+        raise NoData(Message("needs {tables} data, which Karsta does not import yet", tables=needs))
     for table in definition.card.requires:
         if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
-            raise NoData(f"the {table} table is empty: import tickets first")
+            raise NoData(Message("the {table} table is empty: import tickets first", table=table))
     lacking = inputs.coverage.lacking(definition.needs)
     if lacking:
         raise NoData(cannot_compute(lacking))

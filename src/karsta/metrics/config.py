@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from karsta.calendar import ServiceCalendar
+from karsta.i18n import Message
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.registry import find
 
@@ -84,12 +85,19 @@ def parse_target(metric_id: str, text: str, *, service_hours: bool) -> Target:
     if within:
         if definition.id != "O2":
             raise ConfigError(
-                f"targets.{metric_id}: 'X % within Y hours' applies to O2 (time to resolve)"
+                Message(
+                    "targets.{metric}: 'X % within Y hours' applies to O2 (time to resolve)",
+                    metric=metric_id,
+                )
             )
         if within["service"] and not service_hours:
             raise ConfigError(
-                f"targets.{metric_id}: {written!r} counts service hours, but no service_hours "
-                "are set; add e.g. 'service_hours: mon-fri 08:00-16:00'"
+                Message(
+                    "targets.{metric}: '{target}' counts service hours, but no service_hours "
+                    "are set; add e.g. 'service_hours: mon-fri 08:00-16:00'",
+                    metric=metric_id,
+                    target=written,
+                )
             )
         share = _number(within["share"])
         return Target(
@@ -103,8 +111,12 @@ def parse_target(metric_id: str, text: str, *, service_hours: bool) -> Target:
     plain = _PLAIN.match(written)
     if not plain:
         raise ConfigError(
-            f"targets.{metric_id}: cannot read {written!r}; write e.g. '>= 70 %', '<= 24 h' "
-            "or, for O2, '80 % within 24 service hours'"
+            Message(
+                "targets.{metric}: cannot read '{target}'; write e.g. '>= 70 %', '<= 24 h' "
+                "or, for O2, '80 % within 24 service hours'",
+                metric=metric_id,
+                target=written,
+            )
         )
     direction = definition.card.direction
     operator = plain["op"] or ("<=" if direction == "lower" else ">=")
@@ -179,7 +191,14 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
     """Return the settings in `data` (read from `source`); raise ConfigError naming the key."""
     unknown = set(data) - KNOWN_KEYS
     if unknown:
-        raise ConfigError(f"{source}: unknown keys {sorted(unknown)}; known: {sorted(KNOWN_KEYS)}")
+        raise ConfigError(
+            Message(
+                "{source}: unknown keys {keys}; known: {known}",
+                source=source,
+                keys=", ".join(sorted(unknown)),
+                known=", ".join(sorted(KNOWN_KEYS)),
+            )
+        )
     service_hours = data.get("service_hours")
     holidays = data.get("holidays", "FI")
     timezone = str(data.get("timezone", "Europe/Helsinki"))
@@ -191,26 +210,34 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
                 timezone=timezone,
             )
         except (ValueError, KeyError) as exc:
-            raise ConfigError(f"{source}: service_hours: {exc}") from exc
+            raise ConfigError(
+                Message("{source}: service_hours: {error}", source=source, error=exc.args[0])
+            ) from exc
     lists: dict[str, frozenset[str] | None] = {}
     for key in ("desk_resolvable_categories", "workaround_codes", "realtime_channels"):
         values = data.get(key)
         if values is not None and not isinstance(values, list):
-            raise ConfigError(f"{source}: {key} must be a list, e.g. [a, b]")
+            raise ConfigError(
+                Message("{source}: {key} must be a list, e.g. [a, b]", source=source, key=key)
+            )
         lists[key] = None if values is None else frozenset(str(v) for v in values)
     try:
         first_contact = float(data.get("first_contact_minutes", 60))
         repeat_days = float(data.get("repeat_contact_days", 7))
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{source}: {exc}") from exc
+        raise ConfigError(Message("{source}: {error}", source=source, error=str(exc))) from exc
     targets: dict[str, Target] = {}
     for metric_id, text in (data.get("targets") or {}).items():
         try:
             target = parse_target(str(metric_id), str(text), service_hours=bool(service_hours))
         except KeyError as exc:
-            raise ConfigError(f"{source}: targets: {exc.args[0]}") from exc
+            raise ConfigError(
+                Message("{source}: targets: {error}", source=source, error=exc.args[0])
+            ) from exc
         except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from exc
+            raise ConfigError(
+                Message("{source}: {error}", source=source, error=exc.args[0])
+            ) from exc
         targets[target.metric_id] = target
     return MetricConfig(
         service_hours=None if service_hours is None else str(service_hours),
@@ -232,7 +259,11 @@ def load_config(path: Path | None) -> MetricConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(
+            Message("{path}: not valid YAML: {error}", path=str(path), error=str(exc))
+        ) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+        raise ConfigError(
+            Message("{path}: expected a mapping of settings at the top level", path=str(path))
+        )
     return replace(parse_config(data, str(path)), path=path)

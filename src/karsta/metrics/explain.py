@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from karsta.i18n import Message
 from karsta.metrics.compute import measure
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
 from karsta.metrics.options import MetricOptions
@@ -53,11 +54,13 @@ def explain(
     facts = source.to_arrow(tickets.filter(tickets.ticket_id == ticket_id)).to_pylist()
     ticket = facts[0] if facts else None
     if ticket is None:
-        return Explanation(definition, ticket_id, [], None, f"No ticket {ticket_id} in the data.")
+        absent = Message("No ticket {ticket} in the data.", ticket=ticket_id)
+        return Explanation(definition, ticket_id, [], None, absent)
     try:
         measurement = measure(definition, inputs)
     except NoData as reason:
-        return Explanation(definition, ticket_id, [], ticket, f"No figures: {reason}.")
+        no_figures = Message("No figures: {reason}.", reason=reason.args[0])
+        return Explanation(definition, ticket_id, [], ticket, no_figures)
     units = measurement.units
     rows = source.to_arrow(units.filter(units.unit_id == ticket_id)).to_pylist()
     verdicts = []
@@ -84,17 +87,22 @@ def explain(
             }
         )
     verdicts.sort(key=lambda v: v["period"] or "")
-    why_absent = None
+    why_absent: str | None = None
     if not verdicts:
         moment = measurement.period_by
         value = ticket.get(moment) if moment else None
         if moment and value is None:
-            why_absent = f"Not measured: the metric places tickets by {moment}, which is empty."
+            why_absent = Message(
+                "Not measured: the metric places tickets by {moment}, which is empty.",
+                moment=moment,
+            )
         elif moment:
-            why_absent = (
-                f"Not measured: the metric places tickets by {moment} ({value}), "
-                "which is outside the asked range."
+            why_absent = Message(
+                "Not measured: the metric places tickets by {moment} ({value}), "
+                "which is outside the asked range.",
+                moment=moment,
+                value=str(value),
             )
         else:
-            why_absent = "Not in this metric's population for the asked range."
+            why_absent = Message("Not in this metric's population for the asked range.")
     return Explanation(definition, ticket_id, verdicts, ticket, why_absent, measurement.notes)

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.metrics.options import UNKNOWN, MetricOptions
 from karsta.metrics.periods import Period, periods_between, periods_table
 from karsta.timespan import seconds_between
@@ -53,7 +54,12 @@ class MetricInputs:
             if column not in columns:
                 known = ", ".join(sorted(columns))
                 raise MetricInputError(
-                    f"Cannot break down by {name!r}: tickets have no such column. Known: {known}."
+                    Message(
+                        "Cannot break down by '{name}': tickets have no such column. "
+                        "Known: {known}.",
+                        name=name,
+                        known=known,
+                    )
                 )
             extra[dimension(name)] = tickets[column].cast("string").fill_null(UNKNOWN)
         return tickets.mutate(**extra) if extra else tickets
@@ -189,7 +195,7 @@ class MetricInputs:
         """Return the calendar's open intervals with the next interval's start, for range joins."""
         calendar = self.options.service_calendar
         if calendar is None:
-            raise MetricInputError("No service hours are set for this run.")
+            raise MetricInputError(Message("No service hours are set for this run."))
         first, last = self.data_range
         zone = ZoneInfo(calendar.timezone)
         start = first.astimezone(zone).date() - timedelta(days=1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from karsta.calendar import ServiceCalendar
+from karsta.i18n import Message
 from karsta.metrics.periods import PeriodKind
 
 DIMENSIONS: dict[str, str] = {
@@ -51,7 +52,13 @@ class MetricOptions:
     def __post_init__(self) -> None:
         """Reject options that cannot mean anything."""
         if self.since and self.until and self.since >= self.until:
-            raise ValueError(f"since ({self.since}) must be before until ({self.until})")
+            raise ValueError(
+                Message(
+                    "since ({since}) must be before until ({until})",
+                    since=str(self.since),
+                    until=str(self.until),
+                )
+            )
         for moment, name in ((self.since, "since"), (self.until, "until")):
             if moment is not None and moment.utcoffset() is None:
                 raise ValueError(f"{name} must carry a time zone")

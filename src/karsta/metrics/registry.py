@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from karsta.i18n import Message
 from karsta.metrics.cards import MetricCard, load_cards
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement
@@ -87,4 +88,10 @@ def find(metric_id: str) -> MetricDefinition:
     for definition in definitions.values():
         if key in (definition.id.upper(), definition.card.slug.upper()):
             return definition
-    raise KeyError(f"Unknown metric {metric_id!r}. Known: {', '.join(definitions)}.")
+    raise KeyError(
+        Message(
+            "Unknown metric '{metric}'. Known: {known}.",
+            metric=metric_id,
+            known=", ".join(definitions),
+        )
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from karsta.i18n import Message
 from karsta.metrics.compute import MetricResult, MetricResults
 from karsta.metrics.config import Target
 from karsta.metrics.inputs import PERIOD, MetricInputs
@@ -182,13 +183,16 @@ def build_scorecard(
                     assumptions=[] if row is None else row.get("assumptions", []),
                 )
             )
+    rule: str
     if period:
-        rule = f"{period}: the period asked for."
+        rule = Message("{period}: the period asked for.", period=period)
     elif chosen:
-        rule = (
-            f"{chosen}: the latest period with at least {MIN_VOLUME_SHARE:.0%} of the busiest "
-            "period's tickets (choose another with --at)."
+        rule = Message(
+            "{period}: the latest period with at least {share} % of the busiest period's "
+            "tickets (choose another with --at).",
+            period=chosen,
+            share=round(100 * MIN_VOLUME_SHARE),
         )
     else:
-        rule = "The latest period with figures."
+        rule = Message("The latest period with figures.")
     return Scorecard(current, previous, rows, results, rule)

@@ -13,7 +13,7 @@ import pyarrow as pa
 from ibis.common.exceptions import TableNotFound
 
 from karsta.calendar import ServiceCalendar
-from karsta.i18n import Message
+from karsta.i18n import N_, Message
 from karsta.process import findings
 from karsta.process.dfg import (
     ProcessMap,
@@ -57,6 +57,9 @@ from karsta.process.waste import WasteAssumptions, WasteFindings, ranked
 from karsta.schema import TICKET_TRANSITIONS, TICKET_VARIANTS
 from karsta.workspace import WorkspaceError
 from karsta.workspace.source import TableSource
+
+NO_GROUP = N_("(no group)")
+"""The group of stays in no group, in `process waiting` (JSON keeps it; views translate it)."""
 
 
 class ProcessAnalysis:
@@ -329,7 +332,7 @@ class ProcessAnalysis:
         per_ticket = self._per_ticket_variants()
         top = variant_counts(per_ticket).limit(top_variants)
         overall = {k: _plain(v) for k, v in self._one_row(shares(stays)).items()}
-        groups = shares(stays.mutate(group=stays.group.fill_null("(no group)")), "group")
+        groups = shares(stays.mutate(group=stays.group.fill_null(NO_GROUP)), "group")
         groups = groups.order_by(ibis.desc("waiting_s"), "group")
         variants = by_variant(stays, per_ticket, top).order_by(ibis.desc("tickets"), "variant")
         missing: tuple[NotComputed, ...] = ()

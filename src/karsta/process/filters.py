@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 import ibis.expr.types as ir
 
+from karsta.i18n import Message
 from karsta.process.variants import VARIANT_SEPARATOR, ticket_variants
 from karsta.schema import TICKETS
 from karsta.workspace.source import TableSource
@@ -37,7 +38,9 @@ class ProcessFilters:
         attributes: dict[str, tuple[str, ...]] = {}
         for column, values in self.ticket_attributes.items():
             if column not in TICKETS.column_names:
-                raise ValueError(f"tickets has no column {column!r} to filter on")
+                raise ValueError(
+                    Message("tickets have no column '{column}' to filter on", column=column)
+                )
             if isinstance(values, str):
                 raise ValueError(f"{column}: give a tuple of values, not the string {values!r}")
             attributes[column] = tuple(values)

@@ -38,11 +38,19 @@ _NOUNS = {
 
 
 def _hours(seconds: float | None) -> str:
+    """Return a duration in hours, or days from two days on (whole days from 100 days on).
+
+    The precision follows `karsta.formatting.duration`; the numbers are written as the
+    language writes them where the message is shown (14 826 vrk, 2,4 h).
+    """
     if seconds is None:
         return "–"
     hours = seconds / _HOUR
     if hours >= 48:
-        return Message("{days:.1f} d", days=hours / 24)
+        days = hours / 24
+        if days >= 100:
+            return Message("{days:.0f} d", days=days)
+        return Message("{days:.1f} d", days=days)
     return Message("{hours:.1f} h", hours=hours)
 
 

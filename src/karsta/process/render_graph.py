@@ -14,7 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from karsta.i18n import N_, _, localized
+from karsta.formatting import whole
+from karsta.i18n import N_, Message, _, localized
 from karsta.process.dfg import ProcessMap
 from karsta.process.results import duration_text, records
 
@@ -72,8 +73,8 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     ]
     for node in nodes:
         shade = 95 - int(45 * node["events"] / busiest)
-        counts = _("{events:,} events · {tickets:,} tickets").format(
-            events=node["events"], tickets=node["cases"]
+        counts = _("{events} events · {tickets} tickets").format(
+            events=whole(node["events"]), tickets=whole(node["cases"])
         )
         label = f"{node['id']}\n{counts}"
         lines.append(
@@ -83,12 +84,12 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     for start in data["starts"]:
         lines.append(
             f'  "__start" -> {_quoted("n:" + start["id"])} '
-            f'[label={_quoted(str(start["cases"]))}, style=dashed, color="#2e7d32"];'
+            f'[label={_quoted(whole(start["cases"]))}, style=dashed, color="#2e7d32"];'
         )
     for end in data["ends"]:
         lines.append(
             f'  {_quoted("n:" + end["id"])} -> "__end" '
-            f'[label={_quoted(str(end["cases"]))}, style=dashed, color="#37474f"];'
+            f'[label={_quoted(whole(end["cases"]))}, style=dashed, color="#37474f"];'
         )
     for edge in edges:
         width = 1 + 5 * edge["count"] / top
@@ -96,7 +97,7 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
         colour = BOTTLENECK_COLOUR if edge["bottleneck"] else kind_colour
         median = _("median {time}").format(time=duration_text(edge["wait_median_s"]))
         total = _("total {time}").format(time=duration_text(edge["wait_total_s"]))
-        label = f"{edge['count']:,}\n{median} · {total}"
+        label = f"{whole(edge['count'])}\n{median} · {total}"
         if edge["bottleneck"]:
             width += 1
             label += "\n" + _("bottleneck")
@@ -135,11 +136,14 @@ def render(process_map: ProcessMap, path: Path, *, title: str | None = None) -> 
     """Write the map to `path` as SVG or PNG (by its suffix) and return the path."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"cannot draw a map as {path.name}: use .svg or .png")
+        raise ValueError(Message("cannot draw a map as {name}: use .svg or .png", name=path.name))
     dot = shutil.which("dot")
     if dot is None:
         raise GraphvizMissing(
-            "drawing the map needs Graphviz's dot program (Debian: apt-get install graphviz)"
+            Message(
+                "drawing the map needs Graphviz's dot program "
+                "(Debian and Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)"
+            )
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(

@@ -9,7 +9,7 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from karsta.i18n import _
+from karsta.formatting import duration
 
 
 def records(table: pa.Table) -> list[dict[str, Any]]:
@@ -39,13 +39,5 @@ class TableResult:
 
 
 def duration_text(seconds: float | None) -> str:
-    """Return a duration for people: '45 s', '12 min', '3.2 h' or '4.1 d' ('–' if unknown)."""
-    if seconds is None or math.isnan(seconds):
-        return "–"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return _("{days:.1f} d").format(days=seconds / 86_400)
+    """Return a duration for people in the current language: '45 s', '3,2 h', '14 967 d'."""
+    return duration(seconds)

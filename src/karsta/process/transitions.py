@@ -17,6 +17,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import Message
 from karsta.timespan import seconds_between
 
 Attribute = Literal["status", "activity", "group", "level", "agent"]
@@ -53,7 +54,9 @@ def column_of(by: str) -> str:
         return ATTRIBUTES[by]
     except KeyError:
         known = ", ".join(ATTRIBUTES)
-        raise ValueError(f"unknown attribute {by!r}; known: {known}") from None
+        raise ValueError(
+            Message("unknown attribute '{name}'; known: {known}", name=by, known=known)
+        ) from None
 
 
 def ticket_order() -> ibis.expr.builders.LegacyWindowBuilder:

@@ -61,10 +61,15 @@ class WasteAssumptions:
         """Reject negative figures and an empty person-year; raise ValueError naming the field."""
         for name, value in asdict(self).items():
             if value is not None and value < 0:
-                raise ValueError(f"{name} must not be negative, got {value}")
+                raise ValueError(
+                    Message("{name} must not be negative, got {value}", name=name, value=value)
+                )
         if self.hours_per_person_year <= 0:
             raise ValueError(
-                f"hours_per_person_year must be more than 0, got {self.hours_per_person_year}"
+                Message(
+                    "hours_per_person_year must be more than 0, got {value}",
+                    value=self.hours_per_person_year,
+                )
             )
 
     def lines(self) -> list[str]:

@@ -124,7 +124,11 @@ def _open_error(path: Path, exc: duckdb.Error, *, read_only: bool) -> WorkspaceE
     """
     text = str(exc)
     if "lock" not in text.lower() and SAME_PROGRAM not in text:
-        return WorkspaceError(f"Cannot open workspace {path}: {text.splitlines()[0]}")
+        return WorkspaceError(
+            Message(
+                "Cannot open workspace {path}: {error}", path=str(path), error=text.splitlines()[0]
+            )
+        )
     pid = re.search(r"\(PID (\d+)\)", text)
     holder = Message("process {pid}", pid=pid.group(1)) if pid else Message("this program")
     if read_only:
@@ -162,7 +166,11 @@ class Workspace(Closing):
         path = Path(path)
         if not path.exists() and (read_only or not create):
             raise WorkspaceError(
-                f"No workspace at {path}. Create one with: karsta import FILE --workspace {path}"
+                Message(
+                    "No workspace at {path}. Create one with: "
+                    "karsta import FILE --workspace {path}",
+                    path=str(path),
+                )
             )
         try:
             connection = _connect(path, read_only=read_only)
@@ -265,7 +273,9 @@ class Workspace(Closing):
     def export(self, folder: Path, *, fmt: str = "parquet") -> list[Path]:
         """Write every canonical table to `folder` as `<table>.parquet`; return the files."""
         if fmt != "parquet":
-            raise WorkspaceError(f"Unknown export format {fmt!r}; known: parquet.")
+            raise WorkspaceError(
+                Message("Unknown export format '{format}'; known: parquet.", format=fmt)
+            )
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for tbl in CANONICAL_TABLES:
@@ -351,7 +361,13 @@ def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
     """
     path = Path(path)
     if engine not in ENGINES:
-        raise WorkspaceError(f"Unknown engine {engine!r}; known: {', '.join(ENGINES)}.")
+        raise WorkspaceError(
+            Message(
+                "Unknown engine '{engine}'; known: {known}.",
+                engine=engine,
+                known=", ".join(ENGINES),
+            )
+        )
     if path.is_dir():
         if engine == "spark":
             from karsta.workspace.spark import SparkSource
@@ -361,11 +377,15 @@ def open_source(path: str | Path, engine: str = "duckdb") -> OpenSource:
 
         return ParquetSource(path)
     if not path.exists():
-        raise WorkspaceError(f"No workspace or export folder at {path}.")
+        raise WorkspaceError(Message("No workspace or export folder at {path}.", path=str(path)))
     if engine != "duckdb":
         raise WorkspaceError(
-            f"{path} is a workspace file, which only DuckDB reads. For {engine}, export it "
-            f"first (karsta export --workspace {path} --out FOLDER --format parquet) and "
-            "pass the folder."
+            Message(
+                "{path} is a workspace file, which only DuckDB reads. For {engine}, export it "
+                "first (karsta export --workspace {path} --out FOLDER --format parquet) and "
+                "pass the folder.",
+                path=str(path),
+                engine=engine,
+            )
         )
     return Workspace.open(path, create=False, read_only=True)

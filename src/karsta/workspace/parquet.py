@@ -16,6 +16,7 @@ import ibis.expr.schema as sch
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from karsta.i18n import Message
 from karsta.schema import CANONICAL_TABLES
 from karsta.workspace import WorkspaceError, configure
 from karsta.workspace.duckdb_backend import duckdb_backend
@@ -26,11 +27,14 @@ def export_folder(folder: str | Path) -> Path:
     """Return `folder` as a Path after checking it holds a Parquet export."""
     path = Path(folder)
     if not path.is_dir():
-        raise WorkspaceError(f"No export folder at {path}.")
+        raise WorkspaceError(Message("No export folder at {path}.", path=str(path)))
     if not any(path.glob("*.parquet")):
         raise WorkspaceError(
-            f"{path} holds no Parquet files; write them with: "
-            f"karsta export --workspace WORKSPACE --out {path}"
+            Message(
+                "{path} holds no Parquet files; write them with: "
+                "karsta export --workspace WORKSPACE --out {path}",
+                path=str(path),
+            )
         )
     return path
 
@@ -39,10 +43,14 @@ def export_file(folder: Path, name: str) -> Path:
     """Return the Parquet file of canonical table `name` in an export folder."""
     if name not in {t.name for t in CANONICAL_TABLES}:
         known = ", ".join(t.name for t in CANONICAL_TABLES)
-        raise WorkspaceError(f"{name!r} is not a canonical table; known: {known}.")
+        raise WorkspaceError(
+            Message("'{name}' is not a canonical table; known: {known}.", name=name, known=known)
+        )
     path = folder / f"{name}.parquet"
     if not path.exists():
-        raise WorkspaceError(f"{path} is missing; export the workspace again.")
+        raise WorkspaceError(
+            Message("{path} is missing; export the workspace again.", path=str(path))
+        )
     return path
 
 
@@ -63,8 +71,13 @@ def conform(raw: ir.Table, name: str, label: str) -> ir.Table:
     missing = [c for c in schema.names if c not in raw.columns]
     if missing:
         raise WorkspaceError(
-            f"{label}: {name} lacks {', '.join(missing)}; export the workspace again "
-            "with this version of Karsta."
+            Message(
+                "{label}: {name} lacks {columns}; export the workspace again "
+                "with this version of Karsta.",
+                label=label,
+                name=name,
+                columns=", ".join(missing),
+            )
         )
     return raw.select(*(raw[c].cast(dtype).name(c) for c, dtype in schema.items()))
 

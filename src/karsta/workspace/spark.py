@@ -98,6 +98,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.formats.pyarrow import PyArrowData
 
+from karsta.i18n import Message
 from karsta.workspace import WorkspaceError
 from karsta.workspace.parquet import conform, export_file, export_folder
 from karsta.workspace.source import Closing
@@ -194,7 +195,7 @@ def spark_session() -> Any:
         if _session is None:
             missing = spark_missing()
             if missing:
-                raise WorkspaceError(f"Spark cannot run here: {missing}.")
+                raise WorkspaceError(Message("Spark cannot run here: {missing}.", missing=missing))
             from pyspark.sql import SparkSession
 
             _scratch = Path(tempfile.mkdtemp(prefix="karsta-spark-"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import is_cancelled, received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -18,9 +19,9 @@ def escalation_rate(inputs: MetricInputs) -> Measurement:
     cancelled = is_cancelled(t)
     escalated = t.group_count.fill_null(1) > 1
     reason = ibis.cases(
-        (cancelled, "excluded: cancelled"),
-        (escalated, "counted: passed on from the receiving group"),
-        else_="not counted: stayed with the receiving group",
+        (cancelled, N_("excluded: cancelled")),
+        (escalated, N_("counted: passed on from the receiving group")),
+        else_=N_("not counted: stayed with the receiving group"),
     )
     return Measurement(
         units=units(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -19,7 +20,8 @@ def reopened_tickets(inputs: MetricInputs) -> Measurement:
     reason = needs_resolution(
         t,
         ibis.cases(
-            (reopened, "counted: reopened at least once"), else_="not counted: never reopened"
+            (reopened, N_("counted: reopened at least once")),
+            else_=N_("not counted: never reopened"),
         ),
     )
     return Measurement(

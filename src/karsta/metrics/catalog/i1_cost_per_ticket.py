@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement
@@ -17,7 +18,8 @@ def cost_per_ticket(inputs: MetricInputs) -> Measurement:
     t = received(inputs)
     has_cost = t.cost.notnull()
     reason = ibis.cases(
-        (has_cost, "counted: the ticket records its cost"), else_="excluded: no cost recorded"
+        (has_cost, N_("counted: the ticket records its cost")),
+        else_=N_("excluded: no cost recorded"),
     )
     return Measurement(
         units=units(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from karsta.i18n import Message
+from karsta.i18n import N_, Message
 from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
@@ -20,7 +20,8 @@ def handlers_per_ticket(inputs: MetricInputs) -> Measurement:
     reason = needs_resolution(
         t,
         ibis.cases(
-            (reassigned, "counted: reassigned at least once"), else_="counted: never reassigned"
+            (reassigned, N_("counted: reassigned at least once")),
+            else_=N_("counted: never reassigned"),
         ),
     )
     statistics: list[Statistic] = [

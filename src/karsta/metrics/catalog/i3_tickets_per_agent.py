@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.assumptions import AGENT_CARRIED_FORWARD
 from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
@@ -20,8 +21,8 @@ def tickets_per_agent(inputs: MetricInputs) -> Measurement:
     reason = needs_resolution(
         t,
         ibis.cases(
-            (known, "counted: resolved by a known agent"),
-            else_="excluded: no resolving agent recorded",
+            (known, N_("counted: resolved by a known agent")),
+            else_=N_("excluded: no resolving agent recorded"),
         ),
     )
     return Measurement(

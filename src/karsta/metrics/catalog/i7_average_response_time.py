@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_, Message
 from karsta.metrics.catalog.populations import received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile
@@ -37,11 +38,11 @@ def average_response_time(inputs: MetricInputs) -> Measurement:
     valid = answered & (t.first_response_at >= t.opened_at).fill_null(False)
     in_scope = known_channel & ~realtime
     reason = ibis.cases(
-        (realtime, "outside: real-time channel (measured from contacts)"),
-        (~known_channel, "excluded: channel unknown"),
-        (~answered, "excluded: no first response recorded"),
-        (~valid, "excluded: first response before opening (recording error)"),
-        else_="counted: non-real-time ticket with a first response",
+        (realtime, N_("outside: real-time channel (measured from contacts)")),
+        (~known_channel, N_("excluded: channel unknown")),
+        (~answered, N_("excluded: no first response recorded")),
+        (~valid, N_("excluded: first response before opening (recording error)")),
+        else_=N_("counted: non-real-time ticket with a first response"),
     )
     hours = ibis.cases((valid, t._seconds / HOUR), else_=ibis.null("float64"))
     return Measurement(
@@ -65,5 +66,5 @@ def average_response_time(inputs: MetricInputs) -> Measurement:
         period_by="opened_at",
         evidence=("channel", "opened_at", "first_response_at", "hours"),
         unit=unit,
-        notes=("Non-real-time channels only: the real-time half needs contact records.",),
+        notes=(Message("Non-real-time channels only: the real-time half needs contact records."),),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -52,9 +53,12 @@ def solution_quality(inputs: MetricInputs) -> Measurement:
     reason = needs_resolution(
         t,
         ibis.cases(
-            (reopened, "not counted: reopened"),
+            (reopened, N_("not counted: reopened")),
             (repeated, f"not counted: same caller and category again within {days:g} days"),
-            (t.caller_id.isnull(), "counted: not reopened (no caller, so repeats cannot be seen)"),
+            (
+                t.caller_id.isnull(),
+                N_("counted: not reopened (no caller, so repeats cannot be seen)"),
+            ),
             else_=f"counted: not reopened, no repeat within {days:g} days",
         ),
     )

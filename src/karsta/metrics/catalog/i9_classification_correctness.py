@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import needs_resolution, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Share
@@ -23,10 +24,10 @@ def classification_correctness(inputs: MetricInputs) -> Measurement:
     reason = needs_resolution(
         t,
         ibis.cases(
-            (~known, "excluded: category missing at intake or at close"),
-            (~same_category, "not counted: category changed"),
-            (~same_type, "not counted: type changed"),
-            else_="counted: classified at intake as at close",
+            (~known, N_("excluded: category missing at intake or at close")),
+            (~same_category, N_("not counted: category changed")),
+            (~same_type, N_("not counted: type changed")),
+            else_=N_("counted: classified at intake as at close"),
         ),
     )
     return Measurement(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_, Message
 from karsta.metrics.assumptions import GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN
 from karsta.metrics.catalog.populations import (
     CLOSED_UNRESOLVED,
@@ -30,18 +31,20 @@ def first_level_resolution(inputs: MetricInputs) -> Measurement:
     resolvable = is_desk_resolvable(t, options)
     at_level_1 = t.resolved_at.notnull() & (t.resolving_level == 1).fill_null(False)
     reason = ibis.cases(
-        (cancelled, "excluded: cancelled"),
+        (cancelled, N_("excluded: cancelled")),
         (closed_unresolved, CLOSED_UNRESOLVED),
-        (at_level_1 & resolvable, "counted: resolved at level 1"),
-        (at_level_1, "counted in formula 1 only: resolved at level 1, not desk-resolvable"),
-        (t.resolved_at.isnull(), "not counted: not resolved"),
-        (t.resolving_level.isnull(), "not counted: level where resolved is unknown"),
-        else_="not counted: resolved above level 1",
+        (at_level_1 & resolvable, N_("counted: resolved at level 1")),
+        (at_level_1, N_("counted in formula 1 only: resolved at level 1, not desk-resolvable")),
+        (t.resolved_at.isnull(), N_("not counted: not resolved")),
+        (t.resolving_level.isnull(), N_("not counted: level where resolved is unknown")),
+        else_=N_("not counted: resolved above level 1"),
     )
     statistics: list[Statistic] = [Share("at_level_1", name="share_all_received")]
     notes: tuple[str, ...] = ()
     if options.desk_resolvable_categories is None:
-        notes = ("Formula 2 needs the desk-resolvable categories; they are not configured.",)
+        notes = (
+            Message("Formula 2 needs the desk-resolvable categories; they are not configured."),
+        )
     else:
         statistics.append(
             Share("at_level_1", name="share_desk_resolvable", population="desk_population")

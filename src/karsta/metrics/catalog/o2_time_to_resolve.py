@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import CLOSED_UNRESOLVED, resolved, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
@@ -63,9 +64,9 @@ def time_to_resolve(inputs: MetricInputs) -> Measurement:
     over = hours > threshold if threshold is not None else ibis.literal(False)
     reason = ibis.cases(
         (t.closed_unresolved, CLOSED_UNRESOLVED),
-        (~valid, "excluded: resolved before it was opened (recording error)"),
-        (over, f"counted: over the {threshold:g} h target" if threshold else "counted"),
-        else_="counted",
+        (~valid, N_("excluded: resolved before it was opened (recording error)")),
+        (over, f"counted: over the {threshold:g} h target" if threshold else N_("counted")),
+        else_=N_("counted"),
     )
     statistics: list[Statistic] = [
         Mean("hours"),

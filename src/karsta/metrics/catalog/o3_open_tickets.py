@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import N_
 from karsta.metrics.catalog.populations import is_cancelled, received, units
 from karsta.metrics.inputs import PERIOD, MetricInputs, dimension
 from karsta.metrics.measure import Count, Mean, Measurement, Share, ShareOf, Statistic
@@ -72,9 +73,9 @@ def open_tickets(inputs: MetricInputs) -> Measurement:
         *[Share(name, name=name) for name in buckets],
     ]
     reason = ibis.cases(
-        (~t.is_open, "not counted: resolved or closed before the moment"),
-        (cancelled, "excluded: cancelled"),
-        else_="counted: opened before the moment and not resolved or closed by then",
+        (~t.is_open, N_("not counted: resolved or closed before the moment")),
+        (cancelled, N_("excluded: cancelled")),
+        else_=N_("counted: opened before the moment and not resolved or closed by then"),
     )
     return Measurement(
         units=units(

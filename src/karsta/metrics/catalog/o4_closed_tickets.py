@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_, Message
 from karsta.metrics.catalog.populations import closed, is_cancelled, received, units
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Count, Measurement, Share, ShareOf, Statistic
@@ -27,14 +28,14 @@ def closed_tickets(inputs: MetricInputs) -> Measurement:
         else ibis.literal(False)
     )
     reason = ibis.cases(
-        (cancelled, "excluded: cancelled"),
-        (workaround, "counted: closed in the period, with a workaround"),
-        else_="counted: closed in the period",
+        (cancelled, N_("excluded: cancelled")),
+        (workaround, N_("counted: closed in the period, with a workaround")),
+        else_=N_("counted: closed in the period"),
     )
     statistics: list[Statistic] = [Count(), ShareOf(reference_units)]
     notes: tuple[str, ...] = ()
     if codes is None:
-        notes = ("The share closed with a workaround needs the workaround_codes setting.",)
+        notes = (Message("The share closed with a workaround needs the workaround_codes setting."),)
     else:
         statistics.append(Share("workaround", name="workaround_share"))
     return Measurement(

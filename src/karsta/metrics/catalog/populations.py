@@ -5,12 +5,13 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from karsta.i18n import N_
 from karsta.metrics.assumptions import carried_forward_columns
 from karsta.metrics.inputs import MetricInputs, dimension
 from karsta.metrics.measure import Count, Measurement, ShareOfTotal
 from karsta.metrics.options import UNKNOWN, MetricOptions
 
-CLOSED_UNRESOLVED = "excluded: closed without being resolved"
+CLOSED_UNRESOLVED = N_("excluded: closed without being resolved")
 """The reason of a metric that needs a resolution for a ticket closed without one."""
 
 
@@ -119,7 +120,7 @@ def volume_by(inputs: MetricInputs, name: str, column: str) -> Measurement:
             t,
             keys,
             included=ibis.literal(True),
-            reason=ibis.literal("counted: received in the period"),
+            reason=ibis.literal(N_("counted: received in the period")),
             opened_at=t.opened_at,
             **{column: t[column]},
         ),

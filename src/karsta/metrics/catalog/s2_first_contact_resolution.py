@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 
+from karsta.i18n import N_, Message
 from karsta.metrics.assumptions import GROUP_CARRIED_FORWARD, LEVEL_UNKNOWN
 from karsta.metrics.catalog.populations import (
     CLOSED_UNRESOLVED,
@@ -35,24 +36,24 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
     minutes = seconds_between(t.opened_at, t.resolved_at) / 60
     window = options.first_contact_minutes
     checks = [
-        (t.resolved_at.notnull(), "not counted: not resolved"),
-        (t.resolving_level.notnull(), "not counted: level where resolved is unknown"),
-        (t.resolving_level == 1, "not counted: resolved above level 1"),
+        (t.resolved_at.notnull(), N_("not counted: not resolved")),
+        (t.resolving_level.notnull(), N_("not counted: level where resolved is unknown")),
+        (t.resolving_level == 1, N_("not counted: resolved above level 1")),
         (
             (t.reassignment_count.fill_null(0) == 0) & (t.group_count.fill_null(1) <= 1),
-            "not counted: escalated or reassigned",
+            N_("not counted: escalated or reassigned"),
         ),
-        (t.reopen_count.fill_null(0) == 0, "not counted: reopened"),
+        (t.reopen_count.fill_null(0) == 0, N_("not counted: reopened")),
         (minutes <= window, f"not counted: resolved later than {window:g} min after opening"),
     ]
     passed = f"counted: resolved at level 1 within {window:g} min, no escalation, no reopening"
     # A resolution recorded before the opening says nothing about the first contact.
     backwards = (t.resolved_at < t.opened_at).fill_null(False)
     reason = ibis.cases(
-        (cancelled, "excluded: cancelled"),
+        (cancelled, N_("excluded: cancelled")),
         (closed_unresolved, CLOSED_UNRESOLVED),
-        (~resolvable, "excluded: category not desk-resolvable"),
-        (backwards, "excluded: resolved before it was opened (recording error)"),
+        (~resolvable, N_("excluded: category not desk-resolvable")),
+        (backwards, N_("excluded: resolved before it was opened (recording error)")),
         else_=first_failing(checks, passed),
     )
     resolved_first = ibis.literal(True)
@@ -60,7 +61,7 @@ def first_contact_resolution(inputs: MetricInputs) -> Measurement:
         resolved_first = resolved_first & check.fill_null(False)
     notes: tuple[str, ...] = ()
     if options.desk_resolvable_categories is None:
-        notes = ("Desk-resolvable categories are not configured: every ticket counts.",)
+        notes = (Message("Desk-resolvable categories are not configured: every ticket counts."),)
     return Measurement(
         units=units(
             t,
