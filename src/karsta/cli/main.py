@@ -160,16 +160,20 @@ def import_command(
     max_rejects: Annotated[
         str,
         typer.Option(
-            help="Most rows the import may reject, a share (1%) or a number of rows; "
-            "above it nothing is imported."
+            help=N_(
+                "Most rows the import may reject, a share (1%) or a number of rows; "
+                "above it nothing is imported."
+            )
         ),
     ] = "1%",
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="Read a file imported before again (e.g. with other options): its "
-            "earlier events are replaced.",
+            help=N_(
+                "Read a file imported before again (e.g. with other options): its "
+                "earlier events are replaced."
+            ),
         ),
     ] = False,
     lang: LangOption = None,
