@@ -77,9 +77,15 @@ class Analyses:
         at: str | None = None,
         service_hours: str | None = None,
         holidays: str | None = None,
+        **options: Any,
     ) -> Scorecard:
-        """Return the scorecard: the latest busy period (or `at`) vs the previous, with targets."""
-        results = self.metrics(period=period, service_hours=service_hours, holidays=holidays)
+        """Return the scorecard: the latest busy period (or `at`) vs the previous, with targets.
+
+        Other keyword arguments are MetricOptions fields, e.g. `ticket_attributes`.
+        """
+        results = self.metrics(
+            period=period, service_hours=service_hours, holidays=holidays, **options
+        )
         volumes = received_per_period(self.source, results.options)
         return build_scorecard(results, self.config.targets, period=at, volumes=volumes)
 
@@ -128,8 +134,13 @@ class Export(Analyses, Closing):
         self._source.close()
 
 
-def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Workspace | Export:
+def open(
+    path: str | Path, *, create: bool = True, engine: str = "duckdb", read_only: bool = False
+) -> Workspace | Export:
     """Open a workspace file (created unless `create` is False) or an export folder.
+
+    `read_only` opens an existing workspace file for reading only: any number of
+    readers may hold it at once, but no writer while they do.
 
     A folder written by `karsta export` is read by `engine` ("duckdb" or "spark")
     and gives an `Export` with the same analyses as a `Workspace`.
@@ -141,4 +152,6 @@ def open(path: str | Path, *, create: bool = True, engine: str = "duckdb") -> Wo
         raise WorkspaceError(
             f"{path} is a workspace file, which only DuckDB reads; export it for {engine}."
         )
-    return Workspace.open(path, create=create)  # type: ignore[return-value]
+    return Workspace.open(  # type: ignore[return-value]
+        path, create=create and not read_only, read_only=read_only
+    )
