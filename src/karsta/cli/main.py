@@ -14,6 +14,7 @@ from karsta.cli import metrics as metric_commands
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app, waste_command
+from karsta.cli.serve import serve
 from karsta.i18n import N_, _
 from karsta.ingest import (
     ImportFailed,
@@ -39,6 +40,7 @@ docs_app = typer.Typer(help="Generate the reference documentation.", no_args_is_
 app.add_typer(docs_app, name="docs")
 app.add_typer(process_app, name="process")
 app.command("waste")(waste_command)
+app.command("serve")(serve)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace file (created on first import).")
