@@ -42,7 +42,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 found, _, text = part.strip().partition("=")
                 if found == name:
-                    return text
+                    return str(text)
     return None
 
 
