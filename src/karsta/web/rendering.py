@@ -71,10 +71,9 @@ def render(
     """Return `template` rendered for the visitor of `request` with `context`."""
     lang = request_language(request)
     i18n.set_language(lang)
-    visitor = getattr(request.state, "visitor", None)
     html = TEMPLATES.get_template(template).render(
         request=request,
-        user=None if visitor is None else visitor.user,
+        user=getattr(request.state, "account", None),
         lang=lang,
         languages=LANGUAGE_NAMES,
         fmt=Numbers(lang),

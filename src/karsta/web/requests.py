@@ -47,6 +47,15 @@ def database(request: Request) -> Iterator[Session]:
 Database = Annotated[Session, Depends(database)]
 
 
+@dataclass(frozen=True)
+class Account:
+    """The signed-in user as pages show them (plain data, usable after the request's session)."""
+
+    id: int
+    username: str
+    role: str
+
+
 @dataclass
 class Visitor:
     """The person behind a request: their user (None if not signed in) and language."""
@@ -78,8 +87,9 @@ def visitor(request: Request, db: Database) -> Visitor:
         request.headers.get("accept-language"),
     )
     found = Visitor(request, db, user, lang)
-    request.state.visitor = found
     request.state.lang = lang
+    if user is not None:
+        request.state.account = Account(user.id, user.username, user.role)
     return found
 
 
