@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -147,7 +148,7 @@ def csrf(browser: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def sign_in(browser: TestClient, username: str, password: str) -> object:
+def sign_in(browser: TestClient, username: str, password: str) -> Any:
     """Post the sign-in form as a browser would; return the response."""
     token = csrf(browser)
     return browser.post(
