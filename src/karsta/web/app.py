@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from karsta import i18n
+from karsta.i18n import N_
 from karsta.web.accounts import server_key
 from karsta.web.config import WebConfig
 from karsta.web.database import connect, migrate, session_factory
@@ -26,14 +26,14 @@ from karsta.web.views import admin, auth, overview
 from karsta.workspace import WorkspaceError
 
 STATUS_TEXT = {
-    400: i18n.N_("The request could not be read."),
-    401: i18n.N_("Sign in to see this page."),
-    403: i18n.N_("You do not have access to this page."),
-    404: i18n.N_("There is no such page."),
-    405: i18n.N_("This page cannot be used that way."),
-    422: i18n.N_("The request had values that could not be read."),
-    429: i18n.N_("Too many attempts. Wait a while and try again."),
-    503: i18n.N_("The workspace cannot be read right now. Try again in a moment."),
+    400: N_("The request could not be read."),
+    401: N_("Sign in to see this page."),
+    403: N_("You do not have access to this page."),
+    404: N_("There is no such page."),
+    405: N_("This page cannot be used that way."),
+    422: N_("The request had values that could not be read."),
+    429: N_("Too many attempts. Wait a while and try again."),
+    503: N_("The workspace cannot be read right now. Try again in a moment."),
 }
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from karsta.i18n import gettext
+from karsta.i18n import N_, gettext
 from karsta.web.accounts import add_user, find_user
 from karsta.web.models import Role, User
 from karsta.web.pages import page
@@ -21,6 +21,8 @@ from karsta.web.views.forms import parse_list, see_other
 
 router = APIRouter(tags=["admin"])
 USERS = "/admin/users"
+ROLE_NAMES = (N_("viewer"), N_("analyst"), N_("admin"))
+"""The roles as the page names them (the template translates each role's value)."""
 
 
 class UserInfo(BaseModel):
