@@ -134,13 +134,17 @@ class Guard:
 
 
 async def _send_server_error(scope: Scope, send: Send) -> None:
-    i18n.set_language(
-        choose_language(None, _cookie(scope, LANGUAGE_COOKIE), _header(scope, b"accept-language"))
-    )
-    text = i18n.gettext("Something went wrong on the server. The error has been logged.")
+    """Answer 500: in English JSON for a JSON twin, else a page in the visitor's language."""
+    text = i18n.N_("Something went wrong on the server. The error has been logged.")
     if scope["path"].endswith(".json"):
         content_type, body = b"application/json", json.dumps({"detail": text}).encode()
     else:
+        i18n.set_language(
+            choose_language(
+                None, _cookie(scope, LANGUAGE_COOKIE), _header(scope, b"accept-language")
+            )
+        )
+        text = i18n.gettext(text)
         content_type = b"text/html; charset=utf-8"
         body = f"<!doctype html><title>500</title><p>{text}</p>".encode()
     await send(
