@@ -6,7 +6,11 @@ of Karsta can share it.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from karsta.i18n import Language
@@ -72,3 +76,20 @@ def statistic_unit(unit: str, statistic: str) -> str:
     if statistic == "count":
         return "count"
     return unit
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period(label: str | None, lang: Language, *, short: bool = False) -> str:
+    """Return a period label for reading: '2024-03' is 'maaliskuu 2024' ('maalis 2024' short).
+
+    Labels other than months are returned as they are.
+    """
+    if not label:
+        return ""
+    month = _MONTH.match(label)
+    if month is None:
+        return label
+    first = date(int(month[1]), int(month[2]), 1)
+    return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=LOCALES[lang])

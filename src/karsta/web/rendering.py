@@ -44,6 +44,10 @@ class Numbers:
         """Return a plain number."""
         return formatting.number(value, self.lang, decimals=decimals)
 
+    def period(self, label: str | None) -> str:
+        """Return a period label ('2024-03') as the month's name and year."""
+        return formatting.period(label, self.lang)
+
     def percent(self, value: float | None, decimals: int = 1) -> str:
         """Return a percentage given as 0–100."""
         return formatting.percent(value, self.lang, decimals=decimals)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from karsta.i18n import N_, gettext
 from karsta.metrics.registry import find
 from karsta.metrics.scorecard import Scorecard, ScorecardRow
+from karsta.web import formatting
 from karsta.web.charts import trend_chart
 from karsta.web.formatting import statistic_unit, vega_format_locale
 from karsta.web.pages import page
@@ -150,13 +151,18 @@ def _charted(card: Scorecard, asked: str | None) -> str | None:
 
 
 def figure_name(figure: Figure, lang: str) -> str:
-    """Return the figure's metric name in `lang`, with its statistic and group."""
+    """Return the figure's metric name in `lang`, with its statistic (when named) and group."""
     name = find(figure.id).card.name(lang)  # type: ignore[arg-type]
     statistic = STATISTICS.get(figure.statistic)
-    text = f"{name}: {gettext(statistic)}" if statistic else f"{name}: {figure.statistic}"
+    text = f"{name}: {gettext(statistic)}" if statistic else name
     if figure.group:
         text += " (" + ", ".join(str(v) for v in figure.group.values()) + ")"
     return text
+
+
+def metric_name(figure: Figure, lang: str) -> str:
+    """Return the figure's metric name in `lang`."""
+    return find(figure.id).card.name(lang)  # type: ignore[arg-type]
 
 
 def figure_unit(figure: Figure) -> str:
@@ -168,7 +174,7 @@ def trend_spec(figure: Figure, lang: str) -> dict[str, Any]:
     """Return the Vega-Lite spec of a figure's trend, titles in `lang`."""
     unit = figure_unit(figure)
     return trend_chart(
-        [(p.period, p.value) for p in figure.trend],
+        [(formatting.period(p.period, lang, short=True), p.value) for p in figure.trend],  # type: ignore[arg-type]
         title=figure_name(figure, lang),
         period_title=gettext("month"),
         value_title=gettext(UNIT_NAMES.get(unit, unit)),
@@ -189,6 +195,7 @@ UNIT_NAMES = {
 
 TEMPLATES.globals.update(
     figure_name=figure_name,
+    metric_name=metric_name,
     figure_unit=figure_unit,
     trend_spec=trend_spec,
     vega_format_locale=vega_format_locale,
