@@ -161,13 +161,14 @@ def test_the_overview_in_finnish_then_swedish_then_signed_out(
     accessible(page)
     shot(page, "overview-fi")
 
-    page.get_by_role("button", name="svenska").click()
-    page.wait_for_url(f"{base}/overview")
+    with page.expect_navigation(url=f"{base}/overview"):
+        page.get_by_role("button", name="svenska").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Översikt"
     assert f"20,0{NBSP}%" in page.locator("li.card", has_text="Återöppnade").inner_text()
     shot(page, "overview-sv")
 
-    page.get_by_role("button", name="English").click()
+    with page.expect_navigation(url=f"{base}/overview"):
+        page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Overview"
     assert "20.0%" in page.locator("li.card", has_text="Reopened").inner_text()
 
@@ -209,8 +210,8 @@ def test_the_admin_adds_a_user_with_a_group_limit(served: tuple[Site, str], page
     page.get_by_label("Salasana").fill(PASSWORD)
     page.get_by_label("Rooli", exact=True).select_option("viewer")
     page.get_by_label("Ryhmät", exact=True).fill("A")
-    page.get_by_role("button", name="Lisää", exact=True).click()
-    page.wait_for_url(f"{base}/admin/users")
+    with page.expect_navigation(url=f"{base}/admin/users"):
+        page.get_by_role("button", name="Lisää", exact=True).click()
     assert page.get_by_label("Käyttäjän ryhma_a ryhmät").input_value() == "A"
     shot(page, "users-fi")
     page.get_by_role("button", name="Kirjaudu ulos").click()

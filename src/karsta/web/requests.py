@@ -44,7 +44,8 @@ def database(request: Request) -> Iterator[Session]:
         yield session
 
 
-Database = Annotated[Session, Depends(database)]
+Database = Annotated[Session, Depends(database, scope="function")]
+"""Committed before the response is sent: the page a redirect leads to sees the change."""
 
 
 @dataclass(frozen=True)
