@@ -5,23 +5,34 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO   ?= demo.karsta
 
-.PHONY: setup demo test lint typecheck unit docs docs-check i18n bench clean
+.PHONY: setup demo serve test lint typecheck unit docs docs-check i18n bench clean
 
-$(BIN)/.installed: pyproject.toml
+# The product alone (what `make demo` and `make serve` need), then the development tools.
+$(BIN)/.installed-product: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-product
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 setup: $(BIN)/.installed
 
 ## Import the real ServiceNow log into demo.karsta, show what it holds and its scorecard
-## (settings and targets: demo.karsta.yaml).
-demo: setup
+## (settings and targets: demo.karsta.yaml), and say how to open it in the web app.
+demo: $(BIN)/.installed-product
 	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
 		--preset servicenow --workspace $(DEMO)
 	$(BIN)/karsta summary --workspace $(DEMO)
 	$(BIN)/karsta metrics --workspace $(DEMO)
+	@echo "Web app: make serve (or $(BIN)/karsta serve --workspace $(DEMO)), then open" \
+		"http://127.0.0.1:8000/ - the first visit creates the admin."
+
+## The web app on the demo workspace: http://127.0.0.1:8000/
+serve: $(BIN)/.installed-product
+	$(BIN)/karsta serve --workspace $(DEMO)
 
 ## Lint, type-check, check the generated docs, and run the whole test suite.
 test: setup lint typecheck docs-check unit
@@ -67,4 +78,4 @@ bench: setup
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) $(DEMO).app.sqlite .pytest_cache .mypy_cache .ruff_cache tests/artifacts
