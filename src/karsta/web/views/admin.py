@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException
+from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -21,6 +22,8 @@ from karsta.web.views.forms import parse_list, see_other
 
 router = APIRouter(tags=["admin"])
 USERS = "/admin/users"
+UserId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+"""A user's id: the database's integers are 32-bit."""
 ROLE_NAMES = (N_("viewer"), N_("analyst"), N_("admin"))
 """The roles as the page names them (the template translates each role's value)."""
 
@@ -113,7 +116,7 @@ def _other_admins(visitor: Visitor, user: User) -> int:
 @router.post(USERS + "/{user_id}", response_class=HTMLResponse, summary="Change a user")
 def change(
     visitor: Admin,
-    user_id: int,
+    user_id: UserId,
     role: Annotated[Role, Form()],
     groups: Annotated[str, Form()] = "",
     channels: Annotated[str, Form()] = "",
@@ -131,7 +134,7 @@ def change(
 
 
 @router.post(USERS + "/{user_id}/delete", response_class=HTMLResponse, summary="Remove a user")
-def delete(visitor: Admin, user_id: int) -> Response:
+def delete(visitor: Admin, user_id: UserId) -> Response:
     """Remove a user (not oneself)."""
     user = visitor.db.get(User, user_id)
     if user is None:
