@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from karsta.i18n import N_, gettext
+from karsta.i18n import N_, Language, gettext
 from karsta.metrics.registry import find
 from karsta.metrics.scorecard import Scorecard, ScorecardRow
 from karsta.web import formatting
@@ -150,9 +150,9 @@ def _charted(card: Scorecard, asked: str | None) -> str | None:
     return chosen[0] if chosen else None
 
 
-def figure_name(figure: Figure, lang: str) -> str:
+def figure_name(figure: Figure, lang: Language) -> str:
     """Return the figure's metric name in `lang`, with its statistic (when named) and group."""
-    name = find(figure.id).card.name(lang)  # type: ignore[arg-type]
+    name = find(figure.id).card.name(lang)
     statistic = STATISTICS.get(figure.statistic)
     text = f"{name}: {gettext(statistic)}" if statistic else name
     if figure.group:
@@ -160,9 +160,9 @@ def figure_name(figure: Figure, lang: str) -> str:
     return text
 
 
-def metric_name(figure: Figure, lang: str) -> str:
+def metric_name(figure: Figure, lang: Language) -> str:
     """Return the figure's metric name in `lang`."""
-    return find(figure.id).card.name(lang)  # type: ignore[arg-type]
+    return find(figure.id).card.name(lang)
 
 
 def figure_unit(figure: Figure) -> str:
@@ -170,11 +170,11 @@ def figure_unit(figure: Figure) -> str:
     return statistic_unit(figure.unit, figure.statistic)
 
 
-def trend_spec(figure: Figure, lang: str) -> dict[str, Any]:
+def trend_spec(figure: Figure, lang: Language) -> dict[str, Any]:
     """Return the Vega-Lite spec of a figure's trend, titles in `lang`."""
     unit = figure_unit(figure)
     return trend_chart(
-        [(formatting.period(p.period, lang, short=True), p.value) for p in figure.trend],  # type: ignore[arg-type]
+        [(formatting.period(p.period, lang, short=True), p.value) for p in figure.trend],
         title=figure_name(figure, lang),
         period_title=gettext("month"),
         value_title=gettext(UNIT_NAMES.get(unit, unit)),
