@@ -5,11 +5,11 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO   ?= demo.karsta
 
-.PHONY: setup setup-dev demo test lint typecheck unit docs docs-check i18n bench clean
+.PHONY: setup setup-dev demo serve test lint typecheck unit docs docs-check i18n bench clean
 
-## Two stamps: the product alone (what `make demo` needs), and the development tools on top
-## (PySpark, PM4Py, linters, pytest: what `make test` needs). `make test` after `make demo`
-## installs only the rest.
+## Two stamps: the product alone (what `make demo` and `make serve` need), and the
+## development tools on top (PySpark, PM4Py, linters, pytest, the browser-test driver: what
+## `make test` needs). `make test` after `make demo` installs only the rest.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -25,8 +25,9 @@ setup: $(BIN)/.installed
 setup-dev: $(BIN)/.installed-dev
 
 ## Import the real ServiceNow log into demo.karsta, show what it holds and its scorecard
-## (settings and targets: demo.karsta.yaml). MAP=map.svg also draws the process map
-## (needs Graphviz's dot; without it the demo says how to install it).
+## (settings and targets: demo.karsta.yaml), and say how to open it in the web app.
+## MAP=map.svg also draws the process map (needs Graphviz's dot; without it the demo says
+## how to install it).
 MAP ?=
 demo: setup
 	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
@@ -47,6 +48,12 @@ demo: setup
 	@echo
 	@echo "Run karsta yourself: $(BIN)/karsta --help, or first . $(BIN)/activate and then"
 	@echo "karsta process map --workspace $(DEMO) (the README shows more)."
+	@echo "Web app: make serve (or $(BIN)/karsta serve --workspace $(DEMO)), then open" \
+		"http://127.0.0.1:8000/ - the first visit creates the admin."
+
+## The web app on the demo workspace: http://127.0.0.1:8000/
+serve: setup
+	$(BIN)/karsta serve --workspace $(DEMO)
 
 ## Lint, type-check, check the generated docs, and run the whole test suite.
 test: setup-dev lint typecheck docs-check unit
@@ -95,4 +102,4 @@ bench: setup-dev
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) $(DEMO).app.sqlite .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -20,6 +20,7 @@ LAYERS = {
     "process": 3,
     "api": 4,
     "cli": 5,
+    "web": 5,
 }
 
 

@@ -35,7 +35,10 @@ def _ids(catalog: Catalog) -> set[str | tuple[str, ...]]:
 def _marked_in_code() -> set[str | tuple[str, ...]]:
     """Return every message the code marks for translation, as `make i18n` extracts them."""
     found = extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=()
+        PACKAGE,
+        method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+        keywords=KEYWORDS,
+        comment_tags=(),
     )
     return {message for _file, _line, message, _comments, _context in found}
 

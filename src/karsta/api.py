@@ -78,9 +78,15 @@ class Analyses:
         at: str | None = None,
         service_hours: str | None = None,
         holidays: str | None = None,
+        **options: Any,
     ) -> Scorecard:
-        """Return the scorecard: the latest busy period (or `at`) vs the previous, with targets."""
-        results = self.metrics(period=period, service_hours=service_hours, holidays=holidays)
+        """Return the scorecard: the latest busy period (or `at`) vs the previous, with targets.
+
+        Other keyword arguments are MetricOptions fields, e.g. `ticket_attributes`.
+        """
+        results = self.metrics(
+            period=period, service_hours=service_hours, holidays=holidays, **options
+        )
         volumes = received_per_period(self.source, results.options)
         return build_scorecard(results, self.config.targets, period=at, volumes=volumes)
 
@@ -134,9 +140,9 @@ def open(
 ) -> Workspace | Export:
     """Open a workspace file (created unless `create` is False) or an export folder.
 
-    With `read_only` the workspace is only read, and any number of programs may
-    read it side by side (while none of them can import into it). A folder
-    written by `karsta export` is read by `engine` ("duckdb" or "spark") and
+    With `read_only` an existing workspace file is only read, and any number of
+    programs may read it side by side (while none of them can import into it). A
+    folder written by `karsta export` is read by `engine` ("duckdb" or "spark") and
     gives an `Export` with the same analyses as a `Workspace`.
     """
     path = Path(path)
@@ -150,4 +156,6 @@ def open(
                 engine=engine,
             )
         )
-    return Workspace.open(path, create=create, read_only=read_only)  # type: ignore[return-value]
+    return Workspace.open(  # type: ignore[return-value]
+        path, create=create and not read_only, read_only=read_only
+    )

@@ -3,7 +3,8 @@
 The English text is the message id. Finnish and Swedish come from
 `locale/{fi,sv}/LC_MESSAGES/karsta.po`, compiled in memory with Babel the first time
 a language is used. The language is `--lang`, else `KARSTA_LANG`, else the system
-locale when it is Finnish or Swedish, else English.
+locale when it is Finnish or Swedish, else English. It is held in a context variable,
+so each request of the web app (a thread or task of its own) speaks its own language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import string
 from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -28,7 +30,7 @@ DOMAIN = "karsta"
 ENV_VARIABLE = "KARSTA_LANG"
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
-_current: Language = "en"
+_current: ContextVar[Language] = ContextVar("karsta_language", default="en")
 
 
 def language_of(tag: str | None) -> Language | None:
@@ -73,17 +75,16 @@ def set_language(lang: str | None = None) -> Language:
 
     Raises ValueError for a language Karsta does not speak.
     """
-    global _current
     chosen = detect_language() if lang is None else lang
     if chosen not in LANGUAGES:
         raise ValueError(unknown_language(chosen))
-    _current = chosen
-    return _current
+    _current.set(chosen)
+    return chosen
 
 
 def current_language() -> Language:
     """Return the language messages are shown in now."""
-    return _current
+    return _current.get()
 
 
 @cache
@@ -102,7 +103,7 @@ def translations(lang: Language) -> stdlib_gettext.NullTranslations:
 
 def gettext(message: str) -> str:
     """Return `message` in the current language ('' stays '': gettext maps it to the header)."""
-    return translations(_current).gettext(message) if message else message
+    return translations(_current.get()).gettext(message) if message else message
 
 
 _ = gettext
@@ -110,7 +111,7 @@ _ = gettext
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Return the singular or plural form for `n` in the current language."""
-    return translations(_current).ngettext(singular, plural, n)
+    return translations(_current.get()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a deferred message

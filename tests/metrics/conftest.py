@@ -175,6 +175,10 @@ class Desk:
                 self.ws.connection.unregister("_fixture_rows")
         self._tickets, self._pauses = [], []
 
+    def write(self) -> None:
+        """Store everything added so far (a run does this itself)."""
+        self._flush()
+
     def run(self, metric_id: str, **options: Any) -> Run:
         """Run one metric with `MetricOptions(**options)` on everything added so far."""
         self._flush()

@@ -35,6 +35,8 @@ def test_latest_period_against_previous_with_target(desk: Desk) -> None:
     assert i10.change == -25.0
     assert i10.direction == "better"  # fewer reopenings is better
     assert i10.target_met is True
+    # The trend is the same statistic in each period: February 1/2, March 1/4 reopened.
+    assert i10.trend == [("2024-02", 50.0), ("2024-03", 25.0)]
     o2 = next(r for r in card.rows if r.result.id == "O2")
     # March: four tickets of 1 h; February: 2 h and 4 h -> mean 3 h. Longer is worse.
     assert (o2.value, o2.previous, o2.direction) == (1.0, 3.0, "better")

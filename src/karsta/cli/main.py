@@ -22,6 +22,7 @@ from karsta.cli.language import (
 )
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
+from karsta.cli.serve import serve
 from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _, localized
 from karsta.ingest import (
@@ -92,6 +93,7 @@ app.command(
     "waste",
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
 )(waste_command)
+app.command("serve")(serve)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))

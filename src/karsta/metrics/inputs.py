@@ -45,9 +45,26 @@ class MetricInputs:
     # --- tables ---------------------------------------------------------------------------
 
     @cached_property
+    def kept_ticket_ids(self) -> ir.Table | None:
+        """Return the ids of the tickets `ticket_attributes` keeps (None: every ticket)."""
+        restriction = self.options.ticket_attributes
+        if not restriction:
+            return None
+        tickets = self.source.table("tickets")
+        kept = tickets.filter(
+            *(tickets[column].cast("string").isin(values) for column, values in restriction.items())
+        )
+        return kept.select("ticket_id")
+
+    def restricted(self, table: ir.Table) -> ir.Table:
+        """Return the rows of `table` (any table with ticket_id) of the kept tickets."""
+        kept = self.kept_ticket_ids
+        return table if kept is None else table.semi_join(kept, "ticket_id")
+
+    @cached_property
     def tickets(self) -> ir.Table:
         """Return tickets with one `dim_<name>` text column per asked breakdown."""
-        tickets = self.source.table("tickets")
+        tickets = self.restricted(self.source.table("tickets"))
         columns = set(tickets.columns)
         extra = {}
         for name, column in self.options.dimension_columns.items():
@@ -67,16 +84,17 @@ class MetricInputs:
     @cached_property
     def events(self) -> ir.Table:
         """Return the ticket events."""
-        return self.source.table("ticket_events")
+        return self.restricted(self.source.table("ticket_events"))
 
     @cached_property
     def pauses(self) -> ir.Table:
         """Return the pause intervals (statuses that stop the SLA clock)."""
-        return self.source.table("ticket_pauses")
+        return self.restricted(self.source.table("ticket_pauses"))
 
     def table(self, name: str) -> ir.Table:
-        """Return any canonical table."""
-        return self.source.table(name)
+        """Return any canonical table (of the kept tickets, where it has ticket_id)."""
+        table = self.source.table(name)
+        return self.restricted(table) if "ticket_id" in table.columns else table
 
     @cached_property
     def coverage(self) -> SourceCoverage:
@@ -111,8 +129,8 @@ class MetricInputs:
 
     @cached_property
     def data_range(self) -> tuple[datetime, datetime]:
-        """Return the first and last moment any ticket records (UTC)."""
-        t = self.source.table("tickets")
+        """Return the first and last moment any kept ticket records (UTC)."""
+        t = self.restricted(self.source.table("tickets"))
         moments = (
             t.opened_at,
             t.resolved_at.fill_null(t.opened_at),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from karsta.calendar import ServiceCalendar
 from karsta.i18n import Message
 from karsta.metrics.periods import PeriodKind
+from karsta.schema import TICKETS
 
 DIMENSIONS: dict[str, str] = {
     "type": "ticket_type",
@@ -48,9 +51,23 @@ class MetricOptions:
     """Resolution codes that mean a workaround was used (O4); None = not configured."""
     realtime_channels: frozenset[str] = REALTIME_CHANNELS
     """Channels where an answer is expected in seconds or minutes (S1, I7)."""
+    ticket_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    """Only tickets whose column holds one of these values, e.g. {"channel": ("phone",)}.
+
+    Every table the run reads keeps only these tickets' rows, as if the others did not
+    exist: a user limited to some groups or channels sees figures of their tickets only.
+    """
 
     def __post_init__(self) -> None:
         """Reject options that cannot mean anything."""
+        attributes: dict[str, tuple[str, ...]] = {}
+        for column, values in self.ticket_attributes.items():
+            if column not in TICKETS.column_names:
+                raise ValueError(f"tickets has no column {column!r} to restrict on")
+            if isinstance(values, str):
+                raise ValueError(f"{column}: give a tuple of values, not the string {values!r}")
+            attributes[column] = tuple(values)
+        object.__setattr__(self, "ticket_attributes", MappingProxyType(attributes))
         if self.since and self.until and self.since >= self.until:
             raise ValueError(
                 Message(

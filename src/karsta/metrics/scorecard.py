@@ -51,6 +51,15 @@ class ScorecardRow:
         return "better" if (change < 0) == lower_is_better else "worse"
 
     @property
+    def trend(self) -> list[tuple[str, float | None]]:
+        """Return this figure in every period of the run, oldest first: (period, value)."""
+        return [
+            (r["period"], r["value"])
+            for r in self.result.rows
+            if r["statistic"] == self.statistic and r["group"] == self.group and r["period"]
+        ]
+
+    @property
     def target_met(self) -> bool | None:
         """Return whether the value meets the target (None without target or value)."""
         return None if self.target is None else self.target.met(self.value)

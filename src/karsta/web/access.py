@@ -1,0 +1,83 @@
+"""Who may do what, and which tickets they see: the access rules, in this one place.
+
+A user's role decides the pages they may open; their group and channel limits
+become a restriction on the analyses' inputs (`ticket_attributes` of the metric
+run, `ProcessFilters` of the process views), so no page, JSON twin, export or
+report computes anything from the tickets of another group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from karsta.metrics.options import DIMENSIONS
+from karsta.process.filters import ProcessFilters
+from karsta.web.models import Role, User
+
+GROUP_COLUMN = DIMENSIONS["group"]
+"""A ticket belongs to the group that resolves it (the metrics' "group" breakdown)."""
+CHANNEL_COLUMN = "channel"
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """The tickets a user may see: every ticket, or those of some groups and/or channels."""
+
+    groups: tuple[str, ...] | None = None
+    channels: tuple[str, ...] | None = None
+
+    @property
+    def ticket_attributes(self) -> dict[str, tuple[str, ...]]:
+        """Return the restriction as ticket column → values kept (empty: no restriction)."""
+        restriction: dict[str, tuple[str, ...]] = {}
+        if self.groups is not None:
+            restriction[GROUP_COLUMN] = self.groups
+        if self.channels is not None:
+            restriction[CHANNEL_COLUMN] = self.channels
+        return restriction
+
+    @property
+    def restricted(self) -> bool:
+        """Return whether the user sees only some tickets."""
+        return bool(self.ticket_attributes)
+
+    def restrict(
+        self, asked: dict[str, tuple[str, ...]] | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """Return `asked` (column → values) narrowed to what the user may see.
+
+        A column the user is limited on keeps only the asked values among the allowed
+        ones (all allowed ones when not asked); other asked columns stay as asked.
+        """
+        kept = dict(asked or {})
+        for column, allowed in self.ticket_attributes.items():
+            wanted = kept.get(column)
+            kept[column] = allowed if wanted is None else tuple(v for v in wanted if v in allowed)
+        return kept
+
+    def metric_options(self, **options: Any) -> dict[str, Any]:
+        """Return metric-run keyword arguments (ws.metrics, ws.scorecard) with the restriction."""
+        attributes = self.restrict(options.pop("ticket_attributes", None))
+        return {**options, "ticket_attributes": attributes} if attributes else options
+
+    def process_filters(self, **filters: Any) -> ProcessFilters:
+        """Return process filters (ProcessFilters fields) with the restriction."""
+        attributes = self.restrict(filters.pop("ticket_attributes", None))
+        return ProcessFilters(ticket_attributes=attributes, **filters)
+
+
+EVERYTHING = DataScope()
+
+
+def data_scope(user: User) -> DataScope:
+    """Return the tickets `user` may see."""
+    return DataScope(
+        groups=None if user.groups is None else tuple(sorted(user.groups)),
+        channels=None if user.channels is None else tuple(sorted(user.channels)),
+    )
+
+
+def may(user: User | None, role: Role) -> bool:
+    """Return whether `user` has `role` or a higher one."""
+    return user is not None and user.role_enum.rank >= role.rank

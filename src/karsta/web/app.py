@@ -1,0 +1,101 @@
+"""The web app: `create_app(WebConfig(workspace=...))` gives the FastAPI application.
+
+It migrates the app database, then serves the pages of `karsta.web.views`, each
+with its JSON twin, and the static files (CSS and vendored JavaScript) from the
+package itself, so it works in a closed network.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from karsta.i18n import N_
+from karsta.web.accounts import server_key
+from karsta.web.config import WebConfig
+from karsta.web.database import connect, migrate, session_factory
+from karsta.web.protection import CsrfProtection, Guard
+from karsta.web.rendering import render
+from karsta.web.requests import SignInRequired
+from karsta.web.results import WorkspaceResults
+from karsta.web.state import AppState
+from karsta.web.views import admin, auth, overview
+from karsta.workspace import WorkspaceError
+
+STATUS_TEXT = {
+    400: N_("The request could not be read."),
+    401: N_("Sign in to see this page."),
+    403: N_("You do not have access to this page."),
+    404: N_("There is no such page."),
+    405: N_("This page cannot be used that way."),
+    422: N_("The request had values that could not be read."),
+    429: N_("Too many attempts. Wait a while and try again."),
+    503: N_("The workspace cannot be read right now. Try again in a moment."),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json") or request.url.path.startswith("/openapi")
+
+
+def _error(request: Request, status: int) -> Response:
+    """Return the error page (or JSON) of `status`: a fixed text, never the exception's."""
+    text = STATUS_TEXT.get(status, STATUS_TEXT[400])
+    if _wants_json(request):
+        return JSONResponse({"detail": text}, status_code=status)
+    return render(request, "error.html", status_code=status, status=status, message=text)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    return _error(request, 422)
+
+
+async def _sign_in(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    if _wants_json(request):
+        return _error(request, 401)
+    return RedirectResponse("/setup" if exc.setup else "/login", status_code=303)
+
+
+async def _workspace_error(request: Request, exc: Exception) -> Response:
+    return _error(request, 503)
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    """Return the web app serving `config.workspace`, its app database migrated."""
+    engine = connect(config.database)
+    migrate(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as db:
+        csrf_secret = server_key(db, "csrf")
+    app = FastAPI(
+        title="Karsta",
+        summary="Service desk metrics with their cards, and the waste in the process.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.karsta = AppState(
+        config=config,
+        engine=engine,
+        sessions=sessions,
+        results=WorkspaceResults(config.workspace, config.settings_file),
+    )
+    app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
+    for module in (auth, overview, admin):
+        app.include_router(module.router)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(SignInRequired, _sign_in)
+    app.add_exception_handler(WorkspaceError, _workspace_error)
+    app.add_middleware(CsrfProtection, secret=csrf_secret)
+    app.add_middleware(Guard)
+    return app

@@ -1,0 +1,136 @@
+"""Who may open what (the role × route matrix), and whose tickets the figures count."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import Mount
+
+from tests.web.conftest import Site, csrf
+
+ROLES = ("anonymous", "viewer", "analyst", "admin")
+SIGN_IN = 303  # an HTML page sends an anonymous visitor to the sign-in form
+UNAUTHORISED = 401  # a JSON twin answers 401
+FORBIDDEN = 403
+
+# method, path, form or None, expected status for anonymous, viewer, analyst, admin.
+MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] = [
+    ("GET", "/", None, (303, 303, 303, 303)),
+    ("GET", "/overview", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/overview.json", None, (UNAUTHORISED, 200, 200, 200)),
+    ("GET", "/admin/users", None, (SIGN_IN, FORBIDDEN, FORBIDDEN, 200)),
+    ("GET", "/admin/users.json", None, (UNAUTHORISED, FORBIDDEN, FORBIDDEN, 200)),
+    (
+        "POST",
+        "/admin/users",
+        {"username": "new", "password": "0123456789ab", "role": "viewer"},
+        (SIGN_IN, FORBIDDEN, FORBIDDEN, 303),
+    ),
+    ("POST", "/admin/users/3", {"role": "viewer"}, (SIGN_IN, FORBIDDEN, FORBIDDEN, 303)),
+    ("POST", "/admin/users/3/delete", {}, (SIGN_IN, FORBIDDEN, FORBIDDEN, 303)),
+    ("GET", "/login", None, (200, 200, 200, 200)),
+    ("POST", "/login", {"username": "nobody", "password": "x"}, (401, 401, 401, 401)),
+    ("GET", "/setup", None, (404, 404, 404, 404)),  # users exist
+    (
+        "POST",
+        "/setup",
+        {"username": "x", "password": "0123456789ab", "password_again": "0123456789ab"},
+        (404, 404, 404, 404),
+    ),
+    ("POST", "/logout", {}, (303, 303, 303, 303)),
+    ("POST", "/language", {"language": "sv"}, (303, 303, 303, 303)),
+    ("GET", "/openapi.json", None, (200, 200, 200, 200)),
+    ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "form", "expected"), MATRIX, ids=lambda v: str(v))
+def test_role_route_matrix(
+    site: Site, method: str, path: str, form: dict[str, str] | None, expected: tuple[int, ...]
+) -> None:
+    for role, status in zip(ROLES, expected, strict=True):
+        browser = site.client() if role == "anonymous" else site.signed_in(role)
+        if form is None:
+            response = browser.request(method, path)
+        else:
+            response = browser.post(path, data={"csrftoken": csrf(browser), **form})
+        assert response.status_code == status, f"{role} {method} {path}: {response.text[:300]}"
+        if status == SIGN_IN and path != "/" and role == "anonymous" and method == "GET":
+            assert response.headers["location"] == "/login"
+
+
+def test_the_matrix_covers_every_route(site: Site) -> None:
+    covered = {(method, path) for method, path, _form, _expected in MATRIX}
+    routes = set()
+    for route in site.app.routes:
+        if isinstance(route, APIRoute):
+            path = route.path.replace("{user_id}", "3")
+            routes |= {(method, path) for method in route.methods}
+        elif isinstance(route, Mount):
+            routes.add(("GET", "/static/karsta.css"))
+    assert routes - covered == set(), "add the new routes to MATRIX"
+
+
+def test_anonymous_visitors_are_sent_to_setup_while_no_user_exists(
+    desk_file: object, tmp_path: object
+) -> None:
+    from tests.web.conftest import make_site
+
+    fresh = make_site(desk_file, f"sqlite:///{tmp_path}/fresh.sqlite")  # type: ignore[arg-type]
+    browser = fresh.client()
+    assert browser.get("/overview").headers["location"] == "/setup"
+    assert browser.get("/login").headers["location"] == "/setup"
+    token = csrf(browser, "/setup")
+    created = browser.post(
+        "/setup",
+        data={
+            "csrftoken": token,
+            "username": "first",
+            "password": "0123456789ab",
+            "password_again": "0123456789ab",
+        },
+    )
+    assert created.status_code == 303
+    assert browser.get("/admin/users").status_code == 200  # the first user is the admin
+    assert fresh.client().get("/setup").status_code == 404  # and setup is gone
+
+
+def i10(site: Site, username: str) -> dict[str, object]:
+    """Return the I10 figure of the overview's JSON twin as `username` sees it."""
+    data = site.signed_in(username).get("/overview.json").json()
+    return next(f for f in data["figures"] if f["id"] == "I10")
+
+
+def test_group_limits_restrict_the_overview_figures(site: Site) -> None:
+    # March (the latest month) vs February, I10 = reopened / resolved:
+    #   whole desk: March 1 of 5 (A2) = 20 %, February 1 of 2 (B1) = 50 %;
+    #   group A:    March 1 of 2 (A2, A3) = 50 %, February 0 of 1 (A1) = 0 %;
+    #   group B:    March 0 of 3 (B2, B3, B4) = 0 %, February 1 of 1 (B1) = 100 %;
+    #   phone:      March 0 of 1 (B4) = 0 %, nothing in February.
+    expected = {
+        "admin": (20.0, 50.0, 5, True),
+        "viewer": (20.0, 50.0, 5, True),
+        "viewer_a": (50.0, 0.0, 2, False),
+        "viewer_b": (0.0, 100.0, 3, True),
+        "phone_only": (0.0, None, 1, True),
+    }
+    for username, (value, previous, n, met) in expected.items():
+        figure = i10(site, username)
+        assert (figure["value"], figure["previous"], figure["n"]) == (value, previous, n), username
+        assert figure["target_met"] is met  # target <= 30 %
+        assert figure["target"] == "<= 30 %"
+
+
+def test_the_overview_page_names_the_limit_and_shows_only_its_figures(site: Site) -> None:
+    page = site.signed_in("viewer_a").get("/overview", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "cover only the tickets resolved by: A." in page.text
+    assert "50.0%" in page.text  # group A's March I10
+    assert "20.0%" not in page.text  # the whole desk's is not shown
+
+
+def test_the_json_twin_says_whose_tickets_it_counts(site: Site) -> None:
+    data = site.signed_in("viewer_b").get("/overview.json").json()
+    assert data["scope"] == {"groups": ["B"], "channels": None}
+    assert data["period"] == "2024-03"
+    assert data["previous_period"] == "2024-02"
