@@ -5,16 +5,24 @@ real data), with the virtualenv's `karsta` on the PATH; the workspace they read 
 imported once per session. Python blocks run as scripts in that folder. The mapping
 example is written to the file its comment names and imported. `text` blocks are
 diagrams. A block that needs Graphviz says so in an HTML comment just above it
-(`<!-- needs: graphviz -->`): it is skipped where `dot` is missing, except in CI.
+(`<!-- needs: graphviz -->`): it is skipped where `dot` is missing, except in CI. A block
+of `karsta serve` commands says `<!-- needs: server -->`: each server is started on a free
+port, must answer, and is stopped (a PostgreSQL app database is the one
+`KARSTA_TEST_POSTGRESQL` names: without it that line is skipped, except in CI).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +156,11 @@ RUNNABLE = [b for b in BLOCKS[1:] if b.language in ("sh", "python", "yaml")]
 @pytest.mark.parametrize("block", RUNNABLE, ids=[b.name for b in RUNNABLE])
 def test_the_block_runs(block: Block, beside_shared: Path) -> None:
     _skip_unless_available(block)
-    if block.language == "sh":
+    if "server" in block.needs:
+        for line in block.code.splitlines():
+            if line.strip():
+                _serve_once(line, beside_shared)
+    elif block.language == "sh":
         run_shell(block.code, beside_shared)
     elif block.language == "python":
         script = beside_shared / f"readme_line{block.line}.py"
@@ -203,3 +215,56 @@ def _import_with_the_mapping(code: str, folder: Path) -> None:
     command = match["command"].replace("desk.karsta", "mine.karsta")
     done = run_shell(command, folder)
     assert "read = loaded + rejected" in done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve_once(line: str, folder: Path) -> None:
+    """Start the `karsta serve` command of `line` on a free port; check it answers; stop it."""
+    args = shlex.split(line, comments=True)
+    assert args[:2] == ["karsta", "serve"], f"a server block holds only karsta serve: {line!r}"
+    if "--port" in args:
+        del args[args.index("--port") : args.index("--port") + 2]
+    if "--database" in args:
+        at = args.index("--database") + 1
+        url = os.environ.get("KARSTA_TEST_POSTGRESQL")
+        if args[at].startswith("postgresql") and not url:
+            if os.environ.get("CI"):
+                pytest.fail("KARSTA_TEST_POSTGRESQL is not set in CI")
+            pytest.skip(f"no PostgreSQL server for {line!r} (the lines before it ran)")
+        args[at] = url or args[at]
+    port = _free_port()
+    server = subprocess.Popen(
+        [*args, "--port", str(port)],
+        cwd=folder,
+        env=_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = _status(f"http://127.0.0.1:{port}/")
+        while status is None:
+            assert server.poll() is None, f"{line}: the server stopped"
+            assert time.monotonic() < deadline, f"{line}: no answer in 60 s"
+            time.sleep(0.5)
+            status = _status(f"http://127.0.0.1:{port}/")
+        assert status < 500, f"{line}: answered {status}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _status(url: str) -> int | None:
+    """Return the HTTP status `url` answers with, or None while nothing listens."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+    except (urllib.error.URLError, ConnectionError):
+        return None

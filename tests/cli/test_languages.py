@@ -75,7 +75,8 @@ def test_every_view_has_no_english_left(desk: Path, lang: str) -> None:
     The data's own values (statuses such as 'Resolved', groups) are shown as written and
     are left out of the check.
     """
-    data = data_values(desk)
+    # The workspace's path is printed as it is, and a narrow table may break it anywhere.
+    data = data_values(desk) | {str(desk), *desk.parts, desk.stem}
     for name, output in every_view(desk, lang).items():
         if name in ("cards", "presets"):
             continue  # a card's text is checked in tests/metrics; a preset's title is its file's

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-import karsta
 from karsta.cli.main import app as cli
 from karsta.web.models import Role
 from tests.web.conftest import Site, make_site
@@ -49,9 +50,27 @@ def test_the_overview_of_a_workspace_not_yet_imported(tmp_path: Path) -> None:
 
 def test_a_workspace_held_by_a_writer_gives_a_clear_answer(site: Site) -> None:
     viewer = site.signed_in("viewer")
-    with karsta.open(site.workspace):  # a writer (an import) holds the file
+    # A writer in another process (an import) holds the file; inside one program a reader
+    # would share the writer's connection instead.
+    holder = (
+        "import sys, time, karsta\n"
+        "ws = karsta.open(sys.argv[1])\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", holder, str(site.workspace)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "held"
         page = viewer.get("/overview", headers={"accept-language": "en"})
         twin = viewer.get("/overview.json")
+    finally:
+        writer.kill()
+        writer.wait()
+        if writer.stdout is not None:
+            writer.stdout.close()
     assert page.status_code == 503
     assert "The workspace cannot be read right now" in page.text
     assert twin.status_code == 503
