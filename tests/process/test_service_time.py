@@ -37,6 +37,28 @@ def test_map_waits_in_service_hours(log_workspace: Callable[..., Workspace]) -> 
     assert result.service_hours == OFFICE.describe()
 
 
+def test_collapsed_map_and_waste_count_service_hours(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    # Mon 00:00 New, Mon 10:00 Active, Mon 12:00 Active again (collapsed into one stay),
+    # Tue 09:00 Resolved: the Active stay runs Mon 10:00 → Tue 09:00, in service hours
+    # 10–16 and 08–09 = 7 h, as in the uncollapsed map above.
+    ws = log_workspace(
+        [
+            ("S", 0, "New", "G1", "a1", 1),
+            ("S", 10, "Active", "G1", "a1", 1),
+            ("S", 12, "Active", "G1", "a1", 1),
+            ("S", 33, "Resolved", "G1", "a1", 1),
+        ]
+    )
+    analysis = ProcessAnalysis(ws, calendar=OFFICE)
+    collapsed = analysis.map(collapse_repeats=True).to_dict()["edges"]
+    waits = {(e["source"], e["target"]): e for e in collapsed}
+    assert waits["Active", "Resolved"]["service_wait_total_s"] == 7 * HOUR
+    assert waits["Active", "Resolved"]["wait_total_s"] == 23 * HOUR
+    assert analysis.waste().period.tickets == 1  # the waste reads the same collapsed map
+
+
 def test_segments_agree_with_the_calendar_across_dst() -> None:
     """B(t) from the segments equals the calendar's clock at random moments of 2024."""
     calendar = ServiceCalendar.parse("mon-fri 08:00-16:00; lunch 11:30-12:00", holidays="FI")
