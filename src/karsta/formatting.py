@@ -23,9 +23,12 @@ days (whole days from 100 days on), always grouped: 14 967 d, never 14966.9 d.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
+from datetime import date
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from karsta.i18n import N_, Language, current_language, translations
@@ -197,3 +200,20 @@ def csv_number(value: float | int | None, *, lang: Language | None = None) -> st
 def csv_delimiter(lang: Language | None = None) -> str:
     """Return the field separator of CSV meant for a spreadsheet in `lang`."""
     return CSV_DELIMITERS[lang or current_language()]
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period(label: str | None, *, short: bool = False, lang: Language | None = None) -> str:
+    """Return a period label for reading: '2024-03' is 'maaliskuu 2024' ('maalis 2024' short).
+
+    Labels other than months are returned as they are ('' for None).
+    """
+    if not label:
+        return ""
+    month = _MONTH.match(label)
+    if month is None:
+        return label
+    first = date(int(month[1]), int(month[2]), 1)
+    return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=_locale(lang))

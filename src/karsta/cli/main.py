@@ -22,6 +22,7 @@ from karsta.cli.language import (
 )
 from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
+from karsta.cli.report import report_app
 from karsta.cli.serve import serve
 from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _, localized
@@ -89,6 +90,7 @@ presets_app = typer.Typer(
 app.add_typer(docs_app, name="docs")
 app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
+app.add_typer(report_app, name="report")
 app.command(
     "waste",
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),

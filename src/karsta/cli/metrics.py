@@ -27,7 +27,6 @@ from karsta.formatting import (
     csv_number,
     decimal,
     figure,
-    percent,
     signed,
     whole,
     with_unit,
@@ -35,7 +34,7 @@ from karsta.formatting import (
 from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
 from karsta.metrics.compute import MetricResult, MetricResults
-from karsta.metrics.config import ConfigError, MetricConfig, Target, config_path, load_config
+from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation
 from karsta.metrics.inputs import MetricInputError
 from karsta.metrics.labels import (
@@ -45,6 +44,7 @@ from karsta.metrics.labels import (
     reason_text,
     statistic_label,
     statistic_unit,
+    target_text,
 )
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
@@ -104,23 +104,6 @@ def _unit(row: dict[str, Any], result: MetricResult) -> str:
 def _statistic(code: str) -> str:
     """Return a statistic's name for people, safe to print."""
     return render.plain(statistic_label(code))
-
-
-def _target_text(target: Target, unit: str, clock: str) -> str:
-    """Return a target in the current language: '≤ 2,0 %', '80 % within 24,0 service h'.
-
-    `unit` is the unit of the statistic the target is on, `clock` the unit of the
-    metric's durations (hours or service hours).
-    """
-    if target.threshold_hours is not None:
-        return render.plain(
-            _("{share} within {hours}").format(
-                share=percent(100.0 - target.value, 0),
-                hours=figure(target.threshold_hours, clock),
-            )
-        )
-    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
-    return render.plain(f"{operator} {figure(target.value, unit)}")
 
 
 def _open(
@@ -247,11 +230,12 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         average = is_average(row.statistic)
         digits = AVERAGE_COUNT_DECIMALS if average else UNIT_DECIMALS.get(unit, 2)
         change = "–" if row.change is None else f"{signed(row.change, digits)} {arrow}"
+        target = render.plain(target_text(row.target, unit, result.unit)) if row.target else "–"
         table.add_row(
             result.id,
             f"{render.plain(name)} · {_statistic(row.statistic)}",
             figure(row.value, unit, average=average),
-            mark + (_target_text(row.target, unit, result.unit) if row.target else "–"),
+            mark + target,
             figure(row.previous, unit, average=average),
             change,
             whole(row.n),

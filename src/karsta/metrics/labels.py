@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
+from karsta.formatting import figure, percent
 from karsta.i18n import N_, Message, gettext
+from karsta.metrics.config import Target
 from karsta.metrics.options import UNKNOWN
 
 STATISTIC_LABELS = {
@@ -184,3 +186,17 @@ def value_label(dimension: str, value: object) -> str:
     """Return a value of a breakdown for people: Karsta's own codes translated, data as it is."""
     code = VALUE_LABELS.get((dimension, str(value)))
     return gettext(code) if code is not None else str(value)
+
+
+def target_text(target: Target, unit: str, clock: str) -> str:
+    """Return a target in the current language: '≤ 2,0 %', '80 % within 24,0 service h'.
+
+    `unit` is the unit of the statistic the target is on, `clock` the unit of the
+    metric's durations (hours or service hours).
+    """
+    if target.threshold_hours is not None:
+        return gettext("{share} within {hours}").format(
+            share=percent(100.0 - target.value, 0), hours=figure(target.threshold_hours, clock)
+        )
+    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
+    return f"{operator} {figure(target.value, unit)}"

@@ -81,3 +81,12 @@ def data_scope(user: User) -> DataScope:
 def may(user: User | None, role: Role) -> bool:
     """Return whether `user` has `role` or a higher one."""
     return user is not None and user.role_enum.rank >= role.rank
+
+
+def sees_rejects(user: User) -> bool:
+    """Return whether `user` may see the rejected rows of imports (in a report or a download).
+
+    Rejected rows are raw lines of the export, of any group: analysts and admins who see
+    every ticket may see them.
+    """
+    return may(user, Role.ANALYST) and not data_scope(user).restricted

@@ -6,13 +6,10 @@ of Karsta can share it.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from babel import Locale
-from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from karsta import formatting as core_formatting
 from karsta.i18n import Language
 
 LOCALES: dict[Language, str] = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
@@ -78,18 +75,9 @@ def statistic_unit(unit: str, statistic: str) -> str:
     return unit
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 def period(label: str | None, lang: Language, *, short: bool = False) -> str:
     """Return a period label for reading: '2024-03' is 'maaliskuu 2024' ('maalis 2024' short).
 
     Labels other than months are returned as they are.
     """
-    if not label:
-        return ""
-    month = _MONTH.match(label)
-    if month is None:
-        return label
-    first = date(int(month[1]), int(month[2]), 1)
-    return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=LOCALES[lang])
+    return core_formatting.period(label, short=short, lang=lang)
