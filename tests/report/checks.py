@@ -42,5 +42,9 @@ def external_references(html: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """Return text with every run of white space (no-break spaces too) as one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+    """Return text with every run of white space (no-break spaces too) as one space.
+
+    A line broken after a hyphen ('excluded-' / 'sarakkeessa') is joined again.
+    """
+    spaced = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+    return re.sub(r"(\w)- (\w)", r"\1-\2", spaced)

@@ -56,7 +56,7 @@ def pdf_text(pdf: bytes, folder: Path) -> str:
     path = folder / "report.pdf"
     path.write_bytes(pdf)
     done = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
         capture_output=True,
         check=True,
         env={**os.environ, "LC_ALL": "C.UTF-8"},
