@@ -222,3 +222,31 @@ def test_the_admin_adds_a_user_with_a_group_limit(served: tuple[Site, str], page
     assert f"50,0{NBSP}%" in page.locator("li.card", has_text="Uudelleen avatut").inner_text()
     accessible(page)
     shot(page, "overview-group-a-fi")
+
+
+def test_the_reports_page_downloads_the_monthly_report_and_the_overview(
+    served: tuple[Site, str], page: Any, tmp_path: Path
+) -> None:
+    site, base = served
+    site.add_user("liisa", Role.VIEWER)
+    sign_in(page, base, "liisa")
+    page.get_by_role("link", name="Raportit").click()
+    page.wait_for_url(f"{base}/reports")
+    assert page.get_by_role("heading", level=1).inner_text() == "Raportit"
+    assert page.get_by_label("Kuukausi", exact=True).input_value() == "2024-03"
+    accessible(page)
+    shot(page, "reports-fi")
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="Lataa PDF").click()
+    assert pdf.value.suggested_filename == "kuukausiraportti-2024-03.pdf"
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as html:
+        page.locator("#overview-heading ~ form").get_by_role("button", name="Lataa HTML").click()
+    saved = tmp_path / html.value.suggested_filename
+    html.value.save_as(saved)
+    # The e-mailed overview opened on its own, with no server behind it.
+    page.goto(saved.as_uri())
+    assert page.get_by_role("heading", level=1).inner_text() == "Yhteenveto: maaliskuu 2024"
+    assert f"20,0{NBSP}%" in page.locator("li.tile", has_text="Uudelleen avatut").inner_text()
+    accessible(page)
+    shot(page, "report-overview-fi")
