@@ -260,6 +260,17 @@ def test_truncated_csv_inside_a_quoted_value_stops_the_import(
     assert "ends inside a quoted value of the row on line 5" in str(error)
 
 
+def test_cut_just_after_a_line_break_inside_a_quoted_value_stops_the_import(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    # Cut right after the first line of a value that spans lines: every record so far
+    # is one line and the file ends with a line break, yet the quote is still open.
+    rows = [HEADER, *ROWS, 'T3;6.3.2024 10.00;"Työn alla']
+    path = write(tmp_path / "cut.csv", rows)
+    error = fails_unchanged(workspace, path, FINNISH)
+    assert "ends inside a quoted value of the row on line 5" in str(error)
+
+
 def test_short_last_row_with_a_line_break_is_a_reject(tmp_path: Path, workspace: Workspace) -> None:
     # A complete file whose last row is short: an ordinary reject, not a cut file.
     path = write(tmp_path / "short.csv", [HEADER, *ROWS, "T3;6.3.2024 10.00;Uusi"])
