@@ -165,6 +165,25 @@ def test_every_message_is_translated(lang: str) -> None:
     assert not problems, problems
 
 
+def test_the_reworded_finnish_stays_reworded() -> None:
+    """Two Finnish phrases a reader stumbled over are gone from every translation.
+
+    "useamman kuin 3 kautta (ryhmät)" (through more than 3 via) and "vastuutukset"
+    (not a word) read as "yli 3 eri tahoa" and "vastuut".
+    """
+    strings = []
+    for message in _catalog(LOCALE / "fi" / "LC_MESSAGES" / "karsta.po", "fi"):
+        found = message.string
+        strings += [found] if isinstance(found, str) else list(found)
+    awkward = [s for s in strings if "useamman kuin" in s or "vastuutuks" in s]
+    assert not awkward
+    set_language("fi")
+    over = _("tickets through more than {max} {nodes}").format(max=3, nodes="ryhmää")
+    assert over == "tukipyynnöt, joiden käsittelyssä oli mukana yli 3 eri tahoa (ryhmää)"
+    roles = _("unclear job descriptions, roles, authorisations and responsibilities")
+    assert roles == "epäselvät työnkuvat, roolit, valtuudet ja vastuut"
+
+
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_every_translation_formats(lang: str) -> None:
     """Each translation formats with the arguments its English text takes."""

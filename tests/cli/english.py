@@ -94,6 +94,33 @@ def untranslated(output: str, lang: Language) -> set[str]:
     return words(output) & english_interface_words(lang)
 
 
+_PIECES = re.compile(r"\{[^}]*\}|\[/?[a-z ]*\]|`[^`]*`|'[^']*'|[:;.,()\"\n—–]")
+
+
+@cache
+def english_phrases() -> frozenset[str]:
+    """Return the runs of three or more plain English words in the catalog's message ids.
+
+    Word by word, an English word that a translation also uses (a table name such as
+    `tickets` in a Finnish card) is allowed; a run of three English words in a row is
+    English text whichever words it holds.
+    """
+    ids, _ = _strings(LOCALE / "karsta.pot", None)
+    found = set()
+    for text in ids:
+        for piece in _PIECES.split(text):
+            run = piece.split()
+            if len(run) >= 3 and all(word.isascii() and word.isalpha() for word in run):
+                found.add(" ".join(run))
+    return frozenset(found)
+
+
+def english_phrases_in(output: str) -> set[str]:
+    """Return the English phrases of the catalog found in `output` (spacing undone)."""
+    text = " ".join(output.split())
+    return {phrase for phrase in english_phrases() if phrase in text}
+
+
 DATA_COLUMNS = ("activity", "group", "channel", "category", "priority")
 """Event columns whose values views print as written (never translated)."""
 

@@ -1,7 +1,8 @@
 """Generated CSV files: every row read is loaded or rejected, and a rejected row keeps its text.
 
-Hypothesis writes files with random delimiters, quoting, encodings, line ends,
-blank lines, values that span lines and bad cells, and knows which rows it made
+Hypothesis writes files with random delimiters (named in the mapping or left to
+detection), quoting, encodings (always detected), line ends, blank lines, values
+that span lines and bad cells, and knows which rows it made
 bad and on which physical lines each row begins. The import must account for
 every row (read = loaded + rejected), reject exactly the bad ones on their
 lines, and keep each rejected row's raw text as it is in the file.
@@ -120,6 +121,7 @@ def write(
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
     end=st.sampled_from(["\n", "\r\n"]),
     final_break=st.booleans(),
+    delimiter_given=st.booleans(),
 )
 def test_rows_read_are_loaded_or_rejected_with_their_raw_text(
     tmp_path: Path,
@@ -129,9 +131,11 @@ def test_rows_read_are_loaded_or_rejected_with_their_raw_text(
     encoding: str,
     end: str,
     final_break: bool,
+    delimiter_given: bool,
 ) -> None:
     written = write(tmp_path, data, delimiter, quoting, encoding, end, final_break)
-    mapping = MAPPING.with_read(delimiter=delimiter)
+    # The delimiter is named in the mapping, or left to detection as a new user leaves it.
+    mapping = MAPPING.with_read(delimiter=delimiter) if delimiter_given else MAPPING
     with karsta.open(tmp_path / f"{written.path.stem}.karsta") as ws:
         if data[-1].kind == "missing field" and not final_break:
             # A file whose last row stops short without a line break was cut: it stops.

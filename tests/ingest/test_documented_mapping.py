@@ -14,6 +14,7 @@ import pytest
 
 from karsta.ingest import import_file, load_mapping_file
 from karsta.metrics.compute import compute_metrics
+from karsta.process import ProcessAnalysis
 from karsta.workspace import Workspace
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -38,6 +39,11 @@ LOG = [
     # INC4: still being worked on at level 1.
     ("INC4", "Registered", "2024-03-04 12:00", "Anna", "Service Desk", "L1"),
     ("INC4", "In progress", "2024-03-04 12:10", "Anna", "Service Desk", "first line"),
+    # INC5: L1 -> L2 -> L3 -> back to L2 (Network, no level written), resolved there.
+    ("INC5", "Registered", "2024-03-04 13:00", "Anna", "Service Desk", "L1"),
+    ("INC5", "In progress", "2024-03-04 13:10", "Ben", "Network", "L2"),
+    ("INC5", "In progress", "2024-03-04 14:00", "Cia", "Vendor", "L3"),
+    ("INC5", "Resolved", "2024-03-04 16:00", "Ben", "Network", ""),
 ]
 
 
@@ -56,7 +62,7 @@ def desk(tmp_path: Path, workspace: Workspace) -> Workspace:
     mapping = tmp_path / "incidents-with-levels.yaml"
     mapping.write_text(documented_mapping(), encoding="utf-8")
     report = import_file(log, workspace=workspace, mapping=load_mapping_file(mapping))
-    assert (report.rows_loaded, report.rows_rejected, report.values_left_empty) == (15, 0, 0)
+    assert (report.rows_loaded, report.rows_rejected, report.values_left_empty) == (19, 0, 0)
     assert report.inferred_status_classes == {
         "Closed": "closed",
         "Resolved": "resolved",
@@ -74,18 +80,31 @@ def test_text_levels_become_numbers(desk: Workspace) -> None:
         "INC2": [1, 2, 3, 3],  # the empty level is the Vendor group's 3
         "INC3": [1, 2, 2, 1, 1],  # went back to level 1: one bounce
         "INC4": [1, 1],
+        "INC5": [1, 2, 3, 2],  # the empty level is the Network group's 2
     }
     resolving = dict(
         desk.connection.execute("SELECT ticket_id, resolving_level FROM tickets").fetchall()
     )
-    assert resolving == {"INC1": 1, "INC2": 3, "INC3": 1, "INC4": None}
+    assert resolving == {"INC1": 1, "INC2": 3, "INC3": 1, "INC4": None, "INC5": 2}
 
 
 def test_first_level_and_first_contact_resolution(desk: Workspace) -> None:
     results = compute_metrics(desk, metrics=["O1", "S2"])
     o1 = next(r for r in results["O1"].rows if r["statistic"] == "share_all_received")
-    # Received 4; resolved at level 1: INC1 and INC3 -> 2 / 4.
-    assert (o1["numerator"], o1["denominator"], o1["value"]) == (2, 4, 50.0)
+    # Received 5; resolved at level 1: INC1 and INC3 -> 2 / 5.
+    assert (o1["numerator"], o1["denominator"], o1["value"]) == (2, 5, 40.0)
     (s2,) = results["S2"].rows
-    # Only INC1 is resolved at level 1 within 60 min without a hand-off -> 1 / 4.
-    assert (s2["numerator"], s2["denominator"], s2["value"]) == (1, 4, 25.0)
+    # Only INC1 is resolved at level 1 within 60 min without a hand-off -> 1 / 5.
+    assert (s2["numerator"], s2["denominator"], s2["value"]) == (1, 5, 20.0)
+
+
+def test_bounces_by_hand(desk: Workspace) -> None:
+    result = ProcessAnalysis(desk).handoffs(by="level")
+    s = result.summary
+    # Counted by hand from the levels above. Sent back to level 1: INC3 (1 -> 2 -> 1),
+    # once. Escalations that came back at any level: INC3 (in L2 11:30-13:00, 1.5 h) and
+    # INC5 (in L3 14:00-16:00, 2 h): 2 in 2 tickets, 3.5 h of detour.
+    assert (s["sent_back_to_level_1"], s["sent_back_to_level_1_tickets"]) == (1, 1)
+    assert (s["escalations_returned"], s["escalations_returned_tickets"]) == (2, 2)
+    assert s["escalations_returned_detour_s"] == 3.5 * 3600
+    assert result.not_computed == ()

@@ -68,3 +68,11 @@ def test_one_line_each_cuts_the_lines_without_reading_quotes() -> None:
         }
         assert found.by_unit[4].raw == b"3,z,extra"
         assert (found.last_unit, found.unterminated, found.rows) == (5, True, 3)
+
+
+def test_one_line_each_finds_a_quote_left_open_by_the_last_line() -> None:
+    # The last line opens a quoted value and the file ends after its line break.
+    data = b'a,b\n1,x\n2,"cut\n'
+    for quick in (False, True):
+        found = place_records([data], COMMA, units=[3], rows=[], one_line_each=quick)
+        assert found.open_quote_line == 3, quick

@@ -177,6 +177,27 @@ def test_a_new_key_is_announced_once_with_where_it_is(tmp_path: Path) -> None:
     assert "A new pseudonymisation key was created" not in out
 
 
+def test_a_failed_import_leaves_no_new_key_and_the_next_one_announces_it(
+    tmp_path: Path,
+) -> None:
+    # A third of the rows have no readable time: over the 1 % limit, nothing is imported.
+    # The key made for it is removed with it, so the import that succeeds creates the key
+    # and says so: the announcement is not lost in a failed run's output.
+    bad = write_log(tmp_path / "bad.csv", [*ROWS, "T9,New,yesterday,Agent 9,SD"])
+    ws, key = str(tmp_path / "w.karsta"), tmp_path / "keys" / "desk.key"
+    options = ("--preset", "event-log", "-w", ws, "--pseudonymise", "--key-file", str(key))
+    code, out = cli("import", str(bad), *options)
+    assert code == 2
+    assert "nothing was imported" in out
+    assert "A new pseudonymisation key was created" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "keys"]
+    assert not key.exists()
+    code, out = cli("import", str(write_log(tmp_path / "log.csv")), *options)
+    assert code == 0
+    assert "A new pseudonymisation key was created" in out
+    assert key.exists()
+
+
 def test_the_default_key_is_used_and_a_missing_one_is_not_made_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

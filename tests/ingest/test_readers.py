@@ -260,6 +260,17 @@ def test_truncated_csv_inside_a_quoted_value_stops_the_import(
     assert "ends inside a quoted value of the row on line 5" in str(error)
 
 
+def test_cut_just_after_a_line_break_inside_a_quoted_value_stops_the_import(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    # Cut right after the first line of a value that spans lines: every record so far
+    # is one line and the file ends with a line break, yet the quote is still open.
+    rows = [HEADER, *ROWS, 'T3;6.3.2024 10.00;"Työn alla']
+    path = write(tmp_path / "cut.csv", rows)
+    error = fails_unchanged(workspace, path, FINNISH)
+    assert "ends inside a quoted value of the row on line 5" in str(error)
+
+
 def test_short_last_row_with_a_line_break_is_a_reject(tmp_path: Path, workspace: Workspace) -> None:
     # A complete file whose last row is short: an ordinary reject, not a cut file.
     path = write(tmp_path / "short.csv", [HEADER, *ROWS, "T3;6.3.2024 10.00;Uusi"])
@@ -545,6 +556,79 @@ def test_broken_xes_fails_clearly(tmp_path: Path, workspace: Workspace) -> None:
     path.write_text(XES[: len(XES) // 2], encoding="utf-8")
     error = fails_unchanged(workspace, path, load_preset("event-log"))
     assert "is not a valid XES (XML) file" in str(error)
+
+
+# --- names from the file and its path are names, never SQL -----------------------------------
+
+EVENT_LOG_HEADER = "case:concept:name,concept:name,time:timestamp,org:resource"
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("O'Brien", "it's.csv"), ("a'; DROP TABLE tickets; --", "x' (FORMAT csv); --.csv")],
+)
+def test_any_file_name_is_read_as_a_name(
+    tmp_path: Path, workspace: Workspace, folder: str, name: str, compressed: bool
+) -> None:
+    rows = [EVENT_LOG_HEADER, "T1,New,2024-02-01 08:00:00,A", "T1,Resolved,2024-02-01 09:00:00,A"]
+    (tmp_path / folder).mkdir()
+    path = write(tmp_path / folder / name, rows)
+    if compressed:
+        path = path.with_name(f"{name}.gz")
+        path.write_bytes(gzip.compress(write(tmp_path / "plain.csv", rows).read_bytes()))
+    report = import_file(path, workspace=workspace, mapping=load_preset("event-log"))
+    balanced(report, 2, 2)
+    assert workspace.count("tickets") == 1
+
+
+def test_a_header_name_with_an_apostrophe(tmp_path: Path, workspace: Workspace) -> None:
+    rows = [
+        f"{EVENT_LOG_HEADER},Customer's note",
+        "T1,New,2024-02-01 08:00:00,A,first",
+        "T1,Resolved,2024-02-01 09:00:00,A,second",
+    ]
+    path = write(tmp_path / "notes.csv", rows)
+    columns = dict(load_preset("event-log").columns, category="Customer's note")
+    report = import_file(
+        path, workspace=workspace, mapping=SourceMapping("n", "t", "events", columns)
+    )
+    balanced(report, 2, 2)
+    categories = workspace.connection.execute("SELECT category FROM ticket_events ORDER BY seq")
+    assert categories.fetchall() == [("first",), ("second",)]
+
+
+def test_a_header_name_never_runs_as_sql(tmp_path: Path, workspace: Workspace) -> None:
+    # Pasted into SQL, this name ends the reader's call and runs a second statement that
+    # writes a file.
+    stolen = tmp_path / "stolen.csv"
+    crafted = f"x': 'VARCHAR'}}); COPY (SELECT 42 AS a) TO '{stolen}'; SELECT {{'a"
+    rows = [f"{EVENT_LOG_HEADER},{crafted}", "T1,New,2024-02-01 08:00:00,A,1"]
+    path = write(tmp_path / "crafted.csv", rows)
+    report = import_file(path, workspace=workspace, mapping=load_preset("event-log"))
+    balanced(report, 1, 1)
+    assert not stolen.exists()
+    assert workspace.count("ticket_events") == 1
+
+
+def test_json_and_sheet_names_with_quotes_are_names(tmp_path: Path, workspace: Workspace) -> None:
+    # A key or a column title holding a double quote, and one written to end the
+    # statement that creates the staging table.
+    stolen = tmp_path / "stolen.csv"
+    names = ['Customer "VIP"', f"x\" VARCHAR); COPY (SELECT 1) TO '{stolen}'; --"]
+    event = {"case:concept:name": "T1", "concept:name": "New", "time:timestamp": "2024-02-01"}
+    lines = tmp_path / "events.jsonl"
+    lines.write_text(json.dumps(event | dict.fromkeys(names, "x")) + "\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.append([*event, *names])
+    book.active.append(["T2", "New", "2024-02-02", "y", "y"])
+    sheet = tmp_path / "events.xlsx"
+    book.save(sheet)
+    for path in (lines, sheet):
+        report = import_file(path, workspace=workspace, mapping=load_preset("event-log"))
+        balanced(report, 1, 1)
+    assert workspace.count("tickets") == 2
+    assert not stolen.exists()
 
 
 # --- Parquet --------------------------------------------------------------------------------------

@@ -25,7 +25,9 @@ def test_whole_range(i4_desk: Desk) -> None:
     for channel, count in expected.items():
         group = {"channel": channel}
         assert run.figure("count", group=group)["value"] == count
+        assert run.figure("count", group=group)["unit"] == "count"
         share = run.figure("share", group=group)
+        assert share["unit"] == "percent"
         # Of 5 received; a cancelled ticket is still a received contact on its channel.
         assert (share["value"], share["numerator"], share["denominator"]) == (
             count / 5 * 100,

@@ -56,6 +56,8 @@ def test_share_over_target(o2_desk: Desk) -> None:
     # Over 4 h: 6 and 24 -> 2 of 4; exactly on target would not be over.
     assert (share["value"], share["numerator"], share["denominator"]) == (50.0, 2, 4)
     assert share["excluded"] == 1
+    # A share is a percent, whatever clock the times it shares out are measured on.
+    assert (share["unit"], o2_desk.run("O2").figure("mean")["unit"]) == ("percent", "hours")
     on_target = o2_desk.run("O2", resolve_target_hours=6).figure("share_over_target")
     assert on_target["numerator"] == 1
 

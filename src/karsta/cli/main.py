@@ -208,14 +208,21 @@ def import_command(
         ):
             stored = stored_mode(ws)
             check_request(ws.path, stored, pseudonymise=pseudonymise, redact=redact)
-            key = _import_key(stored, pseudonymise, key_file)
-            report = _import_with_progress(
-                file, ws, source, file_format, key, redact, max_rejects=limit, replace=replace
-            )
+            key, new_key = _import_key(stored, pseudonymise, key_file)
+            try:
+                report = _import_with_progress(
+                    file, ws, source, file_format, key, redact, max_rejects=limit, replace=replace
+                )
+            except BaseException:
+                if new_key is not None:  # nothing was pseudonymised with it: leave nothing new
+                    new_key.unlink(missing_ok=True)
+                raise
     except ImportFailed as exc:
         raise _fail(f"{render.import_failure(exc)} {unchanged}") from exc
     except (WorkspaceError, KeyFileError) as exc:
         raise _fail(f"{render.error_text(exc)} {unchanged}") from exc
+    if new_key is not None:
+        _announce_new_key(new_key)
     followed = report.privacy.not_asked(pseudonymise=pseudonymise, redact=redact)
     render.show(render.import_report(report, followed=followed))
     if not report.balanced:
@@ -224,11 +231,12 @@ def import_command(
 
 def _import_key(
     stored: PrivacyMode | None, pseudonymise: bool, key_file: Path | None
-) -> bytes | None:
-    """Return the key the import pseudonymises with, or None when it does not.
+) -> tuple[bytes | None, Path | None]:
+    """Return the key the import pseudonymises with (None when it does not), and its file if new.
 
     A pseudonymised workspace's key is loaded even without --pseudonymise, never
-    created; a new key is announced once, with where it is kept.
+    created. A key created now is announced once the import succeeds and removed
+    if it fails, so the announcement is never lost with a failed run.
     """
     if stored is not None and stored.pseudonymised:
         key = load_key(key_file)
@@ -242,21 +250,24 @@ def _import_key(
                     path=str(key_file or default_key_path()),
                 )
             )
-        return key
+        return key, None
     if not pseudonymise:
-        return None
+        return None, None
     key, created = load_or_create_key(key_file)
-    if created:
-        render.console(stderr=True).print(
-            _(
-                "A new pseudonymisation key was created: {path}\n"
-                "Keep it safe and back it up apart from the workspace. Every later import "
-                "into this workspace needs it: without it, new imports cannot be linked to "
-                "the pseudonyms already stored."
-            ).format(path=key_file or default_key_path()),
-            markup=False,
-        )
-    return key
+    return key, (key_file or default_key_path()) if created else None
+
+
+def _announce_new_key(path: Path) -> None:
+    """Say once where the new pseudonymisation key is, and why it must be kept."""
+    render.console(stderr=True).print(
+        _(
+            "A new pseudonymisation key was created: {path}\n"
+            "Keep it safe and back it up apart from the workspace. Every later import "
+            "into this workspace needs it: without it, new imports cannot be linked to "
+            "the pseudonyms already stored."
+        ).format(path=path),
+        markup=False,
+    )
 
 
 def _import_with_progress(

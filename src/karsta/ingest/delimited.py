@@ -24,6 +24,7 @@ from karsta.ingest.digest import GUESSED, FilePass, TextFacts
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.lines import Dialect, Placement, place_records
 from karsta.ingest.mapping import ReadOptions
+from karsta.ingest.sqltext import literal, quote
 from karsta.ingest.staging import (
     Breakpoints,
     RawFile,
@@ -197,7 +198,21 @@ def _sql_value(value: str | int | bool) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return "'" + value.replace("'", "''") + "'"
+    return literal(value)
+
+
+def _read_csv(
+    opened: str, params: dict[str, str | int | bool], names: list[str], **dialect: str | int
+) -> str:
+    """Return `FROM read_csv(...)` reading `opened` in `dialect`, its columns `names` as text.
+
+    Every option and name is a quoted literal (`opened` is one already).
+    """
+    given = {k: v for k, v in params.items() if k not in dialect}
+    given |= {"auto_detect": False, **dialect}
+    args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in given.items())
+    columns = ", ".join(f"{_sql_value(name)}: 'VARCHAR'" for name in names)
+    return f"FROM read_csv({opened}, {args}, columns := {{{columns}}})"
 
 
 _NEWLINES = {"\\n": b"\n", "\\r\\n": b"\n", "\\r": b"\r"}
@@ -260,7 +275,7 @@ class _Scan:
             staged = occurrence_names(header, columns)
             if staged != columns:  # a name the header repeats: each says which one it is
                 pairs = zip(columns, staged, strict=True)
-                renamed = ", ".join(f"{_quote(c)} AS {_quote(n)}" for c, n in pairs)
+                renamed = ", ".join(f"{quote(c)} AS {quote(n)}" for c, n in pairs)
                 self.con.execute(
                     f"CREATE OR REPLACE TEMP VIEW {self.table} AS SELECT {renamed} {prompt}"
                 )
@@ -284,37 +299,41 @@ class _Scan:
         )
 
     def _sniff(self, opened: str, params: dict[str, str | int | bool]) -> tuple[object, ...]:
-        """Return the dialect DuckDB's sniffer finds: (prompt, delimiter, quote, escape, …).
+        """Return the dialect DuckDB's sniffer finds: (the read, delimiter, quote, escape, …).
+
+        The read (`FROM read_csv(...)`) is written here from what the sniffer found, every
+        value a quoted literal: the sniffer's own prompt pastes the file's name and its
+        header's names into SQL as they are, so an apostrophe breaks it and a crafted
+        name runs a statement of its own.
 
         A row that the sample cuts inside a quoted value (a small file cut short) makes
         the sniffer give up quoting. When the sample has values that start with a
         quote, the file is read as quoted all the same, so the cut shows.
         """
         args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in params.items())
-        columns = "Prompt, Delimiter, Quote, Escape, NewLineDelimiter, SkipRows"
+        columns = "Delimiter, Quote, Escape, NewLineDelimiter, SkipRows, Columns"
         found = query_one(self.con, f"SELECT {columns} FROM sniff_csv({opened}, {args})")
-        if found is not None and str(found[2]) not in ('"', "", "(empty)"):
+        if found is not None and str(found[1]) not in ('"', "", "(empty)"):
             # Exports quote with '"' (RFC 4180). Reading for rejects, the sniffer can take a
             # lone "'" in a value for the quote, and the file then seems to end inside one.
             args += ", quote := '\"'"
             found = query_one(self.con, f"SELECT {columns} FROM sniff_csv({opened}, {args})")
         if found is None:
             return (f"FROM read_csv({opened}, {args})", ",", '"', '"', "\\n", 0)
-        delimiter, quote = str(found[1]), str(found[2])
+        delimiter, quote, escape, newline = (str(v) for v in found[:4])
+        skip = int(str(found[4]))
+        names = [str(column["name"]) for column in found[5]]
         starts = rb"(^|" + re.escape(delimiter.encode("utf-8")) + rb')"'
-        if quote not in ("", "(empty)") or not re.search(starts, self.sample, re.MULTILINE):
-            return found
-        quoted = Dialect(delimiter.encode("utf-8"), b'"', b'"', skip=int(str(found[5])))
-        header = self._header(quoted)
-        if not header:
-            return found
-        names = ", ".join(f"{_sql_value(n)}: 'VARCHAR'" for n in occurrence_names(header, header))
-        given = {k: v for k, v in params.items() if k != "delim"}
-        given |= {"auto_detect": False, "delim": delimiter, "quote": '"', "escape": '"'}
-        given |= {"new_line": str(found[4]), "skip": quoted.skip}
-        args = ", ".join(f"{k} := {_sql_value(v)}" for k, v in given.items())
-        prompt = f"FROM read_csv({opened}, {args}, columns := {{{names}}})"
-        return (prompt, delimiter, '"', '"', found[4], found[5])
+        if quote in ("", "(empty)") and re.search(starts, self.sample, re.MULTILINE):
+            quoted = Dialect(delimiter.encode("utf-8"), b'"', b'"', skip=skip)
+            header = self._header(quoted)
+            if header:
+                quote = escape = '"'
+                names = occurrence_names(header, header)
+        dialect = {"delim": delimiter, "quote": quote, "escape": escape}
+        dialect = {k: "" if v == "(empty)" else v for k, v in dialect.items()}
+        read = _read_csv(opened, params, names, **dialect, new_line=newline, skip=skip)
+        return (read, delimiter, quote, escape, newline, skip)
 
     def _dialect(self, found: tuple[object, ...]) -> Dialect:
         encoding = SCANNED
@@ -484,10 +503,6 @@ class _Scan:
         for i, unit in enumerate(sorted({r.line for r in self.raw.rejects})):
             breakpoints.append((unit - FIRST_LINE - i, FIRST_LINE + i + 1))
         return breakpoints
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _explain_duckdb_error(exc: duckdb.Error) -> str:

@@ -458,7 +458,7 @@ def _describe_format(kind: str, fmt: str) -> str:
 def _pseudonymise(workspace: Workspace, table: str, column: str, key: bytes) -> None:
     """Replace a column's identifiers with keyed pseudonyms."""
     values = workspace.connection.execute(
-        f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL'
+        f"SELECT DISTINCT {quote(column)} FROM {table} WHERE {quote(column)} IS NOT NULL"
     ).fetchall()
     _replace_with_pseudonyms(workspace, table, column, [str(v) for (v,) in values], key)
 
@@ -471,8 +471,8 @@ def _replace_with_pseudonyms(
     aliases = pa.table({"raw": values, "alias": [pseudonym(key, v) for v in values]})
     con.register("__karsta_aliases", aliases)
     con.execute(
-        f'UPDATE {table} SET "{column}" = m.alias FROM __karsta_aliases AS m '
-        f'WHERE {table}."{column}" = m.raw'
+        f"UPDATE {table} SET {quote(column)} = m.alias FROM __karsta_aliases AS m "
+        f"WHERE {table}.{quote(column)} = m.raw"
     )
     con.unregister("__karsta_aliases")
 

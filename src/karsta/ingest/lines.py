@@ -260,7 +260,7 @@ def _place_lines(
     out.by_row = {p: Span(n, 1, found.get(n)) for p, n in lines_of_rows.items()}
     out.rows = out.last_unit - 1 - len(units)
     last = found.get(out.last_unit)
-    if last is not None and out.unterminated:
+    if last is not None:  # cut after a line break inside a quoted value ends with it too
         scan = _Scan(dialect, (), ())
         arr = np.frombuffer(last, dtype=np.uint8)
         _inside_breaks, inside_end = scan._inside(arr, np.array([], dtype=np.int64))

@@ -22,6 +22,7 @@ from karsta.i18n import Message
 from karsta.ingest.delimited import CsvReader, detect_encoding, sample_bytes
 from karsta.ingest.errors import ImportFailed
 from karsta.ingest.mapping import ReadOptions
+from karsta.ingest.sqltext import literal, quote
 from karsta.ingest.staging import (
     LINE,
     RawFile,
@@ -69,10 +70,6 @@ class Reader(Protocol):
         ...
 
 
-def _sql_value(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 # --- raw rows as JSON (formats whose rows are records, not lines) -------------------------
 
 
@@ -82,7 +79,7 @@ def _json_rows(
     """Return the staged rows at `lines` as JSON objects of their values as read."""
     if not lines:
         return {}
-    selected = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    selected = ", ".join(quote(c) for c in columns)
     found = con.execute(
         f"SELECT {LINE}, {selected} FROM {table} WHERE {LINE} IN (SELECT unnest(?::BIGINT[]))",
         [lines],
@@ -132,7 +129,7 @@ class ParquetReader:
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * EXCLUDE (file_row_number), "
                 f"file_row_number + 1 AS {LINE} "
-                f"FROM read_parquet({_sql_value(str(path))}, file_row_number := true)"
+                f"FROM read_parquet({literal(str(path))}, file_row_number := true)"
             )
             columns = [c for c in column_types(con, table) if c != LINE]
         except duckdb.Error as exc:
@@ -189,7 +186,9 @@ def _load_records(
     schema = pa.schema([*typed, (LINE, pa.int64())])
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} ("
-        + ", ".join(f'"{c}" {"VARCHAR" if t == pa.string() else "TIMESTAMP"}' for c, t in typed)
+        + ", ".join(
+            f"{quote(c)} {'VARCHAR' if t == pa.string() else 'TIMESTAMP'}" for c, t in typed
+        )
         + f", {LINE} BIGINT)"
     )
     written = 0
