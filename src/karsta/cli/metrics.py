@@ -21,20 +21,17 @@ from karsta.cli import render
 from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
 from karsta.formatting import (
-    AVERAGE_COUNT_DECIMALS,
-    UNIT_DECIMALS,
+    change,
     csv_delimiter,
     csv_number,
-    decimal,
+    evidence,
     figure,
-    percent,
-    signed,
     whole,
-    with_unit,
 )
+from karsta.formatting import target as target_text
 from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
-from karsta.metrics.compute import MetricResult, MetricResults
+from karsta.metrics.compute import MetricResults
 from karsta.metrics.config import ConfigError, MetricConfig, Target, config_path, load_config
 from karsta.metrics.explain import Explanation
 from karsta.metrics.inputs import MetricInputError
@@ -44,7 +41,6 @@ from karsta.metrics.labels import (
     is_average,
     reason_text,
     statistic_label,
-    statistic_unit,
 )
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
 from karsta.metrics.reference import card_markdown, catalog_markdown
@@ -96,11 +92,6 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
-def _unit(row: dict[str, Any], result: MetricResult) -> str:
-    """Return the unit of a result row's value: its own, else its statistic's."""
-    return str(row.get("unit") or statistic_unit(row["statistic"], result.unit))
-
-
 def _statistic(code: str) -> str:
     """Return a statistic's name for people, safe to print."""
     return render.plain(statistic_label(code))
@@ -112,15 +103,11 @@ def _target_text(target: Target, unit: str, clock: str) -> str:
     `unit` is the unit of the statistic the target is on, `clock` the unit of the
     metric's durations (hours or service hours).
     """
-    if target.threshold_hours is not None:
-        return render.plain(
-            _("{share} within {hours}").format(
-                share=percent(100.0 - target.value, 0),
-                hours=figure(target.threshold_hours, clock),
-            )
+    return render.plain(
+        target_text(
+            target.operator, target.value, unit, within_hours=target.threshold_hours, clock=clock
         )
-    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
-    return render.plain(f"{operator} {figure(target.value, unit)}")
+    )
 
 
 def _open(
@@ -192,7 +179,7 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
         if line:
             assumed.append(line)
         for row in result.rows:
-            unit = _unit(row, result)
+            unit = row["unit"]
             table.add_row(
                 result.id,
                 render.plain(name),
@@ -243,17 +230,17 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         arrow = {"better": "[green]▲[/]", "worse": "[red]▼[/]", "same": "="}.get(
             row.direction or "", ""
         )
-        unit = row.unit or statistic_unit(row.statistic, result.unit)
+        unit = row.unit
         average = is_average(row.statistic)
-        digits = AVERAGE_COUNT_DECIMALS if average else UNIT_DECIMALS.get(unit, 2)
-        change = "–" if row.change is None else f"{signed(row.change, digits)} {arrow}"
+        difference = change(row.change, unit, average=average)
+        shown = "–" if row.change is None else f"{difference} {arrow}"
         table.add_row(
             result.id,
             f"{render.plain(name)} · {_statistic(row.statistic)}",
             figure(row.value, unit, average=average),
             mark + (_target_text(row.target, unit, result.unit) if row.target else "–"),
             figure(row.previous, unit, average=average),
-            change,
+            shown,
             whole(row.n),
         )
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
@@ -406,25 +393,8 @@ class _Configured(Analyses):
 
 
 def _shown(value: Any, timezone: str) -> str:
-    """Return an evidence value for people: instants in the desk's local time, numbers grouped,
-    spans as "from → to (hours)"."""
-    if isinstance(value, datetime):
-        return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
-    if isinstance(value, bool) or value is None:
-        return render.plain(_("yes") if value else _("no") if value is not None else "–")
-    if isinstance(value, int):
-        return whole(value)
-    if isinstance(value, float):
-        return decimal(value, 2)
-    if isinstance(value, dict) and {"from", "to", "hours"} <= set(value):
-        return _("{start} → {end} ({hours})").format(
-            start=_shown(value["from"], timezone),
-            end=_shown(value["to"], timezone),
-            hours=with_unit(decimal(value["hours"], 2), "hours"),
-        )
-    if isinstance(value, list):
-        return "; ".join(_shown(item, timezone) for item in value) if value else _("none")
-    return render.plain(value)
+    """Return an evidence value for people, instants exact in the desk's local time."""
+    return render.plain(evidence(value, timezone, exact=True))
 
 
 def _assumption_line(assumption: dict[str, Any], timezone: str) -> str:

@@ -55,22 +55,6 @@ def statistic_label(code: str) -> Message:
     return Message("{code}", code=code)
 
 
-def statistic_unit(code: str, metric_unit: str) -> str:
-    """Return the unit of one statistic's values, given the unit of the metric's card or run.
-
-    Shares are percentages and counts are counts whatever the metric measures (O2 in
-    hours has a share over the target; I4 in percent has counts); the mean age of
-    open tickets is in days.
-    """
-    if code == "count":
-        return "count"
-    if code.startswith("share") or code.endswith("_share") or code.startswith("age_"):
-        return "days" if code == "age_mean_days" else "percent"
-    if code == "per_agent":
-        return "ratio"
-    return metric_unit
-
-
 def is_average(code: str) -> bool:
     """Return whether a statistic averages counts (1,11 handlers per ticket)."""
     return code in _AVERAGES
