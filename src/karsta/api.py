@@ -106,6 +106,7 @@ class Analyses:
         *,
         period: PeriodKind | None = None,
         at: str | None = None,
+        by: Iterable[str] = (),
         group: Mapping[str, str] | None = None,
         status: UnitStatus | None = None,
         offset: int = 0,
@@ -115,11 +116,13 @@ class Analyses:
         """Return the tickets behind a figure: a page of `metric`'s unit rows, with their rules.
 
         `period` is the kind of period (month, week, ...) and `at` one of its labels
-        (None: every period); `group` a value of breakdowns ({"channel": "phone"});
-        `status` keeps the rows in the population, excluded or outside it. Other
-        keyword arguments are MetricOptions fields, e.g. `ticket_attributes`.
+        (None: every period); `by` the breakdowns each row names its value of, and
+        `group` a value of breakdowns to keep ({"channel": "phone"}); `status` keeps
+        the rows in the population, excluded or outside it. Other keyword arguments
+        are MetricOptions fields, e.g. `ticket_attributes`.
         """
-        run = self.config.options(period=period, by=tuple(group or ()), **options)
+        breakdowns = tuple(dict.fromkeys([*by, *(group or {})]))
+        run = self.config.options(period=period, by=breakdowns, **options)
         return unit_rows(
             self.source,
             metric,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 

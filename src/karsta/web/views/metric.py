@@ -130,7 +130,8 @@ class Tickets(BaseModel):
     per_page: int
     total: int
     evidence: list[str]
-    """The evidence columns of every row, in order."""
+    """The evidence columns every row shows, in order (those that fit a table's cell; a
+    ticket's explanation shows all)."""
     rows: list[TicketRow]
     reasons: list[Reason]
     """Every rule in the period (and breakdown value), whatever `status`."""
@@ -282,19 +283,22 @@ def _tickets(
     kind: PagePeriod,
     at: str | None,
     *,
-    group: dict[str, str],
+    by: BreakdownName | None,
+    value: str | None,
     status: UnitStatus | None,
     number: int,
 ) -> Tickets:
     scope = visitor.scope
     offset = (number - 1) * PER_PAGE
+    group: dict[str, str] = {by: value} if by is not None and value is not None else {}
     units: UnitPage = visitor.state.results.get(
-        ("units", metric_id, kind, at, tuple(group.items()), status, offset),
+        ("units", metric_id, kind, at, by, value, status, offset),
         scope,
         lambda ws: ws.units(
             metric_id,
             period=kind,
             at=at,
+            by=() if by is None else (by,),
             group=group,
             status=status,
             offset=offset,
@@ -302,14 +306,21 @@ def _tickets(
             **scope.metric_options(),
         ),
     )
+    # The list shows the evidence that fits a cell (times, counts, hours); a ticket's
+    # pauses are on its explanation.
+    shown = [
+        name
+        for name in units.evidence
+        if not any(isinstance(row["evidence"][name], list | dict) for row in units.rows)
+    ]
     return Tickets(
         status=status,
-        value=next(iter(group.values()), None),
+        value=value if group else None,
         page=number,
         pages=max(1, math.ceil(units.total / PER_PAGE)),
         per_page=PER_PAGE,
         total=units.total,
-        evidence=list(units.evidence),
+        evidence=shown,
         rows=[
             TicketRow(
                 ticket_id=row["unit_id"],
@@ -318,7 +329,7 @@ def _tickets(
                 included=row["included"],
                 excluded=row["excluded"],
                 reason=row["reason"],
-                evidence=row["evidence"],
+                evidence={name: row["evidence"][name] for name in shown},
                 assumptions=row["assumptions"],
                 explain_link=links.explain_page(metric_id, row["unit_id"], period=kind),
             )
@@ -364,7 +375,6 @@ def metric_page(
         raise HTTPException(status_code=404)
     shown = chosen_period(visitor, period, at)
     result = shown.results[card.id]
-    group: dict[str, str] = {by: value} if by is not None and value is not None else {}
     computed = result.no_data is None
     return MetricPage(
         id=card.id,
@@ -387,7 +397,14 @@ def metric_page(
         if by is not None and computed
         else None,
         tickets=_tickets(
-            visitor, card.id, period, shown.period, group=group, status=status, number=page
+            visitor,
+            card.id,
+            period,
+            shown.period,
+            by=by,
+            value=value,
+            status=status,
+            number=page,
         )
         if computed
         else None,
