@@ -32,8 +32,9 @@ def get(site: Site, username: str, path: str, **headers: str) -> Any:
     return response.json()
 
 
-def i10(scorecard: dict[str, Any]) -> dict[str, Any]:
-    return next(f for f in scorecard["metrics"] if f["id"] == "I10")
+def i10(page: dict[str, Any]) -> dict[str, Any]:
+    """Return I10's figure of the scorecard's twin (or the overview's)."""
+    return next(f for f in page.get("metrics", page.get("figures")) if f["id"] == "I10")
 
 
 # --- the scorecard ------------------------------------------------------------------------
@@ -138,6 +139,24 @@ def test_a_target_changed_in_the_settings_changes_the_status(site: Site) -> None
     settings.write_text('targets:\n  I10: "<= 10 %"\n', encoding="utf-8")
     figure = i10(get(site, "viewer", "/metrics.json"))
     assert (figure["target"], figure["target_met"]) == ("<= 10 %", False)
+
+
+def test_a_target_changed_in_the_settings_changes_the_overviews_card(site: Site) -> None:
+    # March's I10 is 20 %: on the <= 30 % target, off a <= 10 % one; the overview, already
+    # computed once, reads the new target as soon as the settings file says it.
+    browser = site.signed_in("viewer")
+    overview = browser.get("/overview.json").json()
+    assert (i10(overview)["target"], i10(overview)["target_met"]) == ("<= 30 %", True)
+    settings = site.workspace.with_name(site.workspace.name + ".yaml")
+    settings.write_text('targets:\n  I10: "<= 10 %"\n', encoding="utf-8")
+    overview = browser.get("/overview.json").json()
+    assert (i10(overview)["target"], i10(overview)["target_met"]) == ("<= 10 %", False)
+    html = browser.get("/overview", headers={"accept-language": "fi"}).text
+    card = re.search(r'<li class="card [^"]*">(?:(?!</li>).)*?I10.*?</li>', html, flags=re.S)
+    assert card, "no I10 card on the overview"
+    assert 'class="card missed"' in card.group(0)
+    assert "ei tavoitteessa" in card.group(0)
+    assert f"≤{NBSP}10,0{NBSP}%" in card.group(0)
 
 
 # --- the metric page ----------------------------------------------------------------------
