@@ -183,7 +183,7 @@ def breakdown_chart(
                 "field": "value",
                 "type": "quantitative",
                 "title": value_title,
-                "axis": {"format": value_format},
+                "axis": {"format": value_format, "tickCount": 5},
             },
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": label_title},
@@ -205,7 +205,7 @@ def breakdown_chart(
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "description": title,
         "width": "container",
-        "height": {"step": 22},
+        "height": {"step": 32},
         "data": {"values": values},
         "layer": [bar, *rule],
         "config": _config(),
