@@ -97,3 +97,77 @@ def test_spreadsheet_numbers_keep_full_precision_with_the_languages_mark() -> No
     assert formatting.csv_number(2.5, lang="en") == "2.5"
     assert formatting.csv_number(None, lang="fi") == ""
     assert [formatting.csv_delimiter(lang) for lang in ("fi", "sv", "en")] == [";", ";", ","]
+
+
+def test_a_change_has_its_figures_precision_and_unit() -> None:
+    # A percentage changes by percentage points; hours stay hours; an average of counts
+    # keeps two decimals.
+    assert formatting.change(-30.0, "percent", lang="fi") == f"-30,0{NBSP}%-yks."
+    assert formatting.change(1.25, "percent", lang="en") == f"+1.2{NBSP}pp"  # half to even
+    assert formatting.change(2.0, "hours", lang="sv") == f"+2,0{NBSP}h"
+    assert formatting.change(0.125, "count", average=True, lang="en") == "+0.12"
+    assert formatting.change(None, "hours", lang="fi") == "–"
+
+
+def test_targets_as_people_read_them() -> None:
+    assert formatting.target("<=", 30.0, "percent", lang="fi") == f"≤{NBSP}30,0{NBSP}%"
+    assert formatting.target(">=", 70.0, "percent", lang="en") == f"≥{NBSP}70.0%"
+    # '80 % within 24 service hours' is stored as at most 20 % over 24 service hours.
+    within = formatting.target(
+        "<=", 20.0, "percent", within_hours=24.0, clock="service_hours", lang="fi"
+    )
+    assert within == f"80{NBSP}% alle 24,0{NBSP}palvelu-h"
+
+
+@pytest.mark.parametrize(
+    ("label", "fi", "en"),
+    [
+        ("2016-03", "maaliskuu 2016", "March 2016"),
+        ("2016-W10", "viikko 10/2016", "week 10/2016"),
+        ("2016-Q1", "1. neljännes 2016", "1st quarter 2016"),
+        ("2016-03-07", "7.3.2016", "Mar 7, 2016"),
+        ("2016", "2016", "2016"),
+        (None, "–", "–"),
+    ],
+)
+def test_period_labels_for_people(label: str | None, fi: str, en: str) -> None:
+    assert formatting.period(label, lang="fi") == fi
+    assert formatting.period(label, lang="en") == en
+
+
+def test_moments_and_evidence_in_the_desks_time() -> None:
+    from datetime import UTC, datetime
+
+    # 23:16 UTC on 28 February 2016 is 01:16 on 29 February in Helsinki (UTC+2).
+    moment = datetime(2016, 2, 28, 23, 16, tzinfo=UTC)
+    assert formatting.moment(moment, "Europe/Helsinki", lang="fi") == "29.2.2016 1.16"
+    exact = formatting.moment(moment, "Europe/Helsinki", exact=True, lang="fi")
+    assert exact == "2016-02-29 01:16:00 EET"
+    pause = {"from": moment, "to": datetime(2016, 2, 29, 0, 16, tzinfo=UTC), "hours": 1.0}
+    assert formatting.evidence([pause], "Europe/Helsinki", lang="fi") == (
+        f"29.2.2016 1.16 → 29.2.2016 2.16 (1,00{NBSP}h)"
+    )
+    assert formatting.evidence([], "UTC", lang="fi") == "ei yhtään"
+    assert formatting.evidence(True, "UTC", lang="sv") == "ja"
+    assert formatting.evidence(1234, "UTC", lang="fi") == f"1{NBSP}234"
+    assert formatting.evidence(0.5, "UTC", lang="en") == "0.50"
+    assert formatting.evidence(None, "UTC", lang="en") == "–"
+
+
+def test_waste_figures() -> None:
+    assert formatting.euros(676059.88, lang="fi") == f"676{NBSP}060{NBSP}€"
+    assert formatting.years(0.254, lang="en") == "0.25"
+    assert formatting.years(9.389, lang="fi") == "9,4"
+    assert formatting.person_years(400, 1600, lang="en") == "0.25 person-years"
+
+
+def test_charts_draw_numbers_as_the_language_writes_them() -> None:
+    assert formatting.d3_format("percent") == ",.1f"
+    assert formatting.d3_format("count") == ",.0f"
+    assert formatting.d3_format("count", average=True) == ",.2f"
+    fi = formatting.d3_locale("fi")
+    assert (fi["decimal"], fi["thousands"]) == (",", NBSP)
+    en = formatting.d3_locale("en")
+    assert (en["decimal"], en["thousands"]) == (".", ",")
+    assert formatting.unit_name("hours", lang="fi") == "tunnit"
+    assert formatting.unit_name("percent", lang="fi") == "%"

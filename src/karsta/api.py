@@ -11,7 +11,7 @@ The same calls work on a Parquet export read by Spark:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from karsta.metrics.config import MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
 from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_period
+from karsta.metrics.units import UnitPage, UnitStatus, unit_rows
 from karsta.process.analysis import ProcessAnalysis
+from karsta.process.filters import ProcessFilters
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.source import Closing, TableSource
@@ -91,8 +93,46 @@ class Analyses:
         return build_scorecard(results, self.config.targets, period=at, volumes=volumes)
 
     def explain(self, metric: str, ticket_id: str, **options: Any) -> Explanation:
-        """Return why `ticket_id` counts in `metric`, or not."""
+        """Return why `ticket_id` counts in `metric`, or not.
+
+        Other keyword arguments are MetricOptions fields; with `ticket_attributes` a
+        ticket they leave out is explained as one that does not exist.
+        """
         return explain(self.source, metric, ticket_id, self.config.options(**options))
+
+    def units(
+        self,
+        metric: str,
+        *,
+        period: PeriodKind | None = None,
+        at: str | None = None,
+        by: Iterable[str] = (),
+        group: Mapping[str, str] | None = None,
+        status: UnitStatus | None = None,
+        offset: int = 0,
+        limit: int = 50,
+        **options: Any,
+    ) -> UnitPage:
+        """Return the tickets behind a figure: a page of `metric`'s unit rows, with their rules.
+
+        `period` is the kind of period (month, week, ...) and `at` one of its labels
+        (None: every period); `by` the breakdowns each row names its value of, and
+        `group` a value of breakdowns to keep ({"channel": "phone"}); `status` keeps
+        the rows in the population, excluded or outside it. Other keyword arguments
+        are MetricOptions fields, e.g. `ticket_attributes`.
+        """
+        breakdowns = tuple(dict.fromkeys([*by, *(group or {})]))
+        run = self.config.options(period=period, by=breakdowns, **options)
+        return unit_rows(
+            self.source,
+            metric,
+            run,
+            period=at,
+            group=group,
+            status=status,
+            offset=offset,
+            limit=limit,
+        )
 
     @property
     def process(self) -> ProcessAnalysis:
@@ -100,7 +140,11 @@ class Analyses:
 
         Waits are also counted in service hours when the settings name them.
         """
-        return ProcessAnalysis(self.source, calendar=self.config.calendar())
+        return self.process_of()
+
+    def process_of(self, filters: ProcessFilters | None = None) -> ProcessAnalysis:
+        """Return the process views of the tickets `filters` keep (all by default)."""
+        return ProcessAnalysis(self.source, calendar=self.config.calendar(), filters=filters)
 
 
 class Workspace(Analyses, _Workspace):

@@ -18,6 +18,11 @@ Precision, one rule per unit (a card's `unit`, or the unit of one statistic):
 
 Durations choose their unit by size: seconds, minutes, hours up to two days, then
 days (whole days from 100 days on), always grouped: 14 967 d, never 14966.9 d.
+
+A figure's unit is the one its result row names (`unit`); the change between two
+periods is written in the same precision, a percentage's change in percentage
+points. Period labels ('2016-03', '2016-W10', '2016-Q1'), instants and targets are
+written here too, and the charts get the same conventions as a d3 number locale.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 from karsta.i18n import N_, Language, current_language, translations
@@ -62,8 +68,22 @@ UNIT_SUFFIXES: Mapping[str, str] = {
     "days": N_("d"),
     "euros": "€",
     "seconds": N_("s"),
+    "percentage_points": N_("pp"),
 }
 """The unit written after a figure (translated); counts, ratios and scores have none."""
+
+UNIT_NAMES: Mapping[str, str] = {
+    "percent": "%",
+    "hours": N_("hours"),
+    "service_hours": N_("service hours"),
+    "days": N_("days"),
+    "euros": N_("euros"),
+    "count": N_("number"),
+    "ratio": N_("ratio"),
+    "score": N_("score"),
+    "seconds": N_("seconds"),
+}
+"""A unit's name, as a chart's axis or a table's header gives it (translated)."""
 
 CSV_DELIMITERS: Mapping[Language, str] = {"fi": ";", "sv": ";", "en": ","}
 """The list separator spreadsheets expect in each language (Finnish and Swedish Excel: ';')."""
@@ -160,14 +180,28 @@ def hours(value: float | None, digits: int = 1, *, lang: Language | None = None)
     return with_unit(decimal(value, digits, lang=lang), "hours", lang=lang)
 
 
+def years(value: float | None, *, lang: Language | None = None) -> str:
+    """Return a number of person-years: two decimals under one, else one ('0,25', '2,3')."""
+    if value is None or _unknown(value):
+        return MISSING
+    return decimal(value, 2 if abs(value) < 1 else 1, lang=lang)
+
+
 def person_years(
     hours_total: float | None, hours_per_year: float, *, lang: Language | None = None
 ) -> str:
     """Return staff hours as person-years at `hours_per_year` a person: '2,3 htv' / '2.3 FTE'."""
     if hours_total is None or _unknown(hours_total):
         return MISSING
-    years = decimal(hours_total / hours_per_year, 1, lang=lang)
-    return _text(N_("{value} person-years"), lang).format(value=years)
+    shown = years(hours_total / hours_per_year, lang=lang)
+    return _text(N_("{value} person-years"), lang).format(value=shown)
+
+
+def euros(value: float | None, digits: int = 0, *, lang: Language | None = None) -> str:
+    """Return euros for people, whole by default: '676 060 €' ('–' when unknown)."""
+    if value is None or _unknown(value):
+        return MISSING
+    return with_unit(decimal(value, digits, lang=lang), "euros", lang=lang)
 
 
 def duration(seconds: float | None, *, lang: Language | None = None) -> str:
@@ -202,18 +236,151 @@ def csv_delimiter(lang: Language | None = None) -> str:
     return CSV_DELIMITERS[lang or current_language()]
 
 
+def unit_name(unit: str, *, lang: Language | None = None) -> str:
+    """Return the name of a unit for an axis or a header ('hours', '%'; the code if unknown)."""
+    name = UNIT_NAMES.get(unit)
+    return unit if name is None else _text(name, lang)
+
+
+def digits_of(unit: str, *, average: bool = False) -> int:
+    """Return the decimals a figure of `unit` is shown with (an average of counts: two)."""
+    if unit == "count" and average:
+        return AVERAGE_COUNT_DECIMALS
+    return UNIT_DECIMALS.get(unit, 2)
+
+
+def change(
+    value: float | None, unit: str, *, average: bool = False, lang: Language | None = None
+) -> str:
+    """Return the change of a figure of `unit` with its sign and unit: '+1,2 %-yks.', '−3,0 h'.
+
+    A percentage changes by percentage points; other units keep their own.
+    """
+    if value is None or _unknown(value):
+        return MISSING
+    digits = digits_of(unit, average=average)
+    shown_unit = "percentage_points" if unit == "percent" else unit
+    return with_unit(signed(value, digits, lang=lang), shown_unit, lang=lang)
+
+
+_OPERATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def target(
+    operator: str,
+    value: float,
+    unit: str,
+    *,
+    within_hours: float | None = None,
+    clock: str = "hours",
+    lang: Language | None = None,
+) -> str:
+    """Return a target for people: '≤ 2,0 %', or '80 % within 24,0 service h'.
+
+    `unit` is the unit of the statistic the target is on. A target 'X % within Y
+    hours' is stored as a share over the target (`value` = 100 − X) with
+    `within_hours` = Y, counted on the metric's `clock` (hours or service hours).
+    """
+    if within_hours is not None:
+        return _text(N_("{share} within {hours}"), lang).format(
+            share=percent(100.0 - value, 0, lang=lang),
+            hours=figure(within_hours, clock, lang=lang),
+        )
+    return f"{_OPERATORS.get(operator, operator)}\N{NO-BREAK SPACE}{figure(value, unit, lang=lang)}"
+
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def period(label: str | None, *, short: bool = False, lang: Language | None = None) -> str:
-    """Return a period label for reading: '2024-03' is 'maaliskuu 2024' ('maalis 2024' short).
+    """Return a period label for people: '2016-03' is 'maaliskuu 2016' ('maalis 2016' short).
 
-    Labels other than months are returned as they are ('' for None).
+    Weeks ('2016-W10') read 'viikko 10/2016', quarters ('2016-Q1') '1. neljännes 2016',
+    days as the language writes a date; a year, or a label of another form, as it is.
     """
     if not label:
-        return ""
+        return MISSING
+    locale = _locale(lang)
     month = _MONTH.match(label)
-    if month is None:
-        return label
-    first = date(int(month[1]), int(month[2]), 1)
-    return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=_locale(lang))
+    if month:
+        first = date(int(month[1]), int(month[2]), 1)
+        return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=locale)
+    week = _WEEK.match(label)
+    if week:
+        return _text(N_("week {week}/{year}"), lang).format(week=int(week[2]), year=week[1])
+    quarter = _QUARTER.match(label)
+    if quarter:
+        first = date(int(quarter[1]), 3 * int(quarter[2]) - 2, 1)
+        return format_date(first, "QQQ yyyy" if short else "QQQQ yyyy", locale=locale)
+    if _DAY.match(label):
+        return format_date(date.fromisoformat(label), "medium", locale=locale)
+    return label
+
+
+def moment(
+    value: datetime | None, timezone: str, *, exact: bool = False, lang: Language | None = None
+) -> str:
+    """Return an instant in `timezone`'s local time: '29.2.2016 1.16' in Finnish.
+
+    `exact` writes it to the second with the zone, the same in every language
+    ('2016-02-29 01:16:00 EET'), as an analyst checks it against the data.
+    """
+    if value is None:
+        return MISSING
+    local = value.astimezone(ZoneInfo(timezone))
+    if exact:
+        return local.strftime("%Y-%m-%d %H:%M:%S %Z")
+    locale = _locale(lang)
+    day = format_date(local, "medium", locale=locale)
+    return f"{day} {format_time(local, 'short', locale=locale)}"
+
+
+def evidence(
+    value: object, timezone: str, *, exact: bool = False, lang: Language | None = None
+) -> str:
+    """Return a value of a figure's evidence for people.
+
+    Instants in the desk's local time (`moment`), yes/no, whole numbers grouped,
+    other numbers with two decimals, spans of a pause as 'from → to (hours)', lists
+    joined by '; '; text as it is.
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        return moment(value, timezone, exact=exact, lang=lang)
+    if isinstance(value, bool):
+        return _text(N_("yes") if value else N_("no"), lang)
+    if isinstance(value, int):
+        return whole(value, lang=lang)
+    if isinstance(value, float):
+        return decimal(value, 2, lang=lang)
+    if isinstance(value, dict) and {"from", "to", "hours"} <= set(value):
+        return _text(N_("{start} → {end} ({hours})"), lang).format(
+            start=evidence(value["from"], timezone, exact=exact, lang=lang),
+            end=evidence(value["to"], timezone, exact=exact, lang=lang),
+            hours=with_unit(decimal(value["hours"], 2, lang=lang), "hours", lang=lang),
+        )
+    if isinstance(value, list):
+        parts = [evidence(item, timezone, exact=exact, lang=lang) for item in value]
+        return "; ".join(parts) if parts else _text(N_("none"), lang)
+    return str(value)
+
+
+def d3_format(unit: str, *, average: bool = False) -> str:
+    """Return the d3 number format a chart draws figures of `unit` with (',.1f' for hours)."""
+    return f",.{digits_of(unit, average=average)}f"
+
+
+def d3_locale(lang: Language | None = None) -> dict[str, object]:
+    """Return the d3-format locale (marks and grouping) charts draw numbers with."""
+    symbols = _locale(lang).number_symbols["latn"]
+    return {
+        "decimal": symbols["decimal"],
+        "thousands": symbols["group"],
+        "grouping": [3],
+        "currency": ["", "\N{NO-BREAK SPACE}€"],
+        "percent": "\N{NO-BREAK SPACE}%" if (lang or current_language()) != "en" else "%",
+    }

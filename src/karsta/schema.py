@@ -277,6 +277,13 @@ TICKET_PAUSES = Table(
 VARIANT_SEPARATOR = "\x1f"
 """Joins the activities of a variant (the ASCII unit separator: never in an activity name)."""
 
+PERSONAL_COLUMNS = frozenset(
+    {"caller_id", "agent", "resolving_agent", "next_agent", "respondent_id", "free_text"}
+)
+"""Columns of the canonical tables that hold personal data: identifiers of callers, agents
+and respondents (pseudonymised on request), and free text. Pages and reports never show
+their values, and no message or log names them."""
+
 TRACKED_ATTRIBUTES = ("activity", "group", "agent", "level")
 """The event attributes `ticket_transitions` follows to their next known value."""
 

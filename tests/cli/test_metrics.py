@@ -149,7 +149,7 @@ def test_scorecard_is_the_default_view(workspace: Path) -> None:
     )
     out = invoke("metrics", "-w", str(workspace))
     assert "Scorecard 2024-03 vs 2024-02" in out
-    assert "✓ ≤ 10.0%" in out  # the target in the language's number format
+    assert "✓ ≤\N{NO-BREAK SPACE}10.0%" in out  # the target in the language's number format
     assert "better" in out
     assert "no data" in out  # metrics that need contacts or surveys say so
 

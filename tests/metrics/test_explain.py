@@ -56,3 +56,37 @@ def test_unknown_ticket(desk: Desk) -> None:
     item = explain(desk.ws, "I10", "NOPE")
     assert item.ticket is None
     assert item.why_absent == "No ticket NOPE in the data."
+
+
+def test_a_limited_run_explains_another_groups_ticket_as_unknown(desk: Desk) -> None:
+    # T1 is resolved by group A, T2 by group B. A user limited to group A learns nothing
+    # of T2: not its verdict, not its facts, not even that it exists.
+    desk.ticket("T1", utc("2024-03-04 08:00"), resolved_at=utc("2024-03-04 09:00"),
+                reopen_count=0, resolving_group="A")  # fmt: skip
+    desk.ticket("T2", utc("2024-03-04 08:00"), resolved_at=utc("2024-03-04 09:00"),
+                reopen_count=1, resolving_group="B")  # fmt: skip
+    desk.write()
+    group_a = MetricOptions(ticket_attributes={"resolving_group": ("A",)})
+    own = explain(desk.ws, "I10", "T1", group_a)
+    assert own.found
+    assert [v["reason"] for v in own.verdicts] == ["not counted: never reopened"]
+    other = explain(desk.ws, "I10", "T2", group_a)
+    unknown = explain(desk.ws, "I10", "NOPE", group_a)
+    assert (other.found, other.ticket, other.verdicts) == (False, None, [])
+    assert other.why_absent == "No ticket T2 in the data."
+    blank = {"ticket_id": "?", "why_absent": "?"}
+    assert {**other.to_dict(), **blank} == {**unknown.to_dict(), **blank}
+    assert explain(desk.ws, "I10", "T2").found  # without the limit it is there
+
+
+def test_without_personal_leaves_out_the_agent_and_the_tickets_facts(desk: Desk) -> None:
+    desk.ticket("T1", utc("2024-03-04 08:00"), resolved_at=utc("2024-03-04 09:00"),
+                resolving_agent="Ann Agent", caller_id="Carl Caller")  # fmt: skip
+    desk.write()
+    item = explain(desk.ws, "I3", "T1")
+    assert item.verdicts[0]["evidence"]["resolving_agent"] == "Ann Agent"
+    shown = item.without_personal()
+    assert shown.found
+    assert shown.verdicts[0]["evidence"] == {"resolved_at": utc("2024-03-04 09:00")}
+    assert "Ann Agent" not in str(shown)
+    assert "Carl Caller" not in str(shown)

@@ -13,7 +13,6 @@ from karsta.metrics.labels import (
     is_average,
     reason_text,
     statistic_label,
-    statistic_unit,
 )
 
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "karsta" / "metrics" / "catalog"
@@ -75,17 +74,12 @@ def test_a_number_in_a_reason_is_written_as_the_language_writes_it() -> None:
     assert reason_text("counted: over the 1500 h target") == "counted: over the 1,500 h target"
 
 
-def test_statistic_names_and_units() -> None:
+def test_statistic_names() -> None:
     set_language("fi")
     assert statistic_label("p90").localized() == "90. persentiili"
     assert statistic_label("age_1_7d").localized() == "osuus avoinna 1–7 päivää"
     assert statistic_label("age_over_30d").localized() == "osuus avoinna yli 30 päivää"
     assert statistic_label("made_up") == "made_up"  # unknown codes are shown as they are
-    # Shares are percentages and counts counts, whatever the metric measures.
-    assert statistic_unit("share_over_target", "service_hours") == "percent"
-    assert statistic_unit("count", "percent") == "count"
-    assert statistic_unit("age_mean_days", "count") == "days"
-    assert statistic_unit("mean", "hours") == "hours"
     assert is_average("agents_mean")
     assert not is_average("count")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.config import parse_target
 from karsta.metrics.options import MetricOptions
@@ -73,3 +75,33 @@ def test_default_period_skips_a_thin_tail(desk: Desk) -> None:
     assert (card.period, card.previous_period) == ("2024-04", "2024-03")
     assert "at least 10 %" in card.rule
     assert build_scorecard(results, {}, period="2024-05", volumes=volumes).period == "2024-05"
+
+
+def test_another_period_of_the_same_run(desk: Desk) -> None:
+    _two_months(desk)
+    desk.run("I10")
+    results = compute_metrics(desk.ws, MetricOptions(period="month"), metrics=["I10"])
+    targets = {"I10": parse_target("I10", "<= 30 %", service_hours=False)}
+    card = build_scorecard(results, targets)
+    assert card.periods == ["2024-02", "2024-03"]
+    february = card.at("2024-02")
+    (i10,) = february.rows
+    # February: 1 of 2 reopened = 50 %, off the <= 30 % target; nothing before it.
+    assert (february.period, february.previous_period) == ("2024-02", None)
+    assert (i10.value, i10.previous, i10.target_met) == (50.0, None, False)
+    assert card.at(None).period == "2024-03"  # the default period again
+    with pytest.raises(KeyError, match="2024-04"):
+        card.at("2024-04")
+
+
+def test_a_statistic_without_a_row_in_the_period_keeps_its_unit(desk: Desk) -> None:
+    # O2's target is on its share over the target, a percentage, while O2 measures hours.
+    # February has a resolved ticket; March only an open one: no O2 row in March.
+    desk.ticket("F1", utc("2024-02-05 08:00"), resolved_at=utc("2024-02-05 10:00"))
+    desk.ticket("M1", utc("2024-03-05 08:00"))
+    desk.run("O2")
+    target = parse_target("O2", "80 % within 24 hours", service_hours=False)
+    options = MetricOptions(period="month", resolve_target_hours=24.0)
+    results = compute_metrics(desk.ws, options, metrics=["O2"])
+    (o2,) = build_scorecard(results, {"O2": target}, period="2024-03").rows
+    assert (o2.statistic, o2.value, o2.unit) == ("share_over_target", None, "percent")

@@ -11,6 +11,7 @@ import pytest
 
 from karsta.calendar import ServiceCalendar
 from karsta.process import ProcessAnalysis
+from karsta.process.filters import ProcessFilters
 from karsta.process.service_time import clock_segments
 from karsta.workspace import Workspace
 from tests.process.fixtures import HOUR
@@ -57,6 +58,25 @@ def test_collapsed_map_and_waste_count_service_hours(
     assert waits["Active", "Resolved"]["service_wait_total_s"] == 7 * HOUR
     assert waits["Active", "Resolved"]["wait_total_s"] == 23 * HOUR
     assert analysis.waste().period.tickets == 1  # the waste reads the same collapsed map
+
+
+def test_service_hours_on_a_filtered_log(log_workspace: Callable[..., Workspace]) -> None:
+    # Group G2's ticket T only: Mon 00:00 New, Mon 10:00 Active (2 service hours, 08–10).
+    # A limited user's map (tickets kept by a semi-join) counts the same service time.
+    ws = log_workspace(
+        [
+            ("S", 0, "New", "G1", "a1", 1),
+            ("S", 12, "Active", "G1", "a1", 1),
+            ("T", 0, "New", "G2", "a2", 1),
+            ("T", 10, "Active", "G2", "a2", 1),
+        ]
+    )
+    only_t = ProcessFilters(ticket_attributes={"ticket_id": ("T",)})
+    result = ProcessAnalysis(ws, calendar=OFFICE, filters=only_t).map(collapse_repeats=True)
+    (edge,) = result.to_dict()["edges"]
+    assert (edge["source"], edge["target"], edge["count"]) == ("New", "Active", 1)
+    assert edge["service_wait_total_s"] == 2 * HOUR
+    assert edge["wait_total_s"] == 10 * HOUR
 
 
 def test_segments_agree_with_the_calendar_across_dst() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from karsta.web.formatting import measure, percent, statistic_unit
+from karsta.formatting import figure, percent
 from karsta.web.language import accepted, choose_language
 from tests.web.conftest import Site, csrf
 
@@ -33,16 +33,14 @@ def test_accept_language_weights() -> None:
 
 
 def test_numbers_in_each_locale() -> None:
-    assert percent(63.44, "fi") == f"63,4{NBSP}%"
-    assert percent(63.44, "sv") == f"63,4{NBSP}%"
-    assert percent(63.44, "en") == "63.4%"
-    assert measure(1234.5, "hours", "fi") == f"1{NBSP}234,5{NBSP}h"
-    assert measure(1234.5, "hours", "en") == f"1,234.5{NBSP}h"
-    assert measure(12345, "count", "fi") == f"12{NBSP}345"
-    assert measure(None, "percent", "fi") == ""
-    # O2's share over target is a percentage though the card's unit is hours.
-    assert statistic_unit("hours", "share_over_target") == "percent"
-    assert statistic_unit("hours", "mean") == "hours"
+    # The pages format through karsta.formatting, as the CLI does.
+    assert percent(63.44, lang="fi") == f"63,4{NBSP}%"
+    assert percent(63.44, lang="sv") == f"63,4{NBSP}%"
+    assert percent(63.44, lang="en") == "63.4%"
+    assert figure(1234.5, "hours", lang="fi") == f"1{NBSP}234,5{NBSP}h"
+    assert figure(1234.5, "hours", lang="en") == f"1,234.5{NBSP}h"
+    assert figure(12345, "count", lang="fi") == f"12{NBSP}345"
+    assert figure(None, "percent", lang="fi") == "–"
 
 
 def test_the_overview_speaks_finnish_by_default_with_finnish_numbers(site: Site) -> None:

@@ -33,3 +33,15 @@ def test_pages_leave_the_workspace_file_as_it_was(desk_file: Path) -> None:
     assert card.period == "2024-03"
     assert file_version(desk_file) == before
     assert not desk_file.with_name("desk.karsta.wal").exists()
+
+
+def test_a_settings_change_of_the_same_size_and_time_is_a_new_version(desk_file: Path) -> None:
+    settings = desk_file.with_name("desk.karsta.yaml")
+    results = WorkspaceResults(desk_file, settings)
+    before = results.version()
+    stat = settings.stat()
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("30 %", "10 %"), encoding="utf-8")  # same size
+    os.utime(settings, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    assert settings.stat().st_size == stat.st_size
+    assert results.version() != before

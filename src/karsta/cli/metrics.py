@@ -21,19 +21,16 @@ from karsta.cli import render
 from karsta.cli.language import help_text
 from karsta.cli.options import LangOption
 from karsta.formatting import (
-    AVERAGE_COUNT_DECIMALS,
-    UNIT_DECIMALS,
+    change,
     csv_delimiter,
     csv_number,
-    decimal,
+    evidence,
     figure,
-    signed,
     whole,
-    with_unit,
 )
 from karsta.i18n import N_, _, current_language, localized
 from karsta.metrics.cards import Language
-from karsta.metrics.compute import MetricResult, MetricResults
+from karsta.metrics.compute import MetricResults
 from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
 from karsta.metrics.explain import Explanation
 from karsta.metrics.inputs import MetricInputError
@@ -43,7 +40,6 @@ from karsta.metrics.labels import (
     is_average,
     reason_text,
     statistic_label,
-    statistic_unit,
     target_text,
 )
 from karsta.metrics.periods import PERIOD_KINDS, PeriodKind
@@ -94,11 +90,6 @@ def _local_midnight(text: str | None, timezone: str, option: str) -> datetime | 
             )
         ) from exc
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
-
-
-def _unit(row: dict[str, Any], result: MetricResult) -> str:
-    """Return the unit of a result row's value: its own, else its statistic's."""
-    return str(row.get("unit") or statistic_unit(row["statistic"], result.unit))
 
 
 def _statistic(code: str) -> str:
@@ -175,7 +166,7 @@ def figures_table(results: MetricResults, lang: Language) -> Group:
         if line:
             assumed.append(line)
         for row in result.rows:
-            unit = _unit(row, result)
+            unit = row["unit"]
             table.add_row(
                 result.id,
                 render.plain(name),
@@ -226,10 +217,10 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
         arrow = {"better": "[green]▲[/]", "worse": "[red]▼[/]", "same": "="}.get(
             row.direction or "", ""
         )
-        unit = row.unit or statistic_unit(row.statistic, result.unit)
+        unit = row.unit
         average = is_average(row.statistic)
-        digits = AVERAGE_COUNT_DECIMALS if average else UNIT_DECIMALS.get(unit, 2)
-        change = "–" if row.change is None else f"{signed(row.change, digits)} {arrow}"
+        difference = change(row.change, unit, average=average)
+        shown = "–" if row.change is None else f"{difference} {arrow}"
         target = render.plain(target_text(row.target, unit, result.unit)) if row.target else "–"
         table.add_row(
             result.id,
@@ -237,7 +228,7 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
             figure(row.value, unit, average=average),
             mark + target,
             figure(row.previous, unit, average=average),
-            change,
+            shown,
             whole(row.n),
         )
     legend = _("▲ better, ▼ worse than the previous period by the card's desired direction")
@@ -390,25 +381,8 @@ class _Configured(Analyses):
 
 
 def _shown(value: Any, timezone: str) -> str:
-    """Return an evidence value for people: instants in the desk's local time, numbers grouped,
-    spans as "from → to (hours)"."""
-    if isinstance(value, datetime):
-        return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
-    if isinstance(value, bool) or value is None:
-        return render.plain(_("yes") if value else _("no") if value is not None else "–")
-    if isinstance(value, int):
-        return whole(value)
-    if isinstance(value, float):
-        return decimal(value, 2)
-    if isinstance(value, dict) and {"from", "to", "hours"} <= set(value):
-        return _("{start} → {end} ({hours})").format(
-            start=_shown(value["from"], timezone),
-            end=_shown(value["to"], timezone),
-            hours=with_unit(decimal(value["hours"], 2), "hours"),
-        )
-    if isinstance(value, list):
-        return "; ".join(_shown(item, timezone) for item in value) if value else _("none")
-    return render.plain(value)
+    """Return an evidence value for people, instants exact in the desk's local time."""
+    return render.plain(evidence(value, timezone, exact=True))
 
 
 def _assumption_line(assumption: dict[str, Any], timezone: str) -> str:

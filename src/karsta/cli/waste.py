@@ -23,7 +23,7 @@ from karsta.cli.process_shared import (
     working,
 )
 from karsta.cli.render import number, plain
-from karsta.formatting import MISSING, decimal, hours, whole, with_unit
+from karsta.formatting import euros, hours, years
 from karsta.i18n import N_, _, localized
 from karsta.process import WasteAssumptions, WasteFindings
 from karsta.process.waste import HOURS_PER_PERSON_YEAR, Finding
@@ -55,14 +55,12 @@ def _hours(value: float) -> str:
 
 def _euros(value: float | None) -> str:
     """Return euros a year for people, whole: '55 530 €' ('–' when unknown)."""
-    return MISSING if value is None else with_unit(whole(value), "euros")
+    return euros(value)
 
 
 def _person_years(value: float | None) -> str:
     """Return person-years for people: two decimals under one, else one ('0,25', '2,3')."""
-    if value is None:
-        return MISSING
-    return decimal(value, 2 if value < 1 else 1)
+    return years(value)
 
 
 def _partial(text: str, value: float | None, missing: list[str]) -> str:

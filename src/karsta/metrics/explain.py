@@ -6,7 +6,7 @@ it always tells the truth about the figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from karsta.i18n import Message
@@ -14,6 +14,7 @@ from karsta.metrics.compute import measure
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.registry import MetricDefinition, NoData, find
+from karsta.schema import PERSONAL_COLUMNS
 from karsta.workspace.source import TableSource
 
 
@@ -31,6 +32,30 @@ class Explanation:
     why_absent: str | None = None
     notes: tuple[str, ...] = field(default=())
 
+    def without_personal(self) -> Explanation:
+        """Return the explanation without values of personal columns (an agent's identifier).
+
+        The ticket's facts are left out too (an empty dict: `found` still tells whether
+        the ticket exists): they hold the caller. Pages and reports show this form.
+        """
+        verdicts = [
+            {
+                **verdict,
+                "evidence": {
+                    name: value
+                    for name, value in verdict["evidence"].items()
+                    if name not in PERSONAL_COLUMNS
+                },
+            }
+            for verdict in self.verdicts
+        ]
+        return replace(self, verdicts=verdicts, ticket=None if self.ticket is None else {})
+
+    @property
+    def found(self) -> bool:
+        """Return whether the ticket exists (among the tickets the options keep)."""
+        return self.ticket is not None
+
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as plain data (for JSON)."""
         return {
@@ -46,11 +71,15 @@ class Explanation:
 def explain(
     source: TableSource, metric_id: str, ticket_id: str, options: MetricOptions | None = None
 ) -> Explanation:
-    """Return how `ticket_id` is treated by `metric_id` under `options`."""
+    """Return how `ticket_id` is treated by `metric_id` under `options`.
+
+    A ticket that `options.ticket_attributes` leaves out is treated as one that does
+    not exist: a user limited to some groups or channels learns nothing of it.
+    """
     definition = find(metric_id)
     options = options or MetricOptions()
     inputs = MetricInputs(source, options)
-    tickets = source.table("tickets")
+    tickets = inputs.restricted(source.table("tickets"))
     facts = source.to_arrow(tickets.filter(tickets.ticket_id == ticket_id)).to_pylist()
     ticket = facts[0] if facts else None
     if ticket is None:

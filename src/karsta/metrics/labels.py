@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from karsta.formatting import figure, percent
+from karsta import formatting
 from karsta.i18n import N_, Message, gettext
 from karsta.metrics.config import Target
 from karsta.metrics.options import UNKNOWN
@@ -55,22 +55,6 @@ def statistic_label(code: str) -> Message:
     if over:
         return Message("share open over {low} days", low=over["low"])
     return Message("{code}", code=code)
-
-
-def statistic_unit(code: str, metric_unit: str) -> str:
-    """Return the unit of one statistic's values, given the unit of the metric's card or run.
-
-    Shares are percentages and counts are counts whatever the metric measures (O2 in
-    hours has a share over the target; I4 in percent has counts); the mean age of
-    open tickets is in days.
-    """
-    if code == "count":
-        return "count"
-    if code.startswith("share") or code.endswith("_share") or code.startswith("age_"):
-        return "days" if code == "age_mean_days" else "percent"
-    if code == "per_agent":
-        return "ratio"
-    return metric_unit
 
 
 def is_average(code: str) -> bool:
@@ -194,9 +178,6 @@ def target_text(target: Target, unit: str, clock: str) -> str:
     `unit` is the unit of the statistic the target is on, `clock` the unit of the
     metric's durations (hours or service hours).
     """
-    if target.threshold_hours is not None:
-        return gettext("{share} within {hours}").format(
-            share=percent(100.0 - target.value, 0), hours=figure(target.threshold_hours, clock)
-        )
-    operator = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
-    return f"{operator} {figure(target.value, unit)}"
+    return formatting.target(
+        target.operator, target.value, unit, within_hours=target.threshold_hours, clock=clock
+    )

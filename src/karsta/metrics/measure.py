@@ -71,7 +71,7 @@ def _row(
     )
 
 
-def _excluded(units: ir.Table) -> ir.BooleanValue:
+def excluded_units(units: ir.Table) -> ir.BooleanValue:
     """Return whether a unit was excluded by a rule.
 
     Units that are neither included nor excluded lie outside what is measured
@@ -88,14 +88,14 @@ def _counts(units: ir.Table) -> dict[str, ir.Value]:
     """Return the aggregate expressions of population size and exclusions."""
     return {
         "_n": units.included.cast("int64").sum().fill_null(0),
-        "_excluded": _excluded(units).cast("int64").sum().fill_null(0),
+        "_excluded": excluded_units(units).cast("int64").sum().fill_null(0),
     }
 
 
 def _missing_or_excluded(units: ir.Table, column: str) -> ir.IntegerValue:
     """Return the count of excluded units plus included units lacking a value in `column`."""
     lacking = units.included & units[column].isnull()
-    return (_excluded(units) | lacking).cast("int64").sum().fill_null(0)
+    return (excluded_units(units) | lacking).cast("int64").sum().fill_null(0)
 
 
 def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.NumericValue:
@@ -142,7 +142,7 @@ class Share:
         """Return 100 × hits / population per key."""
         member = units[self.population].fill_null(False)
         hits = (member & units[self.hit].fill_null(False)).cast("int64").sum()
-        outside = ~member if self.population != "included" else _excluded(units)
+        outside = ~member if self.population != "included" else excluded_units(units)
         agg = units.group_by(keys).aggregate(
             _hits=hits.fill_null(0),
             _n=member.cast("int64").sum().fill_null(0),

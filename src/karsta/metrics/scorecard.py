@@ -26,8 +26,9 @@ class ScorecardRow:
     n: int | None
     excluded: int | None
     target: Target | None
-    unit: str | None = None
-    """The unit of the statistic's values (None: the metric's unit)."""
+    unit: str
+    """The unit of the statistic's values, as its result rows name it (a share is a percent
+    whatever the card measures); the metric's unit when it has no rows."""
     assumptions: list[dict[str, Any]] = field(default_factory=list)
     """The assumptions the figure rests on: id, text and count (as in the metrics' JSON)."""
 
@@ -51,13 +52,18 @@ class ScorecardRow:
         return "better" if (change < 0) == lower_is_better else "worse"
 
     @property
-    def trend(self) -> list[tuple[str, float | None]]:
-        """Return this figure in every period of the run, oldest first: (period, value)."""
+    def history(self) -> list[dict[str, Any]]:
+        """Return this figure's result rows in every period of the run, oldest first."""
         return [
-            (r["period"], r["value"])
+            r
             for r in self.result.rows
             if r["statistic"] == self.statistic and r["group"] == self.group and r["period"]
         ]
+
+    @property
+    def trend(self) -> list[tuple[str, float | None]]:
+        """Return this figure in every period of the run, oldest first: (period, value)."""
+        return [(r["period"], r["value"]) for r in self.history]
 
     @property
     def target_met(self) -> bool | None:
@@ -72,7 +78,7 @@ class ScorecardRow:
             "slug": card.slug,
             "statistic": self.statistic,
             "group": self.group,
-            "unit": self.unit or self.result.unit,
+            "unit": self.unit,
             "value": self.value,
             "previous": self.previous,
             "change": self.change,
@@ -97,6 +103,29 @@ class Scorecard:
     results: MetricResults
     rule: str = ""
     """How the period was chosen, shown with the scorecard."""
+    targets: dict[str, Target] = field(default_factory=dict)
+    volumes: dict[str, int] | None = None
+    """Tickets received per period, which chose the default period."""
+
+    @property
+    def periods(self) -> list[str]:
+        """Return the periods that have figures, oldest first (the ones `at` can choose)."""
+        return _periods(self.results)
+
+    def at(self, period: str | None) -> Scorecard:
+        """Return the scorecard of another period of the same run (None: the default period).
+
+        Raises KeyError naming the periods when the run has no figures for `period`.
+        """
+        if period is not None and period not in self.periods:
+            raise KeyError(
+                Message(
+                    "No figures for the period {period}. Known: {known}.",
+                    period=period,
+                    known=", ".join(self.periods),
+                )
+            )
+        return build_scorecard(self.results, self.targets, period=period, volumes=self.volumes)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as plain data (for JSON)."""
@@ -178,6 +207,7 @@ def build_scorecard(
         for row in now:
             group = {} if row is None else row["group"]
             earlier_row = before.get(tuple(sorted(group.items())))
+            units = [r["unit"] for r in result.rows if r["statistic"] == statistic]
             rows.append(
                 ScorecardRow(
                     result=result,
@@ -188,7 +218,7 @@ def build_scorecard(
                     n=None if row is None else row["n"],
                     excluded=None if row is None else row["excluded"],
                     target=target,
-                    unit=None if row is None else row["unit"],
+                    unit=row["unit"] if row is not None else (units or [result.unit])[0],
                     assumptions=[] if row is None else row.get("assumptions", []),
                 )
             )
@@ -204,4 +234,4 @@ def build_scorecard(
         )
     else:
         rule = Message("The latest period with figures.")
-    return Scorecard(current, previous, rows, results, rule)
+    return Scorecard(current, previous, rows, results, rule, dict(targets), volumes)

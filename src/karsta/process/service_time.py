@@ -63,8 +63,9 @@ def with_service_clock(
         clock,
         [at.date() == clock.day, clock.segment_start <= at, at < clock.segment_end],
     )
-    # The joined table's own column: a filtered or collapsed log's column cannot be
-    # projected onto the join.
-    into = (joined[column].epoch_seconds() - joined.segment_start.epoch_seconds()).cast("float64")
+    # Read the time from the join, not from `log`: on a filtered log (a semi-join) the
+    # log's own column belongs to another relation than the join's.
+    at = joined[column]
+    into = (at.epoch_seconds() - joined.segment_start.epoch_seconds()).cast("float64")
     inside = ibis.least(into, joined.open_s)
     return joined.mutate(**{name: joined.service_before_s + inside}).drop(*clock.columns)

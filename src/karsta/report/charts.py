@@ -1,6 +1,6 @@
 """The reports' charts: Vega-Lite specs, the web app's own builders, drawn as SVG on the server.
 
-A figure's trend is the web app's trend chart (`karsta.web.charts.trend_chart`) with
+A figure's trend is the web app's trend chart (`karsta.charts.trend_chart`) with
 the same titles and number formats; the waste chart is built here, in the same
 style, for any view to share. `svg()` draws a spec with vl-convert in the
 language's number format, so a chart looks the same on paper as on screen.
@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from karsta.formatting import period
+from karsta.charts import trend_chart
+from karsta.formatting import d3_format, d3_locale, period
 from karsta.i18n import N_, Language, gettext, localized
-from karsta.metrics.labels import is_average, statistic_label, statistic_unit
+from karsta.metrics.labels import is_average, statistic_label
 from karsta.metrics.scorecard import ScorecardRow
 from karsta.process.waste import Finding
 
@@ -22,8 +23,6 @@ CHART_WIDTH = 250
 """Width of a trend chart's plot in px: two charts side by side on an A4 page."""
 STAFF_COLOUR = "#1f5f8b"
 CUSTOMER_COLOUR = "#b35c00"
-D3_FORMATS = {"percent": ",.1f", "hours": ",.1f", "service_hours": ",.1f", "days": ",.1f"}
-"""The axis format of each unit (counts are whole, averages of counts two decimals)."""
 UNIT_TITLES = {
     "percent": N_("%"),
     "hours": N_("hours"),
@@ -37,7 +36,7 @@ UNIT_TITLES = {
 
 def figure_unit(row: ScorecardRow) -> str:
     """Return the unit of a scorecard row's statistic."""
-    return row.unit or statistic_unit(row.statistic, row.result.unit)
+    return row.unit
 
 
 def figure_title(row: ScorecardRow, lang: Language) -> str:
@@ -48,26 +47,17 @@ def figure_title(row: ScorecardRow, lang: Language) -> str:
     return name
 
 
-def _value_format(row: ScorecardRow) -> str:
-    unit = figure_unit(row)
-    if unit == "count":
-        return ",.2f" if is_average(row.statistic) else ",.0f"
-    return D3_FORMATS.get(unit, ",.2f")
-
-
 def trend_spec(
     row: ScorecardRow, points: list[tuple[str, float | None]], lang: Language
 ) -> dict[str, Any]:
     """Return the Vega-Lite spec of a figure's trend by month (titles in `lang`)."""
-    from karsta.web.charts import trend_chart  # the web's builder (karsta.web imports reports)
-
     unit = figure_unit(row)
     spec = trend_chart(
         [(period(p, short=True, lang=lang), v) for p, v in points],
         title=figure_title(row, lang),
         period_title=gettext("month"),
         value_title=gettext(UNIT_TITLES.get(unit, unit)),
-        value_format=_value_format(row),
+        value_format=d3_format(unit, average=is_average(row.statistic)),
         target=None if row.target is None else row.target.value,
         target_title=gettext("target"),
     )
@@ -124,9 +114,7 @@ def waste_spec(findings: list[Finding], lang: Language) -> dict[str, Any]:
 
 def format_locale(lang: Language) -> dict[str, object]:
     """Return the d3 number format of `lang` (the one vega-embed gets on the web pages)."""
-    from karsta.web.formatting import vega_format_locale  # see trend_spec
-
-    return vega_format_locale(lang)
+    return d3_locale(lang)
 
 
 def svg(spec: dict[str, Any], lang: Language, *, name: str) -> str:

@@ -1,13 +1,16 @@
 """Analyses of the workspace, computed once per workspace version and kept for the pages.
 
 The version is the modification time and size of the workspace file (and its
-write-ahead log) and of the settings file: an import or a settings change makes a
-new version, and the next page computes afresh. The workspace is opened read-only,
-only while a result is computed.
+write-ahead log) and the time, size and content of the settings file (`<workspace>.yaml`, read by
+`karsta.metrics.config` like the CLI reads it): an import or a settings change makes a
+new version, and the next page computes afresh, even when a settings change keeps the
+file's size and time. The workspace is opened read-only, only while a result is
+computed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -19,7 +22,7 @@ from karsta.api import Analyses
 from karsta.web.access import DataScope
 
 T = TypeVar("T")
-Version = tuple[tuple[int, int] | None, ...]
+Version = tuple[tuple[int, int] | str | None, ...]
 
 
 def file_version(path: Path) -> tuple[int, int] | None:
@@ -29,6 +32,14 @@ def file_version(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+def file_digest(path: Path) -> str | None:
+    """Return the SHA-256 of a (small) file's content, or None when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 class WorkspaceResults:
@@ -45,7 +56,13 @@ class WorkspaceResults:
     def version(self) -> Version:
         """Return the current version of the workspace and its settings."""
         wal = self.workspace.with_name(self.workspace.name + ".wal")
-        return tuple(file_version(p) for p in (self.workspace, wal, self.settings_file))
+        settings = self.settings_file
+        return (
+            file_version(self.workspace),
+            file_version(wal),
+            file_version(settings),
+            file_digest(settings),
+        )
 
     def get(self, question: Hashable, scope: DataScope, compute: Callable[[Analyses], T]) -> T:
         """Return `compute(workspace)` for `question` and `scope`, computed once per version."""

@@ -7,7 +7,8 @@
     root.querySelectorAll("[data-spec-id]").forEach(function (target) {
       var id = target.getAttribute("data-spec-id");
       var spec = document.getElementById(id);
-      var locale = document.getElementById(id + "-locale");
+      // The chart's own number locale, else the page's (one for many small charts).
+      var locale = document.getElementById(id + "-locale") || document.getElementById("chart-locale");
       if (!spec) return;
       vegaEmbed(target, JSON.parse(spec.textContent), {
         actions: false,

@@ -1,142 +1,154 @@
-"""The overview: the scorecard's headline figures against their targets, and a trend."""
+"""The overview: the headline figures against their targets, the waste a year, the bottlenecks
+and the top waste findings, each leading to its evidence."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from karsta.i18n import N_, Language, gettext
-from karsta.metrics.registry import find
-from karsta.metrics.scorecard import Scorecard, ScorecardRow
-from karsta.web import formatting
-from karsta.web.charts import trend_chart
-from karsta.web.formatting import statistic_unit, vega_format_locale
+from karsta.metrics.scorecard import Scorecard
+from karsta.process.waste import Finding, WasteFindings
+from karsta.web import links
 from karsta.web.pages import page
-from karsta.web.rendering import TEMPLATES
-from karsta.web.requests import Viewer
+from karsta.web.requests import Viewer, Visitor
+from karsta.web.text import Text
+from karsta.web.views.figures import (
+    DataScopeInfo,
+    Figure,
+    figure,
+    has_workspace,
+    scope_info,
+    scorecard,
+)
 
 router = APIRouter(tags=["overview"])
 
-STATISTICS = {
-    "value": N_("value"),
-    "mean": N_("mean"),
-    "median": N_("median"),
-    "p90": N_("90th percentile"),
-    "share": N_("share"),
-    "share_over_target": N_("share over target"),
-    "count": N_("count"),
-}
-"""Names of the statistics a scorecard shows (others are shown as they are)."""
-D3_FORMATS = {"percent": ",.1f", "hours": ",.1f", "days": ",.1f", "count": ",.0f"}
+TOP_FINDINGS = 3
+"""Findings shown of each kind of hours (staff time, customer time)."""
 
 
-class TrendPoint(BaseModel):
-    """A figure in one period."""
+class WasteTotals(BaseModel):
+    """The waste a year, every hour counted once: staff time and customer waiting."""
 
-    period: str
-    value: float | None
-
-
-class Figure(BaseModel):
-    """One headline figure of the scorecard: value, previous period, target and trend."""
-
-    id: str
-    slug: str
-    name: str
-    statistic: str
-    group: dict[str, Any]
-    unit: str
-    """The card's unit; a share statistic is a percentage whatever the card's unit."""
-    value: float | None
-    previous: float | None
-    change: float | None
-    direction: Literal["better", "worse", "same"] | None
-    target: str | None
-    """The target as written in the settings, e.g. '<= 2 %'."""
-    target_value: float | None
-    """The target's limit in the statistic's unit (for O2's '80 % within 24 h': 20 % over)."""
-    target_met: bool | None
-    n: int | None
-    excluded: int | None
-    no_data: str | None
-    card_version: str
-    trend: list[TrendPoint]
+    staff_hours_per_year: float | None
+    staff_person_years: float | None
+    staff_euros_per_year: float | None
+    staff_partial: bool
+    """True when the staff total leaves out figures the log cannot give (it is at least this)."""
+    customer_waiting_hours_per_year: float | None
+    customer_waiting_euros_per_year: float | None
+    """None unless an hour of customer waiting is given a price."""
+    customer_waiting_partial: bool
+    hourly_cost: float
+    hours_per_person_year: float
+    basis: Text
+    """How the observed period was scaled to a year."""
 
 
-class DataScopeInfo(BaseModel):
-    """The tickets the figures cover: null = every group (channel)."""
+class WasteItem(BaseModel):
+    """One waste finding, with where its evidence is."""
 
-    groups: list[str] | None
-    channels: list[str] | None
+    kind: str
+    title: Text
+    evidence: Text
+    family: Text
+    hours_kind: str
+    """staff time or customer time."""
+    hours_per_year: float
+    euros_per_year: float | None
+    person_years: float | None
+    in_totals: bool
+    not_in_totals: Text | None
+    link: str
+    """The page that shows the finding's evidence."""
+
+
+class WasteSummary(BaseModel):
+    """The waste of the process a year, its three bottlenecks and its top findings."""
+
+    totals: WasteTotals
+    bottlenecks: list[WasteItem]
+    """The arrows of the process map where the customers' time goes (not added up again)."""
+    staff_time: list[WasteItem]
+    """The findings with the most staff hours a year (at most three)."""
+    customer_time: list[WasteItem]
+    """The findings with the most customer waiting hours a year (at most three)."""
+    not_computed: list[Text]
+    """Figures the log cannot give, and what to map for them."""
 
 
 class OverviewPage(BaseModel):
-    """The overview of the latest busy period."""
+    """The overview of the latest busy month."""
 
     has_data: bool
     generated_at: datetime | None
     period: str | None
     previous_period: str | None
-    rule: str
+    rule: Text
     scope: DataScopeInfo
     figures: list[Figure]
+    """Every metric of the scorecard; the page shows those with a target as headline cards."""
     trend: str | None
     """The metric whose trend the page draws (the `trend` parameter; default: the first)."""
+    waste: WasteSummary | None
+    """None while the workspace holds no figures."""
+    scorecard_link: str
+    process_map_link: str
+    waste_link: str
 
 
-def _figure(row: ScorecardRow) -> Figure:
-    data = row.to_dict()
-    card = row.result.definition.card
-    return Figure(
-        **{key: data[key] for key in Figure.model_fields if key in data},
-        name=card.name("en"),
-        target_value=None if row.target is None else row.target.value,
-        trend=[TrendPoint(period=p, value=v) for p, v in row.trend],
+def _item(found: Finding) -> WasteItem:
+    link = links.PROCESS_MAP if found.kind == "bottleneck" else links.PROCESS_WASTE
+    return WasteItem(
+        kind=found.kind,
+        title=found.title,
+        evidence=found.evidence,
+        family=found.family,
+        hours_kind=found.hours_kind,
+        hours_per_year=found.hours_per_year,
+        euros_per_year=found.euros_per_year,
+        person_years=found.person_years,
+        in_totals=found.in_totals,
+        not_in_totals=found.not_in_totals,
+        link=link,
     )
 
 
-@page(
-    router,
-    "/overview",
-    template="overview/page.html",
-    fragment="overview/_trend.html",
-    model=OverviewPage,
-    summary="Overview",
-)
-def overview(visitor: Viewer, trend: str | None = None) -> OverviewPage:
-    """Return the scorecard's headline figures of the latest busy month, with their trends."""
+def waste_summary(found: WasteFindings) -> WasteSummary:
+    """Return the waste findings as the overview shows them."""
+    head: dict[str, Any] = found.headline()
+    totals = WasteTotals(
+        staff_hours_per_year=head["staff_hours_per_year"],
+        staff_person_years=head["staff_person_years"],
+        staff_euros_per_year=head["staff_euros_per_year"],
+        staff_partial=bool(head["staff_missing"]),
+        customer_waiting_hours_per_year=head["customer_waiting_hours_per_year"],
+        customer_waiting_euros_per_year=head["customer_waiting_euros_per_year"],
+        customer_waiting_partial=bool(head["customer_waiting_missing"]),
+        hourly_cost=head["hourly_cost"],
+        hours_per_person_year=head["hours_per_person_year"],
+        basis=head["basis"],
+    )
+    counted = [f for f in found.findings if f.kind != "bottleneck"]
+    return WasteSummary(
+        totals=totals,
+        bottlenecks=[_item(f) for f in found.findings if f.kind == "bottleneck"][:3],
+        staff_time=[_item(f) for f in counted if f.hours_kind == "staff time"][:TOP_FINDINGS],
+        customer_time=[_item(f) for f in counted if f.hours_kind == "customer time"][:TOP_FINDINGS],
+        not_computed=[n.text for n in found.not_computed],
+    )
+
+
+def waste(visitor: Visitor) -> WasteSummary:
+    """Return the waste of the tickets the visitor may see (kept per workspace version)."""
     scope = visitor.scope
-    info = DataScopeInfo(
-        groups=None if scope.groups is None else list(scope.groups),
-        channels=None if scope.channels is None else list(scope.channels),
+    found: WasteFindings = visitor.state.results.get(
+        "waste", scope, lambda ws: ws.process_of(scope.process_filters()).waste()
     )
-    if not visitor.state.config.workspace.exists():
-        return OverviewPage(
-            has_data=False,
-            generated_at=None,
-            period=None,
-            previous_period=None,
-            rule="",
-            scope=info,
-            figures=[],
-            trend=None,
-        )
-    card: Scorecard = visitor.state.results.get(
-        "scorecard", scope, lambda ws: ws.scorecard(**scope.metric_options())
-    )
-    return OverviewPage(
-        has_data=any(r.value is not None for r in card.rows),
-        generated_at=card.results.generated_at,
-        period=card.period,
-        previous_period=card.previous_period,
-        rule=card.rule,
-        scope=info,
-        figures=[_figure(row) for row in card.rows],
-        trend=_charted(card, trend),
-    )
+    return waste_summary(found)
 
 
 def _charted(card: Scorecard, asked: str | None) -> str | None:
@@ -150,53 +162,44 @@ def _charted(card: Scorecard, asked: str | None) -> str | None:
     return chosen[0] if chosen else None
 
 
-def figure_name(figure: Figure, lang: Language) -> str:
-    """Return the figure's metric name in `lang`, with its statistic (when named) and group."""
-    name = find(figure.id).card.name(lang)
-    statistic = STATISTICS.get(figure.statistic)
-    text = f"{name}: {gettext(statistic)}" if statistic else name
-    if figure.group:
-        text += " (" + ", ".join(str(v) for v in figure.group.values()) + ")"
-    return text
-
-
-def metric_name(figure: Figure, lang: Language) -> str:
-    """Return the figure's metric name in `lang`."""
-    return find(figure.id).card.name(lang)
-
-
-def figure_unit(figure: Figure) -> str:
-    """Return the unit the figure's statistic is in."""
-    return statistic_unit(figure.unit, figure.statistic)
-
-
-def trend_spec(figure: Figure, lang: Language) -> dict[str, Any]:
-    """Return the Vega-Lite spec of a figure's trend, titles in `lang`."""
-    unit = figure_unit(figure)
-    return trend_chart(
-        [(formatting.period(p.period, lang, short=True), p.value) for p in figure.trend],
-        title=figure_name(figure, lang),
-        period_title=gettext("month"),
-        value_title=gettext(UNIT_NAMES.get(unit, unit)),
-        value_format=D3_FORMATS.get(unit, ",.2f"),
-        target=figure.target_value,
-        target_title=gettext("target"),
-    )
-
-
-UNIT_NAMES = {
-    "percent": N_("%"),
-    "hours": N_("hours"),
-    "days": N_("days"),
-    "count": N_("tickets"),
-    "euros": N_("euros"),
-    "seconds": N_("seconds"),
-}
-
-TEMPLATES.globals.update(
-    figure_name=figure_name,
-    metric_name=metric_name,
-    figure_unit=figure_unit,
-    trend_spec=trend_spec,
-    vega_format_locale=vega_format_locale,
+@page(
+    router,
+    links.OVERVIEW,
+    template="overview/page.html",
+    fragment="overview/_trend.html",
+    model=OverviewPage,
+    summary="Overview",
 )
+def overview(visitor: Viewer, trend: str | None = None) -> OverviewPage:
+    """Return the headline figures of the latest busy month with their trends, and the waste."""
+    common: dict[str, Any] = {
+        "scope": scope_info(visitor.scope),
+        "scorecard_link": links.SCORECARD,
+        "process_map_link": links.PROCESS_MAP,
+        "waste_link": links.PROCESS_WASTE,
+    }
+    if not has_workspace(visitor):
+        return OverviewPage(
+            has_data=False,
+            generated_at=None,
+            period=None,
+            previous_period=None,
+            rule="",
+            figures=[],
+            trend=None,
+            waste=None,
+            **common,
+        )
+    card = scorecard(visitor)
+    has_data = any(r.value is not None for r in card.rows)
+    return OverviewPage(
+        has_data=has_data,
+        generated_at=card.results.generated_at,
+        period=card.period,
+        previous_period=card.previous_period,
+        rule=card.rule,
+        figures=[figure(row) for row in card.rows],
+        trend=_charted(card, trend),
+        waste=waste(visitor) if has_data else None,
+        **common,
+    )
