@@ -98,9 +98,11 @@ class Analyses:
     def process(self) -> ProcessAnalysis:
         """Return the process views (map, variants, hand-offs, rework, waiting, waste).
 
-        Waits are also counted in service hours when the settings name them.
+        Waits are also counted in service hours when the settings name them, and the
+        settings' stages and customer-value marks are used.
         """
-        return ProcessAnalysis(self.source, calendar=self.config.calendar())
+        config = self.config
+        return ProcessAnalysis(self.source, calendar=config.calendar(), stages=config.stages)
 
 
 class Workspace(Analyses, _Workspace):
