@@ -24,6 +24,8 @@ from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
 from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_period
 from karsta.process.analysis import ProcessAnalysis
+from karsta.process.filters import ProcessFilters
+from karsta.process.waiting import WaitingRules
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.source import Closing, TableSource
@@ -94,6 +96,23 @@ class Analyses:
         """Return why `ticket_id` counts in `metric`, or not."""
         return explain(self.source, metric, ticket_id, self.config.options(**options))
 
+    def process_analysis(
+        self, *, filters: ProcessFilters | None = None, waiting: WaitingRules | None = None
+    ) -> ProcessAnalysis:
+        """Return the process views of the tickets `filters` keep, with the settings applied.
+
+        Waits are also counted in service hours when the settings name them, and the
+        settings' stages and customer-value marks are used.
+        """
+        config = self.config
+        return ProcessAnalysis(
+            self.source,
+            calendar=config.calendar(),
+            filters=filters,
+            waiting=waiting,
+            stages=config.stages,
+        )
+
     @property
     def process(self) -> ProcessAnalysis:
         """Return the process views (map, variants, hand-offs, rework, waiting, waste).
@@ -101,8 +120,7 @@ class Analyses:
         Waits are also counted in service hours when the settings name them, and the
         settings' stages and customer-value marks are used.
         """
-        config = self.config
-        return ProcessAnalysis(self.source, calendar=config.calendar(), stages=config.stages)
+        return self.process_analysis()
 
 
 class Workspace(Analyses, _Workspace):

@@ -116,7 +116,7 @@ class SourceMapping:
     """"snapshots" when every row holds the whole ticket record at that moment (ServiceNow's
     audit rows; always so for one row per ticket): an empty field then means the record
     had no value, and is not carried forward from an earlier row (`tickets.resolving_group`)."""
-    stages: StageDeclaration = StageDeclaration()
+    stages: StageDeclaration = field(default_factory=StageDeclaration)
     """Stages of the process and the customer value of stages and steps (process views)."""
 
     @property

@@ -52,7 +52,7 @@ class StageDeclaration:
         return not (self.stages or self.stage_values or self.step_values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the declaration as the keys of a mapping or settings file (empty ones left out)."""
+        """Return the declaration as a file's keys (the empty ones left out)."""
         data: dict[str, Any] = {}
         if self.stages:
             data[STAGES_KEY] = {name: list(activities) for name, activities in self.stages}

@@ -100,7 +100,7 @@ def update_settings(path: Path, changes: Mapping[str, Any | None]) -> MetricConf
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(new_text)
-            os.replace(temporary, path)
+            Path(temporary).replace(path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -172,7 +172,7 @@ class ProcessAnalysis:
         )
 
     def _recorded_stages(self) -> str | None:
-        """Return the stages the latest import's mapping declared (JSON), if the source keeps them."""
+        """Return the stages the latest import's mapping declared (JSON), where kept."""
         try:
             settings = self.source.table("settings")
         except (TableNotFound, WorkspaceError):  # an export holds canonical tables only
@@ -319,9 +319,7 @@ class ProcessAnalysis:
             names = tuple(n for n in names if n != open_stage)
         return values, (*names, NO_STAGE) if self.stages.unstaged else names
 
-    def landscape(
-        self, *, by: str | None = None, top: int = 6, min_count: int = 1
-    ) -> Landscape:
+    def landscape(self, *, by: str | None = None, top: int = 6, min_count: int = 1) -> Landscape:
         """Return the `top` values of a ticket column side by side, each with its stage map.
 
         `by` is a ticket column (default: the first of LANDSCAPE_COLUMNS with two or

@@ -34,7 +34,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
-from karsta.i18n import N_, Message
+from karsta.i18n import N_, Message, gettext
 from karsta.ingest.stages import MAPPING_STAGES_SETTING, StageDeclaration, declaration_from_json
 from karsta.process.requirements import STATUS_CLASSES, NotComputed
 from karsta.process.waiting import WaitingRules
@@ -52,6 +52,13 @@ PROPOSED_STAGES: tuple[str, ...] = (
     N_("closing"),
 )
 """The proposed stages in the order the process moves through them (views translate them)."""
+
+
+def stage_label(name: str) -> str:
+    """Return a stage's name for reading: Karsta's own names translated, others as written."""
+    return gettext(name) if name in PROPOSED_STAGES or name == NO_STAGE else name
+
+
 _STAGE_OF_KIND = {"queue": "intake", "working": "work", "waiting": "waiting"}
 
 
@@ -290,8 +297,8 @@ def resolve_stages(
         stages.append(Stage(name, activities, events, value, origin))
     missing: tuple[NotComputed, ...] = ()
     if not has_classes:
-        what = Message("proposed stages and customer value")
-        missing = (NotComputed(what, Message("{needs}, or stages", needs=STATUS_CLASSES)),)
+        # Declared stages and marks still apply; the rest cannot be proposed.
+        missing = (NotComputed(Message("proposed stages and customer value"), STATUS_CLASSES),)
     return Stages(
         stages=tuple(stages),
         steps=tuple(steps),
