@@ -156,10 +156,10 @@ class ProcessAnalysis:
     def stages(self) -> Stages:
         """Return the stages and customer-value marks: the settings', the mapping's, or proposed.
 
-        The proposal reads every event of the source, whatever the filters, so a
-        filtered map keeps the stages of the whole log.
+        The proposal and the steps' event counts read the events the filters keep:
+        an analysis limited to some tickets learns nothing of the others.
         """
-        events = self.source.table("ticket_events")
+        events = self.events()
         rows = self.source.to_arrow(activity_kinds(events, self.waiting_rules)).to_pylist()
         name, recorded = parse_recorded(self._recorded_stages())
         return resolve_stages(

@@ -84,8 +84,9 @@ def dot_source(
     arrows: Arrows = "all",
     colour: Colouring = "kind",
     link: Callable[[str], str | None] | None = None,
+    legend: bool = True,
 ) -> str:
-    """Return the map as Graphviz DOT text.
+    """Return the map as Graphviz DOT text (`legend=False`: without the legend).
 
     With a minimum edge count, start and end arrows below it are left out too, and so
     are the nodes no arrow reaches. `colour="value"` fills steps and stages by their
@@ -154,7 +155,8 @@ def dot_source(
             f"[label={_quoted(_arrow_label(edge, arrows))}, penwidth={width:.2f}, "
             f'color="{colour_of}", fontcolor="{colour_of}"];'
         )
-    lines.append(_legend(process_map, {e.get("kind") for e in edges}, values_shown))
+    if legend:
+        lines.append(_legend(process_map, {e.get("kind") for e in edges}, values_shown))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -63,6 +63,8 @@ def with_service_clock(
         clock,
         [at.date() == clock.day, clock.segment_start <= at, at < clock.segment_end],
     )
-    into = (at.epoch_seconds() - joined.segment_start.epoch_seconds()).cast("float64")
+    # The joined table's own column: a filtered log's column does not resolve through the join.
+    moment = joined[column]
+    into = (moment.epoch_seconds() - joined.segment_start.epoch_seconds()).cast("float64")
     inside = ibis.least(into, joined.open_s)
     return joined.mutate(**{name: joined.service_before_s + inside}).drop(*clock.columns)

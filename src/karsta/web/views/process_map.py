@@ -12,6 +12,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -317,18 +318,17 @@ def _drawn(dot: str) -> str:
     return svg
 
 
-def map_svg(data: ProcessMapPage, label: str) -> str:
-    """Return the map as an inline SVG element named `label` ('' when it cannot be drawn)."""
-    found = data._map
-    if found is None or not data.drawn:
-        return ""
-
-    def link(node: str) -> str | None:
-        if data.by != "stage" or node == NO_STAGE or node not in found.stage_nodes:
-            return None
-        return map_link(data, stage=node)
-
-    dot = dot_source(found, arrows=data.arrows, colour=data.colour, link=link)
+def inline_svg(
+    found: ProcessMap,
+    label: str,
+    *,
+    arrows: Arrows | Literal["all"],
+    colour: Colour,
+    link: Callable[[str], str | None] | None = None,
+    legend: bool = True,
+) -> str:
+    """Return a map drawn as an inline SVG element named `label` ('' without Graphviz)."""
+    dot = dot_source(found, arrows=arrows, colour=colour, link=link, legend=legend)
     try:
         svg = _drawn(dot)
     except GraphvizMissing:
@@ -342,6 +342,20 @@ def map_svg(data: ProcessMapPage, label: str) -> str:
     view_box = re.search(r'viewBox="[^"]*"', svg)
     opening += (view_box.group(0) if view_box else "") + ">"
     return _SVG_TAG.sub(lambda _match: opening, svg, count=1)
+
+
+def map_svg(data: ProcessMapPage, label: str) -> str:
+    """Return the page's map as an inline SVG element named `label` ('' when not drawn)."""
+    found = data._map
+    if found is None or not data.drawn:
+        return ""
+
+    def link(node: str) -> str | None:
+        if data.by != "stage" or node == NO_STAGE or node not in found.stage_nodes:
+            return None
+        return map_link(data, stage=node)
+
+    return inline_svg(found, label, arrows=data.arrows, colour=data.colour, link=link)  # type: ignore[arg-type]
 
 
 def _attribute(text: str) -> str:
