@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from karsta.calendar import ServiceCalendar
-from karsta.process import ProcessAnalysis
+from karsta.process import ProcessAnalysis, ProcessFilters
 from karsta.process.service_time import clock_segments
 from karsta.workspace import Workspace
 from tests.process.fixtures import HOUR
@@ -35,6 +35,25 @@ def test_map_waits_in_service_hours(log_workspace: Callable[..., Workspace]) -> 
     assert waits["Active", "Resolved"]["service_wait_median_s"] == 7 * HOUR  # 10–16, 08–09
     assert waits["Resolved", "Closed"]["service_wait_total_s"] == 31 * HOUR  # 7 + 3 × 8
     assert result.service_hours == OFFICE.describe()
+
+
+def test_service_hours_of_tickets_filtered_by_opening(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    # The same ticket as above, kept by an opening bound: the filtered log joins the clock
+    # too (the waste findings filter by the observed period and use the settings' hours).
+    ws = log_workspace(
+        [
+            ("S", 0, "New", "G1", "a1", 1),
+            ("S", 10, "Active", "G1", "a1", 1),
+            ("S", 33, "Resolved", "G1", "a1", 1),
+        ]
+    )
+    kept = ProcessFilters(opened_from=datetime(2024, 1, 1, tzinfo=UTC))
+    result = ProcessAnalysis(ws, calendar=OFFICE, filters=kept).map()
+    waits = {(e["source"], e["target"]): e for e in result.to_dict()["edges"]}
+    assert waits["New", "Active"]["service_wait_mean_s"] == 2 * HOUR  # 08–10
+    assert waits["Active", "Resolved"]["service_wait_mean_s"] == 7 * HOUR  # 10–16, 08–09
 
 
 def test_segments_agree_with_the_calendar_across_dst() -> None:

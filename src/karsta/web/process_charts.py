@@ -126,7 +126,12 @@ def waiting_working_bars(
                 "tooltip": [
                     {"field": "label", "type": "nominal", "title": label_title},
                     {"field": "kind", "type": "nominal", "title": " "},
-                    {"field": "hours", "type": "quantitative", "title": hours_title, "format": ",.0f"},
+                    {
+                        "field": "hours",
+                        "type": "quantitative",
+                        "title": hours_title,
+                        "format": ",.0f",
+                    },
                 ],
             },
         },

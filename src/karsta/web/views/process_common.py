@@ -96,9 +96,7 @@ def process_query(
     ] = None,
     priority: Annotated[str | None, Query(description="Only tickets of this priority.")] = None,
     type: Annotated[str | None, Query(description="Only tickets of this type.")] = None,  # noqa: A002
-    group: Annotated[
-        str | None, Query(description="Only tickets resolved by this group.")
-    ] = None,
+    group: Annotated[str | None, Query(description="Only tickets resolved by this group.")] = None,
     variant: Annotated[
         str | None, Query(description="Only tickets following this variant (A → B → C).")
     ] = None,

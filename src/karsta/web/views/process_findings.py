@@ -36,6 +36,9 @@ from karsta.web.views.process_map import FilterChoices, filter_choices
 
 router = APIRouter(tags=["process"])
 HOUR = 3600.0
+MAX_HOURLY_COST = 100_000.0
+HOURS_IN_A_YEAR = 8784.0
+"""The bounds of the waste page's prices: beyond them a figure is no longer a number to read."""
 
 
 class FindingsPage(BaseModel):
@@ -402,12 +405,15 @@ class WastePage(FindingsPage):
 def waste(
     visitor: Viewer,
     query: Filters,
-    hourly_cost: Annotated[float, Query(ge=0, description="Staff cost in euros an hour.")] = 45.0,
+    hourly_cost: Annotated[
+        float, Query(ge=0, le=MAX_HOURLY_COST, description="Staff cost in euros an hour.")
+    ] = 45.0,
     waiting_hourly_cost: Annotated[
-        float | None, Query(ge=0, description="Euros an hour of customer waiting.")
+        float | None,
+        Query(ge=0, le=MAX_HOURLY_COST, description="Euros an hour of customer waiting."),
     ] = None,
     hours_per_person_year: Annotated[
-        float, Query(gt=0, description="Hours of work in a person-year.")
+        float, Query(ge=1, le=HOURS_IN_A_YEAR, description="Hours of work in a person-year.")
     ] = HOURS_PER_PERSON_YEAR,
 ) -> WastePage:
     """Return the waste findings of the visitor's filtered tickets, a year, with their basis."""
@@ -443,7 +449,9 @@ def waste(
 
 def waste_spec(data: WastePage, lang: Language) -> dict[str, Any]:
     """Return the chart of the findings counted in the totals, by hours a year."""
-    counted = [f for f in [*data.findings("staff time"), *data.findings("customer time")] if f.in_totals]
+    counted = [
+        f for f in [*data.findings("staff time"), *data.findings("customer time")] if f.in_totals
+    ]
     counted.sort(key=lambda f: -f.hours_per_year)
     return ranked_bars(
         [(str(localized(f.title)), f.hours_per_year) for f in counted[:10]],

@@ -9,10 +9,10 @@ writer (`karsta.metrics.settings_file`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, PrivateAttr
 
@@ -299,15 +299,29 @@ def _posted_changes(form: dict[str, str], current: Stages) -> dict[str, Any]:
 
 
 @router.post("/process/stages", response_class=HTMLResponse, summary="Change the stages")
-async def change_stages(request: Request, visitor: Analyst) -> Response:
-    """Write the stages and marks of the form to the settings file, then show the page."""
+async def change_stages(
+    request: Request,
+    visitor: Analyst,
+    action: Annotated[
+        Literal["save", "reset"],
+        Form(description="save: the stages and marks of the form; reset: back to the proposal."),
+    ],
+) -> Response:
+    """Write the stages and marks of the form to the settings file, then show the page.
+
+    The form's other fields are the numbered stage and step rows (`_posted_changes`).
+    """
     if visitor.scope.restricted:
         raise HTTPException(status_code=403)
+    if not workspace_exists(visitor):
+        raise HTTPException(status_code=404)
     form = {k: str(v) for k, v in (await request.form()).items()}
     set_language(visitor.lang)  # the form shows Karsta's own stage names translated
     settings_file = visitor.state.config.settings_file
-    if form.get("action") == "reset":
+    if action == "reset":
         changes: dict[str, Any] = {STAGES_KEY: None, VALUE_KEY: None}
+    elif "step-0-activity" not in form:  # not the page's form: nothing to save
+        raise HTTPException(status_code=422)
     else:
         changes = _posted_changes(form, _stages(visitor))
     try:

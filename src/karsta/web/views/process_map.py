@@ -250,8 +250,7 @@ def process_map(
     data = found.to_dict()
     values, stage_nodes = data["customer_value"], set(data["stage_nodes"])
     nodes = [
-        MapNode(**n, value=values.get(n["id"]), stage=n["id"] in stage_nodes)
-        for n in data["nodes"]
+        MapNode(**n, value=values.get(n["id"]), stage=n["id"] in stage_nodes) for n in data["nodes"]
     ]
     built = ProcessMapPage(
         has_data=bool(nodes),
