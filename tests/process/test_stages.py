@@ -153,7 +153,8 @@ def test_without_status_classes_stages_are_not_proposed(
     assert [n.figure for n in found.not_computed] == ["proposed stages and customer value"]
     assert {s.value for s in found.steps} == {None}
     data = analysis.map(by="stage").to_dict()
-    assert data["nodes"] == [] and data["edges"] == []
+    assert data["nodes"] == []
+    assert data["edges"] == []
     assert "proposed stages and customer value" in [n["figure"] for n in data["not_computed"]]
 
 

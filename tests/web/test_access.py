@@ -7,6 +7,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
 from tests.web.conftest import Site, csrf
+from tests.web.process_site import PROCESS_MATRIX
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
 SIGN_IN = 303  # an HTML page sends an anonymous visitor to the sign-in form
@@ -42,6 +43,7 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
     ("GET", "/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
 ]
+MATRIX += PROCESS_MATRIX
 
 
 @pytest.mark.parametrize(("method", "path", "form", "expected"), MATRIX, ids=lambda v: str(v))

@@ -95,7 +95,7 @@ def process_query(
         str | None, Query(description="Only tickets of this category at intake.")
     ] = None,
     priority: Annotated[str | None, Query(description="Only tickets of this priority.")] = None,
-    type: Annotated[str | None, Query(description="Only tickets of this type.")] = None,  # noqa: A002
+    type: Annotated[str | None, Query(description="Only tickets of this type.")] = None,
     group: Annotated[str | None, Query(description="Only tickets resolved by this group.")] = None,
     variant: Annotated[
         str | None, Query(description="Only tickets following this variant (A → B → C).")
@@ -122,7 +122,7 @@ def _midnight(day: date | None) -> datetime | None:
 def process_filters(visitor: Visitor, query: ProcessQuery) -> ProcessFilters:
     """Return the visitor's filters: what they asked for, within what they may see."""
     asked = {ATTRIBUTE_FILTERS[k]: (v,) for k, v in query.attributes}
-    variants = ()
+    variants: tuple[tuple[str, ...], ...] = ()
     if query.variant:
         variants = (tuple(a.strip() for a in query.variant.split(" → ")),)
     try:

@@ -418,7 +418,7 @@ def waste(
 ) -> WastePage:
     """Return the waste findings of the visitor's filtered tickets, a year, with their basis."""
     base = _base(visitor, query)
-    costs = {
+    costs: dict[str, Any] = {
         "hourly_cost": hourly_cost,
         "waiting_hourly_cost": waiting_hourly_cost,
         "hours_per_person_year": hours_per_person_year,
