@@ -128,6 +128,21 @@ def test_the_pages_show_what_their_json_twins_serve(site: Site) -> None:
     assert "intake" in fragment.text
 
 
+def test_a_submitted_form_leaves_its_blank_fields_unset(site: Site) -> None:
+    # A form sends every field, filled or not: blank days, attributes, variant and waiting
+    # price mean "not given", as if the field were left out.
+    browser = site.signed_in("viewer")
+    blank = "opened_from=&opened_before=&channel=&category=&priority=&type=&variant="
+    filtered = browser.get(f"/process/map.json?{blank}&group=G1&stage=")
+    assert filtered.status_code == 200, filtered.text[:300]
+    assert arrows(filtered.json()) == arrows(browser.get("/process/map.json?group=G1").json())
+    priced = browser.get(f"/process/waste.json?{blank}&group=&waiting_hourly_cost=")
+    assert priced.status_code == 200, priced.text[:300]
+    assert priced.json()["headline"]["waiting_hourly_cost"] is None
+    # A day that is not a day is still refused.
+    assert browser.get("/process/map.json?opened_from=2024-13-01").status_code == 422
+
+
 def test_a_stage_opens_into_its_steps_and_links_to_them(site: Site) -> None:
     browser = site.signed_in("viewer")
     page = browser.get("/process/map?by=stage", headers=EN)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from karsta.api import Analyses
 from karsta.i18n import N_, Message, localized
@@ -83,12 +83,21 @@ class ProcessQuery:
         return found
 
 
+def blank_is_none(value: object) -> object:
+    """Return None for an empty form field (a form sends every field, filled or not)."""
+    return None if value == "" else value
+
+
+FormDate = Annotated[date | None, BeforeValidator(blank_is_none)]
+"""A day from a form: YYYY-MM-DD, or an empty field for none."""
+
+
 def process_query(
     opened_from: Annotated[
-        date | None, Query(description="Tickets opened on or after this day (UTC).")
+        FormDate, Query(description="Tickets opened on or after this day (UTC).")
     ] = None,
     opened_before: Annotated[
-        date | None, Query(description="Tickets opened before this day (UTC).")
+        FormDate, Query(description="Tickets opened before this day (UTC).")
     ] = None,
     channel: Annotated[str | None, Query(description="Only tickets of this channel.")] = None,
     category: Annotated[

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, Field, PrivateAttr
 
 from karsta.i18n import N_, Language, gettext, localized
 from karsta.process import WasteAssumptions, WasteFindings
@@ -26,6 +26,7 @@ from karsta.web.views.process_common import (
     NotComputedInfo,
     ScopeInfo,
     applied,
+    blank_is_none,
     computed,
     not_computed,
     scope_info,
@@ -39,6 +40,10 @@ HOUR = 3600.0
 MAX_HOURLY_COST = 100_000.0
 HOURS_IN_A_YEAR = 8784.0
 """The bounds of the waste page's prices: beyond them a figure is no longer a number to read."""
+WaitingCost = Annotated[
+    Annotated[float, Field(ge=0, le=MAX_HOURLY_COST)] | None, BeforeValidator(blank_is_none)
+]
+"""Euros an hour of customer waiting, or an empty field for none (the form sends it empty)."""
 
 
 class FindingsPage(BaseModel):
@@ -409,8 +414,8 @@ def waste(
         float, Query(ge=0, le=MAX_HOURLY_COST, description="Staff cost in euros an hour.")
     ] = 45.0,
     waiting_hourly_cost: Annotated[
-        float | None,
-        Query(ge=0, le=MAX_HOURLY_COST, description="Euros an hour of customer waiting."),
+        WaitingCost,
+        Query(description="Euros an hour of customer waiting (empty: not priced)."),
     ] = None,
     hours_per_person_year: Annotated[
         float, Query(ge=1, le=HOURS_IN_A_YEAR, description="Hours of work in a person-year.")
