@@ -110,8 +110,23 @@ def test_open_the_process_map_and_filter_it(
     page.get_by_label("Työvaiheet ovat").select_option("stage")
     page.locator("#map-heading", has_text="Prosessikartta: vaihe").wait_for()
     page.locator("#process-map svg.process-svg").wait_for()
+    assert page.get_by_label("Yhdistä toistuvat työvaiheet").is_checked()  # the stage default
+    assert "collapse=true" in page.url
+    current = page.locator(".subnav a[aria-current=page]")
+    assert current.inner_text() == "Prosessi vaiheittain"
     accessible(page)
     shot(page, "process-map-stages-fi")
+
+    # A stage opens into its steps, the group filter kept: G1's ticket A was Active once.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Avaa käsittely").click()
+    assert "stage=work" in page.url
+    assert "group=G1" in page.url
+    heading = page.get_by_role("heading", level=2).first.inner_text()
+    assert heading == "Prosessikartta: vaihe – vaiheen käsittely työvaiheet"
+    page.locator("#process-map svg.process-svg").wait_for()
+    accessible(page)
+    shot(page, "process-map-stage-open-fi")
 
 
 PAGES = (

@@ -57,7 +57,7 @@ def ranked_bars(
                     "field": "label",
                     "type": "nominal",
                     "sort": {"field": "rank"},
-                    "title": label_title,
+                    "title": None,  # long labels: the chart title says what they are
                 },
                 "x": {
                     "field": "value",
@@ -104,14 +104,14 @@ def waiting_working_bars(
                     "field": "label",
                     "type": "nominal",
                     "sort": {"field": "rank"},
-                    "title": label_title,
+                    "title": None,  # long labels: the chart title says what they are
                 },
                 "x": {
                     "field": "hours",
                     "type": "quantitative",
                     "stack": "zero",
                     "title": hours_title,
-                    "axis": {"format": ",.0f"},
+                    "axis": {"format": ",.1~f"},  # 0,2 h steps on a short axis, not 0 0 0 1
                 },
                 "color": {
                     "field": "kind",
@@ -130,7 +130,7 @@ def waiting_working_bars(
                         "field": "hours",
                         "type": "quantitative",
                         "title": hours_title,
-                        "format": ",.0f",
+                        "format": ",.1f",
                     },
                 ],
             },
