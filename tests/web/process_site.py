@@ -8,6 +8,7 @@ Hours after Monday 1 January 2024 00:00 UTC (status, group, agent, level):
     C: New 1 G2 · Active 2 G2 · Resolved 4 G2 · Closed 5 G2               resolved by G2
 
 A ticket belongs to the group that resolved it: a user limited to G1 sees A only.
+Ticket types (the landscape's services): A and C incidents, B a request.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def process_desk(folder: Path) -> Path:
     path = folder / "process.karsta"
     with karsta.open(path) as ws:
         load(ws, EVENTS)  # type: ignore[arg-type]
+        ws.connection.execute(
+            "UPDATE tickets SET ticket_type = "
+            "CASE ticket_id WHEN 'B' THEN 'request' ELSE 'incident' END"
+        )
     return path
 
 

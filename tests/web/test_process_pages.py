@@ -93,6 +93,19 @@ def test_a_group_limited_user_sees_only_the_variants_and_waste_of_the_group(site
     assert twin(site, "viewer", "/process/handoffs.json")["summary"]["handoffs"] == 1
     assert twin(site, "viewer_g1", "/process/waiting.json")["overall"]["tickets"] == 1
     assert twin(site, "viewer_g1", "/process/rework.json")["tickets_with_repeats"] == 0
+
+    # The landscape's services are ticket types: incidents A and C, request B; G1 has A.
+    def services(username: str) -> dict[str, int]:
+        data = twin(site, username, "/process/landscape.json")
+        return {s["value"]: s["tickets"] for s in data["services"]}
+
+    assert services("viewer") == {"incident": 2, "request": 1}
+    assert services("viewer_g1") == {"incident": 1}
+    # Incidents queue A 0→1 and C 1→2 (2 h in all); G1's A alone 1 h.
+    for username, hours in (("viewer", 2), ("viewer_g1", 1)):
+        incident = twin(site, username, "/process/landscape.json")["services"][0]
+        queue = {(e["source"], e["target"]): e["wait_total_s"] for e in incident["edges"]}
+        assert queue[("intake", "work")] == hours * 3600, username
     steps = {
         s["activity"]: s["events"] for s in twin(site, "viewer_g1", "/process/stages.json")["steps"]
     }
@@ -120,7 +133,9 @@ def test_the_pages_show_what_their_json_twins_serve(site: Site) -> None:
             for s in data["steps"]:
                 assert f'<th scope="row">{s["activity"]}' in text
         if path == "/process/landscape":
-            assert data["by"] == "ticket_type"  # no intake column has two values here
+            assert data["by"] == "ticket_type"  # the first column with two values
+            for service in data["services"]:
+                assert service["value"] in text
     # The map's HTMX fragment holds the same arrows without the page around it.
     fragment = browser.get("/process/map?by=stage", headers={"hx-request": "true", **EN})
     assert fragment.text.lstrip().startswith('<section id="process-map"')
