@@ -26,6 +26,7 @@ from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_pe
 from karsta.metrics.units import UnitPage, UnitStatus, unit_rows
 from karsta.process.analysis import ProcessAnalysis
 from karsta.process.filters import ProcessFilters
+from karsta.process.waiting import WaitingRules
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.source import Closing, TableSource
@@ -134,17 +135,31 @@ class Analyses:
             limit=limit,
         )
 
+    def process_analysis(
+        self, *, filters: ProcessFilters | None = None, waiting: WaitingRules | None = None
+    ) -> ProcessAnalysis:
+        """Return the process views of the tickets `filters` keep, with the settings applied.
+
+        Waits are also counted in service hours when the settings name them, and the
+        settings' stages and customer-value marks are used.
+        """
+        config = self.config
+        return ProcessAnalysis(
+            self.source,
+            calendar=config.calendar(),
+            filters=filters,
+            waiting=waiting,
+            stages=config.stages,
+        )
+
     @property
     def process(self) -> ProcessAnalysis:
         """Return the process views (map, variants, hand-offs, rework, waiting, waste).
 
-        Waits are also counted in service hours when the settings name them.
+        Waits are also counted in service hours when the settings name them, and the
+        settings' stages and customer-value marks are used.
         """
-        return self.process_of()
-
-    def process_of(self, filters: ProcessFilters | None = None) -> ProcessAnalysis:
-        """Return the process views of the tickets `filters` keep (all by default)."""
-        return ProcessAnalysis(self.source, calendar=self.config.calendar(), filters=filters)
+        return self.process_analysis()
 
 
 class Workspace(Analyses, _Workspace):

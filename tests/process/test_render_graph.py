@@ -61,6 +61,26 @@ def test_arrows_are_coloured_by_the_kind_of_stay_they_leave(hand_log: Workspace)
         assert words in legend
 
 
+def _contrast_on_white(colour: str) -> float:
+    """Return WCAG 2.1's contrast ratio of #rrggbb against white (its relative luminance)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_labels_and_legend_read_on_white(hand_log: Workspace) -> None:
+    # Arrow labels and legend lines are drawn in their arrow's colour on white: AA asks 4.5:1.
+    for colour in (BOTTLENECK_COLOUR, EDGE_COLOUR, *KIND_COLOURS.values()):
+        assert _contrast_on_white(colour) >= 4.5, colour
+    legend = next(
+        line
+        for line in dot_source(ProcessAnalysis(hand_log).map()).splitlines()
+        if "__legend" in line
+    )
+    assert "fillcolor=white" in legend  # not Graphviz's light grey of filled nodes
+
+
 def test_labels_in_the_interface_language(hand_log: Workspace) -> None:
     process_map = ProcessAnalysis(hand_log).map(bottlenecks=1)
     assert "bottleneck" in dot_source(process_map)

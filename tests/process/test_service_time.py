@@ -99,3 +99,22 @@ def test_segments_agree_with_the_calendar_across_dst() -> None:
     )
     np.testing.assert_allclose(clock, expected, atol=1e-6)
     assert max(segments["open_s"].to_pylist()) == pytest.approx(4 * HOUR)  # 12:00–16:00
+
+
+def test_service_hours_of_tickets_filtered_by_opening(
+    log_workspace: Callable[..., Workspace],
+) -> None:
+    # The same ticket as above, kept by an opening bound: the filtered log joins the clock
+    # too (the waste findings filter by the observed period and use the settings' hours).
+    ws = log_workspace(
+        [
+            ("S", 0, "New", "G1", "a1", 1),
+            ("S", 10, "Active", "G1", "a1", 1),
+            ("S", 33, "Resolved", "G1", "a1", 1),
+        ]
+    )
+    kept = ProcessFilters(opened_from=datetime(2024, 1, 1, tzinfo=UTC))
+    result = ProcessAnalysis(ws, calendar=OFFICE, filters=kept).map()
+    waits = {(e["source"], e["target"]): e for e in result.to_dict()["edges"]}
+    assert waits["New", "Active"]["service_wait_mean_s"] == 2 * HOUR  # 08–10
+    assert waits["Active", "Resolved"]["service_wait_mean_s"] == 7 * HOUR  # 10–16, 08–09

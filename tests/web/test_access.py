@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 
 from tests.web.conftest import Site, csrf
+from tests.web.process_site import PROCESS_MATRIX
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
 SIGN_IN = 303  # an HTML page sends an anonymous visitor to the sign-in form
@@ -57,6 +58,7 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
     ("GET", "/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
 ]
+MATRIX += PROCESS_MATRIX
 
 
 @pytest.mark.parametrize(("method", "path", "form", "expected"), MATRIX, ids=lambda v: str(v))

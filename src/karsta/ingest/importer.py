@@ -57,6 +57,7 @@ from karsta.ingest.readers import Reader, reader_for
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
 from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, examples, keep_raw_text
 from karsta.ingest.sqltext import quote
+from karsta.ingest.stages import MAPPING_STAGES_SETTING, stages_json
 from karsta.ingest.staging import RawFile, ReadAgain, ReadContext, Rewrite
 from karsta.ingest.status_names import infer_status_classes
 from karsta.ingest.streams import sweep_private_folders
@@ -224,6 +225,10 @@ def import_file(
                 if outdated:
                     _derive_every_ticket(workspace, report, snapshots=mapping.snapshots)
                 workspace.set_setting(FACTS_SETTING, FACTS_VERSION)
+                if not mapping.stages.empty:  # the latest mapping that declares stages wins
+                    workspace.set_setting(
+                        MAPPING_STAGES_SETTING, stages_json(mapping.name, mapping.stages)
+                    )
                 _store_rejects(workspace, report, sha256)
                 _finish_import(workspace, report)
     finally:

@@ -17,6 +17,13 @@ from typing import Any, Literal
 import yaml
 
 from karsta.i18n import Message
+from karsta.ingest.stages import (
+    CUSTOMER_VALUES,
+    STAGES_KEY,
+    VALUE_KEY,
+    StageDeclaration,
+    parse_stage_declaration,
+)
 from karsta.schema import TICKET_EVENTS
 
 STATUS_CLASSES = ("new", "active", "waiting", "resolved", "closed", "cancelled")
@@ -109,6 +116,8 @@ class SourceMapping:
     """"snapshots" when every row holds the whole ticket record at that moment (ServiceNow's
     audit rows; always so for one row per ticket): an empty field then means the record
     had no value, and is not carried forward from an earlier row (`tickets.resolving_group`)."""
+    stages: StageDeclaration = field(default_factory=StageDeclaration)
+    """Stages of the process and the customer value of stages and steps (process views)."""
 
     @property
     def snapshots(self) -> bool:
@@ -160,6 +169,8 @@ class SourceMapping:
             },
             "infer_status_classes": self.infer_status_classes,
             "rows": self.rows,
+            STAGES_KEY: self.stages.to_dict().get(STAGES_KEY, {}),
+            VALUE_KEY: self.stages.to_dict().get(VALUE_KEY, {}),
         }
 
     def with_timezone(self, timezone: str | None) -> SourceMapping:
@@ -352,6 +363,26 @@ MAPPING_KEYS: tuple[MappingKey, ...] = (
         "events; snapshots with `layout: tickets`",
         "rows: snapshots",
     ),
+    MappingKey(
+        STAGES_KEY,
+        "Stages of the process: named groups of activities, in order (the process map by "
+        "stage; a stage opens into its steps). The settings file's `stages`, edited on the "
+        "web app's stages page, take their place; without either, stages are proposed from "
+        "the status classes (intake, work, waiting, resolution, closing).",
+        "proposed from the status classes",
+        "stages: {intake: [New], diagnosis: [Active], waiting for the customer: "
+        "[Awaiting User Info], resolution: [Resolved], closing: [Closed]}",
+    ),
+    MappingKey(
+        VALUE_KEY,
+        "What stages and steps (activities) are for the customer: "
+        + ", ".join(f"`{v}`" for v in CUSTOMER_VALUES)
+        + ". Marks not given are proposed from the status classes (waiting and the queue "
+        "are waste, work adds value, resolution and closing are necessary, cancelled is "
+        "waste); the settings file's marks win.",
+        "proposed from the status classes",
+        "customer_value: {stages: {intake: necessary}, steps: {Awaiting Vendor: waste}}",
+    ),
 )  # fmt: skip
 """Every key a mapping file may have. A new key needs a line here: it documents it too."""
 
@@ -456,6 +487,10 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
                 value=rows,
             )
         )
+    try:
+        stages = parse_stage_declaration(raw.get(STAGES_KEY), raw.get(VALUE_KEY), where)
+    except ValueError as exc:
+        raise MappingError(exc.args[0]) from exc
     mapping = SourceMapping(
         name=str(raw.get("name", Path(where).stem)),
         title=str(raw.get("title", raw.get("name", where))),
@@ -476,6 +511,7 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
         durations=durations,
         infer_status_classes=infer,
         rows=rows,
+        stages=stages,
     )
     missing = [c for c in mapping.required if c not in columns]
     if missing:

@@ -39,8 +39,9 @@ LABELS = {
     "sheet": N_("sheet"),
     "pseudonymised": N_("pseudonymisation"),
 }
-# What the mapping rules' digest leaves out: names, and the options recorded on their own.
-_NOT_RULES = {"name", "title", "description", "timezone"}
+# What the mapping rules' digest leaves out: names, the options recorded on their own, and
+# the stages, which group activities for the process views without changing a stored row.
+_NOT_RULES = {"name", "title", "description", "timezone", "stages"}
 _READ_OPTIONS = ("delimiter", "encoding", "decimal", "timestamp_format", "sheet")
 
 

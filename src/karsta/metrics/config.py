@@ -15,6 +15,11 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
       O2: 80 % within 24 service hours
       S2: ">= 70 %"
       I10: "<= 2 %"
+    stages: {intake: [New], work: [Active], waiting: [Awaiting User Info]}
+    customer_value: {stages: {intake: necessary}, steps: {Awaiting Vendor: waste}}
+
+The process views read `stages` and `customer_value` (see `karsta.ingest.stages`).
+`update_settings` changes keys of the file, checked, leaving the others as written.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import yaml
 
 from karsta.calendar import ServiceCalendar
 from karsta.i18n import Message
+from karsta.ingest.stages import STAGES_KEY, VALUE_KEY, StageDeclaration, parse_stage_declaration
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.registry import find
 
@@ -142,6 +148,8 @@ class MetricConfig:
     workaround_codes: frozenset[str] | None = None
     realtime_channels: frozenset[str] | None = None
     targets: dict[str, Target] = field(default_factory=dict)
+    stages: StageDeclaration = field(default_factory=StageDeclaration)
+    """The process's stages and customer-value marks (the process views read them)."""
     path: Path | None = None
 
     def calendar(self) -> ServiceCalendar | None:
@@ -184,6 +192,8 @@ KNOWN_KEYS = {
     "workaround_codes",
     "realtime_channels",
     "targets",
+    STAGES_KEY,
+    VALUE_KEY,
 }
 
 
@@ -239,6 +249,10 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
                 Message("{source}: {error}", source=source, error=exc.args[0])
             ) from exc
         targets[target.metric_id] = target
+    try:
+        stages = parse_stage_declaration(data.get(STAGES_KEY), data.get(VALUE_KEY), source)
+    except ValueError as exc:
+        raise ConfigError(exc.args[0]) from exc
     return MetricConfig(
         service_hours=None if service_hours is None else str(service_hours),
         holidays=None if holidays is None else str(holidays),
@@ -249,6 +263,7 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
         targets=targets,
+        stages=stages,
     )
 
 

@@ -14,6 +14,7 @@ from ibis.common.exceptions import TableNotFound
 
 from karsta.calendar import ServiceCalendar
 from karsta.i18n import N_, Message
+from karsta.ingest.stages import StageDeclaration
 from karsta.process import findings
 from karsta.process.dfg import (
     ProcessMap,
@@ -24,6 +25,13 @@ from karsta.process.dfg import (
 )
 from karsta.process.filters import ProcessFilters, filtered
 from karsta.process.handoffs import LEVEL_FIGURES, Handoffs, handoff_expressions
+from karsta.process.landscape import (
+    LANDSCAPE_COLUMNS,
+    Landscape,
+    Service,
+    distinct_values,
+    value_counts,
+)
 from karsta.process.period import ObservedPeriod, complete_period, daily_openings
 from karsta.process.requirements import (
     CATEGORY,
@@ -42,6 +50,14 @@ from karsta.process.rework import (
     repeats_by_activity,
 )
 from karsta.process.service_time import clock_segments, with_service_clock
+from karsta.process.stages import (
+    NO_STAGE,
+    Stages,
+    activity_kinds,
+    mapping_declaration,
+    parse_recorded,
+    resolve_stages,
+)
 from karsta.process.transitions import column_of, steps, stored_steps
 from karsta.process.variants import Variants, stored_variants, ticket_variants, variant_counts
 from karsta.process.waiting import (
@@ -66,8 +82,9 @@ class ProcessAnalysis:
     """Process views (map, variants, hand-offs, rework, waiting, waste) of one source.
 
     `calendar` adds waits in service hours to the map; `filters` chooses the tickets;
-    `waiting` says which statuses are waiting rather than work; `stored_log=False`
-    ignores the log sorted at import (to compare the two ways).
+    `waiting` says which statuses are waiting rather than work; `stages` are the
+    stages and customer-value marks of the settings file (see `karsta.process.stages`);
+    `stored_log=False` ignores the log sorted at import (to compare the two ways).
 
     Where the source holds the event log sorted at import (`ticket_transitions` and
     `ticket_variants` covering every event), the map, variants and hand-offs read
@@ -82,6 +99,7 @@ class ProcessAnalysis:
         calendar: ServiceCalendar | None = None,
         filters: ProcessFilters | None = None,
         waiting: WaitingRules | None = None,
+        stages: StageDeclaration | None = None,
         stored_log: bool = True,
     ) -> None:
         self.source = source
@@ -89,6 +107,7 @@ class ProcessAnalysis:
         self.calendar = calendar
         self.filters = filters or ProcessFilters()
         self.waiting_rules = waiting or WaitingRules()
+        self.stage_settings = stages
 
     @cached_property
     def stored(self) -> tuple[ir.Table, ir.Table] | None:
@@ -127,9 +146,39 @@ class ProcessAnalysis:
 
     def _log(self, by: str) -> ir.Table:
         """Return the sorted log over `by` in calendar time: stored if there, else sorted now."""
+        if column_of(by) == "stage":
+            return steps(self.stages.with_stage(self.events()), by=by)
         if self.stored is None:
             return steps(self.events(), by=by)
         return stored_steps(self._keep(self.stored[0]), by=by)
+
+    @cached_property
+    def stages(self) -> Stages:
+        """Return the stages and customer-value marks: the settings', the mapping's, or proposed.
+
+        The proposal and the steps' event counts read the events the filters keep:
+        an analysis limited to some tickets learns nothing of the others.
+        """
+        events = self.events()
+        rows = self.source.to_arrow(activity_kinds(events, self.waiting_rules)).to_pylist()
+        name, recorded = parse_recorded(self._recorded_stages())
+        return resolve_stages(
+            rows,
+            rules=self.waiting_rules,
+            has_classes=self.holds.status_classes,
+            settings=self.stage_settings,
+            mapping=recorded,
+            mapping_name=name,
+        )
+
+    def _recorded_stages(self) -> str | None:
+        """Return the stages the latest import's mapping declared (JSON), where kept."""
+        try:
+            settings = self.source.table("settings")
+        except (TableNotFound, WorkspaceError):  # an export holds canonical tables only
+            return None
+        value = self._one_row(mapping_declaration(settings)).get("value")
+        return None if value is None else str(value)
 
     def _per_ticket_variants(self) -> ir.Table:
         """Return each kept ticket's variant, events and throughput."""
@@ -176,11 +225,19 @@ class ProcessAnalysis:
         counted = self._one_row(inside.aggregate(tickets=inside.count()))
         return replace(found, tickets=int(counted.get("tickets") or 0))
 
-    def steps(self, *, by: str = "status", collapse_repeats: bool = False) -> ir.Table:
-        """Return the sorted log over `by`, with service-hour waits when there is a calendar."""
-        if self.calendar is None and not collapse_repeats:
+    def steps(
+        self, *, by: str = "status", collapse_repeats: bool = False, open_stage: str | None = None
+    ) -> ir.Table:
+        """Return the sorted log over `by`, with service-hour waits when there is a calendar.
+
+        Over `stage`, `open_stage` shows that stage's activities instead of its name.
+        """
+        staged = column_of(by) == "stage"
+        if self.calendar is None and not collapse_repeats and not staged:
             return self._log(by)
         events = self.events()
+        if staged:
+            events = self.stages.with_stage(events, open_stage=open_stage)
         if self.calendar is None:
             return steps(events, by=by, collapse_repeats=collapse_repeats)
         first, last = self._event_span()
@@ -197,6 +254,7 @@ class ProcessAnalysis:
         min_count: int = 1,
         collapse_repeats: bool = False,
         bottlenecks: int = 3,
+        open_stage: str | None = None,
     ) -> ProcessMap:
         """Return the process map over `by` with frequencies and waits on every edge.
 
@@ -204,19 +262,30 @@ class ProcessAnalysis:
         waiting rules' classification). Without status classes the log cannot tell
         waiting, work or the time after resolution: no edge has a kind, no
         bottleneck is marked, and the map says what to map.
+
+        `by="stage"` is the map over the stages (`stages`): the same expressions over
+        the stage of every event; an edge's kind is that of the event a stay starts
+        with. `open_stage` shows one stage's steps among the other stages. Maps over
+        status and stage mark their nodes' customer value.
         """
         column = column_of(by)
-        log = self.steps(by=by, collapse_repeats=collapse_repeats)
+        if open_stage is not None and column != "stage":
+            raise ValueError(Message("open_stage needs a map by stage"))
+        log = self.steps(by=by, collapse_repeats=collapse_repeats, open_stage=open_stage)
         classes = self.holds.status_classes
-        rules = self.waiting_rules if column == "activity" and classes else None
+        missing: tuple[NotComputed, ...] = ()
+        if column == "stage" and not self.stages.stages:
+            missing = self.stages.not_computed
+            log = log.filter(ibis.literal(False))
+        rules = self.waiting_rules if column in ("activity", "stage") and classes else None
         edges_expr = edge_counts(log, min_count=min_count, rules=rules)
         nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
         nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
-        missing: tuple[NotComputed, ...] = ()
         if not classes:
-            missing = (NotComputed(Message("bottlenecks and the kinds of stay"), STATUS_CLASSES),)
+            missing += (NotComputed(Message("bottlenecks and the kinds of stay"), STATUS_CLASSES),)
             bottlenecks = 0
         edges = flag_bottlenecks(self.source.to_arrow(edges_expr), bottlenecks)
+        values, stage_nodes = self._node_values(column, open_stage)
         return ProcessMap(
             edges,
             edges_expr,
@@ -227,7 +296,95 @@ class ProcessAnalysis:
             min_count=min_count,
             collapse_repeats=collapse_repeats,
             not_computed=missing,
+            customer_value=values,
+            open_stage=open_stage,
+            stage_nodes=stage_nodes,
         )
+
+    def _node_values(
+        self, column: str, open_stage: str | None
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Return the customer value of a map's nodes, and which nodes are stages."""
+        if column == "activity":
+            return self.stages.step_values(), ()
+        if column != "stage":
+            return {}, ()
+        values = self.stages.stage_values()
+        names = self.stages.names()
+        if open_stage is not None:
+            opened = self.stages.stage(open_stage).activities
+            values = {k: v for k, v in values.items() if k != open_stage}
+            steps = self.stages.step_values()
+            values |= {a: steps[a] for a in opened if a in steps}
+            names = tuple(n for n in names if n != open_stage)
+        return values, (*names, NO_STAGE) if self.stages.unstaged else names
+
+    def landscape(self, *, by: str | None = None, top: int = 6, min_count: int = 1) -> Landscape:
+        """Return the `top` values of a ticket column side by side, each with its stage map.
+
+        `by` is a ticket column (default: the first of LANDSCAPE_COLUMNS with two or
+        more values among the kept tickets). Every small map uses this analysis's
+        stages, repeats collapsed.
+        """
+        tickets = self._keep(self.source.table("tickets"))
+        if by is None:
+            distinct = self._one_row(distinct_values(tickets, LANDSCAPE_COLUMNS))
+            by = next(
+                (c for c in LANDSCAPE_COLUMNS if (distinct.get(c) or 0) >= 2), LANDSCAPE_COLUMNS[0]
+            )
+        ProcessFilters(ticket_attributes={by: ()})  # a column tickets do not have: ValueError
+        rows = self.source.to_arrow(value_counts(tickets, by)).to_pylist()
+        known = [r for r in rows if r["value"] is not None]
+        total = sum(int(r["tickets"]) for r in rows)
+        services = []
+        for row in known[:top]:
+            narrowed = ProcessAnalysis(
+                self.source,
+                calendar=self.calendar,
+                filters=self._narrowed(by, str(row["value"])),
+                waiting=self.waiting_rules,
+                stored_log=self.stored_log,
+            )
+            narrowed.stages = self.stages
+            narrowed.holds = self.holds
+            stage_map = narrowed.map(by="stage", collapse_repeats=True, min_count=min_count)
+            tickets_in = int(row["tickets"])
+            share = tickets_in / total if total else 0.0
+            services.append(Service(str(row["value"]), tickets_in, share, stage_map))
+        rest = known[top:]
+        return Landscape(
+            by=by,
+            tickets=total,
+            services=tuple(services),
+            other_values=len(rest),
+            other_tickets=sum(int(r["tickets"]) for r in rest),
+            unknown_tickets=sum(int(r["tickets"]) for r in rows if r["value"] is None),
+        )
+
+    def _narrowed(self, column: str, value: str) -> ProcessFilters:
+        """Return the filters with `column` narrowed to `value` (within what they already allow)."""
+        attributes = dict(self.filters.ticket_attributes)
+        allowed = attributes.get(column)
+        attributes[column] = (value,) if allowed is None or value in allowed else ()
+        return replace(self.filters, ticket_attributes=attributes)
+
+    def ticket_values(self, columns: tuple[str, ...], *, limit: int = 100) -> dict[str, list[Any]]:
+        """Return, per ticket column, its values among the kept tickets with their tickets.
+
+        Each is a list of {"value", "tickets"}, most tickets first, at most `limit`;
+        tickets without a value are left out. What a filter can choose from.
+        """
+        ProcessFilters(ticket_attributes=dict.fromkeys(columns, ()))  # unknown column: ValueError
+        tickets = self._keep(self.source.table("tickets"))
+        found: dict[str, list[Any]] = {}
+        for column in columns:
+            counted = value_counts(tickets, column)
+            counted = counted.filter(counted.value.notnull()).limit(limit)
+            found[column] = [
+                {"value": r["value"], "tickets": int(r["tickets"])}
+                for r in self.source.to_arrow(counted).to_pylist()
+            ]
+        return found
 
     def _step_cases(self, by: str, collapse_repeats: bool) -> ir.Table | None:
         """Return the tickets per step from the stored variants, where they tell; else None.
@@ -384,6 +541,7 @@ class ProcessAnalysis:
                 calendar=self.calendar,
                 filters=within,
                 waiting=self.waiting_rules,
+                stages=self.stage_settings,
                 stored_log=self.stored_log,
             )
         waiting = scope.waiting()

@@ -11,7 +11,8 @@ edges with the most time in total (`wait_total_s`) among stays in the flow of wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -154,12 +155,19 @@ class ProcessMap(TableResult):
     min_count: int = 1
     collapse_repeats: bool = False
     not_computed: tuple[NotComputed, ...] = ()
+    customer_value: Mapping[str, str] = field(default_factory=dict)
+    """Node → value-adding, necessary or waste (maps over status or stage)."""
+    open_stage: str | None = None
+    """On a map by stage: the stage whose steps the map shows (its nodes are activities)."""
+    stage_nodes: tuple[str, ...] = ()
+    """On a map by stage: the nodes that are stages (the others are the open stage's steps)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the map as {"by", "nodes", "edges", "starts", "ends", ...} (JSON-ready).
 
         `bottlenecks_ranked_by` names the edge statistic bottlenecks are ranked by;
-        `not_computed` says what to map when the log cannot tell them.
+        `not_computed` says what to map when the log cannot tell them;
+        `customer_value` marks nodes value-adding, necessary or waste.
         """
         nodes = records(self.nodes)
         return {
@@ -172,6 +180,9 @@ class ProcessMap(TableResult):
             "ends": [{"id": n["id"], "cases": n["ends"]} for n in nodes if n["ends"]],
             "bottlenecks_ranked_by": BOTTLENECK_STATISTIC,
             "not_computed": [n.to_dict() for n in self.not_computed],
+            "customer_value": dict(self.customer_value),
+            "open_stage": self.open_stage,
+            "stage_nodes": list(self.stage_nodes),
         }
 
     @property

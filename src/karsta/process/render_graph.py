@@ -1,10 +1,12 @@
 """The process map as a picture: Graphviz DOT text, rendered to SVG or PNG by `dot`.
 
 Arrows are as thick as they are frequent and carry the count, the median wait and the
-time in total (what bottlenecks are ranked by). Their colour is the kind of the stay
-they leave (queue, working, waiting, after resolution: the classification of
-`process waiting`); bottleneck arrows are red. A legend says which is which.
-Rendering needs the `dot` program (Debian: graphviz).
+time in total (what bottlenecks are ranked by), or only the count or only the waits.
+Their colour is the kind of the stay they leave (queue, working, waiting, after
+resolution: the classification of `process waiting`); bottleneck arrows are red.
+Steps and stages can be coloured by their customer value (value-adding, necessary,
+waste), and a node can link somewhere (the web app opens a stage into its steps). A
+legend says which is which. Rendering needs the `dot` program (Debian: graphviz).
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
 from karsta.formatting import whole
 from karsta.i18n import N_, Message, _, localized
 from karsta.process.dfg import ProcessMap
 from karsta.process.results import duration_text, records
+from karsta.process.stages import stage_label
+
+Arrows = Literal["all", "frequency", "waiting"]
+"""What an arrow's label says: count and waits, the count only, or the waits only."""
+Colouring = Literal["kind", "value"]
+"""What a node's colour says: how busy it is (grey), or its customer value."""
 
 FORMATS = ("svg", "png")
 BOTTLENECK_COLOUR = "#c62828"
@@ -25,15 +35,25 @@ EDGE_COLOUR = "#546e7a"
 KIND_COLOURS = {
     "queue": "#6a1b9a",
     "working": EDGE_COLOUR,
-    "waiting": "#ef6c00",
-    "after resolution": "#9e9e9e",
+    "waiting": "#b45309",
+    "after resolution": "#757575",
 }
-"""Arrow colours by the kind of stay they leave; other arrows (group maps, mixed) are grey-blue."""
+"""Arrow colours by the kind of stay they leave; other arrows (group maps, mixed) are grey-blue.
+
+Each is also the colour of its arrows' labels and legend line: dark enough to read on white
+(contrast at least 4.5:1, WCAG 2.1 AA)."""
 LEGEND = {
     "queue": N_("queue (not yet taken up)"),
     "working": N_("working (or no status class)"),
     "waiting": N_("waiting (customer, vendor, pause)"),
     "after resolution": N_("after resolution"),
+}
+VALUE_COLOURS = {"value-adding": "#a5d6a7", "necessary": "#cfd8dc", "waste": "#ffab91"}
+"""Node fills by customer value (dark text on each)."""
+VALUE_LEGEND = {
+    "value-adding": N_("value-adding for the customer"),
+    "necessary": N_("necessary, adds no value"),
+    "waste": N_("waste for the customer"),
 }
 
 
@@ -46,11 +66,36 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
-    """Return the map as Graphviz DOT text.
+def _arrow_label(edge: dict[str, Any], arrows: Arrows) -> str:
+    """Return an arrow's label: the count and/or the waits, and 'bottleneck' where it is one."""
+    parts = []
+    if arrows != "waiting":
+        parts.append(whole(edge["count"]))
+    if arrows != "frequency":
+        median = _("median {time}").format(time=duration_text(edge["wait_median_s"]))
+        total = _("total {time}").format(time=duration_text(edge["wait_total_s"]))
+        parts.append(f"{median} · {total}")
+    if edge["bottleneck"]:
+        parts.append(_("bottleneck"))
+    return "\n".join(parts)
+
+
+def dot_source(
+    process_map: ProcessMap,
+    *,
+    title: str | None = None,
+    arrows: Arrows = "all",
+    colour: Colouring = "kind",
+    link: Callable[[str], str | None] | None = None,
+    legend: bool = True,
+) -> str:
+    """Return the map as Graphviz DOT text (`legend=False`: without the legend).
 
     With a minimum edge count, start and end arrows below it are left out too, and so
-    are the nodes no arrow reaches.
+    are the nodes no arrow reaches. `colour="value"` fills steps and stages by their
+    customer value; `link(node)` gives a node's address (None: no link). Stages are
+    named in the reader's language where Karsta proposed them; on a map with an open
+    stage, the other stages are drawn dashed.
     """
     edges = records(process_map.table)
     data = process_map.to_dict()
@@ -61,6 +106,7 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     nodes = [n for n in records(process_map.nodes) if n["id"] in shown]
     top = max((e["count"] for e in edges), default=1)
     busiest = max((n["events"] for n in nodes), default=1)
+    stages = set(process_map.stage_nodes)
     lines = [
         "digraph process {",
         '  graph [rankdir=TB, fontname="Helvetica", labelloc=t'
@@ -71,16 +117,26 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
         '  "__start" [label="", shape=circle, width=0.25, style=filled, fillcolor="#2e7d32"];',
         '  "__end" [label="", shape=doublecircle, width=0.2, style=filled, fillcolor="#37474f"];',
     ]
+    values_shown: set[str] = set()
     for node in nodes:
         shade = 95 - int(45 * node["events"] / busiest)
+        fill, font = f"gray{shade}", "white" if shade < 60 else "black"
+        value = process_map.customer_value.get(node["id"]) if colour == "value" else None
+        if value in VALUE_COLOURS:
+            fill, font = VALUE_COLOURS[value], "black"
+            values_shown.add(value)
         counts = _("{events} events · {tickets} tickets").format(
             events=whole(node["events"]), tickets=whole(node["cases"])
         )
-        label = f"{node['id']}\n{counts}"
-        lines.append(
-            f"  {_quoted('n:' + node['id'])} [label={_quoted(label)}, "
-            f'fillcolor="gray{shade}", fontcolor="{"white" if shade < 60 else "black"}"];'
-        )
+        name = stage_label(node["id"]) if node["id"] in stages else node["id"]
+        label = f"{name}\n{counts}"
+        attributes = f'label={_quoted(label)}, fillcolor="{fill}", fontcolor="{font}"'
+        if process_map.open_stage is not None and node["id"] in stages:
+            attributes += ', style="rounded,filled,dashed"'
+        address = link(node["id"]) if link is not None else None
+        if address:
+            attributes += f", URL={_quoted(address)}, target=_top, tooltip={_quoted(name)}"
+        lines.append(f"  {_quoted('n:' + node['id'])} [{attributes}];")
     for start in data["starts"]:
         lines.append(
             f'  "__start" -> {_quoted("n:" + start["id"])} '
@@ -94,25 +150,22 @@ def dot_source(process_map: ProcessMap, *, title: str | None = None) -> str:
     for edge in edges:
         width = 1 + 5 * edge["count"] / top
         kind_colour = KIND_COLOURS.get(edge.get("kind") or "", EDGE_COLOUR)
-        colour = BOTTLENECK_COLOUR if edge["bottleneck"] else kind_colour
-        median = _("median {time}").format(time=duration_text(edge["wait_median_s"]))
-        total = _("total {time}").format(time=duration_text(edge["wait_total_s"]))
-        label = f"{whole(edge['count'])}\n{median} · {total}"
+        colour_of = BOTTLENECK_COLOUR if edge["bottleneck"] else kind_colour
         if edge["bottleneck"]:
             width += 1
-            label += "\n" + _("bottleneck")
         lines.append(
             f"  {_quoted('n:' + edge['source'])} -> {_quoted('n:' + edge['target'])} "
-            f'[label={_quoted(label)}, penwidth={width:.2f}, color="{colour}", '
-            f'fontcolor="{colour}"];'
+            f"[label={_quoted(_arrow_label(edge, arrows))}, penwidth={width:.2f}, "
+            f'color="{colour_of}", fontcolor="{colour_of}"];'
         )
-    lines.append(_legend(process_map, {e.get("kind") for e in edges}))
+    if legend:
+        lines.append(_legend(process_map, {e.get("kind") for e in edges}, values_shown))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _legend(process_map: ProcessMap, kinds: set[str | None]) -> str:
-    """Return the DOT node that explains the arrow colours shown and what bottlenecks are."""
+def _legend(process_map: ProcessMap, kinds: set[str | None], values: set[str]) -> str:
+    """Return the DOT node that explains the colours shown and what bottlenecks are."""
     lines = []
     if not process_map.not_computed:
         bottleneck = _("bottleneck: most time in total, of queue and working stays")
@@ -123,20 +176,23 @@ def _legend(process_map: ProcessMap, kinds: set[str | None]) -> str:
         for colour, text in lines
     ]
     rows += [
+        f'<tr><td align="left" bgcolor="{VALUE_COLOURS[v]}">{html.escape(_(VALUE_LEGEND[v]))}'
+        "</td></tr>"
+        for v in VALUE_COLOURS
+        if v in values
+    ]
+    rows += [
         f'<tr><td align="left">{html.escape(localized(n.text))}</td></tr>'
         for n in process_map.not_computed
     ]
     return (
-        '  "__legend" [shape=plaintext, fontsize=9, '
+        '  "__legend" [shape=plaintext, style=filled, fillcolor=white, fontsize=9, '
         f'label=<<table border="0" cellborder="0" cellspacing="0">{"".join(rows)}</table>>];'
     )
 
 
-def render(process_map: ProcessMap, path: Path, *, title: str | None = None) -> Path:
-    """Write the map to `path` as SVG or PNG (by its suffix) and return the path."""
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ValueError(Message("cannot draw a map as {name}: use .svg or .png", name=path.name))
+def _dot_program() -> str:
+    """Return the path of Graphviz's `dot`; raise GraphvizMissing saying how to install it."""
     dot = shutil.which("dot")
     if dot is None:
         raise GraphvizMissing(
@@ -145,6 +201,23 @@ def render(process_map: ProcessMap, path: Path, *, title: str | None = None) -> 
                 "(Debian and Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)"
             )
         )
+    return dot
+
+
+def svg_text(dot: str) -> str:
+    """Return DOT text drawn as SVG by Graphviz (raise GraphvizMissing without `dot`)."""
+    drawn = subprocess.run(
+        [_dot_program(), "-Tsvg"], input=dot.encode("utf-8"), check=True, capture_output=True
+    )
+    return drawn.stdout.decode("utf-8")
+
+
+def render(process_map: ProcessMap, path: Path, *, title: str | None = None) -> Path:
+    """Write the map to `path` as SVG or PNG (by its suffix) and return the path."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(Message("cannot draw a map as {name}: use .svg or .png", name=path.name))
+    dot = _dot_program()
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [dot, f"-T{fmt}", "-o", str(path)],

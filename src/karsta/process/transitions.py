@@ -20,15 +20,17 @@ import ibis.expr.types as ir
 from karsta.i18n import Message
 from karsta.timespan import seconds_between
 
-Attribute = Literal["status", "activity", "group", "level", "agent"]
+Attribute = Literal["status", "activity", "group", "level", "agent", "stage"]
 ATTRIBUTES: dict[str, str] = {
     "status": "activity",
     "activity": "activity",
     "group": "group",
     "level": "level",
     "agent": "agent",
+    "stage": "stage",
 }
-"""What a user calls an attribute → the `ticket_events` column it reads."""
+"""What a user calls an attribute → the `ticket_events` column it reads (`stage`: the column
+`Stages.with_stage` adds, the stage of the event's activity)."""
 
 SERVICE_CLOCK = "service_at_s"
 """Service seconds up to the event, when the analysis has a calendar."""

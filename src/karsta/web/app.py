@@ -22,7 +22,17 @@ from karsta.web.rendering import render
 from karsta.web.requests import SignInRequired
 from karsta.web.results import WorkspaceResults
 from karsta.web.state import AppState
-from karsta.web.views import admin, auth, metric, metrics, overview, reports
+from karsta.web.views import (
+    admin,
+    auth,
+    metric,
+    metrics,
+    overview,
+    process_findings,
+    process_levels,
+    process_map,
+    reports,
+)
 from karsta.workspace import WorkspaceError
 
 STATUS_TEXT = {
@@ -90,7 +100,8 @@ def create_app(config: WebConfig) -> FastAPI:
         results=WorkspaceResults(config.workspace, config.settings_file),
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
-    for module in (auth, overview, metrics, metric, reports, admin):
+    modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
+    for module in (*modules, reports, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

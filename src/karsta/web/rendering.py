@@ -61,6 +61,10 @@ class Numbers:
         """Return a whole number, grouped."""
         return formatting.whole(value, lang=self.lang)
 
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """Return a number with `decimals` decimals, grouped ('1 234')."""
+        return formatting.decimal(value, decimals, lang=self.lang)
+
     def decimal(self, value: float | None, digits: int = 1) -> str:
         """Return a number with `digits` decimals, grouped."""
         return formatting.decimal(value, digits, lang=self.lang)

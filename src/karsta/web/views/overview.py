@@ -146,7 +146,7 @@ def waste(visitor: Visitor) -> WasteSummary:
     """Return the waste of the tickets the visitor may see (kept per workspace version)."""
     scope = visitor.scope
     found: WasteFindings = visitor.state.results.get(
-        "waste", scope, lambda ws: ws.process_of(scope.process_filters()).waste()
+        "waste", scope, lambda ws: ws.process_analysis(filters=scope.process_filters()).waste()
     )
     return waste_summary(found)
 
