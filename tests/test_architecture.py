@@ -19,6 +19,7 @@ LAYERS = {
     "metrics": 3,
     "process": 3,
     "api": 4,
+    "settings": 4,
     "cli": 5,
     "web": 5,
 }

@@ -24,9 +24,28 @@ from karsta.metrics.explain import Explanation, explain
 from karsta.metrics.periods import PeriodKind
 from karsta.metrics.scorecard import Scorecard, build_scorecard, received_per_period
 from karsta.process.analysis import ProcessAnalysis
+from karsta.process.waiting import WaitingRules
+from karsta.process.waste import WasteAssumptions
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
+from karsta.workspace.coverage import ValueLists, value_lists
 from karsta.workspace.source import Closing, TableSource
+
+
+def waiting_rules(config: MetricConfig) -> WaitingRules:
+    """Return the process views' waiting rules with the settings' waiting statuses."""
+    return WaitingRules(waiting_statuses=config.waiting_statuses or frozenset())
+
+
+def waste_assumptions(config: MetricConfig, **overrides: Any) -> WasteAssumptions:
+    """Return the waste's figures: the settings' hourly costs, then `overrides` (fields)."""
+    given: dict[str, Any] = {}
+    if config.hourly_cost is not None:
+        given["hourly_cost"] = config.hourly_cost
+    if config.waiting_hourly_cost is not None:
+        given["waiting_hourly_cost"] = config.waiting_hourly_cost
+    given.update({k: v for k, v in overrides.items() if v is not None})
+    return WasteAssumptions(**given)
 
 
 class Analyses:
@@ -98,9 +117,21 @@ class Analyses:
     def process(self) -> ProcessAnalysis:
         """Return the process views (map, variants, hand-offs, rework, waiting, waste).
 
-        Waits are also counted in service hours when the settings name them.
+        Waits are also counted in service hours when the settings name them; the
+        settings' waiting statuses count as waiting, and their hourly costs price the
+        waste.
         """
-        return ProcessAnalysis(self.source, calendar=self.config.calendar())
+        config = self.config
+        return ProcessAnalysis(
+            self.source,
+            calendar=config.calendar(),
+            waiting=waiting_rules(config),
+            assumptions=waste_assumptions(config),
+        )
+
+    def value_lists(self) -> ValueLists:
+        """Return the categories, statuses, channels and groups the data holds (for pickers)."""
+        return value_lists(self.source)
 
 
 class Workspace(Analyses, _Workspace):

@@ -66,8 +66,9 @@ class ProcessAnalysis:
     """Process views (map, variants, hand-offs, rework, waiting, waste) of one source.
 
     `calendar` adds waits in service hours to the map; `filters` chooses the tickets;
-    `waiting` says which statuses are waiting rather than work; `stored_log=False`
-    ignores the log sorted at import (to compare the two ways).
+    `waiting` says which statuses are waiting rather than work; `assumptions` are the
+    waste's figures when `waste()` is not given others; `stored_log=False` ignores
+    the log sorted at import (to compare the two ways).
 
     Where the source holds the event log sorted at import (`ticket_transitions` and
     `ticket_variants` covering every event), the map, variants and hand-offs read
@@ -83,12 +84,14 @@ class ProcessAnalysis:
         filters: ProcessFilters | None = None,
         waiting: WaitingRules | None = None,
         stored_log: bool = True,
+        assumptions: WasteAssumptions | None = None,
     ) -> None:
         self.source = source
         self.stored_log = stored_log
         self.calendar = calendar
         self.filters = filters or ProcessFilters()
         self.waiting_rules = waiting or WaitingRules()
+        self.assumptions = assumptions or WasteAssumptions()
 
     @cached_property
     def stored(self) -> tuple[ir.Table, ir.Table] | None:
@@ -374,7 +377,7 @@ class ProcessAnalysis:
         and scale their hours by its length. A finding the log cannot give is
         listed in `not_computed` with what to map.
         """
-        a = assumptions or WasteAssumptions()
+        a = assumptions or self.assumptions
         period = self.period()
         scope = self
         if period.start is not None and period.end is not None:
@@ -385,6 +388,7 @@ class ProcessAnalysis:
                 filters=within,
                 waiting=self.waiting_rules,
                 stored_log=self.stored_log,
+                assumptions=a,
             )
         waiting = scope.waiting()
         process_map = scope.map(collapse_repeats=True, bottlenecks=a.bottlenecks)
