@@ -32,7 +32,7 @@ SAMPLE_VALUES = 200
 FIT = 0.9
 """A column is read as timestamps (numbers) when at least this part of its sampled values are."""
 STAGED = "__karsta_preview"
-_NUMBER = re.compile(r"-?[\d\s\u00a0.,]*\d")
+_NUMBER = re.compile(r"-?(\d{1,3}([\s\u00a0.,]\d{3})+|\d+)([.,]\d+)?")
 
 ColumnKind = Literal["timestamp", "number", "text", "empty"]
 
@@ -124,15 +124,15 @@ def _column(
         numeric = any(t in kind_of_type for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
         kind: ColumnKind = "number" if numeric else "text"
         return ColumnPreview(name, kind, decimal="." if numeric else None, distinct=len(values))
+    fmt, parsed = timestamp_format_fit(con, values)
+    if parsed >= FIT * len(values):
+        return ColumnPreview(name, "timestamp", fmt, distinct=len(values))
     numbers = [v for v in values if _NUMBER.fullmatch(v)]
     if len(numbers) >= FIT * len(values):
         decimal = read.decimal or (
             detect_decimal(numbers) if any(c in v for v in numbers for c in ",.") else None
         )
         return ColumnPreview(name, "number", decimal=decimal, distinct=len(values))
-    fmt, parsed = timestamp_format_fit(con, values)
-    if parsed >= FIT * len(values):
-        return ColumnPreview(name, "timestamp", fmt, distinct=len(values))
     return ColumnPreview(name, "text", distinct=len(values))
 
 
