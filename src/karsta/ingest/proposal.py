@@ -102,3 +102,74 @@ def propose_mapping(header: Sequence[str]) -> MappingProposal:
     scores = [score_preset(name, header) for name in preset_names()]
     scores.sort(key=lambda s: (not s.usable, -s.score, -s.share, s.preset))
     return MappingProposal(tuple(header), tuple(scores))
+
+
+WIZARD_COLUMNS = (
+    "ticket_id",
+    "activity",
+    "timestamp",
+    "agent",
+    "group",
+    "channel",
+    "category",
+    "subcategory",
+    "priority",
+    "ticket_type",
+    "level",
+    "caller_id",
+    "resolution_code",
+)
+"""The canonical columns a mapping for an unknown event log picks, the required three first."""
+REQUIRED_COLUMNS = ("ticket_id", "activity", "timestamp")
+_NAME_WORDS = {
+    "ticket_id": ("ticket", "tiketti", "case", "incident", "ärende", "number", "tunnus", "id"),
+    "activity": ("status", "tila", "activity", "state", "aktiviteetti", "vaihe", "tillstånd"),
+    "timestamp": ("timestamp", "aikaleima", "time", "aika", "updated", "date", "pvm", "tid"),
+    "agent": ("agent", "käsittelijä", "assignee", "resource", "handler", "handläggare"),
+    "group": ("group", "ryhmä", "team", "tiimi", "grupp", "jono", "queue"),
+    "channel": ("channel", "kanava", "kanal", "via", "contact"),
+    "category": ("category", "kategoria", "luokka", "kategori"),
+    "subcategory": ("subcategory", "alaluokka", "underkategori"),
+    "priority": ("priority", "prioriteetti", "kiireellisyys", "prioritet"),
+    "ticket_type": ("type", "tyyppi", "typ"),
+    "level": ("level", "taso", "tier", "nivå"),
+    "caller_id": ("caller", "customer", "asiakas", "requester", "kund", "reporter"),
+    "resolution_code": ("resolution", "ratkaisu", "close code", "lösning"),
+}
+
+
+def guess_columns(
+    header: Sequence[str], timestamps: Sequence[str] = ()
+) -> dict[str, str]:
+    """Return a first guess of the source column of each wizard column, by the header's names.
+
+    A column whose name holds one of a canonical column's words (en, fi, sv) is
+    guessed for it, whole words before parts of words; the time goes to a column
+    the preview read as timestamps (`timestamps`) when one is named so, else the
+    first of them. Each source column is guessed once; no guess is left out.
+    """
+    guesses: dict[str, str] = {}
+    taken: set[str] = set()
+    for canonical in WIZARD_COLUMNS:
+        candidates = [c for c in header if c not in taken]
+        if canonical == "timestamp" and timestamps:
+            candidates = [c for c in candidates if c in timestamps] or candidates
+        found = _by_words(candidates, _NAME_WORDS[canonical])
+        if found is None and canonical == "timestamp" and timestamps:
+            found = next((c for c in timestamps if c not in taken), None)
+        if found is not None:
+            guesses[canonical] = found
+            taken.add(found)
+    return guesses
+
+
+def _by_words(candidates: Sequence[str], words: Sequence[str]) -> str | None:
+    for word in words:  # the first word is the surest
+        for column in candidates:
+            if word in re.findall(r"\w+", column.casefold()):
+                return column
+    for word in words:
+        for column in candidates:
+            if len(word) > 3 and word in column.casefold():
+                return column
+    return None

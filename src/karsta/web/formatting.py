@@ -7,10 +7,11 @@ of Karsta can share it.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from karsta.i18n import Language
@@ -93,3 +94,10 @@ def period(label: str | None, lang: Language, *, short: bool = False) -> str:
         return label
     first = date(int(month[1]), int(month[2]), 1)
     return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=LOCALES[lang])
+
+
+def moment(value: datetime | None, lang: Language, *, timezone: str = "Europe/Helsinki") -> str:
+    """Return an instant as the locale writes a short date and time, in `timezone` ('' for None)."""
+    if value is None:
+        return ""
+    return format_datetime(value, "short", tzinfo=ZoneInfo(timezone), locale=LOCALES[lang])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -47,6 +48,10 @@ class Numbers:
     def period(self, label: str | None) -> str:
         """Return a period label ('2024-03') as the month's name and year."""
         return formatting.period(label, self.lang)
+
+    def moment(self, value: datetime | None) -> str:
+        """Return an instant as a short local date and time."""
+        return formatting.moment(value, self.lang)
 
     def percent(self, value: float | None, decimals: int = 1) -> str:
         """Return a percentage given as 0–100."""
