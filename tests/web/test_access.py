@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount
@@ -9,6 +11,7 @@ from starlette.routing import Mount
 from tests.web.conftest import Site, csrf
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
+TOKEN = "no-such-upload-token"
 SIGN_IN = 303  # an HTML page sends an anonymous visitor to the sign-in form
 UNAUTHORISED = 401  # a JSON twin answers 401
 FORBIDDEN = 403
@@ -39,6 +42,32 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
     ),
     ("POST", "/logout", {}, (303, 303, 303, 303)),
     ("POST", "/language", {"language": "sv"}, (303, 303, 303, 303)),
+    # Data and settings: analysts and admins; a viewer gets nothing (403), past imports too.
+    ("GET", "/data/upload", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/data/upload.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("POST", "/data/upload", {}, (SIGN_IN, FORBIDDEN, 400, 400)),  # no file in the form
+    ("GET", f"/data/uploads/{TOKEN}", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}/mapping", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}/mapping.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("POST", f"/data/uploads/{TOKEN}/mapping", {"name": "x"}, (SIGN_IN, FORBIDDEN, 404, 404)),
+    (
+        "POST",
+        f"/data/uploads/{TOKEN}/import",
+        {"mapping": "preset:event-log"},
+        (SIGN_IN, FORBIDDEN, 404, 404),
+    ),
+    ("GET", "/data/jobs/1", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/jobs/1.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/data/imports.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("GET", "/data/imports/1", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports/1.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports/1/rejects.csv", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/mappings/oma.yaml", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/settings", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/settings.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("POST", "/settings", {"version": "outdated"}, (SIGN_IN, FORBIDDEN, 409, 409)),
     ("GET", "/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
 ]
@@ -62,13 +91,35 @@ def test_role_route_matrix(
 def test_the_matrix_covers_every_route(site: Site) -> None:
     covered = {(method, path) for method, path, _form, _expected in MATRIX}
     routes = set()
-    for route in site.app.routes:
+    for route in _routes(site.app.routes):
         if isinstance(route, APIRoute):
-            path = route.path.replace("{user_id}", "3")
+            path = route.path
+            for name, value in PATH_VALUES.items():
+                path = path.replace("{" + name + "}", value)
             routes |= {(method, path) for method in route.methods}
         elif isinstance(route, Mount):
             routes.add(("GET", "/static/karsta.css"))
+    assert len(routes) > 10  # the routes of the included routers are found
     assert routes - covered == set(), "add the new routes to MATRIX"
+
+
+PATH_VALUES = {
+    "user_id": "3",
+    "token": TOKEN,
+    "job_id": "1",
+    "import_id": "1",
+    "name": "oma",
+}
+"""The value each path parameter has in MATRIX."""
+
+
+def _routes(routes: list[Any]) -> list[Any]:
+    """Return the routes, those of included routers too (FastAPI nests them)."""
+    found = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        found.extend(_routes(included.routes) if included is not None else [route])
+    return found
 
 
 def test_anonymous_visitors_are_sent_to_setup_while_no_user_exists(

@@ -138,9 +138,7 @@ _NAME_WORDS = {
 }
 
 
-def guess_columns(
-    header: Sequence[str], timestamps: Sequence[str] = ()
-) -> dict[str, str]:
+def guess_columns(header: Sequence[str], timestamps: Sequence[str] = ()) -> dict[str, str]:
     """Return a first guess of the source column of each wizard column, by the header's names.
 
     A column whose name holds one of a canonical column's words (en, fi, sv) is

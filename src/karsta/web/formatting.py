@@ -101,3 +101,14 @@ def moment(value: datetime | None, lang: Language, *, timezone: str = "Europe/He
     if value is None:
         return ""
     return format_datetime(value, "short", tzinfo=ZoneInfo(timezone), locale=LOCALES[lang])
+
+
+MEBIBYTE = 1024 * 1024
+
+
+def file_size(size: int, lang: Language) -> str:
+    """Return a file size for reading: '200 MB', '1,5 MB', '12 kB' (binary units)."""
+    if size >= MEBIBYTE:
+        megabytes = size / MEBIBYTE
+        return number(megabytes, lang, decimals=0 if megabytes.is_integer() else 1) + "\u00a0MB"
+    return number(max(1, round(size / 1024)), lang, decimals=0) + "\u00a0kB"

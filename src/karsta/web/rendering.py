@@ -49,6 +49,10 @@ class Numbers:
         """Return a period label ('2024-03') as the month's name and year."""
         return formatting.period(label, self.lang)
 
+    def size(self, value: int) -> str:
+        """Return a file size ('200 MB')."""
+        return formatting.file_size(value, self.lang)
+
     def moment(self, value: datetime | None) -> str:
         """Return an instant as a short local date and time."""
         return formatting.moment(value, self.lang)

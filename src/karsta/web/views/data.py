@@ -33,6 +33,7 @@ from karsta.ingest import (
 )
 from karsta.ingest.mapping import STATUS_CLASSES, ReadOptions
 from karsta.ingest.proposal import REQUIRED_COLUMNS, WIZARD_COLUMNS, guess_columns
+from karsta.web.formatting import file_size
 from karsta.web.import_queue import ImportJob
 from karsta.web.models import ImportRecord
 from karsta.web.pages import page
@@ -104,8 +105,8 @@ async def upload(visitor: Analyst) -> Response:
     try:
         kept = await uploads.receive(visitor.request, visitor.user.id)
     except UploadTooLarge as exc:
-        error = gettext("The file is larger than {limit} MB, the most this server accepts.")
-        return _upload_again(visitor, error.format(limit=exc.limit // (1024 * 1024)), 413)
+        error = gettext("The file is larger than {limit}, the most this server accepts.")
+        return _upload_again(visitor, error.format(limit=file_size(exc.limit, visitor.lang)), 413)
     except UploadRefused:
         return _upload_again(visitor, gettext("Choose a file to upload."), 400)
     return see_other(f"/data/uploads/{kept.token}")
