@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -321,3 +322,60 @@ def test_a_failed_import_says_why_and_changes_nothing(empty_site: Site) -> None:
     assert analyst.get("/data/imports.json").json()["imports"][0]["upload"]["status"] == "failed"
     # The upload is kept: it can be imported again with another mapping.
     assert analyst.get(f"/data/uploads/{token}.json").status_code == 200
+
+
+def test_too_many_rejects_are_named_in_the_reader_s_language_and_the_limit_can_be_raised(
+    empty_site: Site,
+) -> None:
+    # Lines 2-4 are good; line 5's time is not a time: 1 of 4 rows = 25 % rejected, more
+    # than the default 1 %, so the first try imports nothing.
+    log = (
+        "case:concept:name,concept:name,time:timestamp\n"
+        "C1,New,2024-02-01 08:00:00\n"
+        "C1,Resolved,2024-02-01 09:00:00\n"
+        "C2,New,2024-02-02 08:00:00\n"
+        "C2,Resolved,huomenna\n"
+    )
+    analyst = empty_site.signed_in("analyst")
+    token = token_of(upload(analyst, "loki.csv", log.encode()))
+    assert analyst.get(f"/data/uploads/{token}.json").json()["max_rejects"] == "1%"
+    status = finished(empty_site, analyst, start_import(analyst, token, "preset:event-log"))
+    assert status["upload"]["status"] == "failed"
+    error = status["upload"]["error"]  # JSON: English
+    assert error.startswith(
+        "loki.csv: 1 of 4 rows were rejected, more than the limit of 1%, so nothing was "
+        "imported. First rejects: line 5, time:timestamp: not a date and time in the format "
+        "ISO 8601 ('huomenna')."
+    )
+    assert str(empty_site.state.uploads.folder) not in error  # the server's folder is private
+    assert "--max-rejects" not in error  # the form's field, not the command line's option
+    assert status["retry"] == f"/data/uploads/{token}"
+    job_fi = analyst.get(f"/data/jobs/{status['upload']['id']}", headers={"accept-language": "fi"})
+    assert (
+        "rivi 5, time:timestamp: ei päivämäärä ja kellonaika muodossa ISO 8601 ('huomenna')"
+        in html.unescape(job_fi.text)
+    )
+    # A limit that is neither a share nor a number is refused on the form.
+    form = {
+        "csrftoken": csrf(analyst, f"/data/uploads/{token}"),
+        "mapping": "preset:event-log",
+        "max_rejects": "paljon",
+    }
+    refused = analyst.post(f"/data/uploads/{token}/import", data=form)
+    assert refused.status_code == 400
+    assert 'value="paljon"' in refused.text
+    # One row may be rejected: the three good rows are imported, the fourth kept as a reject.
+    job = start_import(analyst, token, "preset:event-log", max_rejects="1")
+    done = finished(empty_site, analyst, job)
+    assert done["upload"]["status"] == "done", done
+    import_id = done["upload"]["workspace_import_id"]
+    accounting = analyst.get(f"/data/imports/{import_id}.json").json()["accounting"]
+    assert (accounting["rows_read"], accounting["rows_loaded"], accounting["rows_rejected"]) == (
+        4,
+        3,
+        1,
+    )
+    # Newest first: the import, then the refused try before it.
+    listed = analyst.get("/data/imports.json").json()["imports"]
+    assert [(r["accounting"] or {}).get("import_id") for r in listed] == [import_id, None]
+    assert listed[1]["upload"]["status"] == "failed"

@@ -45,6 +45,8 @@ def test_a_target_change_is_saved_read_by_the_cli_and_turns_the_overview(site: S
     assert history[0]["before"] == 'targets:\n  I10: "<= 30 %"\n'
     assert '-  I10: "<= 30 %"' in history[0]["diff"]
     assert "+  I10: <= 10 %" in history[0]["diff"]
+    # Two comment lines added at the top, the I10 line removed and added again: 4 lines.
+    assert history[0]["lines_changed"] == 4
 
 
 def test_wrong_fields_are_named_beside_them_and_nothing_is_saved(site: Site) -> None:

@@ -18,8 +18,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from karsta.i18n import N_, Message
+from karsta.cli.render import import_message
+from karsta.i18n import N_, Message, joined
 from karsta.ingest import STAGES, ImportFailed, SourceMapping, import_file
+from karsta.ingest.errors import RejectExample, TooManyRejects
+from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit
 from karsta.privacy import KeyFileError
 from karsta.web.models import ImportRecord, now
 from karsta.web.uploads import Upload, Uploads
@@ -30,6 +33,36 @@ log = logging.getLogger("karsta.web")
 
 INTERRUPTED = N_("The server stopped before the import finished; the workspace is unchanged.")
 UNEXPECTED = N_("The import stopped on an unexpected error; the workspace is unchanged.")
+RAISE_THE_LIMIT = N_(
+    "Check the mapping against the file's columns and formats. To import the readable rows "
+    "and keep the rest as rejects, downloadable as CSV, import the file again with a larger "
+    "share of rows that may be rejected."
+)
+
+
+def failure(exc: ImportFailed, upload: Upload) -> Message:
+    """Return why an upload's import failed, naming the file as uploaded (not its private path).
+
+    Too many rejects: the first ones are shown in the reader's language, and the hint names
+    the import form's field, not the command line's option.
+    """
+    problem, hint = exc.problem, exc.hint
+    if isinstance(exc, TooManyRejects):
+        shown = joined([_example(e, exc.row_label) for e in exc.examples], "; ")
+        problem = Message("{headline} First rejects: {shown}.", headline=exc.headline, shown=shown)
+        hint = Message(RAISE_THE_LIMIT)
+    return joined([f"{upload.file_name}: ", problem, *([" ", hint] if hint else [])], "")
+
+
+def _example(example: RejectExample, row_label: str) -> Message:
+    """Return one rejected row as the failure shows it: 'line 9, Ticket: required value …'."""
+    parts: list[str] = [Message(row_label), f" {example.line}"]
+    if example.column:
+        parts.append(f", {example.column}")
+    parts += [": ", import_message(example.reason)]
+    if example.value is not None:
+        parts.append(f" ({example.value!r})")
+    return joined(parts, "")
 
 
 @dataclass
@@ -41,10 +74,11 @@ class ImportJob:
     mapping: SourceMapping
     key: bytes | None = None
     redact: bool = False
+    max_rejects: RejectLimit = DEFAULT_LIMIT
     status: str = "queued"
     stage: str | None = None
     fraction: float = 0.0
-    error: str | None = None
+    error: Message | None = None
     workspace_import_id: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -145,10 +179,16 @@ class ImportQueue:
                     pseudonym_key=job.key,
                     redact=job.redact,
                     progress=job.progress,
+                    max_rejects=job.max_rejects,
                 )
-        except (ImportFailed, WorkspaceError, KeyFileError) as exc:
+        except ImportFailed as exc:
+            job.error = failure(exc, job.upload)
+            job.status = "failed"
+            self._record(job, status="failed", finished_at=now(), error=str(job.error))
+            return
+        except (WorkspaceError, KeyFileError) as exc:
             problem = exc.args[0] if exc.args else str(exc)
-            job.error = problem if isinstance(problem, str) else str(problem)
+            job.error = problem if isinstance(problem, Message) else Message(str(problem))
             job.status = "failed"
             self._record(job, status="failed", finished_at=now(), error=str(job.error))
             return

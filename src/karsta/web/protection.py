@@ -119,7 +119,7 @@ async def _multipart_token(scope: Scope, receive: Receive) -> tuple[str | None, 
     }
     found = False
     if boundary:
-        parser = MultipartParser(boundary, callbacks)
+        parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
         try:
             more = True
             while more:

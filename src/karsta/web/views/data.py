@@ -33,6 +33,7 @@ from karsta.ingest import (
 )
 from karsta.ingest.mapping import STATUS_CLASSES, ReadOptions
 from karsta.ingest.proposal import REQUIRED_COLUMNS, WIZARD_COLUMNS, guess_columns
+from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, RejectLimitError
 from karsta.web.formatting import file_size
 from karsta.web.import_queue import ImportJob
 from karsta.web.models import ImportRecord
@@ -152,6 +153,8 @@ class UploadedPage(BaseModel):
     mappings: list[SavedMapping]
     chosen: str | None
     """The mapping to preselect ('preset:NAME' or 'file:NAME')."""
+    max_rejects: str
+    """The most rows the import may reject: a share of the rows read ('1%') or a number."""
     privacy: PrivacyInfo
 
 
@@ -175,7 +178,9 @@ def _pseudonymised(visitor: Visitor) -> bool:
     model=UploadedPage,
     summary="An uploaded export",
 )
-def uploaded(visitor: Analyst, token: Token, mapping: str | None = None) -> UploadedPage:
+def uploaded(
+    visitor: Analyst, token: Token, mapping: str | None = None, max_rejects: str | None = None
+) -> UploadedPage:
     """Return the file's preview and the presets scored by the columns its header has."""
     kept = _upload(visitor, token)
     preview, problem = None, None
@@ -210,8 +215,27 @@ def uploaded(visitor: Analyst, token: Token, mapping: str | None = None) -> Uplo
         proposed=proposed,
         mappings=saved_mappings(visitor.state.config.mappings_folder),
         chosen=chosen,
+        max_rejects=max_rejects or _limit_text(DEFAULT_LIMIT),
         privacy=privacy_info(visitor.state),
     )
+
+
+def _limit_text(limit: RejectLimit) -> str:
+    """Return a reject limit as the form's field writes it: '1%' or a number of rows."""
+    return str(limit.rows) if limit.rows is not None else str(limit)
+
+
+def reject_limit(text: str) -> RejectLimit:
+    """Return the reject limit the import form's field gives; raise ValueError saying how."""
+    try:
+        return RejectLimit.parse(text or _limit_text(DEFAULT_LIMIT))
+    except RejectLimitError as exc:
+        raise ValueError(
+            gettext(
+                "The most rows that may be rejected is a share of the rows, such as 1 % or "
+                "0.5 %, or a number of rows, such as 250."
+            )
+        ) from exc
 
 
 def _without_path(exc: ImportFailed, kept: Upload) -> str:
@@ -450,6 +474,7 @@ def start_import(
     mapping: Annotated[str, Form()],
     pseudonymise: Annotated[bool, Form()] = False,
     redact: Annotated[bool, Form()] = False,
+    max_rejects: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Queue the upload's import with the chosen mapping; go to its progress."""
     assert visitor.user is not None
@@ -459,8 +484,9 @@ def start_import(
     try:
         source, label = chosen_mapping(visitor, mapping)
         key = server_key(visitor.state, privacy, pseudonymise=pseudonymise)
+        limit = reject_limit(max_rejects)
     except ValueError as exc:
-        page_data = uploaded(visitor, token, mapping)
+        page_data = uploaded(visitor, token, mapping, max_rejects)
         return render(
             visitor.request,
             "data/uploaded.html",
@@ -481,6 +507,7 @@ def start_import(
         mapping=source,
         key=key,
         redact=redact and privacy.mode is None,
+        max_rejects=limit,
     )
     visitor.state.imports.submit(job)
     return see_other(f"/data/jobs/{record_id}")

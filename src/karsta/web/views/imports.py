@@ -10,7 +10,7 @@ and a rejected row cannot be told to belong to any group).
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException
@@ -23,6 +23,7 @@ from karsta.cli.render import import_text
 from karsta.i18n import localized
 from karsta.ingest import STAGES, StoredImport, stored_imports, write_rejects_csv
 from karsta.web.access import EVERYTHING
+from karsta.web.import_queue import ImportJob
 from karsta.web.models import ImportRecord, User
 from karsta.web.pages import page
 from karsta.web.rendering import TEMPLATES
@@ -199,11 +200,29 @@ def imports(visitor: Analyst) -> ImportsPage:
         ImportRow(accounting=accounting(s), upload=by_import.get(s.import_id))
         for s in _stored(visitor)
     ]
-    # Uploads that never reached the workspace (failed, or still running) come first.
+    # Uploads still waiting or running come first; failed ones take their place by time.
     pending = [
-        ImportRow(accounting=None, upload=log) for log in logs if not log.workspace_import_id
+        ImportRow(accounting=None, upload=log)
+        for log in logs
+        if not log.workspace_import_id and log.status in ("queued", "running")
     ]
-    return ImportsPage(privacy=privacy_info(visitor.state), imports=pending + rows)
+    failed = [
+        ImportRow(accounting=None, upload=log)
+        for log in logs
+        if not log.workspace_import_id and log.status not in ("queued", "running")
+    ]
+    ended = sorted(rows + failed, key=_ended_at, reverse=True)
+    return ImportsPage(privacy=privacy_info(visitor.state), imports=pending + ended)
+
+
+def _ended_at(row: ImportRow) -> datetime:
+    """Return when an import ended (or a failed upload started), in UTC."""
+    at = row.accounting.finished_at if row.accounting else None
+    if at is None and row.upload is not None:
+        at = row.upload.finished_at or row.upload.started_at
+    if at is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite keeps no zone
 
 
 class RejectInfo(BaseModel):
@@ -309,6 +328,8 @@ class JobPage(BaseModel):
     """How much of the import is done (each stage a quarter)."""
     ahead: int
     """Imports that wait or run before this one."""
+    retry: str | None
+    """After a failure, the page of the upload to import again (while the server keeps it)."""
 
 
 @page(
@@ -337,7 +358,16 @@ def job(visitor: Analyst, job_id: Id) -> JobPage:
         if upload.status in ("running", "done")
         else 0.0,
         ahead=visitor.state.imports.ahead_of(job_id) if upload.status == "queued" else 0,
+        retry=_retry(visitor, running) if upload.status == "failed" else None,
     )
+
+
+def _retry(visitor: Visitor, running: ImportJob | None) -> str | None:
+    """Return the page of a failed import's upload, if the server still keeps it for its user."""
+    assert visitor.user is not None
+    if running is None or visitor.state.uploads.get(running.upload.token, visitor.user.id) is None:
+        return None
+    return f"/data/uploads/{running.upload.token}"
 
 
 @router.get(

@@ -64,6 +64,8 @@ class SettingsChangeInfo(BaseModel):
     after: str
     diff: list[str]
     """The change as a unified diff of the file's lines."""
+    lines_changed: int
+    """Lines removed plus lines added (the diff's lines without its hunk headers)."""
 
 
 class SettingsPage(BaseModel):
@@ -125,18 +127,17 @@ def _history(visitor: Visitor) -> list[SettingsChangeInfo]:
             user=name,
             before=c.before,
             after=c.after,
-            diff=[
-                line.rstrip("\n")
-                for line in difflib.unified_diff(
-                    (c.before or "").splitlines(),
-                    c.after.splitlines(),
-                    lineterm="",
-                    n=0,
-                )
-            ][2:],
+            diff=(diff := _diff(c.before, c.after)),
+            lines_changed=sum(1 for line in diff if line[:1] in ("+", "-")),
         )
         for c, name in rows
     ]
+
+
+def _diff(before: str | None, after: str) -> list[str]:
+    """Return the change of the settings file as unified diff lines, without the file header."""
+    lines = difflib.unified_diff((before or "").splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line.rstrip("\n") for line in lines][2:]
 
 
 def _list(value: Any) -> list[str]:
