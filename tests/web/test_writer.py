@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from karsta.cli.main import app as cli
 from karsta.ingest import import_file, load_preset
 from karsta.web.workspace_gate import WorkspaceGate
+from karsta.workspace.server_note import note_path
 
 LOG = (
     "case:concept:name,concept:name,time:timestamp\n"
@@ -60,7 +61,13 @@ def test_a_cli_import_while_the_server_runs_gets_the_lock_message(
         )  # fmt: skip
         text = " ".join(refused.output.split())
         assert refused.exit_code == 2, refused.output
-        assert f"is open in another command (process {server.pid})" in text
+        # The message names the server and where to upload, not 'wait for the command'.
+        assert (
+            f"is held by the web app (karsta serve, process {server.pid}) at "
+            f"http://127.0.0.1:{port}/: while it runs, imports go through it. Upload the file "
+            f"on its Data page (http://127.0.0.1:{port}/data/upload), or stop the server and "
+            "import again."
+        ) in text
         assert "Nothing was imported; the workspace is unchanged." in text
         assert "Traceback" not in refused.output
         # Reading side by side still works.
@@ -69,6 +76,7 @@ def test_a_cli_import_while_the_server_runs_gets_the_lock_message(
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+    assert not note_path(desk_file).exists()  # the server took its note away
     # Once the server has stopped, the command line imports again.
     done = CliRunner().invoke(
         cli, ["import", str(log), "--preset", "event-log", "--workspace", str(desk_file)]

@@ -11,6 +11,7 @@ import typer
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.i18n import _
+from karsta.workspace.server_note import server_note
 
 
 def serve(
@@ -62,4 +63,6 @@ def serve(
         )
     )
     # No access log of uvicorn's own: it would name every client's address.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    url = f"http://{host}:{port}/"
+    with server_note(workspace.resolve(), url):  # a refused CLI import names the server
+        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
