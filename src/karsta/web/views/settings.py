@@ -46,12 +46,14 @@ class TargetRow(BaseModel):
 
 
 class ValueChoices(BaseModel):
-    """The values the workspace holds, for the pickers."""
+    """The values the workspace holds for the pickers: the desk's categories and statuses.
+
+    They name the desk's vocabulary, not tickets, and the settings they are picked for hold
+    for the whole desk, so every analyst is offered them all.
+    """
 
     categories: list[str]
     statuses: list[str]
-    channels: list[str]
-    groups: list[str]
 
 
 class SettingsChangeInfo(BaseModel):
@@ -108,9 +110,9 @@ def _version(text: str | None) -> str:
 
 def _choices(visitor: Visitor) -> ValueChoices:
     if not visitor.state.config.workspace.exists():
-        return ValueChoices(categories=[], statuses=[], channels=[], groups=[])
+        return ValueChoices(categories=[], statuses=[])
     lists = visitor.state.results.get("value_lists", EVERYTHING, lambda ws: ws.value_lists())
-    return ValueChoices(**lists.to_dict())
+    return ValueChoices(categories=list(lists.categories), statuses=list(lists.statuses))
 
 
 def _history(visitor: Visitor) -> list[SettingsChangeInfo]:
