@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from karsta.metrics.config import load_config
+from karsta.web import WebConfig, create_app
 from karsta.web.models import Role
 from tests.web import test_browser
 from tests.web.conftest import Site, make_site
@@ -232,3 +233,27 @@ def test_a_viewer_is_offered_neither_data_nor_settings(served: tuple[Site, str],
     assert menu.get_by_role("link", name="Tiedot").count() == 0
     assert menu.get_by_role("link", name="Asetukset").count() == 0
     assert page.goto(f"{base}/settings").status == 403
+
+
+def test_too_large_a_file_is_refused_in_the_browser_before_it_is_sent(
+    tmp_path: Path, page: Any
+) -> None:
+    workspace = tmp_path / "uusi.karsta"
+    config = WebConfig(
+        workspace=workspace, database_url=f"sqlite:///{tmp_path / 'app.sqlite'}", upload_limit=1000
+    )
+    site = Site(create_app(config), workspace)
+    site.add_user("analyytikko", Role.ANALYST)
+    with serving(site) as base:
+        sign_in(page, base, "analyytikko")
+        page.goto(f"{base}/data/upload")
+        page.evaluate(DROP, ["iso.csv", "a,b\n" + "1,2\n" * 400])  # 1,604 bytes
+        error = page.locator("#upload-error")
+        error.wait_for()
+        assert error.inner_text() == (
+            f"Tiedosto on suurempi kuin 1{NBSP}kB, suurin koko, jonka tämä palvelin hyväksyy."
+        )
+        assert page.url == f"{base}/data/upload"  # not sent
+        assert not any(site.state.uploads.folder.iterdir())
+        accessible(page)
+        shot(page, "data-upload-too-large-fi")
