@@ -25,6 +25,7 @@ LAYERS = {
     "process": 3,
     "api": 4,
     "charts": 4,
+    "settings": 4,
     "cli": 5,
     "web": 5,
     "report": 5,

@@ -27,9 +27,27 @@ from karsta.metrics.units import UnitPage, UnitStatus, unit_rows
 from karsta.process.analysis import ProcessAnalysis
 from karsta.process.filters import ProcessFilters
 from karsta.process.waiting import WaitingRules
+from karsta.process.waste import WasteAssumptions
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
+from karsta.workspace.coverage import ValueLists, value_lists
 from karsta.workspace.source import Closing, TableSource
+
+
+def waiting_rules(config: MetricConfig) -> WaitingRules:
+    """Return the process views' waiting rules with the settings' waiting statuses."""
+    return WaitingRules(waiting_statuses=config.waiting_statuses or frozenset())
+
+
+def waste_assumptions(config: MetricConfig, **overrides: Any) -> WasteAssumptions:
+    """Return the waste's figures: the settings' hourly costs, then `overrides` (fields)."""
+    given: dict[str, Any] = {}
+    if config.hourly_cost is not None:
+        given["hourly_cost"] = config.hourly_cost
+    if config.waiting_hourly_cost is not None:
+        given["waiting_hourly_cost"] = config.waiting_hourly_cost
+    given.update({k: v for k, v in overrides.items() if v is not None})
+    return WasteAssumptions(**given)
 
 
 class Analyses:
@@ -140,26 +158,34 @@ class Analyses:
     ) -> ProcessAnalysis:
         """Return the process views of the tickets `filters` keep, with the settings applied.
 
-        Waits are also counted in service hours when the settings name them, and the
-        settings' stages and customer-value marks are used.
+        Waits are also counted in service hours when the settings name them; the
+        settings' waiting statuses count as waiting (unless `waiting` says otherwise),
+        their hourly costs price the waste, and their stages and customer-value marks
+        are used.
         """
         config = self.config
         return ProcessAnalysis(
             self.source,
             calendar=config.calendar(),
             filters=filters,
-            waiting=waiting,
+            waiting=waiting or waiting_rules(config),
             stages=config.stages,
+            assumptions=waste_assumptions(config),
         )
 
     @property
     def process(self) -> ProcessAnalysis:
         """Return the process views (map, variants, hand-offs, rework, waiting, waste).
 
-        Waits are also counted in service hours when the settings name them, and the
-        settings' stages and customer-value marks are used.
+        Waits are also counted in service hours when the settings name them; the
+        settings' waiting statuses count as waiting, their hourly costs price the waste,
+        and their stages and customer-value marks are used.
         """
         return self.process_analysis()
+
+    def value_lists(self) -> ValueLists:
+        """Return the categories, statuses, channels and groups the data holds (for pickers)."""
+        return value_lists(self.source)
 
 
 class Workspace(Analyses, _Workspace):

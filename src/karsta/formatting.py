@@ -369,6 +369,18 @@ def evidence(
     return str(value)
 
 
+MEBIBYTE = 1024 * 1024
+
+
+def file_size(size: int, *, lang: Language | None = None) -> str:
+    """Return a file size for people: '200 MB', '1,5 MB', '12 kB' (binary units)."""
+    if size >= MEBIBYTE:
+        megabytes = size / MEBIBYTE
+        digits = 0 if megabytes.is_integer() else 1
+        return decimal(megabytes, digits, lang=lang) + "\N{NO-BREAK SPACE}MB"
+    return whole(max(1, round(size / 1024)), lang=lang) + "\N{NO-BREAK SPACE}kB"
+
+
 def d3_format(unit: str, *, average: bool = False) -> str:
     """Return the d3 number format a chart draws figures of `unit` with (',.1f' for hours)."""
     return f",.{digits_of(unit, average=average)}f"

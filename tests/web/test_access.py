@@ -13,6 +13,7 @@ from tests.web.conftest import Site, csrf
 from tests.web.process_site import PROCESS_MATRIX
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
+TOKEN = "no-such-upload-token"
 SIGN_IN = 303  # an HTML page sends an anonymous visitor to the sign-in form
 UNAUTHORISED = 401  # a JSON twin answers 401
 FORBIDDEN = 403
@@ -55,6 +56,32 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
     ),
     ("POST", "/logout", {}, (303, 303, 303, 303)),
     ("POST", "/language", {"language": "sv"}, (303, 303, 303, 303)),
+    # Data and settings: analysts and admins; a viewer gets nothing (403), past imports too.
+    ("GET", "/data/upload", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/data/upload.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("POST", "/data/upload", {}, (SIGN_IN, FORBIDDEN, 400, 400)),  # no file in the form
+    ("GET", f"/data/uploads/{TOKEN}", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}/mapping", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", f"/data/uploads/{TOKEN}/mapping.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("POST", f"/data/uploads/{TOKEN}/mapping", {"name": "x"}, (SIGN_IN, FORBIDDEN, 404, 404)),
+    (
+        "POST",
+        f"/data/uploads/{TOKEN}/import",
+        {"mapping": "preset:event-log"},
+        (SIGN_IN, FORBIDDEN, 404, 404),
+    ),
+    ("GET", "/data/jobs/1", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/jobs/1.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/data/imports.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("GET", "/data/imports/1", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports/1.json", None, (UNAUTHORISED, FORBIDDEN, 404, 404)),
+    ("GET", "/data/imports/1/rejects.csv", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/data/mappings/oma.yaml", None, (SIGN_IN, FORBIDDEN, 404, 404)),
+    ("GET", "/settings", None, (SIGN_IN, FORBIDDEN, 200, 200)),
+    ("GET", "/settings.json", None, (UNAUTHORISED, FORBIDDEN, 200, 200)),
+    ("POST", "/settings", {"version": "outdated"}, (SIGN_IN, FORBIDDEN, 409, 409)),
     ("GET", "/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
 ]
@@ -78,6 +105,10 @@ def test_role_route_matrix(
 
 EXAMPLES = {
     "{user_id}": "3",
+    "{token}": TOKEN,
+    "{job_id}": "1",
+    "{import_id}": "1",
+    "{name}": "oma",
     "{metric_id}": "I10",
     "{ticket_id:path}": "A2",
 }

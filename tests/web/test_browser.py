@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def served(desk_file: Path, tmp_path: Path) -> Iterator[tuple[Site, str]]:
-    """Return the web app on the two-group desk, served by uvicorn on a free local port."""
+@contextmanager
+def serving(site: Site) -> Iterator[str]:
+    """Yield the base URL of `site` served by uvicorn on a free local port, stopped after."""
     import uvicorn
 
-    site = make_site(desk_file, f"sqlite:///{tmp_path / 'app.sqlite'}")
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning")
@@ -82,11 +82,19 @@ def served(desk_file: Path, tmp_path: Path) -> Iterator[tuple[Site, str]]:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     try:
-        yield site, f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         site.state.engine.dispose()
+
+
+@pytest.fixture
+def served(desk_file: Path, tmp_path: Path) -> Iterator[tuple[Site, str]]:
+    """Return the web app on the two-group desk, served by uvicorn on a free local port."""
+    site = make_site(desk_file, f"sqlite:///{tmp_path / 'app.sqlite'}")
+    with serving(site) as base:
+        yield site, base
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from karsta.api import waiting_rules, waste_assumptions
 from karsta.calendar import ServiceCalendar
 from karsta.cli import render
 from karsta.formatting import share as share_text
 from karsta.i18n import N_, _
+from karsta.metrics.config import ConfigError, MetricConfig, config_path, load_config
 from karsta.process import ProcessAnalysis, ProcessFilters
 from karsta.process.requirements import NotComputed
 from karsta.workspace import Workspace, WorkspaceError
@@ -81,11 +83,29 @@ def analysis_of(
     *,
     calendar: ServiceCalendar | None = None,
 ) -> Iterator[ProcessAnalysis]:
-    """Yield the process analysis of a workspace; a workspace error stops with its message."""
+    """Yield the process analysis of a workspace; a workspace error stops with its message.
+
+    The settings' waiting statuses count as waiting, and their hourly costs price the waste.
+    """
+    config = settings_of(workspace)
     try:
         with Workspace.open(workspace, create=False, read_only=True) as ws:
-            yield ProcessAnalysis(ws, calendar=calendar, filters=filters)
+            yield ProcessAnalysis(
+                ws,
+                calendar=calendar,
+                filters=filters,
+                waiting=waiting_rules(config),
+                assumptions=waste_assumptions(config),
+            )
     except WorkspaceError as exc:
+        raise fail(render.error_text(exc)) from exc
+
+
+def settings_of(workspace: Path) -> MetricConfig:
+    """Return the workspace's settings (`<workspace>.yaml`); a bad file stops with its message."""
+    try:
+        return load_config(config_path(workspace))
+    except ConfigError as exc:
         raise fail(render.error_text(exc)) from exc
 
 

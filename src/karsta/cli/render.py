@@ -344,13 +344,18 @@ _IMPORT_TEXTS = (
 _IMPORT_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _IMPORT_TEXTS)
 
 
-def import_text(text: str) -> str:
-    """Return a reject reason or note of the import in the current language, if it is known."""
+def import_message(text: str) -> str:
+    """Return a reject reason or note of the import as a Message, if it is known (else as is)."""
     for pattern, template in _IMPORT_PATTERNS:
         found = pattern.fullmatch(text)
         if found:
-            return Message(template, **found.groupdict()).localized()
+            return Message(template, **found.groupdict())
     return text
+
+
+def import_text(text: str) -> str:
+    """Return a reject reason or note of the import in the current language, if it is known."""
+    return str(localized(import_message(text)))
 
 
 def error_text(exc: BaseException) -> str:

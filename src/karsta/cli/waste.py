@@ -8,6 +8,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
+from karsta.api import waste_assumptions
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import (
@@ -19,13 +20,14 @@ from karsta.cli.process_shared import (
     fail,
     not_computed_table,
     notes_table,
+    settings_of,
     ticket_filters,
     working,
 )
 from karsta.cli.render import number, plain
 from karsta.formatting import euros, hours, years
 from karsta.i18n import N_, _, localized
-from karsta.process import WasteAssumptions, WasteFindings
+from karsta.process import WasteFindings
 from karsta.process.waste import HOURS_PER_PERSON_YEAR, Finding
 
 PeriodFromOption = Annotated[
@@ -72,10 +74,20 @@ def _partial(text: str, value: float | None, missing: list[str]) -> str:
 
 def waste_command(
     workspace: WorkspaceOption,
-    hourly_cost: Annotated[float, typer.Option(help=N_("Staff cost in euros an hour."))] = 45.0,
+    hourly_cost: Annotated[
+        float | None,
+        typer.Option(
+            help=N_("Staff cost in euros an hour (default: the settings' hourly_cost, else 45).")
+        ),
+    ] = None,
     waiting_hourly_cost: Annotated[
         float | None,
-        typer.Option(help=N_("Euros an hour of customer waiting (default: not priced).")),
+        typer.Option(
+            help=N_(
+                "Euros an hour of customer waiting (default: the settings' "
+                "waiting_hourly_cost, else not priced)."
+            )
+        ),
     ] = None,
     hours_per_person_year: Annotated[
         float, typer.Option(help=N_("Hours of work in a person-year (full-time, Finland)."))
@@ -103,7 +115,8 @@ def waste_command(
 ) -> None:
     """Print the waste a year: the headline, staff and customer time, findings, assumptions."""
     try:
-        assumptions = WasteAssumptions(
+        assumptions = waste_assumptions(
+            settings_of(workspace),
             hourly_cost=hourly_cost,
             waiting_hourly_cost=waiting_hourly_cost,
             hours_per_person_year=hours_per_person_year,

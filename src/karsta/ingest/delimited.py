@@ -296,6 +296,10 @@ class _Scan:
             raw_text=lambda _con, lines: {n: self.texts[n] for n in lines if n in self.texts},
             rewrite_raw=self.rewrite,
             cleanup=[self.source.close],
+            detected={
+                "encoding": self.source.encoding,
+                "delimiter": self.dialect.delimiter.decode(SCANNED, errors="replace"),
+            },
         )
 
     def _sniff(self, opened: str, params: dict[str, str | int | bool]) -> tuple[object, ...]:

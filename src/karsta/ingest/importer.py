@@ -56,6 +56,7 @@ from karsta.ingest.provenance import (
 from karsta.ingest.readers import Reader, reader_for
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
 from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, examples, keep_raw_text
+from karsta.ingest.signature import check_content
 from karsta.ingest.sqltext import quote
 from karsta.ingest.stages import MAPPING_STAGES_SETTING, stages_json
 from karsta.ingest.staging import RawFile, ReadAgain, ReadContext, Rewrite
@@ -199,6 +200,7 @@ def import_file(
     fingerprint = None if pseudonym_key is None else key_fingerprint(pseudonym_key)
     privacy = import_mode(workspace, key_fingerprint=fingerprint, redact=redact)
     reader = reader_for(path, format_name)
+    check_content(path, reader.name)
     options = reading_options(mapping, reader.name, pseudonymised=privacy.pseudonymised)
     file_pass = FilePass(path, text=reader.name == "csv")
     context = ReadContext(file_pass, pseudonymised=privacy.pseudonymised)

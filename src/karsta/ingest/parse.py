@@ -173,8 +173,13 @@ def _mostly_offsets(values: list[str]) -> bool:
 
 def detect_timestamp_format(con: duckdb.DuckDBPyConnection, values: list[str]) -> str:
     """Return the timestamp format that reads the most sampled values (ISO 8601 first)."""
+    return timestamp_format_fit(con, values)[0]
+
+
+def timestamp_format_fit(con: duckdb.DuckDBPyConnection, values: list[str]) -> tuple[str, int]:
+    """Return the timestamp format that reads the most of `values`, and how many it reads."""
     if not values:
-        return ISO
+        return ISO, 0
     con.execute(
         "CREATE OR REPLACE TEMP TABLE __karsta_sample AS SELECT unnest($values::VARCHAR[]) AS v",
         {"values": values},
@@ -188,7 +193,7 @@ def detect_timestamp_format(con: duckdb.DuckDBPyConnection, values: list[str]) -
             if count == len(values):
                 break
     con.execute("DROP TABLE __karsta_sample")
-    return best
+    return best, best_count
 
 
 def _count_parsed(con: duckdb.DuckDBPyConnection, expr: str) -> int:

@@ -77,6 +77,8 @@ class RawFile:
     raw_text: Callable[[duckdb.DuckDBPyConnection, list[int]], dict[int, str]] | None = None
     rewrite_raw: Callable[[str, Rewrite], str | None] | None = None
     cleanup: list[Callable[[], None]] = field(default_factory=list)
+    detected: dict[str, str] = field(default_factory=dict)
+    """How the reader found the file written (delimited text: encoding, delimiter)."""
 
     def remove_files(self) -> None:
         """Remove what the reader wrote for the import (run every cleanup once)."""

@@ -11,6 +11,9 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     realtime_channels: [phone, chat, walk-in]
     first_contact_minutes: 60
     repeat_contact_days: 7
+    waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
+    hourly_cost: 45                          # staff euros an hour (waste)
+    waiting_hourly_cost: 20                  # euros an hour of customer waiting (waste)
     targets:
       O2: 80 % within 24 service hours
       S2: ">= 70 %"
@@ -147,6 +150,12 @@ class MetricConfig:
     repeat_contact_days: float = 7.0
     workaround_codes: frozenset[str] | None = None
     realtime_channels: frozenset[str] | None = None
+    waiting_statuses: frozenset[str] | None = None
+    """Statuses the process views and the waste count as waiting, beside the waiting class."""
+    hourly_cost: float | None = None
+    """Staff cost in euros an hour, for the waste (None: the waste's default)."""
+    waiting_hourly_cost: float | None = None
+    """Euros an hour of customer waiting, for the waste (None: not priced)."""
     targets: dict[str, Target] = field(default_factory=dict)
     stages: StageDeclaration = field(default_factory=StageDeclaration)
     """The process's stages and customer-value marks (the process views read them)."""
@@ -191,6 +200,9 @@ KNOWN_KEYS = {
     "repeat_contact_days",
     "workaround_codes",
     "realtime_channels",
+    "waiting_statuses",
+    "hourly_cost",
+    "waiting_hourly_cost",
     "targets",
     STAGES_KEY,
     VALUE_KEY,
@@ -224,7 +236,12 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
                 Message("{source}: service_hours: {error}", source=source, error=exc.args[0])
             ) from exc
     lists: dict[str, frozenset[str] | None] = {}
-    for key in ("desk_resolvable_categories", "workaround_codes", "realtime_channels"):
+    for key in (
+        "desk_resolvable_categories",
+        "workaround_codes",
+        "realtime_channels",
+        "waiting_statuses",
+    ):
         values = data.get(key)
         if values is not None and not isinstance(values, list):
             raise ConfigError(
@@ -236,6 +253,7 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         repeat_days = float(data.get("repeat_contact_days", 7))
     except (TypeError, ValueError) as exc:
         raise ConfigError(Message("{source}: {error}", source=source, error=str(exc))) from exc
+    costs = {key: _cost(data, key, source) for key in ("hourly_cost", "waiting_hourly_cost")}
     targets: dict[str, Target] = {}
     for metric_id, text in (data.get("targets") or {}).items():
         try:
@@ -260,11 +278,35 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         desk_resolvable_categories=lists["desk_resolvable_categories"],
         workaround_codes=lists["workaround_codes"],
         realtime_channels=lists["realtime_channels"],
+        waiting_statuses=lists["waiting_statuses"],
+        hourly_cost=costs["hourly_cost"],
+        waiting_hourly_cost=costs["waiting_hourly_cost"],
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
         targets=targets,
         stages=stages,
     )
+
+
+def _cost(data: dict[str, Any], key: str, source: str) -> float | None:
+    """Return a price in euros an hour (a number >= 0), None when not set."""
+    value = data.get(key)
+    if value is None:
+        return None
+    try:
+        number = _number(str(value)) if not isinstance(value, bool) else -1.0
+    except ValueError:
+        number = -1.0
+    if number < 0:
+        raise ConfigError(
+            Message(
+                "{source}: {key} must be a number of euros an hour (0 or more), not '{value}'",
+                source=source,
+                key=key,
+                value=value,
+            )
+        )
+    return number
 
 
 def load_config(path: Path | None) -> MetricConfig:

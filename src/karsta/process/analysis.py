@@ -84,6 +84,7 @@ class ProcessAnalysis:
     `calendar` adds waits in service hours to the map; `filters` chooses the tickets;
     `waiting` says which statuses are waiting rather than work; `stages` are the
     stages and customer-value marks of the settings file (see `karsta.process.stages`);
+    `assumptions` are the waste's figures when `waste()` is not given others;
     `stored_log=False` ignores the log sorted at import (to compare the two ways).
 
     Where the source holds the event log sorted at import (`ticket_transitions` and
@@ -101,6 +102,7 @@ class ProcessAnalysis:
         waiting: WaitingRules | None = None,
         stages: StageDeclaration | None = None,
         stored_log: bool = True,
+        assumptions: WasteAssumptions | None = None,
     ) -> None:
         self.source = source
         self.stored_log = stored_log
@@ -108,6 +110,7 @@ class ProcessAnalysis:
         self.filters = filters or ProcessFilters()
         self.waiting_rules = waiting or WaitingRules()
         self.stage_settings = stages
+        self.assumptions = assumptions or WasteAssumptions()
 
     @cached_property
     def stored(self) -> tuple[ir.Table, ir.Table] | None:
@@ -531,7 +534,7 @@ class ProcessAnalysis:
         and scale their hours by its length. A finding the log cannot give is
         listed in `not_computed` with what to map.
         """
-        a = assumptions or WasteAssumptions()
+        a = assumptions or self.assumptions
         period = self.period()
         scope = self
         if period.start is not None and period.end is not None:
@@ -543,6 +546,7 @@ class ProcessAnalysis:
                 waiting=self.waiting_rules,
                 stages=self.stage_settings,
                 stored_log=self.stored_log,
+                assumptions=a,
             )
         waiting = scope.waiting()
         process_map = scope.map(collapse_repeats=True, bottlenecks=a.bottlenecks)

@@ -7,6 +7,9 @@ package itself, so it works in a closed network.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -17,14 +20,18 @@ from karsta.i18n import N_
 from karsta.web.accounts import server_key
 from karsta.web.config import WebConfig
 from karsta.web.database import connect, migrate, session_factory
+from karsta.web.import_queue import ImportQueue, mark_interrupted
 from karsta.web.protection import CsrfProtection, Guard
 from karsta.web.rendering import render
 from karsta.web.requests import SignInRequired
 from karsta.web.results import WorkspaceResults
 from karsta.web.state import AppState
+from karsta.web.uploads import Uploads
 from karsta.web.views import (
     admin,
     auth,
+    data,
+    imports,
     metric,
     metrics,
     overview,
@@ -32,7 +39,9 @@ from karsta.web.views import (
     process_levels,
     process_map,
     reports,
+    settings,
 )
+from karsta.web.workspace_gate import WorkspaceGate
 from karsta.workspace import WorkspaceError
 
 STATUS_TEXT = {
@@ -42,6 +51,7 @@ STATUS_TEXT = {
     404: N_("There is no such page."),
     405: N_("This page cannot be used that way."),
     422: N_("The request had values that could not be read."),
+    413: N_("The file is larger than the server accepts."),
     429: N_("Too many attempts. Wait a while and try again."),
     503: N_("The workspace cannot be read right now. Try again in a moment."),
 }
@@ -79,6 +89,19 @@ async def _workspace_error(request: Request, exc: Exception) -> Response:
     return _error(request, 503)
 
 
+@asynccontextmanager
+async def _serving(app: FastAPI) -> AsyncIterator[None]:
+    """Hold the workspace while the server runs (imports go through it); clean up after."""
+    state: AppState = app.state.karsta
+    state.gate.serve()
+    try:
+        yield
+    finally:
+        state.imports.stop()
+        state.gate.stop()
+        state.uploads.close()
+
+
 def create_app(config: WebConfig) -> FastAPI:
     """Return the web app serving `config.workspace`, its app database migrated."""
     engine = connect(config.database)
@@ -86,7 +109,11 @@ def create_app(config: WebConfig) -> FastAPI:
     sessions = session_factory(engine)
     with sessions.begin() as db:
         csrf_secret = server_key(db, "csrf")
+    mark_interrupted(sessions)
+    gate = WorkspaceGate(config.workspace)
+    uploads = Uploads(config.upload_limit)
     app = FastAPI(
+        lifespan=_serving,
         title="Karsta",
         summary="Service desk metrics with their cards, and the waste in the process.",
         version="0.1.0",
@@ -97,11 +124,14 @@ def create_app(config: WebConfig) -> FastAPI:
         config=config,
         engine=engine,
         sessions=sessions,
-        results=WorkspaceResults(config.workspace, config.settings_file),
+        results=WorkspaceResults(config.workspace, config.settings_file, gate=gate),
+        gate=gate,
+        uploads=uploads,
+        imports=ImportQueue(gate, sessions, uploads),
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
     modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
-    for module in (*modules, reports, admin):
+    for module in (*modules, reports, data, imports, settings, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

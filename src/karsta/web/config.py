@@ -21,11 +21,20 @@ class WebConfig:
     """Failed sign-ins per account, or per client address, before it must wait."""
     login_lockout: timedelta = timedelta(minutes=15)
     """How long failures count, and so how long a locked account or address waits."""
+    upload_limit: int = 200 * 1024 * 1024
+    """The largest export an upload may be, in bytes."""
+    key_file: Path | None = None
+    """The pseudonymisation key the server's imports use (never uploaded by a user)."""
 
     @property
     def database(self) -> str:
         """Return the app database URL."""
         return self.database_url or default_database_url(self.workspace)
+
+    @property
+    def mappings_folder(self) -> Path:
+        """Return where the mapping wizard keeps its files (`<workspace>.mappings/`)."""
+        return self.workspace.with_name(self.workspace.name + ".mappings")
 
     @property
     def settings_file(self) -> Path:

@@ -137,5 +137,8 @@ class ImportRecord(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     mapping: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="running")
+    """queued, running, done or failed."""
     workspace_import_id: Mapped[int | None] = mapped_column(Integer, default=None)
     """The import's id in the workspace's own `imports` table, with its row accounting."""
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    """Why the import failed (English; the workspace is unchanged)."""

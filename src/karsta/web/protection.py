@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
 from typing import Any
 
 from asgi_csrf import asgi_csrf
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from karsta import i18n
@@ -72,8 +74,77 @@ async def _send_csrf_failed(scope: Scope, send: Send, _reason: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class _TokenRead(Exception):
+    """The multipart form's CSRF field has been read (or a file came before it)."""
+
+
+async def _multipart_token(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
+    """Return the CSRF field of a multipart form (read up to it), and the body to replay.
+
+    Only the parts before the field are read: a file before it means no token.
+    """
+    _kind, options = parse_options_header(_header(scope, b"content-type"))
+    boundary = options.get(b"boundary")
+    messages: list[Message] = []
+    token: list[bytes] = []
+    state = {"field": False}
+
+    def headers_finished() -> None:
+        _disposition, params = parse_options_header(part_headers.get(b"content-disposition"))
+        if params.get(b"filename") is not None:
+            raise _TokenRead
+        state["field"] = params.get(b"name") == b"csrftoken"
+
+    def part_end() -> None:
+        if state["field"]:
+            raise _TokenRead
+
+    part_headers: dict[bytes, bytes] = {}
+    name: list[bytes] = []
+    value: list[bytes] = []
+
+    def header_end() -> None:
+        part_headers[b"".join(name).lower()] = b"".join(value).strip()
+        name.clear()
+        value.clear()
+
+    callbacks: dict[str, Any] = {
+        "on_part_begin": part_headers.clear,
+        "on_header_field": lambda d, a, b: name.append(d[a:b]),
+        "on_header_value": lambda d, a, b: value.append(d[a:b]),
+        "on_header_end": header_end,
+        "on_headers_finished": headers_finished,
+        "on_part_data": lambda d, a, b: token.append(d[a:b]) if state["field"] else None,
+        "on_part_end": part_end,
+    }
+    found = False
+    if boundary:
+        parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+        try:
+            more = True
+            while more:
+                message = await receive()
+                messages.append(message)
+                parser.write(message.get("body", b""))
+                more = bool(message.get("more_body", False))
+        except _TokenRead:
+            found = bool(state["field"])
+        except Exception:  # a malformed body: no token
+            found = False
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return (b"".join(token).decode("utf-8", errors="replace") if found else None), replay
+
+
 class CsrfProtection:
-    """asgi-csrf around the app, with the Secure cookie flag when the request came over https."""
+    """asgi-csrf around the app, with the Secure cookie flag when the request came over https.
+
+    Multipart forms (uploads) are checked here: asgi-csrf's own multipart parsing does not
+    work with the python-multipart Karsta uses. The form's `csrftoken` field, which comes
+    before the file, must equal the CSRF cookie, as asgi-csrf checks other forms.
+    """
 
     def __init__(self, app: ASGIApp, *, secret: str) -> None:
         self.app = app
@@ -81,6 +152,7 @@ class CsrfProtection:
             "signing_secret": secret,
             "always_protect": ALWAYS_PROTECTED,
             "send_csrf_failed": _send_csrf_failed,
+            "skip_if_scope": lambda scope: scope.get(CHECKED, False),
         }
         self.plain = asgi_csrf(app, cookie_secure=False, **options)
         self.secure = asgi_csrf(app, cookie_secure=True, **options)
@@ -91,7 +163,21 @@ class CsrfProtection:
             await self.app(scope, receive, send)
             return
         chosen = self.secure if scope.get("scheme") == "https" else self.plain
+        content_type = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+        unsafe = scope["method"] not in {"GET", "HEAD", "OPTIONS", "TRACE"}
+        if unsafe and content_type == "multipart/form-data":
+            expected = _cookie(scope, "csrftoken") or ""
+            given = _header(scope, b"x-csrftoken")
+            if given is None:
+                given, receive = await _multipart_token(scope, receive)
+            if not expected or not secrets.compare_digest(given or "", expected):
+                await _send_csrf_failed(scope, send, None)
+                return
+            scope = {**scope, CHECKED: True}
         await chosen(scope, receive, send)
+
+
+CHECKED = "karsta.csrf_checked"
 
 
 class Guard:

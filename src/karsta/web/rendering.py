@@ -69,6 +69,10 @@ class Numbers:
         """Return a number with `digits` decimals, grouped."""
         return formatting.decimal(value, digits, lang=self.lang)
 
+    def size(self, value: int) -> str:
+        """Return a file size ('200 MB')."""
+        return formatting.file_size(value, lang=self.lang)
+
     def percent(self, value: float | None, digits: int = 1) -> str:
         """Return a percentage given as 0–100."""
         return formatting.percent(value, digits, lang=self.lang)
@@ -93,7 +97,7 @@ class Numbers:
         """Return a period label ('2024-03') for people: 'maaliskuu 2024'."""
         return formatting.period(label, short=short, lang=self.lang)
 
-    def moment(self, value: datetime | None, timezone: str) -> str:
+    def moment(self, value: datetime | None, timezone: str = "Europe/Helsinki") -> str:
         """Return an instant in the desk's local time."""
         return formatting.moment(value, timezone, lang=self.lang)
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import karsta
 from karsta.api import Analyses
 from karsta.web.access import DataScope
+from karsta.web.workspace_gate import WorkspaceGate
 
 T = TypeVar("T")
 Version = tuple[tuple[int, int] | str | None, ...]
@@ -45,10 +45,19 @@ def file_digest(path: Path) -> str | None:
 class WorkspaceResults:
     """A cache of analyses of one workspace, keyed by its version, the scope and the question."""
 
-    def __init__(self, workspace: Path, settings_file: Path, *, size: int = 64) -> None:
+    def __init__(
+        self,
+        workspace: Path,
+        settings_file: Path,
+        *,
+        size: int = 64,
+        gate: WorkspaceGate | None = None,
+    ) -> None:
         self.workspace = workspace
         self.settings_file = settings_file
         self.size = size
+        self.gate = gate or WorkspaceGate(workspace)
+        """Opens the workspace to read, in turn with the server's one writer."""
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -76,7 +85,7 @@ class WorkspaceResults:
             with self._guard:
                 if key in self._cache:
                     return self._cache[key]  # type: ignore[no-any-return]
-            with karsta.open(self.workspace, create=False, read_only=True) as ws:
+            with self.gate.reading() as ws:
                 value = compute(ws)
             with self._guard:
                 self._cache[key] = value

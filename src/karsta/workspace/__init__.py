@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from karsta.i18n import Message
 from karsta.schema import CANONICAL_TABLES, Column, Table
+from karsta.workspace.server_note import server_url
 from karsta.workspace.source import Closing, TableSource
 
 MEMORY_ENV = "KARSTA_MEMORY_LIMIT"
@@ -131,6 +132,18 @@ def _open_error(path: Path, exc: duckdb.Error, *, read_only: bool) -> WorkspaceE
         )
     pid = re.search(r"\(PID (\d+)\)", text)
     holder = Message("process {pid}", pid=pid.group(1)) if pid else Message("this program")
+    url = server_url(path, int(pid.group(1))) if pid else None
+    if url is not None and not read_only:
+        return WorkspaceError(
+            Message(
+                "The workspace {path} is held by the web app (karsta serve, {holder}) at "
+                "{url}: while it runs, imports go through it. Upload the file on its Data "
+                "page ({url}data/upload), or stop the server and import again.",
+                path=str(path),
+                holder=holder,
+                url=url,
+            )
+        )
     if read_only:
         return WorkspaceError(
             Message(

@@ -212,3 +212,46 @@ def source_coverage(source: TableSource) -> SourceCoverage:
 def _counts(source: TableSource, aggregate: Any) -> dict[str, int]:
     row = source.to_arrow(aggregate).to_pylist()[0]
     return {name: int(value or 0) for name, value in row.items()}
+
+
+@dataclass(frozen=True)
+class ValueLists:
+    """The values a source holds for the settings' pickers, each sorted, most used first."""
+
+    categories: tuple[str, ...]
+    """Ticket categories: at close, else at intake (as desk-resolvable categories compare)."""
+    statuses: tuple[str, ...]
+    """Activities (statuses) of the events."""
+    channels: tuple[str, ...]
+    """Ticket channels."""
+    groups: tuple[str, ...]
+    """Assignment groups of the events."""
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """Return the lists as JSON-ready data."""
+        return {
+            "categories": list(self.categories),
+            "statuses": list(self.statuses),
+            "channels": list(self.channels),
+            "groups": list(self.groups),
+        }
+
+
+def _distinct(source: TableSource, table: str, column: str, limit: int) -> tuple[str, ...]:
+    """Return a column's distinct values, the most used first (then by name), at most `limit`."""
+    t = source.table(table)
+    value = t.category_close.fill_null(t.category_intake) if column == "category" else t[column]
+    kept = t.select(value=value.cast("string")).filter(lambda r: r.value.notnull())
+    counts = kept.group_by("value").aggregate(n=kept.count())
+    rows = source.to_arrow(counts.order_by([counts.n.desc(), counts.value]).limit(limit))
+    return tuple(str(v) for v in rows.column("value").to_pylist())
+
+
+def value_lists(source: TableSource, *, limit: int = 500) -> ValueLists:
+    """Return the categories, statuses, channels and groups the source holds (pickers' values)."""
+    return ValueLists(
+        categories=_distinct(source, "tickets", "category", limit),
+        statuses=_distinct(source, "ticket_events", "activity", limit),
+        channels=_distinct(source, "tickets", "channel", limit),
+        groups=_distinct(source, "ticket_events", "group", limit),
+    )
