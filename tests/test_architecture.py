@@ -21,6 +21,7 @@ LAYERS = {
     "api": 4,
     "cli": 5,
     "web": 5,
+    "improve": 3,
 }
 
 
