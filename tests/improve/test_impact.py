@@ -67,7 +67,7 @@ def _generated_desk(path: Path, *, seed: int, changed: bool) -> None:
 def changed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("changed") / "desk.karsta"
     _generated_desk(path, seed=7, changed=True)
-    yield path
+    return path
 
 
 def _impact(
@@ -89,8 +89,10 @@ def _impact(
 def test_a_shorter_median_time_to_resolve_is_detected(changed_desk: Path) -> None:
     impact = _impact(changed_desk, "O2", "median", target="<= 20 h")
     c = impact.comparison  # type: ignore[attr-defined]
-    assert c.method == "quantiles" and c.test == "Mann–Whitney U test"
-    assert c.significant and c.difference < 0  # detected, the right sign
+    assert c.method == "quantiles"
+    assert c.test == "Mann–Whitney U test"
+    assert c.significant
+    assert c.difference < 0
     assert c.low <= MEDIAN_AFTER - MEDIAN_BEFORE <= c.high  # the interval covers −8 h
     # All 12 follow-up weeks lie within the limits recomputed after the change.
     assert impact.status == "standard holds"  # type: ignore[attr-defined]
@@ -109,8 +111,10 @@ def test_a_shorter_median_time_to_resolve_is_detected(changed_desk: Path) -> Non
 def test_fewer_reopens_are_detected_on_a_p_chart(changed_desk: Path) -> None:
     impact = _impact(changed_desk, "I10", "share", target="<= 20 %")
     c = impact.comparison  # type: ignore[attr-defined]
-    assert c.method == "proportions" and c.test == "two-proportion z test"
-    assert c.significant and c.difference < 0
+    assert c.method == "proportions"
+    assert c.test == "two-proportion z test"
+    assert c.significant
+    assert c.difference < 0
     assert c.low <= 100 * (REOPEN_AFTER - REOPEN_BEFORE) <= c.high
     assert impact.target_met is True  # type: ignore[attr-defined]
     chart = impact.chart  # type: ignore[attr-defined]
@@ -118,7 +122,8 @@ def test_fewer_reopens_are_detected_on_a_p_chart(changed_desk: Path) -> None:
     phases = [p.phase for p in chart.points]
     # 12 whole weeks before; the change falls on a Monday, so no week straddles it; the
     # follow-up's last week ends after the data (resolutions spill over): left off.
-    assert phases.count("baseline") == WEEKS and "change" not in phases
+    assert phases.count("baseline") == WEEKS
+    assert "change" not in phases
     assert chart.follow_up.centre < chart.baseline.centre
     assert impact.notes == ["2024-W22 is left off the chart: the data ends inside it"]  # type: ignore[attr-defined]
     assert impact.status == "standard holds"  # type: ignore[attr-defined]

@@ -90,7 +90,9 @@ def test_export_and_import_move_every_record_with_their_links(db: Session, tmp_p
     db.rollback()
     counts = import_records(db, read_records_file(path), "matti", replace=True)
     db.commit()
-    assert counts["a3"] == 1 and counts["ideas"] == 1 and counts["workshops"] == 1
+    assert counts["a3"] == 1
+    assert counts["ideas"] == 1
+    assert counts["workshops"] == 1
     again = export_records(db)
     a3 = again.a3[0]
     assert again.ideas[0].a3_id == a3.id  # the link follows the new ids

@@ -22,7 +22,7 @@ from karsta.web.rendering import render
 from karsta.web.requests import SignInRequired
 from karsta.web.results import WorkspaceResults
 from karsta.web.state import AppState
-from karsta.web.views import admin, auth, overview
+from karsta.web.views import admin, auth, improve, overview
 from karsta.workspace import WorkspaceError
 
 STATUS_TEXT = {
@@ -90,7 +90,7 @@ def create_app(config: WebConfig) -> FastAPI:
         results=WorkspaceResults(config.workspace, config.settings_file),
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
-    for module in (auth, overview, admin):
+    for module in (auth, overview, improve, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from karsta import formatting as core_formatting
 from karsta import i18n
 from karsta.i18n import Language
 from karsta.web import formatting
@@ -47,6 +48,10 @@ class Numbers:
     def period(self, label: str | None) -> str:
         """Return a period label ('2024-03') as the month's name and year."""
         return formatting.period(label, self.lang)
+
+    def duration(self, seconds: float | None) -> str:
+        """Return a duration for people ('45 s', '12 min', '3,2 h')."""
+        return core_formatting.duration(seconds, lang=self.lang)
 
     def percent(self, value: float | None, decimals: int = 1) -> str:
         """Return a percentage given as 0–100."""
