@@ -114,6 +114,7 @@ def test_one_tap_starts_a_step_and_the_next_tap_stops_it(site: Site) -> None:
     ]
     assert [s["step"] for s in data["summary"]] == ["Soitto", "Odotus"]
     assert data["log_compared"] is True  # the workspace's log stands beside the notes
+    assert data["timezone"] == "Europe/Helsinki"  # the notes' clock, the workspace's zone
     assert site.signed_in("viewer").get(place).status_code == 200
 
 
@@ -217,3 +218,22 @@ def test_the_status_of_a_change_cannot_be_typed_in(site: Site) -> None:
     assert not any("pdca" in path and "status" in path for path, _ in routes)
     html = analyst.get("/improve/pdca", headers={"accept-language": "fi"}).text
     assert 'name="status"' not in html
+
+
+def test_every_improvement_form_needs_its_csrf_token(site: Site) -> None:
+    from tests.web.test_access import EDIT, MATRIX, add_improvement_records
+
+    add_improvement_records(site)
+    analyst = site.signed_in("analyst")
+    forms = [(path, form) for method, path, form, expected in MATRIX if expected == EDIT]
+    assert len(forms) == 11
+    for path, form in forms:
+        assert form is not None
+        forged = analyst.post(path, data={"csrftoken": "forged", **form})
+        assert forged.status_code == 403, path
+        missing = analyst.post(path, data=form)
+        assert missing.status_code == 403, path
+    # nothing was changed by the refused posts
+    assert [w["team"] for w in analyst.get("/improve/workshops.json").json()["workshops"]] == [
+        "Tuki"
+    ]

@@ -41,7 +41,7 @@ SECTIONS: dict[str, str] = {
     "analysis": N_("Analysis"),
     "metrics": N_("Metrics"),
     "proposals": N_("Proposed corrective actions"),
-    "actions": N_("Actions"),
+    "actions": N_("Action plan"),
     "follow_up": N_("Follow-up plan"),
     "standard": N_("Standardise and improve further"),
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException
 from fastapi import Path as PathParameter
@@ -507,6 +508,17 @@ class GembaPage(BaseModel):
     open_notes: int
     summary: list[StepTime]
     log_compared: bool
+    timezone: str
+    """The zone the notes' clock times are shown in (the workspace's)."""
+
+
+DEFAULT_ZONE = "Europe/Helsinki"
+
+
+def clock(moment: datetime, zone: str) -> str:
+    """Return the clock time of `moment` in `zone` ('14:05:09'); a naive moment is UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone)).strftime("%H:%M:%S")
 
 
 def _planned_steps(gemba: Gemba) -> list[str]:
@@ -528,12 +540,16 @@ def gemba(visitor: Viewer, gemba_id: RecordId) -> GembaPage:
     """Return an observation's notes and its working vs waiting time beside the log's."""
     found = _get(visitor, Gemba, gemba_id)
     waiting = None
+    zone = DEFAULT_ZONE
     if visitor.state.config.workspace.exists():
         scope = visitor.scope
         waiting = visitor.state.results.get(
             "improve-waiting",
             scope,
             lambda ws: type(ws.process)(ws.source, filters=scope.process_filters()).waiting(),
+        )
+        zone = visitor.state.results.get(
+            "improve-zone", scope, lambda ws: ws.config.options().timezone
         )
     summary = summarise(found, waiting)
     running = next((n.step for n in found.notes if n.ended_at is None), None)
@@ -548,6 +564,7 @@ def gemba(visitor: Viewer, gemba_id: RecordId) -> GembaPage:
         open_notes=data["open_notes"],
         summary=[StepTime(**s) for s in data["steps"]],
         log_compared=data["log_compared"],
+        timezone=zone,
     )
 
 
@@ -980,6 +997,7 @@ TEMPLATES.globals.update(
     levels=LEVELS,
     quadrants=QUADRANTS,
     card_name=card_name,
+    clock=clock,
     statistic_name=statistic_name,
     effect_unit=effect_unit,
     effect_chart=effect_chart,
