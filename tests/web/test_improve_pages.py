@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Site, csrf
+import karsta
+from karsta.web.models import Role
+from tests.web.conftest import Site, csrf, make_site
 
 
 def post(browser: TestClient, path: str, form: dict[str, str], page: str) -> str:
@@ -237,3 +242,58 @@ def test_every_improvement_form_needs_its_csrf_token(site: Site) -> None:
     assert [w["team"] for w in analyst.get("/improve/workshops.json").json()["workshops"]] == [
         "Tuki"
     ]
+
+
+@pytest.fixture
+def hand_site(tmp_path: Path) -> Iterator[Site]:
+    """Return the web app on the hand-checked log: ticket A goes G1 → G2 → G1 (a ping-pong)."""
+    from tests.process.fixtures import CATEGORIES, EVENTS
+    from tests.process.logs import load
+
+    path = tmp_path / "hand.karsta"
+    with karsta.open(path) as ws:
+        load(ws, EVENTS, CATEGORIES)
+    built = make_site(path, f"sqlite:///{tmp_path / 'app.sqlite'}")
+    built.add_user("analyst", Role.ANALYST)
+    built.add_user("analyst_g2", Role.ANALYST, groups=["G2"])
+    yield built
+    built.state.engine.dispose()
+
+
+def test_an_a3_from_the_ping_pong_finding_carries_its_figures(hand_site: Site) -> None:
+    analyst = hand_site.signed_in("analyst")
+    listed = analyst.get("/improve/a3.json").json()["findings"]
+    assert "handoffs:ping-pong" in [f["id"] for f in listed]
+    place = post(
+        analyst,
+        "/improve/a3",
+        {"title": "Pompottelu", "finding": "handoffs:ping-pong"},
+        "/improve/a3",
+    )
+    sheet = analyst.get(place + ".json", headers={"accept-language": "fi"}).json()["sheet"]
+    # ticket A: G1 → G2 → G1 is one return, in one ticket (tests.process.fixtures)
+    assert (sheet["baseline"]["occurrences"], sheet["baseline"]["tickets"]) == (1, 1)
+    assert sheet["source"] == "finding:handoffs:ping-pong"
+    assert sheet["step"] == 2
+    assert "Vuodessa:" in sheet["current_state"]  # written in the visitor's language (fi)
+    html = analyst.get(place, headers={"accept-language": "fi"}).text
+    assert "Lähtötaso datasta" in html
+
+
+def test_a_group_limited_analyst_cannot_start_from_another_groups_finding(
+    hand_site: Site,
+) -> None:
+    # Both tickets are resolved by G1: a user limited to G2 sees no ticket, so no ping-pong.
+    limited = hand_site.signed_in("analyst_g2")
+    ids = [f["id"] for f in limited.get("/improve/a3.json").json()["findings"]]
+    assert "handoffs:ping-pong" not in ids
+    refused = limited.post(
+        "/improve/a3",
+        data={
+            "csrftoken": csrf(limited, "/improve/a3"),
+            "title": "Pompottelu",
+            "finding": "handoffs:ping-pong",
+        },
+    )
+    assert refused.status_code == 422
+    assert limited.get("/improve/a3.json").json()["sheets"] == []
