@@ -297,3 +297,23 @@ def test_a_group_limited_analyst_cannot_start_from_another_groups_finding(
     )
     assert refused.status_code == 422
     assert limited.get("/improve/a3.json").json()["sheets"] == []
+
+
+def test_a_change_with_an_unreadable_target_or_metric_is_refused(site: Site) -> None:
+    analyst = site.signed_in("analyst")
+    for form in (
+        {"metric": "I10", "target": "fewer please"},
+        {"metric": "NOPE", "target": ""},
+        {"metric": "I10", "a3_id": "x"},
+    ):
+        refused = analyst.post(
+            "/improve/pdca",
+            data={
+                "csrftoken": csrf(analyst, "/improve/pdca"),
+                "title": "Muutos",
+                "changed_on": "2024-03-01",
+                **form,
+            },
+        )
+        assert refused.status_code == 422, form
+    assert analyst.get("/improve/pdca.json").json()["changes"] == []

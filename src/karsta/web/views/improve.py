@@ -48,6 +48,7 @@ from karsta.improve.records import ImprovementRecords, RecordNotFound
 from karsta.improve.savings import SavingsAssumptions, time_savings
 from karsta.improve.schemas import A3Data, GembaData, IdeaData, ImprovementData, WorkshopData
 from karsta.improve.workshop import ranked
+from karsta.metrics.config import ConfigError, parse_target
 from karsta.metrics.registry import catalog, find
 from karsta.process.waste import WasteFindings
 from karsta.web.formatting import statistic_unit
@@ -902,6 +903,19 @@ def pdca(visitor: Viewer) -> PdcaPage:
     )
 
 
+def _service_hours(visitor: Visitor) -> bool:
+    """Return whether the workspace counts service hours (a target may then use them)."""
+    if not visitor.state.config.workspace.exists():
+        return False
+    return bool(
+        visitor.state.results.get(
+            "improve-service-hours",
+            visitor.scope,
+            lambda ws: ws.config.options().service_calendar is not None,
+        )
+    )
+
+
 @router.post("/improve/pdca", response_class=HTMLResponse, summary="Follow a change")
 def pdca_add(
     visitor: Analyst,
@@ -916,9 +930,13 @@ def pdca_add(
     """Follow a change on a metric from its date."""
     try:
         metric_id = find(metric.strip()).id
-    except KeyError as exc:
+        if target.strip():
+            parse_target(metric_id, target, service_hours=_service_hours(visitor))
+    except (KeyError, ConfigError) as exc:
         raise HTTPException(status_code=422) from exc
-    sheet = int(a3_id) if a3_id.strip().isdigit() else None
+    if a3_id.strip() and not a3_id.strip().isdigit():
+        raise HTTPException(status_code=422)
+    sheet = int(a3_id) if a3_id.strip() else None
     if sheet is not None:
         _get(visitor, A3, sheet)
     _records(visitor).add(
