@@ -28,6 +28,7 @@ LAYERS = {
     "settings": 4,
     "cli": 5,
     "web": 5,
+    "improve": 3,
     "report": 5,
 }
 

@@ -87,11 +87,66 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
 ]
 MATRIX += PROCESS_MATRIX
 
+READ = (SIGN_IN, 200, 200, 200)
+READ_JSON = (UNAUTHORISED, 200, 200, 200)
+EDIT = (SIGN_IN, FORBIDDEN, 303, 303)  # viewers read, analysts (and admins) edit
+IMPROVEMENT_PAGES = [
+    "/improve",
+    "/improve/workshops",
+    "/improve/workshops/1",
+    "/improve/ideas",
+    "/improve/gemba",
+    "/improve/gemba/1",
+    "/improve/a3",
+    "/improve/a3/1",
+    "/improve/pdca",
+]
+MATRIX += [("GET", path, None, READ) for path in IMPROVEMENT_PAGES]
+MATRIX += [("GET", path + ".json", None, READ_JSON) for path in IMPROVEMENT_PAGES]
+MATRIX += [
+    ("GET", "/improve/a3/1/print", None, READ),
+    ("GET", "/improve/a3/1/pdf", None, READ),
+    ("POST", "/improve/workshops", {"team": "T", "held_on": "2024-04-02"}, EDIT),
+    ("POST", "/improve/workshops/1/items/1", {"relevant": "yes", "times": "1"}, EDIT),
+    ("POST", "/improve/ideas", {"title": "Idea"}, EDIT),
+    ("POST", "/improve/ideas/1", {"impact": "3", "effort": "1"}, EDIT),
+    ("POST", "/improve/gemba", {"title": "Gemba"}, EDIT),
+    ("POST", "/improve/gemba/1/tap", {"step": "Soitto"}, EDIT),
+    ("POST", "/improve/a3", {"title": "A3"}, EDIT),
+    ("POST", "/improve/a3/1", {"title": "A3", "step": "2"}, EDIT),
+    ("POST", "/improve/a3/1/actions", {"what": "Ohje"}, EDIT),
+    ("POST", "/improve/a3/1/actions/1", {"status": "done"}, EDIT),
+    (
+        "POST",
+        "/improve/pdca",
+        {"title": "Muutos", "changed_on": "2024-03-01", "metric": "I10"},
+        EDIT,
+    ),
+]
+
+
+def add_improvement_records(site: Site) -> None:
+    """Add one record of each kind (each id 1) for the improvement routes to work on."""
+    from datetime import date
+
+    from karsta.improve.models import A3, Action, Gemba, Idea
+    from karsta.improve.records import ImprovementRecords
+
+    with site.state.sessions.begin() as db:
+        records = ImprovementRecords(db, "admin")
+        records.new_workshop("Tuki", date(2024, 4, 2))
+        records.add(Idea(title="Idea", description="", impact=2, effort=2, status="open"))
+        records.add(Gemba(title="Gemba", place="", purpose="Soitto"))
+        records.add(A3(title="A3", whys=[], fishbone={}))
+        records.add(Action(a3_id=1, what="Ohje", who="", how="", status="planned"))
+
 
 @pytest.mark.parametrize(("method", "path", "form", "expected"), MATRIX, ids=lambda v: str(v))
 def test_role_route_matrix(
     site: Site, method: str, path: str, form: dict[str, str] | None, expected: tuple[int, ...]
 ) -> None:
+    if path.startswith("/improve"):
+        add_improvement_records(site)
     for role, status in zip(ROLES, expected, strict=True):
         browser = site.client() if role == "anonymous" else site.signed_in(role)
         if form is None:
@@ -111,6 +166,12 @@ EXAMPLES = {
     "{name}": "oma",
     "{metric_id}": "I10",
     "{ticket_id:path}": "A2",
+    "{workshop_id}": "1",
+    "{item_id}": "1",
+    "{idea_id}": "1",
+    "{gemba_id}": "1",
+    "{a3_id}": "1",
+    "{action_id}": "1",
 }
 """The value each path parameter has in MATRIX."""
 

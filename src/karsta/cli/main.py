@@ -13,6 +13,15 @@ from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.improve import (
+    a3_app,
+    gemba_app,
+    ideas_app,
+    pdca_app,
+    records_app,
+    savings_command,
+    workshop_app,
+)
 from karsta.cli.interrupt import stops_on_ctrl_c
 from karsta.cli.language import (
     TranslatedContext,
@@ -96,6 +105,16 @@ app.command(
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
 )(waste_command)
 app.command("serve")(serve)
+app.command(
+    "savings",
+    help=N_("How much time removing some minutes of waste saves a year (also from the log)."),
+)(savings_command)
+app.add_typer(workshop_app, name="workshop")
+app.add_typer(ideas_app, name="ideas")
+app.add_typer(gemba_app, name="gemba")
+app.add_typer(a3_app, name="a3")
+app.add_typer(pdca_app, name="pdca")
+app.add_typer(records_app, name="improve")
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))

@@ -13,6 +13,19 @@ from karsta.metrics.options import MetricOptions
 from karsta.workspace.source import TableSource
 
 
+def better_when_lower(direction: str, statistic: str) -> bool | None:
+    """Return whether a lower figure is better for a card's `direction` and a statistic.
+
+    None for a balanced metric (neither way is better). A share over target is better
+    lower whatever the card's direction.
+    """
+    if statistic == "share_over_target":
+        return True
+    if direction == "balanced":
+        return None
+    return direction == "lower"
+
+
 @dataclass(frozen=True)
 class ScorecardRow:
     """One metric on the scorecard."""
@@ -44,11 +57,11 @@ class ScorecardRow:
         """Return 'better', 'worse' or 'same' by the card's desired direction (None if unknown)."""
         change = self.change
         desired = self.result.definition.card.direction
-        if change is None or desired == "balanced":
+        lower_is_better = better_when_lower(desired, self.statistic)
+        if change is None or lower_is_better is None:
             return None
         if abs(change) < 1e-9:
             return "same"
-        lower_is_better = desired == "lower" or self.statistic == "share_over_target"
         return "better" if (change < 0) == lower_is_better else "worse"
 
     @property

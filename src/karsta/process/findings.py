@@ -95,6 +95,7 @@ def bottlenecks(
         )
         found.append(
             finding(
+                id=f"bottleneck:{edge['source']} → {edge['target']}",
                 kind="bottleneck",
                 title=Message(
                     "Bottleneck: {source} → {target}",
@@ -144,6 +145,7 @@ def waiting_statuses(
             continue
         found.append(
             finding(
+                id=f"waiting:{row['status']}",
                 kind="waiting status" if row["kind"] == "waiting" else "queue",
                 title=_waiting_title(row["status"], row["kind"]),
                 family=CUSTOMER_PROCESS,
@@ -182,6 +184,7 @@ def handoff_findings(
     if s["handoffs"] is not None:
         found.append(
             finding(
+                id="handoffs:hand-offs",
                 kind="hand-offs",
                 title=passed,
                 family=ORGANISATION,
@@ -207,6 +210,7 @@ def handoff_findings(
         )
         found.append(
             finding(
+                id="handoffs:ping-pong",
                 kind="ping-pong",
                 title=_bounced_title(handoffs.by),
                 family=ORGANISATION,
@@ -232,6 +236,7 @@ def handoff_findings(
         counted = s["handoffs"] is not None and handoffs.by == "group"
         found.append(
             finding(
+                id="handoffs:escalations-returned",
                 kind="escalation returned",
                 title=Message("Escalations that came back to the level they left, at any level"),
                 family=ORGANISATION,
@@ -285,6 +290,7 @@ def rework_findings(
     r = rework.reopens
     found = [
         finding(
+            id="rework:repeats",
             kind="rework",
             title=Message("Activities done again in the same ticket"),
             family=CUSTOMER_PROCESS,
@@ -308,6 +314,7 @@ def rework_findings(
         return found
     found.append(
         finding(
+            id="rework:reopens",
             kind="reopen",
             title=Message("Resolutions that did not hold (ticket reopened)"),
             family=CUSTOMER_PROCESS,
@@ -337,6 +344,7 @@ def recategorised(
     """Return tickets whose category was corrected after intake: data entered again."""
     return [
         finding(
+            id="categories:corrected",
             kind="re-entered data",
             title=Message("Category corrected after intake"),
             family=INFORMATION,

@@ -122,9 +122,12 @@ class Finding:
 
     `stay_kind` classes customer time (queue, working, waiting); `in_totals` says
     whether the headline adds its hours, and `not_in_totals` why not.
-    `euros_per_year` is None for customer time without a price.
+    `euros_per_year` is None for customer time without a price. `id` names the finding
+    for other records (an A3, an idea): `<view>:<what>`, e.g. `handoffs:ping-pong` or
+    `waiting:Awaiting User Info`, stable across runs on the same log.
     """
 
+    id: str
     kind: str
     title: str
     family: str
@@ -149,6 +152,7 @@ class Finding:
 
 def finding(
     *,
+    id: str,
     kind: str,
     title: str,
     family: str,
@@ -169,6 +173,7 @@ def finding(
     staff = hours_kind == "staff time"
     rate = assumptions.hourly_cost if staff else assumptions.waiting_hourly_cost
     return Finding(
+        id=id,
         kind=kind,
         title=title,
         family=family,

@@ -32,6 +32,7 @@ from karsta.web.views import (
     auth,
     data,
     imports,
+    improve,
     metric,
     metrics,
     overview,
@@ -131,7 +132,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
     modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
-    for module in (*modules, reports, data, imports, settings, admin):
+    for module in (*modules, improve, reports, data, imports, settings, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

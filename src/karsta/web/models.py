@@ -16,6 +16,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from karsta.improve.models import APP_METADATA
+
 
 class Role(StrEnum):
     """What a user may do: read (viewer), also upload and configure (analyst), also manage users."""
@@ -54,6 +56,8 @@ class Instant(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     """The app database's tables."""
+
+    metadata = APP_METADATA
 
 
 class User(Base):

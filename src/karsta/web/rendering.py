@@ -73,6 +73,10 @@ class Numbers:
         """Return a file size ('200 MB')."""
         return formatting.file_size(value, lang=self.lang)
 
+    def duration(self, seconds: float | None) -> str:
+        """Return a duration for people ('45 s', '12 min', '3,2 h')."""
+        return formatting.duration(seconds, lang=self.lang)
+
     def percent(self, value: float | None, digits: int = 1) -> str:
         """Return a percentage given as 0–100."""
         return formatting.percent(value, digits, lang=self.lang)
