@@ -189,7 +189,11 @@ def _karsta_import(inputs: Inputs, path: Path) -> Body:
         finally:
             workspace.close()
         facts = {k: getattr(report, k) for k in REPORT_FIELDS if hasattr(report, k)}
-        outcome: dict[str, Any] = {"rows": int(facts.get("rows_loaded", 0)), "report": facts}
+        outcome: dict[str, Any] = {
+            "rows": int(facts.get("rows_loaded", 0)),
+            "report": facts,
+            "workspace_mb": workspace_path.stat().st_size / 2**20,
+        }
         if stages:
             outcome["stages"] = stages
         return outcome
