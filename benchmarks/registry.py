@@ -124,6 +124,19 @@ class Result:
 
 # --- Shared helpers ----------------------------------------------------------------------
 
+REFERENCE_MEMORY = "8GB"
+"""DuckDB's memory limit in the reference tasks: its default (80 % of RAM) would let one
+run take the shared machine's memory at 100M events; at 10M they use far less anyway."""
+
+
+def reference_connection(path: Path, *, read_only: bool = False) -> Any:
+    """Return a DuckDB connection to `path` for a reference task (`REFERENCE_MEMORY`)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"SET memory_limit = '{REFERENCE_MEMORY}'")
+    return con
+
 
 def sql_string(text: str) -> str:
     """Return `text` as a SQL string literal."""

@@ -17,6 +17,7 @@ from benchmarks.registry import (
     Unavailable,
     import_once,
     karsta_verdicts,
+    reference_connection,
     suite,
     task,
 )
@@ -38,12 +39,11 @@ SUITES["catalog"].setup = import_once(WORKSPACE)
 )
 def duckdb_scan_sort(inputs: Inputs) -> Body:
     """CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute(
                 "CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp"
             )

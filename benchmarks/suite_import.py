@@ -17,6 +17,7 @@ from benchmarks.registry import (
     Unavailable,
     peak_verdict,
     ratio_verdict,
+    reference_connection,
     sql_string,
     suite,
     task,
@@ -26,13 +27,12 @@ suite("import", "Import of a service-desk event log")
 
 
 def _duckdb_reader(inputs: Inputs, function: str, path: Path) -> Body:
-    import duckdb
 
     database = inputs.scratch / "reference.duckdb"
     options = ", all_varchar=true" if function == "read_csv" else ""
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(database)) as con:
+        with reference_connection(database) as con:
             con.execute(
                 f"CREATE TABLE t AS SELECT * FROM {function}({sql_string(str(path))}{options})"
             )
@@ -112,12 +112,11 @@ GROUP BY ticket_id
 
 
 def _sql_import(inputs: Inputs, reader: str) -> Body:
-    import duckdb
 
     database = inputs.scratch / "reference.duckdb"
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(database)) as con:
+        with reference_connection(database) as con:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(_SQL_EVENTS.format(reader=reader))
             con.execute(_SQL_TICKETS)

@@ -31,6 +31,7 @@ from benchmarks.registry import (
     import_once,
     peak_verdict,
     ratio_verdict,
+    reference_connection,
     suite,
     task,
 )
@@ -161,12 +162,11 @@ def _sql_facts(
 )
 def duckdb_sql(inputs: Inputs) -> Body:
     """The bundle's outputs from two sorted temporary tables (activities and groups)."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(SORTED_ONCE)
             edges = con.execute(MAP_EDGES).fetchall()
@@ -251,12 +251,11 @@ SELECT (SELECT count(*) FROM per_ticket) AS tickets,
 )
 def duckdb_sql_stored(inputs: Inputs) -> Body:
     """The bundle's outputs from the stored tables: only aggregations and a hand-off window."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             edges = con.execute(STORED_EDGES).fetchall()
             nodes = con.execute(STORED_NODES).fetchall()
