@@ -217,15 +217,21 @@ def run_suite(
     timeout: float,
     only: set[str] | None = None,
     rss_cap_mb: float | None = None,
+    shared: Path | None = None,
 ) -> list[Result]:
-    """Run every task of `bench` on one size; return one result per task."""
+    """Run every task of `bench` on one size; return one result per task.
+
+    `shared` is the folder the suite's setup fills and its tasks read (by default one
+    of this suite alone); the suites of one size share it, so they import once.
+    """
     size = size_label(events)
     results: list[Result] = []
     chosen = [spec for name, spec in bench.tasks.items() if not only or name in only]
     with tempfile.TemporaryDirectory(prefix=f"{bench.name}-{size}-", dir=scratch_root) as tmp:
         work = Path(tmp)
-        shared = work / "shared"
-        shared.mkdir()
+        if shared is None:
+            shared = work / "shared"
+            shared.mkdir()
         setup_error = ""
         # The setup prepares a workspace; tasks that read the files alone do not wait for it.
         if bench.setup is not None and any(t.input_format == "workspace" for t in chosen):
@@ -423,20 +429,22 @@ def main(argv: list[str] | None = None) -> int:
     if "process" in names:
         extra = [parse_count(s) for s in args.pm4py_sizes.split(",") if s.strip()]
         runs += [(events, ["process"], {"pm4py"}) for events in extra if events not in sizes]
+    texts: list[str] = []
     for events, suite_names, tasks in sorted(runs, key=lambda run: run[0]):
         csv, parquet = ensure_data(events, args.data, args.seed)
         times = args.repeat or (1 if events >= LARGE else 3)
-        for name in suite_names:
-            print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
-            per_suite[name] += run_suite(
-                SUITES[name], events, csv, parquet, repeat=times, scratch_root=args.scratch,
-                timeout=args.timeout, only=tasks, rss_cap_mb=cap,
-            )  # fmt: skip
-    for name in names:
-        text = write_report(SUITES[name], per_suite[name], args.out, meta)
-        print(text)
-    if len(sizes) > 1:
-        print(write_scale(per_suite, args.out, meta))
+        with tempfile.TemporaryDirectory(prefix=f"shared-{events}-", dir=args.scratch) as tmp:
+            for name in suite_names:
+                print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
+                per_suite[name] += run_suite(
+                    SUITES[name], events, csv, parquet, repeat=times, scratch_root=args.scratch,
+                    timeout=args.timeout, only=tasks, rss_cap_mb=cap, shared=Path(tmp),
+                )  # fmt: skip
+        # Written after every size, so a long run that is stopped keeps what it finished.
+        texts = [write_report(SUITES[name], per_suite[name], args.out, meta) for name in names]
+        if len(sizes) > 1:
+            texts.append(write_scale(per_suite, args.out, meta))
+    print("\n".join(texts))
     return 0
 
 

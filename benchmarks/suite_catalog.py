@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.registry import (
+    SHARED_WORKSPACE,
     SUITES,
     Body,
     Inputs,
@@ -24,7 +25,7 @@ from benchmarks.registry import (
 
 suite("catalog", "Full metric catalog on an imported workspace")
 
-WORKSPACE = "catalog.karsta"
+WORKSPACE = SHARED_WORKSPACE
 SERVICE_HOURS = "mon-fri 08:00-16:00"
 
 

@@ -23,6 +23,7 @@ import warnings
 from typing import Any
 
 from benchmarks.registry import (
+    SHARED_WORKSPACE,
     SUITES,
     Body,
     Inputs,
@@ -38,7 +39,7 @@ from benchmarks.registry import (
 
 suite("process", "Process bundle: map with waits, variants, hand-offs")
 
-WORKSPACE = "process.karsta"
+WORKSPACE = SHARED_WORKSPACE
 MAX_GROUPS = 3
 TOP_VARIANTS = 20
 

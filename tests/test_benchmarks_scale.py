@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from benchmarks.registry import Inputs, Result
+from benchmarks.registry import SHARED_WORKSPACE, Inputs, Result, import_once
 from benchmarks.scale import pm4py_estimate, scale_report
 
 M = 1_000_000
@@ -97,3 +97,13 @@ def test_a_run_over_the_memory_cap_is_killed_and_says_so(tmp_path: Path) -> None
     assert run.outcome["status"] == "error"
     assert run.outcome["reason"].startswith("out of memory: killed after")
     assert "(cap 1 MB)" in run.outcome["reason"]
+
+
+def test_a_size_imports_its_shared_workspace_once(tmp_path: Path) -> None:
+    # The catalog and process suites read one workspace per size: a setup that finds it
+    # (imported by the import suite's Parquet run or an earlier suite) does not import.
+    (tmp_path / SHARED_WORKSPACE).write_bytes(b"already imported")
+    missing = tmp_path / "no-such.parquet"  # an import would fail on it
+    inputs = Inputs(missing, missing, 1, tmp_path, tmp_path)
+    assert import_once()(inputs)() == {"reused": True}
+    assert (tmp_path / SHARED_WORKSPACE).read_bytes() == b"already imported"
