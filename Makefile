@@ -96,10 +96,13 @@ i18n: setup
 			--init-missing --ignore-obsolete --ignore-pot-creation-date || exit 1; \
 	done
 
-## Benchmarks: SIZES=100k,1M,10M make bench
+## Benchmarks: SIZES=100k,1M,10M make bench. Two sizes or more (SIZES=10M,100M) also write
+## the scale table (benchmarks/results/scale.md); BENCH_ARGS passes more options to run.py
+## (e.g. BENCH_ARGS="--data DIR --pm4py-sizes 20M,30M,40M").
 SIZES ?= 100k,1M
+BENCH_ARGS ?=
 bench: setup-dev
-	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(DEMO).app.sqlite .pytest_cache .mypy_cache .ruff_cache tests/artifacts

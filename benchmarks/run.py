@@ -52,8 +52,10 @@ from benchmarks.registry import (
     Unavailable,
     ensure_data,
 )
+from benchmarks.scale import scale_report
 
 CHILD = "_child"
+LARGE = 50_000_000  # from this size on a task runs once unless --repeat says otherwise
 
 
 def load_suites() -> dict[str, Suite]:
@@ -132,18 +134,44 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def run_child(args: list[str], log: Path, result: Path, timeout: float) -> Run:
-    """Run `run.py _child ARGS` and return its outcome and the child's own peak RSS."""
+def _rss_mb(pid: int) -> float:
+    """Return a process's resident set size now, in MB (0 if it cannot be read)."""
+    try:
+        with Path(f"/proc/{pid}/status").open() as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def run_child(
+    args: list[str], log: Path, result: Path, timeout: float, rss_cap_mb: float | None = None
+) -> Run:
+    """Run `run.py _child ARGS` and return its outcome and the child's own peak RSS.
+
+    A child whose resident memory passes `rss_cap_mb` is killed: the machine has no
+    swap, and a tool running out of memory must not take other work down with it.
+    """
     command = [sys.executable, str(HERE / "run.py"), CHILD, *args, "--result", str(result)]
     start = time.perf_counter()
+    over_cap = 0.0
     with log.open("wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=_child_env())
         deadline = start + timeout
+        checked = start
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if rss_cap_mb and now - checked >= 0.1:
+                checked = now
+                rss = _rss_mb(proc.pid)
+                if rss > rss_cap_mb:
+                    over_cap = rss
+            if now > deadline or over_cap:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
@@ -151,7 +179,13 @@ def run_child(args: list[str], log: Path, result: Path, timeout: float) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
     peak_mb = usage.ru_maxrss / 1024  # Linux reports KiB
-    if result.is_file():
+    if over_cap:
+        reason = (
+            f"out of memory: killed after {elapsed:,.0f} s at {over_cap:,.0f} MB resident "
+            f"(cap {rss_cap_mb:,.0f} MB)"
+        )
+        outcome = {"status": "error", "reason": reason}
+    elif result.is_file():
         outcome = json.loads(result.read_text(encoding="utf-8"))
     else:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
@@ -182,22 +216,32 @@ def run_suite(
     scratch_root: Path,
     timeout: float,
     only: set[str] | None = None,
+    rss_cap_mb: float | None = None,
+    shared: Path | None = None,
 ) -> list[Result]:
-    """Run every task of `bench` on one size; return one result per task."""
+    """Run every task of `bench` on one size; return one result per task.
+
+    `shared` is the folder the suite's setup fills and its tasks read (by default one
+    of this suite alone); the suites of one size share it, so they import once.
+    """
     size = size_label(events)
     results: list[Result] = []
+    chosen = [spec for name, spec in bench.tasks.items() if not only or name in only]
     with tempfile.TemporaryDirectory(prefix=f"{bench.name}-{size}-", dir=scratch_root) as tmp:
         work = Path(tmp)
-        shared = work / "shared"
-        shared.mkdir()
+        if shared is None:
+            shared = work / "shared"
+            shared.mkdir()
         setup_error = ""
-        if bench.setup is not None:
+        # The setup prepares a workspace; tasks that read the files alone do not wait for it.
+        if bench.setup is not None and any(t.input_format == "workspace" for t in chosen):
             inputs = Inputs(csv, parquet, events, shared, shared)
             run = run_child(
                 _child_args(bench.name, ":setup", inputs),
                 work / "setup.log",
                 work / "setup.json",
                 timeout,
+                rss_cap_mb,
             )
             if run.outcome["status"] != "ok":
                 setup_error = f"setup: {run.outcome.get('reason', '')}"
@@ -226,6 +270,7 @@ def run_suite(
                     scratch.with_suffix(".log"),
                     scratch.with_suffix(".json"),
                     timeout,
+                    rss_cap_mb,
                 )
                 shutil.rmtree(scratch, ignore_errors=True)
                 status = run.outcome["status"]
@@ -261,20 +306,21 @@ def run_suite(
 def markdown_table(results: Iterable[Result]) -> str:
     """Return the results as a Markdown table."""
     lines = [
-        "| size | events | task | seconds | CPU s | rows/s | vs reference | peak MB |",
-        "|---|---:|---|---:|---:|---:|---:|---:|",
+        "| size | events | task | seconds | CPU s | load | rows/s | vs reference | peak MB |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.status == "ok" and r.seconds is not None:
             rate = f"{r.rows_per_s:,.0f}" if r.rows_per_s else "–"
             ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
             peak = f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "–"
-            cpu = r.facts.get("cpu_seconds")
+            cpu, load = r.facts.get("cpu_seconds"), r.facts.get("load_before")
             cpu_text = f"{cpu:.2f}" if cpu is not None else "–"
-            cells = [f"{r.seconds:.2f}", cpu_text, rate, ratio, peak]
+            load_text = f"{load:.2f}" if load is not None else "–"
+            cells = [f"{r.seconds:.2f}", cpu_text, load_text, rate, ratio, peak]
         else:
             failed = "not available" if r.status == "unavailable" else "error"
-            cells = [failed, "–", "–", "–", "–"]
+            cells = [failed, "–", "–", "–", "–", "–"]
         lines.append(f"| {r.size} | {r.events:,} | {r.task} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -309,7 +355,8 @@ def write_report(bench: Suite, results: list[Result], out: Path, meta: dict[str,
     info = (
         f"{meta['cpus']} CPUs, {meta['memory_gib']} GiB, Python {meta['python']}, "
         f"DuckDB {meta['duckdb']}, pyarrow {meta['pyarrow']}; {meta['date']}; "
-        f"minimum of {meta['repeat']} runs, peak RSS is the maximum."
+        f"minimum of {meta['repeat']} runs, peak RSS is the maximum; load is the one-minute "
+        "load average before the run shown."
     )
     parts = [f"# {bench.title}", "", info, "", table]
     notes = [f"{r.size} {r.task}: {r.reason}" for r in results if r.reason]
@@ -334,7 +381,23 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M", help="event counts, e.g. 100k,1M,10M")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per task (minimum is kept)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help=f"runs per task, the minimum kept (default 3; 1 from {size_label(LARGE)} events)",
+    )
+    parser.add_argument(
+        "--pm4py-sizes",
+        default="",
+        help="more sizes at which only PM4Py runs, for its extrapolation (e.g. 20M,30M,40M)",
+    )
+    parser.add_argument(
+        "--rss-cap",
+        type=float,
+        default=20480,
+        help="MB of resident memory at which a run is killed (out of memory); 0: none",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
     parser.add_argument("--data", type=Path, default=HERE / "data", help="event log folder")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for new data")
@@ -357,21 +420,47 @@ def main(argv: list[str] | None = None) -> int:
         args.scratch.mkdir(parents=True, exist_ok=True)
     if args.stages:
         os.environ[STAGES_ENV] = "1"
-    meta = {**machine(), "repeat": args.repeat, "seed": args.seed, "stages": args.stages}
+    repeat = args.repeat or 3
+    meta = {**machine(), "repeat": repeat, "seed": args.seed, "stages": args.stages}
+    cap = args.rss_cap or None
 
     per_suite: dict[str, list[Result]] = {name: [] for name in names}
-    for events in sizes:
+    runs = [(events, names, only) for events in sizes]
+    if "process" in names:
+        extra = [parse_count(s) for s in args.pm4py_sizes.split(",") if s.strip()]
+        runs += [(events, ["process"], {"pm4py"}) for events in extra if events not in sizes]
+    texts: list[str] = []
+    for events, suite_names, tasks in sorted(runs, key=lambda run: run[0]):
         csv, parquet = ensure_data(events, args.data, args.seed)
-        for name in names:
-            print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
-            per_suite[name] += run_suite(
-                SUITES[name], events, csv, parquet, repeat=args.repeat,
-                scratch_root=args.scratch, timeout=args.timeout, only=only,
-            )  # fmt: skip
-    for name in names:
-        text = write_report(SUITES[name], per_suite[name], args.out, meta)
-        print(text)
+        times = args.repeat or (1 if events >= LARGE else 3)
+        with tempfile.TemporaryDirectory(prefix=f"shared-{events}-", dir=args.scratch) as tmp:
+            for name in suite_names:
+                print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
+                per_suite[name] += run_suite(
+                    SUITES[name], events, csv, parquet, repeat=times, scratch_root=args.scratch,
+                    timeout=args.timeout, only=tasks, rss_cap_mb=cap, shared=Path(tmp),
+                )  # fmt: skip
+        # Written after every size, so a long run that is stopped keeps what it finished.
+        texts = [write_report(SUITES[name], per_suite[name], args.out, meta) for name in names]
+        if len(sizes) > 1:
+            texts.append(write_scale(per_suite, args.out, meta))
+    print("\n".join(texts))
     return 0
+
+
+def write_scale(per_suite: dict[str, list[Result]], out: Path, meta: dict[str, Any]) -> str:
+    """Write `scale.md` and `scale.json` (see `scale.py`); return the Markdown."""
+    table, verdicts = scale_report(per_suite)
+    info = (
+        f"{meta['cpus']} CPUs, {meta['memory_gib']} GiB, DuckDB {meta['duckdb']}; {meta['date']}; "
+        "the fastest run of each size; peak MB is the run's peak resident memory."
+    )
+    text = f"# Scale: import, metric catalog and process bundle by size\n\n{info}\n\n{table}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.md").write_text(text, encoding="utf-8")
+    payload = {"machine": meta, **verdicts}
+    (out / "scale.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", "utf-8")
+    return text
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.registry import (
+    SHARED_WORKSPACE,
     SUITES,
     Body,
     Inputs,
@@ -17,13 +18,14 @@ from benchmarks.registry import (
     Unavailable,
     import_once,
     karsta_verdicts,
+    reference_connection,
     suite,
     task,
 )
 
 suite("catalog", "Full metric catalog on an imported workspace")
 
-WORKSPACE = "catalog.karsta"
+WORKSPACE = SHARED_WORKSPACE
 SERVICE_HOURS = "mon-fri 08:00-16:00"
 
 
@@ -38,12 +40,11 @@ SUITES["catalog"].setup = import_once(WORKSPACE)
 )
 def duckdb_scan_sort(inputs: Inputs) -> Body:
     """CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute(
                 "CREATE TEMP TABLE s AS SELECT * FROM ticket_events ORDER BY ticket_id, timestamp"
             )

@@ -23,6 +23,7 @@ import warnings
 from typing import Any
 
 from benchmarks.registry import (
+    SHARED_WORKSPACE,
     SUITES,
     Body,
     Inputs,
@@ -31,13 +32,14 @@ from benchmarks.registry import (
     import_once,
     peak_verdict,
     ratio_verdict,
+    reference_connection,
     suite,
     task,
 )
 
 suite("process", "Process bundle: map with waits, variants, hand-offs")
 
-WORKSPACE = "process.karsta"
+WORKSPACE = SHARED_WORKSPACE
 MAX_GROUPS = 3
 TOP_VARIANTS = 20
 
@@ -161,12 +163,11 @@ def _sql_facts(
 )
 def duckdb_sql(inputs: Inputs) -> Body:
     """The bundle's outputs from two sorted temporary tables (activities and groups)."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(SORTED_ONCE)
             edges = con.execute(MAP_EDGES).fetchall()
@@ -251,12 +252,11 @@ SELECT (SELECT count(*) FROM per_ticket) AS tickets,
 )
 def duckdb_sql_stored(inputs: Inputs) -> Body:
     """The bundle's outputs from the stored tables: only aggregations and a hand-off window."""
-    import duckdb
 
     path = inputs.shared / WORKSPACE
 
     def body() -> dict[str, Any]:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with reference_connection(path, read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             edges = con.execute(STORED_EDGES).fetchall()
             nodes = con.execute(STORED_NODES).fetchall()

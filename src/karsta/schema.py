@@ -66,9 +66,9 @@ TICKET_EVENTS = Table(
         _c("ticket_id", "string", "Ticket identifier in the source system.", required=True),
         _c(
             "event_key",
-            "string",
-            "Identity of the event: a hash of ticket, time, sequence, activity, agent and group, "
-            "plus the occurrence number among identical events. Re-importing the same rows "
+            "int64",
+            "Identity of the event: a 63-bit hash of ticket, time, sequence, activity, agent and "
+            "group and the occurrence number among identical events. Re-importing the same rows "
             "finds the same keys, so imports are idempotent.",
             required=True,
         ),

@@ -35,7 +35,7 @@ def store(ws: Workspace) -> None:
     rows = [
         {
             "ticket_id": ticket,
-            "event_key": f"{ticket}{seq}",
+            "event_key": i,
             "seq": seq,
             "timestamp": t(hour),
             "activity": activity,

@@ -149,7 +149,7 @@ class Desk:
         events = [
             {
                 "ticket_id": t["ticket_id"],
-                "event_key": f"{t['ticket_id']}-1",
+                "event_key": 1,
                 "seq": 1,
                 "timestamp": t["opened_at"],
                 "activity": "New",

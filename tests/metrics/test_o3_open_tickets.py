@@ -86,7 +86,7 @@ def test_by_status_means_the_status_at_the_moment(o3_desk: Desk) -> None:
         o3_desk.ws.connection.execute(
             "INSERT INTO ticket_events (ticket_id, event_key, seq, timestamp, activity, "
             "source_file, source_row, import_id) VALUES (?, ?, ?, ?, ?, 'fixture', ?, 1)",
-            [ticket, f"{ticket}-{seq}", seq, when, status, 100 + seq],
+            [ticket, seq, seq, when, status, 100 + seq],
         )
     run = o3_desk.run("O3", until=MOMENT, by=("status",))
     counts = {r["group"]["status"]: r["value"] for r in run.figures("count")}

@@ -47,7 +47,7 @@ def load(ws: Workspace, events: Sequence[Event], categories: dict[str, str] | No
         rows.append(
             {
                 "ticket_id": ticket,
-                "event_key": f"{ticket}-{seq[ticket]}",
+                "event_key": line,
                 "seq": seq[ticket],
                 "timestamp": at(hours),
                 "activity": status,

@@ -23,7 +23,7 @@ def exported(tmp_path: Path) -> Path:
                 "source_file, source_row, import_id) VALUES "
                 "('T1', ?, ?, TIMESTAMPTZ '2024-03-04 10:00:00.5+00' + to_minutes(?), "
                 "'f.csv', ?, 1)",
-                [f"k{seq}", seq, seq, seq + 1],
+                [seq, seq, seq, seq + 1],
             )
         ws.export(tmp_path / "export")
     return tmp_path

@@ -51,7 +51,7 @@ def test_timestamps_round_trip_to_the_microsecond(tmp_path: Path) -> None:
                 "INSERT INTO ticket_events (ticket_id, event_key, seq, timestamp, "
                 "source_closed_at, source_file, source_row, import_id) "
                 "VALUES ('T1', ?, ?, ?, ?, 'f.csv', ?, 1)",
-                [f"k{seq}", seq, moment, moment if seq % 2 else None, seq + 1],
+                [seq, seq, moment, moment if seq % 2 else None, seq + 1],
             )
         ws.export(tmp_path / "export")
         with open_source(tmp_path / "export", engine="spark") as spark:

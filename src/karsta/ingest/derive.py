@@ -104,25 +104,6 @@ def _neighbours(events: ir.Table, w: Any) -> dict[str, ir.Value]:
     }
 
 
-def numbered_events(events: ir.Table, order: list[ir.Value]) -> ir.Table:
-    """Return events numbered (`seq`) in `order` within their tickets, with `order_facts`' flags.
-
-    For events not yet numbered: the one sort that gives `seq` also gives each
-    event's neighbours, so `order_facts_of` needs no window of its own. `tied` marks
-    an event sharing its time and sequence number with a neighbour: only such events
-    can be identical.
-    """
-    w = ibis.window(group_by=events.ticket_id, order_by=order)
-    ts, sequence = events.timestamp, events.source_sequence
-    tied = ((ts == ts.lag().over(w)) & sequence.identical_to(sequence.lag().over(w))).fill_null(
-        False
-    ) | ((ts == ts.lead().over(w)) & sequence.identical_to(sequence.lead().over(w))).fill_null(
-        False
-    )
-    numbered = events.mutate(seq=ibis.row_number().over(w) + 1, tied=tied, **_neighbours(events, w))
-    return _flags(numbered.mutate(**_previous_class(numbered)))
-
-
 def _changed(value: ir.Column, previous: ir.Column) -> ir.BooleanColumn:
     return value.notnull() & previous.notnull() & (value != previous)
 
@@ -137,7 +118,7 @@ def ticket_facts(events: ir.Table, *, snapshots: bool = False) -> ir.Table:
 
 def order_facts(events: ir.Table) -> ir.Table:
     """Return per ticket the facts read from the order of its events (one narrow window)."""
-    return order_facts_of(_flags(_with_neighbours(events, course=True)))
+    return order_facts_of(_with_neighbours(events, course=True))
 
 
 def _flags(e: ir.Table) -> ir.Table:
@@ -155,8 +136,13 @@ def _flags(e: ir.Table) -> ir.Table:
     )
 
 
-def order_facts_of(e: ir.Table) -> ir.Table:
-    """Return `order_facts` from events carrying the flags of `numbered_events`."""
+def order_facts_of(events: ir.Table) -> ir.Table:
+    """Return `order_facts` from events carrying their neighbours.
+
+    The neighbours: `prev_group`, `prev_agent`, `next_ts` and `prev_known_class`, as
+    `_with_neighbours(course=True)` or `karsta.ingest.numbering` give them.
+    """
+    e = _flags(events)
     return e.group_by("ticket_id").aggregate(
         resolution_seq=e.seq.max(where=e.resolution_start),
         derived_resolved_at=_last(e.timestamp, e.seq, where=e.resolution_start),
@@ -208,7 +194,7 @@ def event_facts(events: ir.Table, empty: frozenset[str] = frozenset()) -> ir.Tab
     constant = {
         name: ibis.literal(0, "int64")
         if name in ("group_count", "agent_count")
-        else ibis.null(value.type())
+        else ibis.null(value.type().copy(nullable=True))
         for name, value in facts.items()
         if not empty.isdisjoint(_FACT_SOURCES.get(name, ()))
     }

@@ -11,6 +11,20 @@ from karsta.schema import TICKET_EVENTS
 
 # The columns that make an event's identity; occurrences of identical events are numbered.
 IDENTITY = ("ticket_id", "timestamp", "source_sequence", "activity", "agent", "group")
+_IDENTITY_SQL = ", ".join(quote(c) for c in IDENTITY)
+
+
+def event_key(occurrence: str) -> str:
+    """Return SQL for an event's key: its identity and occurrence hashed to a 63-bit integer.
+
+    `occurrence` (SQL) numbers identical events of a ticket from 1. The hash is
+    DuckDB's; `karsta.ingest.event_keys` re-keys stored events when it changes.
+    """
+    return f"CAST(hash({_IDENTITY_SQL}, CAST({occurrence} AS BIGINT)) >> 1 AS BIGINT)"
+
+
+# Numbers identical events (same identity, the ticket included) in file order.
+OCCURRENCE = f"row_number() OVER (PARTITION BY {_IDENTITY_SQL} ORDER BY source_row)"
 
 
 def _case(column: str, mapping: dict[str, str], default: str = "NULL") -> str:
@@ -97,9 +111,6 @@ def _sql_type(dtype: str) -> str:
     return {"int64": "BIGINT", "float64": "DOUBLE", "boolean": "BOOLEAN"}.get(dtype, "VARCHAR")
 
 
-IDENTITY_COLUMN = "__identity"
-
-
 def event_rows(
     typed: str,
     present: set[str],
@@ -108,18 +119,13 @@ def event_rows(
     source_file: str,
     import_id: int,
 ) -> str:
-    """Return SQL selecting canonical event rows (no `seq`, no `event_key`) from typed rows.
-
-    Each row also has `__identity`: the hash of the columns that identify an event
-    (`IDENTITY`); `event_key` is that hash and the occurrence among identical events.
-    """
+    """Return SQL selecting canonical event rows (no `seq`, no `event_key`) from typed rows."""
     base = _rows(typed, present, mapping)
     if mapping.layout == "tickets":
         selects = _milestone_selects(typed, base, present, mapping)
         source = " UNION ALL ".join(selects)
     else:
         source = f"SELECT {base} FROM {typed}"
-    identity = ", ".join(f"coalesce(CAST({quote(c)} AS VARCHAR), '')" for c in IDENTITY)
     status_class = _case("activity", dict(mapping.status_classes))
     # Typed as in ticket_events even when a mapping leaves them empty (a NULL literal).
     star = f"* EXCLUDE ({SOURCE_LEVEL})" if "level" in present else "*"
@@ -127,21 +133,15 @@ def event_rows(
                coalesce(activity IN ({_in_list(mapping.pause_statuses)}), false) AS is_pause,
                CAST({_level_case(mapping, present)} AS BIGINT) AS level,
                {literal(source_file)} AS source_file,
-               CAST({int(import_id)} AS BIGINT) AS import_id,
-               md5(concat_ws('|', {identity})) AS {IDENTITY_COLUMN}
+               CAST({int(import_id)} AS BIGINT) AS import_id
         FROM ({source})"""
-
-
-# Numbers identical events (same ticket and identity) in file order.
-OCCURRENCE = f"row_number() OVER (PARTITION BY ticket_id, {IDENTITY_COLUMN} ORDER BY source_row)"
 
 
 def stage_events(con: duckdb.DuckDBPyConnection, rows: str, *, table: str) -> None:
     """Create `table` with the event rows of `rows` (SQL) and their event keys (no `seq`)."""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} AS "
-        f"SELECT * EXCLUDE ({IDENTITY_COLUMN}), "
-        f"{IDENTITY_COLUMN} || '#' || {OCCURRENCE} AS event_key FROM ({rows})"
+        f"SELECT *, {event_key(OCCURRENCE)} AS event_key FROM ({rows})"
     )
 
 

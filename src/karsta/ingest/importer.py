@@ -11,35 +11,34 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import ibis
-import ibis.backends.duckdb  # the derive compiles its SQL with it: loaded with this module
+import ibis.backends.duckdb  # noqa: F401 (the derive compiles its SQL with it: loaded here)
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from karsta.i18n import Message
-from karsta.ingest import transitions
+from karsta.ingest import numbering, transitions
 from karsta.ingest.derive import (
     FACTS_SETTING,
     FACTS_VERSION,
     combine_facts,
     event_facts,
-    numbered_events,
     order_facts,
     order_facts_of,
     pause_intervals,
 )
 from karsta.ingest.digest import FilePass
 from karsta.ingest.errors import DuplicateColumns, ImportFailed, MissingColumns, TooManyRejects
+from karsta.ingest.event_keys import bring_keys_up_to_date
 from karsta.ingest.events import (
-    IDENTITY_COLUMN,
     OCCURRENCE,
     empty_columns,
+    event_key,
     event_rows,
     stage_events,
 )
@@ -67,6 +66,7 @@ from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
 REMOVED = "__karsta_removed"
+SCRATCH = "__karsta_scratch"  # the import's own in-memory database, compressed
 RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED, NEW, MERGED = (
     "__karsta_raw",
     "__karsta_typed",
@@ -214,25 +214,39 @@ def import_file(
             report.notes.append(f"read again as {again.encoding}: not UTF-8 throughout")
         _check_rejects(workspace, path, report, limit, mapping)
         sha256 = file_pass.sha256()
-        with workspace.transaction():
-            outdated = facts_outdated(workspace)
-            with _stage(workspace, "merge", progress):
+        with ExitStack() as merge_stage:
+            merge_stage.enter_context(_stage(workspace, "merge", progress))
+            # The events of tickets new to the workspace are numbered before the
+            # transaction: their order depends on this file alone.
+            new_tickets = mapping.layout == "events" and not _tickets_exist(workspace)
+            if new_tickets:
+                _number_new_tickets(workspace, empty, pauses=bool(mapping.pause_statuses))
+            with workspace.transaction():
+                outdated = facts_outdated(workspace)
+                if bring_keys_up_to_date(workspace):
+                    report.notes.append(
+                        "the event keys of the workspace made again as this version makes them"
+                    )
                 earlier = earlier_imports(workspace.connection, sha256)
                 check_reading(path, earlier, options, replace=replace)
                 _record_import(workspace, report, sha256, options)
                 removed = _remove_earlier(workspace, report, earlier, sha256) if replace else False
-                changed = _merge_events(workspace, report, mapping, empty, removed=removed)
-            with _stage(workspace, "derive", progress):
-                _derive(workspace, changed, report, snapshots=mapping.snapshots)
-                if outdated:
-                    _derive_every_ticket(workspace, report, snapshots=mapping.snapshots)
-                workspace.set_setting(FACTS_SETTING, FACTS_VERSION)
-                if not mapping.stages.empty:  # the latest mapping that declares stages wins
-                    workspace.set_setting(
-                        MAPPING_STAGES_SETTING, stages_json(mapping.name, mapping.stages)
-                    )
-                _store_rejects(workspace, report, sha256)
-                _finish_import(workspace, report)
+                if new_tickets and not removed:
+                    changed = _insert_new_tickets(workspace, report, empty)
+                else:
+                    changed = _merge_into_tickets(workspace, report, removed=removed)
+                merge_stage.close()  # the derive follows in the same transaction
+                with _stage(workspace, "derive", progress):
+                    _derive(workspace, changed, report, snapshots=mapping.snapshots)
+                    if outdated:
+                        _derive_every_ticket(workspace, report, snapshots=mapping.snapshots)
+                    workspace.set_setting(FACTS_SETTING, FACTS_VERSION)
+                    if not mapping.stages.empty:  # the latest mapping that declares stages wins
+                        workspace.set_setting(
+                            MAPPING_STAGES_SETTING, stages_json(mapping.name, mapping.stages)
+                        )
+                    _store_rejects(workspace, report, sha256)
+                    _finish_import(workspace, report)
     finally:
         read.discard()
     return report
@@ -256,6 +270,8 @@ class _Read:
         workspace, path = self.workspace, self.path
         import_id = _next_import_id(workspace)
         report = ImportReport(import_id, str(path), mapping.name, "line", privacy=self.privacy)
+        # Rows kept for the import's length are compressed, in memory until it runs short.
+        workspace.connection.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (COMPRESS)")
         workspace.connection.execute(
             f"CREATE OR REPLACE TEMP TABLE {REJECTS} (line BIGINT, source_column VARCHAR, "
             "canonical VARCHAR, value VARCHAR, reason VARCHAR, row_loaded BOOLEAN, raw VARCHAR)"
@@ -277,8 +293,9 @@ class _Read:
         return report, empty
 
     def discard(self) -> None:
-        """Drop the temporary tables and remove what the reader wrote."""
+        """Drop the temporary tables and scratch database, and remove what the reader wrote."""
         _drop_temporaries(self.workspace)
+        self.workspace.connection.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
         if self.raw is not None:
             self.raw.remove_files()
             self.raw = None
@@ -340,7 +357,9 @@ def _parse(
     absent = sorted(s for c, s in mapping.columns.items() if s not in set(raw.columns))
     if absent:
         report.notes.append("not in the file, left empty: " + ", ".join(absent))
-    parsed = parse_rows(con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS)
+    parsed = parse_rows(
+        con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS, scratch=SCRATCH
+    )
     for reject in raw.rejects:  # known once the file was read
         con.execute(
             f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
@@ -593,26 +612,8 @@ class Changed:
 
     events: str  # a temporary table or view with the columns of ticket_events (bar event_key)
     new_tickets: bool
-    numbered: str | None = None  # the events as `numbered_events` gives them, if at hand
+    numbered: str | None = None  # the events as `karsta.ingest.numbering` gives them, if at hand
     empty: frozenset[str] = frozenset()  # columns empty on every one of the events
-
-
-def _merge_events(
-    workspace: Workspace,
-    report: ImportReport,
-    mapping: SourceMapping,
-    empty: frozenset[str],
-    *,
-    removed: bool = False,
-) -> Changed | None:
-    """Add the new events, numbered within their tickets; return the tickets changed.
-
-    `empty` names the event columns this import leaves empty; with `removed`, the
-    tickets in `REMOVED` lost events and are renumbered and derived again too.
-    """
-    if mapping.layout == "events" and not removed and not _tickets_exist(workspace):
-        return _insert_new_tickets(workspace, report, empty)
-    return _merge_into_tickets(workspace, report, removed=removed)
 
 
 def _tickets_exist(workspace: Workspace) -> bool:
@@ -624,62 +625,23 @@ def _tickets_exist(workspace: Workspace) -> bool:
     return query_one(con, found) is not None
 
 
-# What numbering the events of new tickets reads: the order, the tie check, and what the
-# facts from the order of events need (`numbered_events`).
-ORDER_COLUMNS = (
-    "ticket_id",
-    "timestamp",
-    "source_sequence",
-    "source_row",
-    "activity",
-    "status_class",
-    "is_pause",
-    "group",
-    "agent",
-    "level",
-)
-# What is kept of them: for the events' seq and identity, the facts from the order of
-# events (`order_facts_of`), the resolving event (`combine_facts`), and the transitions
-# and variants (`transitions.derive`).
-NUMBERED_COLUMNS = (
-    "source_row",
-    "seq",
-    "tied",
-    "ticket_id",
-    "timestamp",
-    "activity",
-    "status_class",
-    "is_pause",
-    "group",
-    "agent",
-    "level",
-    "reopened",
-    "reassigned",
-    "resolution_start",
-    "closed_start",
-    "pause_seconds",
-)
 # Events of one ticket in the order they happened; rows of one import keep the file's order.
 EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
 
 
-def _insert_new_tickets(
-    workspace: Workspace, report: ImportReport, empty: frozenset[str]
-) -> Changed | None:
-    """Insert the events of tickets new to the workspace, numbered as they go in.
+def _number_new_tickets(workspace: Workspace, empty: frozenset[str], *, pauses: bool) -> None:
+    """Number the events of an import whose tickets are all new (`karsta.ingest.numbering`).
 
-    Every event is new and each file row is one event, so the events need no
-    comparison with stored ones and no renumbering: one sort of the narrow
-    (ticket, time, row) columns gives `seq`. Identical events must share a time and
-    a sequence number, so only such ties are numbered by identity.
+    One sort of the narrow columns gives `seq` and all else that depends on the order;
+    identical events must share a time and a sequence number, so only such ties are
+    numbered by identity. The sorted rows are kept in the import's compressed scratch
+    database. `empty` names the columns the import leaves empty; `pauses`: the mapping
+    names statuses that stop the clock.
     """
     con = workspace.connection
-    events = workspace.backend.table(EVENTS)
-    narrow = events.select(*ORDER_COLUMNS)
-    order = [narrow.timestamp, ibis.asc(narrow.source_sequence, nulls_first=False)]
-    numbered = numbered_events(narrow, [*order, narrow.source_row])  # one import: rows unique
-    kept = numbered.select(*NUMBERED_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ORDER} AS {workspace.sql(kept)}")
+    numbered = numbering.numbered(EVENTS, empty, pauses=pauses)
+    con.execute(f"CREATE OR REPLACE TABLE {SCRATCH}.{ORDER} AS {numbered}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ORDER} AS SELECT * FROM {SCRATCH}.{ORDER}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {REPEATS} AS
         SELECT source_row, occurrence FROM (
@@ -687,28 +649,36 @@ def _insert_new_tickets(
             WHERE source_row IN (SELECT source_row FROM {ORDER} WHERE tied))
         WHERE occurrence > 1"""
     )
-    # Views, not tables: the derive reads the events from the view too (without their
-    # keys, which it does not need), because DuckDB scans rows inserted by the open
-    # transaction with one thread.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW {NEW} AS
-        SELECT e.* EXCLUDE ({IDENTITY_COLUMN}), o.seq
-        FROM {EVENTS} e JOIN {ORDER} o USING (source_row)"""
-    )
+
+
+def _insert_new_tickets(
+    workspace: Workspace, report: ImportReport, empty: frozenset[str]
+) -> Changed | None:
+    """Insert the events numbered by `_number_new_tickets`; return the tickets changed.
+
+    Every event is new and each file row is one event, so the events need no
+    comparison with stored ones and no renumbering.
+    """
+    con = workspace.connection
     with _unordered(con):  # seq orders the events; their place in the table does not
         inserted = query_int(
             con,
             f"""INSERT INTO ticket_events BY NAME
-            SELECT e.* EXCLUDE ({IDENTITY_COLUMN}), o.seq,
-                   e.{IDENTITY_COLUMN} || '#' || coalesce(r.occurrence, 1) AS event_key
-            FROM {EVENTS} e JOIN {ORDER} o USING (source_row)
-            LEFT JOIN {REPEATS} r USING (source_row)""",
+            SELECT * EXCLUDE (occurrence), {event_key("coalesce(occurrence, 1)")} AS event_key
+            FROM (SELECT e.*, o.seq, r.occurrence FROM {EVENTS} e
+                  JOIN (SELECT source_row, seq FROM {ORDER}) o USING (source_row)
+                  LEFT JOIN {REPEATS} r USING (source_row))""",
         )
+    # The derive reads the new tickets' events where they now are: all are this import's.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {NEW} AS "
+        f"SELECT * FROM ticket_events WHERE import_id = {int(report.import_id)}"
+    )
     report.events_new = inserted
     report.events_present = 0
     report.tickets_updated = 0
     if inserted:
-        span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS}")
+        span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {ORDER}")
         if span:
             report.first_event, report.last_event = span
     return Changed(NEW, new_tickets=True, numbered=ORDER, empty=empty) if inserted else None
@@ -794,8 +764,11 @@ def _derive(
         if changed.new_tickets:
             report.tickets_created = derived
         _insert(workspace, "ticket_pauses", pause_intervals(events))
-        # The numbered events hold what the transitions need, without the wide columns.
-        transitions.derive(workspace, events if numbered is None else numbered)
+        # The numbered events hold what the transitions need, their next values included.
+        if numbered is None:
+            transitions.derive(workspace, events)
+        else:
+            transitions.derive(workspace, numbered, numbered=True)
 
 
 def facts_outdated(workspace: Workspace) -> bool:
@@ -829,7 +802,7 @@ def _derive_tickets(
 
     The two per-ticket parts are computed one after the other, so neither the
     window nor the aggregation competes with the other for memory. Events already
-    numbered with their neighbours (`numbered_events`) need no second window;
+    numbered with their neighbours (`karsta.ingest.numbering`) need no second window;
     facts read from `empty` columns need no aggregate.
     """
     con = workspace.connection

@@ -329,6 +329,7 @@ def parse_rows(
     *,
     table: str,
     rejects_table: str,
+    scratch: str | None = None,
 ) -> ParsedRows:
     """Parse every raw row once into typed rows and append each value problem to `rejects_table`.
 
@@ -336,6 +337,8 @@ def parse_rows(
     rejected. An optional value that cannot be read is left empty and the row is
     loaded. Either way the problem goes to `rejects_table` (line, source_column,
     canonical, value, reason, row_loaded). A lazy file is read here, in the same pass.
+    The parsed rows are kept in the database `scratch` (a compressed one, for large
+    files) or else in a temporary table.
     """
     required = set(mapping.required)
     cleaned, parsed, kept, failures = [], [], [], []
@@ -358,7 +361,8 @@ def parse_rows(
         if plan.canonical in required:
             failures.append(f"{value} IS NULL")
     line = [] if raw.line is None else [f"{raw.line} AS {LINE}"]
-    everything = f"{table}__all"
+    everything = f"{scratch}.{table}__all" if scratch else f"{table}__all"
+    create = "CREATE OR REPLACE TABLE" if scratch else "CREATE OR REPLACE TEMP TABLE"
     failed = " OR ".join(f for f in failures if f != "false") or "false"
     rows = (
         f"SELECT {', '.join([*([LINE] if line else []), *kept])}, ({failed}) AS __failed "
@@ -366,7 +370,7 @@ def parse_rows(
         f"FROM (SELECT {', '.join([*line, *cleaned])} FROM {raw.table}))"
     )
     redacting = [(i, p) for i, p in enumerate(plans) if p.redact and p.kind == "text"]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {everything} AS {_redacting(rows, redacting)}")
+    con.execute(f"{create} {everything} AS {_redacting(rows, redacting)}")
     line_sql = LINE
     if raw.lazy:
         scanned = query_int(con, f"SELECT count(*) FROM {everything}")
@@ -376,7 +380,7 @@ def parse_rows(
             places = [int(p) for (p,) in found.fetchall()]
         breakpoints = finish_scan(con, raw, scanned, places)
         if raw.line is None:
-            line_sql = _number_rows(con, everything, breakpoints)
+            line_sql = _number_rows(con, everything, breakpoints, create)
     columns = ", ".join([f"{line_sql} AS {LINE}", *(quote(p.canonical) for p in plans)])
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS "
@@ -444,13 +448,15 @@ def _redactions(
     return merged(parts)
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, table: str, breakpoints: Breakpoints) -> str:
+def _number_rows(
+    con: duckdb.DuckDBPyConnection, table: str, breakpoints: Breakpoints, create: str
+) -> str:
     """Return SQL for the line of each row of `table`, numbered by its place in the scan.
 
     `breakpoints` say from which place on a row's line is its place plus which offset
     (the rows after rejected ones, blank lines and values that span lines move on).
     When one offset holds for every row the line is computed; otherwise the rows get a
-    `__line` column.
+    `__line` column, in a table made again with `create` (SQL: where it is kept).
     """
     offsets: dict[int, int] = {}
     for place, offset in breakpoints:  # the last offset given for a place holds
@@ -459,17 +465,17 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, breakpoints: Breakp
     if len(offsets) <= 1:
         return f"(rowid + {int(offsets.get(0, 1))})"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}__offsets AS "
+        "CREATE OR REPLACE TEMP TABLE __karsta_offsets AS "
         "SELECT unnest($places::BIGINT[]) AS place, unnest($offsets::BIGINT[]) AS offset",
         {"places": list(offsets), "offsets": list(offsets.values())},
     )
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table}__lined AS
+        f"""{create} {table}__lined AS
         SELECT t.* EXCLUDE (__place), t.__place + coalesce(o.offset, 0) AS {LINE}
         FROM (SELECT rowid AS __place, * FROM {table}) t
-        ASOF LEFT JOIN {table}__offsets o ON t.__place >= o.place
+        ASOF LEFT JOIN __karsta_offsets o ON t.__place >= o.place
         ORDER BY t.__place"""
     )
-    con.execute(f"DROP TABLE {table}; DROP TABLE {table}__offsets")
+    con.execute(f"DROP TABLE {table}; DROP TABLE __karsta_offsets")
     con.execute(f"ALTER TABLE {table}__lined RENAME TO {table.split('.')[-1]}")
     return LINE

@@ -33,18 +33,31 @@ EVENT_COLUMNS = tuple(c for c in TICKET_TRANSITIONS.column_names if not c.starts
 """The columns of `ticket_transitions` taken from the event itself."""
 
 
-def ticket_transitions(workspace: Workspace, events: ir.Table) -> str:
-    """Return SQL for the `ticket_transitions` rows of the tickets of `events` (every event)."""
-    source = workspace.sql(events.select(*EVENT_COLUMNS))
-    nexts = []
+def next_known(empty: frozenset[str] = frozenset()) -> list[str]:
+    """Return SQL for the `next_*` columns over a window `w` of a ticket's events in order.
+
+    An attribute in `empty` (no event has it) has no next value: NULL, no window function.
+    """
+    columns = []
     for name in TRACKED_ATTRIBUTES:
         value = quote(name)
-        nexts.append(f"lead({value} IGNORE NULLS) OVER w AS next_{name}")
-        nexts.append(
+        if name in empty:
+            kind = "BIGINT" if name == "level" else "VARCHAR"
+            columns.append(f"CAST(NULL AS {kind}) AS next_{name}")
+            columns.append(f"CAST(NULL AS TIMESTAMPTZ) AS next_{name}_at")
+            continue
+        columns.append(f"lead({value} IGNORE NULLS) OVER w AS next_{name}")
+        columns.append(
             f"lead(CASE WHEN {value} IS NOT NULL THEN timestamp END IGNORE NULLS) OVER w "
             f"AS next_{name}_at"
         )
-    columns = ", ".join([*map(quote, EVENT_COLUMNS), *nexts])
+    return columns
+
+
+def ticket_transitions(workspace: Workspace, events: ir.Table) -> str:
+    """Return SQL for the `ticket_transitions` rows of the tickets of `events` (every event)."""
+    source = workspace.sql(events.select(*EVENT_COLUMNS))
+    columns = ", ".join([*map(quote, EVENT_COLUMNS), *next_known()])
     return f"SELECT {columns} FROM ({source}) WINDOW w AS (PARTITION BY ticket_id ORDER BY seq)"
 
 
@@ -63,15 +76,20 @@ def ticket_variants(events: ir.Table) -> ir.Table:
     )
 
 
-def derive(workspace: Workspace, events: ir.Table) -> None:
+def derive(workspace: Workspace, events: ir.Table, *, numbered: bool = False) -> None:
     """Insert the transitions and variants of the tickets of `events` (none stored yet).
 
-    A workspace whose events were imported before these tables existed is caught
-    up here: when the transitions do not cover every event, both tables are derived
-    again from all the events.
+    `numbered`: `events` already carry their `next_*` columns (`karsta.ingest.numbering`),
+    so the transitions need no sort. A workspace whose events were imported before
+    these tables existed is caught up here: when the transitions do not cover every
+    event, both tables are derived again from all the events.
     """
     con = workspace.connection
-    _insert_transitions(workspace, events)
+    if numbered:
+        columns = TICKET_TRANSITIONS.column_names
+        workspace.insert(TICKET_TRANSITIONS.name, events.select(*columns))
+    else:
+        _insert_transitions(workspace, events)
     workspace.insert(TICKET_VARIANTS.name, ticket_variants(events))
     covered = f"SELECT count(*) FROM {TICKET_TRANSITIONS.name}"
     if query_int(con, covered) == query_int(con, "SELECT count(*) FROM ticket_events"):
