@@ -47,7 +47,13 @@ SECTIONS: dict[str, str] = {
 }
 """The sheet's sections by field, with their headings (Taustaa, Nykytilanne, …)."""
 
-ACTION_COLUMNS: tuple[str, ...] = (N_("Who"), N_("What"), N_("When"), N_("How"), N_("Status"))
+ACTION_COLUMNS: tuple[str, ...] = (
+    N_("Who"),
+    N_("What"),
+    N_("When"),
+    N_("How"),
+    N_("Action status"),
+)
 ACTION_STATUSES: dict[str, str] = {
     "planned": N_("planned"),
     "in progress": N_("in progress"),
