@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO   ?= demo.karsta
 
-.PHONY: setup setup-dev demo serve test lint typecheck unit docs docs-check i18n bench clean
+.PHONY: setup setup-dev demo serve screenshots test lint typecheck unit docs docs-check i18n bench clean
 
 ## Two stamps: the product alone (what `make demo` and `make serve` need), and the
 ## development tools on top (PySpark, PM4Py, linters, pytest, the browser-test driver: what
@@ -55,12 +55,17 @@ demo: setup
 serve: setup
 	$(BIN)/karsta serve --workspace $(DEMO)
 
+## The README's screenshot of the overview (docs/images/overview-fi.png), in Finnish, taken
+## from the real ServiceNow log in a temporary workspace by Debian's chromium.
+screenshots: setup-dev
+	$(BIN)/python docs/screenshots.py --log $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz
+
 ## Lint, type-check, check the generated docs, and run the whole test suite.
 test: setup-dev lint typecheck docs-check unit
 
 lint: setup-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 
 typecheck: setup-dev
 	$(BIN)/mypy
