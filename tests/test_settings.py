@@ -152,3 +152,33 @@ def test_the_process_views_and_waste_read_the_settings(tmp_path: Path) -> None:
         app, ["waste", "--workspace", str(workspace), "--format", "json", "--hourly-cost", "30"]
     )
     assert json.loads(given.output)["assumptions"]["hourly_cost"] == 30.0  # the option wins
+
+
+def test_stages_and_customer_value_are_saved_and_checked(tmp_path: Path) -> None:
+    from karsta.metrics.config import load_config
+    from karsta.settings import SettingsInvalid, save
+
+    workspace = tmp_path / "desk.karsta"
+    path = tmp_path / "desk.karsta.yaml"
+    path.write_text('targets:\n  I10: "<= 2 %"\nstages:\n  old: [New]\n', encoding="utf-8")
+    saved = save(
+        workspace,
+        {
+            "stages": {"intake": ["New"], "työ": ["Active"]},
+            "customer_value": {"steps": {"New": "waste"}},
+        },
+    )
+    assert saved.config.stages.stages == (("intake", ("New",)), ("työ", ("Active",)))
+    assert load_config(path).stages.step_values == {"New": "waste"}
+    assert "old" not in path.read_text(encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    # A step in two stages, or a mark that is not one of the three, is refused: nothing written.
+    with pytest.raises(SettingsInvalid) as twice:
+        save(workspace, {"stages": {"a": ["New"], "b": ["New"]}})
+    assert "activity 'New' is in both" in str(twice.value.errors["stages"])
+    with pytest.raises(SettingsInvalid) as golden:
+        save(workspace, {"customer_value": {"stages": {"a": "golden"}}})
+    assert "not one of value-adding, necessary, waste" in str(golden.value.errors["customer_value"])
+    assert path.read_text(encoding="utf-8") == before
+    save(workspace, {"stages": None, "customer_value": None})  # None removes a key
+    assert "stages" not in path.read_text(encoding="utf-8")

@@ -202,6 +202,11 @@ def test_an_analyst_changes_the_stages_in_the_settings_file(site: Site) -> None:
     assert written["customer_value"] == {"stages": {"intake": "necessary"}}
     data = browser.get("/process/stages.json").json()
     assert data["defined_by"] == "settings"
+    # Saved by the settings' one writer: the change is in the settings page's history.
+    (change,) = browser.get("/settings.json").json()["history"]
+    assert change["user"] == "analyst"
+    assert "hoito:" in change["after"]
+    assert "hoito:" not in (change["before"] or "")
     assert {n["id"] for n in browser.get("/process/map.json?by=stage").json()["nodes"]} == {
         "intake",
         "hoito",

@@ -22,7 +22,7 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     customer_value: {stages: {intake: necessary}, steps: {Awaiting Vendor: waste}}
 
 The process views read `stages` and `customer_value` (see `karsta.ingest.stages`).
-`update_settings` changes keys of the file, checked, leaving the others as written.
+`karsta.settings.save` is the file's one writer (the CLI reads it, the web app saves it).
 """
 
 from __future__ import annotations

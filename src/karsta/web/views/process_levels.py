@@ -4,7 +4,8 @@ The landscape shows ticket types or services side by side, each with its volume 
 a small map by stage; the stages page lists the stages and steps with their customer
 value (value-adding, necessary, waste) and where each comes from, and lets an
 analyst change them. Changes go to the workspace's settings file through its one
-writer (`karsta.metrics.settings_file`).
+writer (`karsta.web.settings_store.save_settings`), which keeps each change in the
+settings history.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from pydantic import BaseModel, PrivateAttr
 from karsta.i18n import localized, set_language
 from karsta.ingest.stages import CUSTOMER_VALUES, STAGES_KEY, VALUE_KEY
 from karsta.metrics.config import ConfigError
-from karsta.metrics.settings_file import update_settings
 from karsta.process import ProcessMap
 from karsta.process.landscape import LANDSCAPE_COLUMNS
 from karsta.process.stages import NO_STAGE, Stages, stage_label
+from karsta.settings import SettingsInvalid
 from karsta.web.access import may
 from karsta.web.models import Role
 from karsta.web.pages import page
 from karsta.web.rendering import TEMPLATES, render
 from karsta.web.requests import Analyst, Viewer, Visitor
+from karsta.web.settings_store import save_settings
 from karsta.web.views.process_common import (
     ATTRIBUTE_FILTERS,
     AppliedFilters,
@@ -317,19 +319,24 @@ async def change_stages(
         raise HTTPException(status_code=404)
     form = {k: str(v) for k, v in (await request.form()).items()}
     set_language(visitor.lang)  # the form shows Karsta's own stage names translated
-    settings_file = visitor.state.config.settings_file
     if action == "reset":
         changes: dict[str, Any] = {STAGES_KEY: None, VALUE_KEY: None}
     elif "step-0-activity" not in form:  # not the page's form: nothing to save
         raise HTTPException(status_code=422)
     else:
         changes = _posted_changes(form, _stages(visitor))
-    try:
-        update_settings(settings_file, changes)
-    except ConfigError as exc:
-        data = stages(visitor)
-        message = str(localized(exc.args[0])).replace(str(settings_file), settings_file.name)
-        return render(request, "process/stages.html", status_code=422, page=data, error=message)
+    try:  # the settings' one writer, which keeps the change in the settings history
+        save_settings(visitor.state, visitor.user.id if visitor.user else None, changes)
+    except SettingsInvalid as exc:
+        message = " ".join(str(localized(m)) for m in exc.errors.values())
+        return render(
+            request, "process/stages.html", status_code=422, page=stages(visitor), error=message
+        )
+    except ConfigError as exc:  # the present file is not YAML
+        message = str(localized(exc.args[0]))
+        return render(
+            request, "process/stages.html", status_code=422, page=stages(visitor), error=message
+        )
     return RedirectResponse("/process/stages?saved=1", status_code=303)
 
 
