@@ -42,7 +42,7 @@ from karsta.improve.models import (
     ImprovementMetric,
     Workshop,
 )
-from karsta.improve.pdca import ImprovementStatus, improvement_status
+from karsta.improve.pdca import STATUS_NAMES, ImprovementStatus, improvement_status
 from karsta.improve.records import (
     ImprovementRecords,
     RecordNotFound,
@@ -87,19 +87,6 @@ ByOption = Annotated[
     str | None, typer.Option("--by", help=N_("Who makes the change (default: your user name)."))
 ]
 FormatOption = Annotated[str, typer.Option("--format", help=N_("table or json."))]
-STATUS_NAMES = {
-    "no follow-up yet": N_("no follow-up yet"),
-    "following up": N_("following up"),
-    "improved": N_("improved"),
-    "standard holds": N_("standard holds"),
-    "no change shown": N_("no change shown"),
-    "worse": N_("worse"),
-    "changed": N_("changed"),
-    "not tested": N_("not tested"),
-    "cannot be computed": N_("cannot be computed"),
-    "no metric": N_("no metric"),
-}
-"""The statuses of a followed change, as `karsta pdca status` names them."""
 PERS = {"day": N_("a day"), "week": N_("a week"), "month": N_("a month"), "year": N_("a year")}
 
 fail = render.fail

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from karsta.i18n import N_
 from karsta.improve.impact import MetricImpact, metric_impact
 from karsta.improve.models import Improvement
 from karsta.improve.schemas import ImprovementData
@@ -67,3 +68,18 @@ def improvement_status(
         for m in improvement.metrics
     ]
     return ImprovementStatus(ImprovementData.model_validate(improvement), impacts)
+
+
+STATUS_NAMES = {
+    "no follow-up yet": N_("no follow-up yet"),
+    "following up": N_("following up"),
+    "improved": N_("improved"),
+    "standard holds": N_("standard holds"),
+    "no change shown": N_("no change shown"),
+    "worse": N_("worse"),
+    "changed": N_("changed"),
+    "not tested": N_("not tested"),
+    "cannot be computed": N_("cannot be computed"),
+    "no metric": N_("no metric"),
+}
+"""The name for people of each status a followed change can have (translated where shown)."""

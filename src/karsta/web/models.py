@@ -8,15 +8,15 @@ workspace by default, PostgreSQL for teams), changed only through Alembic migrat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from karsta.improve.models import APP_METADATA
+from karsta.improve.models import Instant as Instant  # the app database's one clock type
+from karsta.improve.models import now as now
 
 
 class Role(StrEnum):
@@ -30,28 +30,6 @@ class Role(StrEnum):
     def rank(self) -> int:
         """Return 0 for viewer, 1 for analyst, 2 for admin."""
         return list(Role).index(self)
-
-
-def now() -> datetime:
-    """Return the current instant (UTC)."""
-    return datetime.now(UTC)
-
-
-class Instant(TypeDecorator[datetime]):
-    """An aware UTC datetime, stored as such on PostgreSQL and as naive UTC on SQLite."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        """Return `value` in UTC."""
-        return None if value is None else value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        """Return `value` as an aware UTC datetime (SQLite gives it back naive)."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

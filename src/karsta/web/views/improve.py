@@ -43,7 +43,7 @@ from karsta.improve.models import (
     ImprovementMetric,
     Workshop,
 )
-from karsta.improve.pdca import improvement_status
+from karsta.improve.pdca import STATUS_NAMES, improvement_status
 from karsta.improve.records import ImprovementRecords, RecordNotFound
 from karsta.improve.savings import SavingsAssumptions, time_savings
 from karsta.improve.schemas import A3Data, GembaData, IdeaData, ImprovementData, WorkshopData
@@ -67,18 +67,6 @@ KIND_NAMES = {
     "value": N_("value-adding"),
     "waste": N_("work without value"),
     "waiting": N_("waiting"),
-}
-STATUS_NAMES = {
-    "no follow-up yet": N_("no follow-up yet"),
-    "following up": N_("following up"),
-    "improved": N_("improved"),
-    "standard holds": N_("standard holds"),
-    "no change shown": N_("no change shown"),
-    "worse": N_("worse"),
-    "changed": N_("changed"),
-    "not tested": N_("not tested"),
-    "cannot be computed": N_("cannot be computed"),
-    "no metric": N_("no metric"),
 }
 TEST_NAMES = (
     N_("two-proportion z test"),
