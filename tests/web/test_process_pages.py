@@ -270,3 +270,10 @@ def test_the_servicenow_map_answers_within_a_second_once_cached(tmp_path: Path) 
         assert response.status_code == 200
         assert elapsed < 1.0, f"{path}: {elapsed:.2f} s"
     site.state.engine.dispose()
+
+
+def test_a_huge_minimum_arrow_count_is_refused_not_a_server_error(site: Site) -> None:
+    # 2**63 does not fit the engine's integers: refused as a bad parameter (422), not a 500.
+    browser = site.signed_in("analyst")
+    assert browser.get("/process/map.json?min_count=9223372036854775808").status_code == 422
+    assert browser.get("/process/map.json?min_count=1000000000").status_code == 200

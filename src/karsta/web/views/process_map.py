@@ -42,6 +42,9 @@ from karsta.web.views.process_common import (
     workspace_exists,
 )
 
+MAX_MIN_COUNT = 1_000_000_000
+"""The largest minimum arrow count asked (beyond any log; larger numbers are refused)."""
+
 router = APIRouter(tags=["process"])
 
 By = Literal["status", "stage", "group", "level", "agent"]
@@ -205,7 +208,9 @@ def process_map(
     stage: Annotated[
         str | None, Query(description="On a map by stage: the stage to open into its steps.")
     ] = None,
-    min_count: Annotated[int, Query(ge=1, description="Hide arrows seen fewer times.")] = 1,
+    min_count: Annotated[
+        int, Query(ge=1, le=MAX_MIN_COUNT, description="Hide arrows seen fewer times.")
+    ] = 1,
     collapse: Annotated[
         bool | None,
         Query(description="Merge repeated consecutive steps (default: on a map by stage)."),
