@@ -85,6 +85,13 @@ def test_person_years_and_hours() -> None:
     assert formatting.hours(14966.9 * 24, 0, lang="en") == f"359,206{NBSP}h"
 
 
+def test_figures_beyond_the_default_decimal_precision_are_written_in_full() -> None:
+    # Python's decimal context keeps 28 digits; a what-if may ask for more than 10^28.
+    assert formatting.decimal(1e30, 1, lang="en") == "1," + ",".join(["000"] * 10) + ".0"
+    assert formatting.general(2e28, lang="fi") == "20" + f"{NBSP}000" * 9
+    assert formatting.percent(1e29, lang="en").endswith(",000,000,000.0%")
+
+
 def test_changes_carry_their_sign() -> None:
     assert formatting.signed(2.36, 1, lang="fi") == "+2,4"
     assert formatting.signed(-1.04, 1, lang="en") == "-1.0"

@@ -27,6 +27,7 @@ written here too, and the charts get the same conventions as a d3 number locale.
 
 from __future__ import annotations
 
+import decimal as _decimal
 import math
 import re
 from collections.abc import Mapping
@@ -34,8 +35,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel import numbers as babel_numbers
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent
 
 from karsta.i18n import N_, Language, current_language, translations
 
@@ -101,6 +102,23 @@ def _locale(lang: Language | None) -> Locale:
 def _pattern(digits: int) -> str:
     """Return a grouped decimal pattern with exactly `digits` decimals."""
     return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+
+
+_WIDE = _decimal.Context(prec=400, Emax=_decimal.MAX_EMAX, Emin=_decimal.MIN_EMIN)
+"""Room for every digit of any float: Babel rounds in the current decimal context,
+whose default 28 digits fail on a figure of 10^28 or more."""
+
+
+def format_decimal(value: float, *, format: str, locale: Locale) -> str:
+    """Return Babel's grouped decimal, exact for any finite float however large."""
+    with _decimal.localcontext(_WIDE):
+        return babel_numbers.format_decimal(value, format=format, locale=locale)
+
+
+def format_percent(value: float, *, format: str, locale: Locale) -> str:
+    """Return Babel's percentage, exact for any finite float however large."""
+    with _decimal.localcontext(_WIDE):
+        return babel_numbers.format_percent(value, format=format, locale=locale)
 
 
 def _unknown(value: float | None) -> bool:

@@ -321,3 +321,13 @@ def test_a_change_with_an_unreadable_target_or_metric_is_refused(site: Site) -> 
         )
         assert refused.status_code == 422, form
     assert analyst.get("/improve/pdca.json").json()["changes"] == []
+
+
+def test_a_calculator_figure_beyond_ten_to_the_28th_is_shown_in_full(site: Site) -> None:
+    viewer = site.signed_in("viewer")
+    huge = viewer.get("/improve?minutes=3.8e25", headers={"accept-language": "fi"})
+    assert huge.status_code == 200
+    # 5 a week × 3.8e25 min × 52 weeks = 9.88e27 min; an hour is 60 of them.
+    assert viewer.get("/improve.json?minutes=3.8e25").json()["savings"]["minutes_per_year"] == (
+        pytest.approx(9.88e27)
+    )
