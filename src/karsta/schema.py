@@ -350,25 +350,45 @@ TICKET_VARIANTS = Table(
 
 CONTACTS = Table(
     name="contacts",
-    row="one customer attempt to reach the service on a channel (call, chat, e-mail, visit)",
+    row="one customer attempt to reach the service on a channel (call, chat, e-mail, form)",
     key=("contact_id",),
-    filled_by="channel imports (telephony, chat, e-mail)",
+    filled_by="channel imports (telephony queue logs, chat, e-mail)",
     columns=(
         _c("contact_id", "string", "Contact identifier.", required=True),
         _c(
             "channel",
             "string",
-            "Channel: phone, chat, email, form, walk-in or another.",
+            "Channel: phone, chat, email, form or another.",
             required=True,
         ),
-        _c("realtime", "boolean", "True for real-time channels (phone, chat, video, walk-in)."),
+        _c("realtime", "boolean", "True for real-time channels (phone, chat, video)."),
         _c("queue", "string", "Queue, service line or IVR choice."),
+        _c("contact_type", "string", "Type of service or matter the contact was about."),
+        _c("priority", "string", "Priority class of the contact, where the source has one."),
         _c("caller_id", "string", "Customer (pseudonymised on request)."),
         _c("ticket_id", "string", "Ticket the contact belongs to, where known."),
-        _c("arrived_at", TIMESTAMP, "When the contact entered the queue.", required=True),
+        _c(
+            "entered_at",
+            TIMESTAMP,
+            "When the contact reached the service (entry to the IVR), where recorded.",
+        ),
+        _c(
+            "arrived_at",
+            TIMESTAMP,
+            "When the contact started to wait for an agent (queue entry); for a contact that "
+            "never queued, when it left the IVR; for e-mail and forms, when it was received.",
+            required=True,
+        ),
         _c("answered_at", TIMESTAMP, "When an agent answered or first responded."),
-        _c("ended_at", TIMESTAMP, "When the contact ended."),
-        _c("outcome", "string", "answered, abandoned, or a special routing outcome."),
+        _c("abandoned_at", TIMESTAMP, "When the customer gave up waiting (abandoned contacts)."),
+        _c("ended_at", TIMESTAMP, "When the contact ended (end of service or of the attempt)."),
+        _c(
+            "outcome",
+            "string",
+            "answered (an agent took it), abandoned (the customer gave up waiting), routed (a "
+            "special routing function ended it: see special_routing) or phantom (a record that "
+            "is not a customer contact; kept and counted, never measured).",
+        ),
         _c("special_routing", "string", "IVR, outage message, overflow or callback, if any."),
         _c("talk_seconds", "float64", "Talk time."),
         _c("hold_seconds", "float64", "Hold time."),
@@ -418,6 +438,7 @@ VISITS = Table(
         _c("service_started_at", TIMESTAMP, "Start of service."),
         _c("service_ended_at", TIMESTAMP, "End of service."),
         _c("no_show", "boolean", "The customer did not come."),
+        _c("cancelled_at", TIMESTAMP, "When the booking was cancelled, if it was."),
         _c("adviser", "string", "Adviser (pseudonymised on request)."),
         _c("resolved_in_visit", "boolean", "The matter was settled in this visit."),
         _c("reminder_sent", "boolean", "A reminder (e.g. SMS) was sent."),
