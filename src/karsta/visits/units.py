@@ -97,6 +97,15 @@ def lateness_units(visits: ir.Table) -> ir.Table:
     return v.select(group=v.kind, value=late, reason=reason, assumption=_NO_TEXT)
 
 
+def lead_days(v: ir.Table) -> ir.FloatingValue:
+    """Return the days from booking to appointment (calendar days for a bare date)."""
+    booked_day = v.booked_at.truncate("D")
+    return ibis.cases(
+        (date_only(v.scheduled_at), (_seconds(v.scheduled_at) - _seconds(booked_day)) / 86_400.0),
+        else_=(_seconds(v.scheduled_at) - _seconds(v.booked_at)) / 86_400.0,
+    )
+
+
 def lead_time_units(visits: ir.Table) -> ir.Table:
     """Return each appointment's lead time in days, booking → appointment.
 
@@ -105,11 +114,7 @@ def lead_time_units(visits: ir.Table) -> ir.Table:
     """
     v = appointments(visits)
     bare = date_only(v.scheduled_at)
-    booked_day = v.booked_at.truncate("D")
-    days = ibis.cases(
-        (bare, (_seconds(v.scheduled_at) - _seconds(booked_day)) / 86_400.0),
-        else_=(_seconds(v.scheduled_at) - _seconds(v.booked_at)) / 86_400.0,
-    )
+    days = lead_days(v)
     reason = ibis.cases(
         (v.booked_at.isnull(), MISSING_BOOKING),
         (v.scheduled_at.isnull(), MISSING_SCHEDULE),
