@@ -237,21 +237,31 @@ def _stratified(
     if not strata:
         return None, None
     table = StratifiedTable([_table(w, wo) for w, wo in strata])
-    low, high = table.oddsratio_pooled_confint()
-    homogeneity = table.test_equal_odds().pvalue if len(strata) > 1 else None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = float(table.oddsratio_pooled)
+        low, high = table.oddsratio_pooled_confint()
+    if not (np.isfinite(pooled) and pooled > 0):
+        return None, None
+    homogeneity = None
+    if len(strata) > 1:
+        # Breslow–Day divides by each band's cells: a band with an empty cell leaves the
+        # test undefined (no p-value), which numpy would otherwise warn about.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            found = float(table.test_equal_odds().pvalue)
+        homogeneity = found if np.isfinite(found) else None
     return (
         OddsRatio(
             method=Message(
                 "Mantel–Haenszel odds ratio over {bands} lead-time bands (adjusted for lead time)",
                 bands=len(strata),
             ),
-            odds_ratio=float(table.oddsratio_pooled),
+            odds_ratio=pooled,
             low=float(low),
             high=float(high),
             p_value=float(table.test_null_odds().pvalue),
             test="Cochran–Mantel–Haenszel test",
         ),
-        None if homogeneity is None else float(homogeneity),
+        homogeneity,
     )
 
 
