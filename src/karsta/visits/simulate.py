@@ -50,6 +50,14 @@ DEFAULT_OPEN_MINUTES = 480.0
 DEFAULT_SERVICE_MINUTES = 15.0
 DEFAULT_NO_SHOW_RATE = 0.10
 MIN_SAMPLE = 30
+MODEL_ASSUMPTIONS = (
+    Message("appointments are spread evenly over the opening hours"),
+    Message("a booked customer arrives at the booked time, or not at all (a no-show)"),
+    Message("walk-ins arrive at random (Poisson) at a steady rate while the office is open"),
+    Message("one queue: booked customers go before walk-ins; no service is interrupted"),
+    Message("everyone who arrived before closing is served, after closing if need be"),
+)
+"""What the simulated office assumes whatever the data (shown with every result)."""
 """Fewest values of a distribution the data must hold to be used instead of the default."""
 
 
@@ -187,6 +195,7 @@ class SimulationResult:
             "model": self.model.to_dict(),
             "inputs": [i.to_dict() for i in self.inputs],
             "assumptions": [i.to_dict() for i in self.assumptions],
+            "model_assumptions": list(MODEL_ASSUMPTIONS),
             "replications": self.replications,
             "days": self.days,
             "seed": self.seed,
