@@ -18,7 +18,7 @@ from karsta.formatting import decimal, share, with_unit
 from karsta.i18n import N_, Message, _, localized
 from karsta.visits import VisitFilters, VisitMeasures, VisitOptions, measure_visits
 from karsta.visits.compare import ComparedFigure, VisitComparison, compare_visits
-from karsta.visits.drivers import NoShowDrivers, OddsRatio, Rate, no_show_drivers
+from karsta.visits.drivers import NO_SEGMENT, NoShowDrivers, OddsRatio, Rate, no_show_drivers
 from karsta.visits.figures import Counted
 from karsta.visits.generate import GeneratorSettings, add_generated_visits, generate_office_log
 from karsta.visits.intervals import Estimate
@@ -84,6 +84,8 @@ MEASURES = {
 GROUPS = {"all": N_("all"), "appointment": N_("by appointment"), "walk-in": N_("walk-in visits")}
 APPOINTMENTS_ONLY = frozenset({"lateness", "lead_time", "no_show_rate", "late_cancel_rate"})
 """Measures of appointments alone: their "all" row repeats the appointments' and is not shown."""
+TRANSLATED_LABELS = frozenset({"with reminder", "without reminder", NO_SEGMENT})
+"""Group labels of the no-show rates that are the program's words, not the data's."""
 STATISTICS = {"share": N_("share"), "mean": N_("mean"), "median": N_("median")}
 
 
@@ -227,7 +229,7 @@ def _rates(title: str, rates: tuple[Rate, ...]) -> Table:
     rows = []
     for r in rates:
         low, high = r.to_dict()["low"], r.to_dict()["high"]
-        label = _(r.label) if r.label in ("with reminder", "without reminder") else r.label
+        label = _(r.label) if r.label in TRANSLATED_LABELS else r.label
         rows.append(
             [label, decimal(r.appointments, 0), decimal(r.no_shows, 0), share(r.share),
              f"{share(low)} – {share(high)}"]

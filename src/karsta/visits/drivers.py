@@ -51,7 +51,7 @@ LEAD_BANDS: tuple[tuple[str, float], ...] = (
     ("31+ d", float("inf")),
 )
 """Lead-time bands: label and the lead time in days the band stays under."""
-NO_SEGMENT = "(no segment)"
+NO_SEGMENT = N_("(no segment)")
 LEAD_UNKNOWN = N_("lead time unknown or negative")
 REMINDER_UNKNOWN = N_("whether a reminder was sent is not recorded")
 
@@ -401,7 +401,7 @@ def no_show_drivers(source: TableSource, *, filters: VisitFilters | None = None)
     by_segment = tuple(_rate(s, [r for r in rows if r["segment"] == s]) for s in segments)
     by_reminder = tuple(
         _rate(label, [r for r in rows if r["reminder"] is value])
-        for label, value in (("with reminder", True), ("without reminder", False))
+        for label, value in ((N_("with reminder"), True), (N_("without reminder"), False))
         if any(r["reminder"] is value for r in rows)
     )
     exclusions = tuple(
