@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.i18n import N_
+from karsta.timespan import seconds_between
 from karsta.visits.population import APPOINTMENT
 
 MISSING_ARRIVAL = N_("arrival time missing")
@@ -42,18 +43,14 @@ CANCEL_AGAINST_DAY_START = N_(
 _NO_TEXT = ibis.null("string")
 
 
-def _seconds(moment: ir.TimestampValue) -> ir.FloatingValue:
-    return moment.epoch_seconds().cast("float64")
-
-
 def minutes_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
-    """Return the minutes from `start` to `end` (negative when `end` comes first)."""
-    return (_seconds(end) - _seconds(start)) / 60.0
+    """Return the minutes from `start` to `end`, exact on every engine (negative if earlier)."""
+    return seconds_between(start, end) / 60.0
 
 
 def date_only(moment: ir.TimestampValue) -> ir.BooleanValue:
     """Return whether a time is a bare date: midnight UTC, as a date without a time is stored."""
-    return (_seconds(moment) % 86_400.0) == 0.0
+    return seconds_between(moment.truncate("D"), moment) == 0.0
 
 
 def came(visits: ir.Table) -> ir.BooleanValue:
@@ -101,8 +98,8 @@ def lead_days(v: ir.Table) -> ir.FloatingValue:
     """Return the days from booking to appointment (calendar days for a bare date)."""
     booked_day = v.booked_at.truncate("D")
     return ibis.cases(
-        (date_only(v.scheduled_at), (_seconds(v.scheduled_at) - _seconds(booked_day)) / 86_400.0),
-        else_=(_seconds(v.scheduled_at) - _seconds(v.booked_at)) / 86_400.0,
+        (date_only(v.scheduled_at), seconds_between(booked_day, v.scheduled_at) / 86_400.0),
+        else_=seconds_between(v.booked_at, v.scheduled_at) / 86_400.0,
     )
 
 
@@ -159,7 +156,7 @@ def late_cancel_units(visits: ir.Table, *, hours: float) -> ir.Table:
     """
     v = appointments(visits)
     cancelled = v.cancelled_at.notnull()
-    late = cancelled & (_seconds(v.cancelled_at) > _seconds(v.scheduled_at) - hours * 3600.0)
+    late = cancelled & (seconds_between(v.cancelled_at, v.scheduled_at) < hours * 3600.0)
     reason = ibis.cases((v.scheduled_at.isnull(), MISSING_SCHEDULE), else_=_NO_TEXT)
     assumption = ibis.cases(
         (cancelled & date_only(v.scheduled_at), CANCEL_AGAINST_DAY_START), else_=_NO_TEXT
