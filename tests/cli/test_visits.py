@@ -153,3 +153,12 @@ def test_bad_options_stop_with_a_clear_message(office: Path, args: list[str], me
 def test_a_missing_workspace_is_named(tmp_path: Path) -> None:
     out = run("visits", "show", "--workspace", str(tmp_path / "none.karsta"), code=2)
     assert "No workspace" in out
+
+
+def test_data_values_are_never_read_as_markup(tmp_path: Path) -> None:
+    path = tmp_path / "marked.karsta"
+    rows = [{**row, "segment": "[bold]special[/bold]"} for row in OFFICE_DAY]
+    with karsta.open(path) as ws:
+        insert_visits(ws, rows)
+    out = run("visits", "drivers", "--workspace", str(path))
+    assert "[bold]special[/bold]" in out

@@ -212,7 +212,10 @@ def measures_tables(result: VisitMeasures) -> Group:
             simple_table(
                 _("Matters another channel handles"),
                 [_("channel"), _("visits"), _("share")],
-                [[c.channel, decimal(c.visits, 0), share(c.share)] for c in result.other_channels],
+                [
+                    [render.plain(c.channel), decimal(c.visits, 0), share(c.share)]
+                    for c in result.other_channels
+                ],
             )
         )
     if missing:
@@ -229,7 +232,7 @@ def _rates(title: str, rates: tuple[Rate, ...]) -> Table:
     rows = []
     for r in rates:
         low, high = r.to_dict()["low"], r.to_dict()["high"]
-        label = _(r.label) if r.label in TRANSLATED_LABELS else r.label
+        label = _(r.label) if r.label in TRANSLATED_LABELS else render.plain(r.label)
         rows.append(
             [label, decimal(r.appointments, 0), decimal(r.no_shows, 0), share(r.share),
              f"{share(low)} – {share(high)}"]
@@ -359,6 +362,7 @@ def _difference(f: ComparedFigure) -> str:
 
 def comparison_tables(result: VisitComparison) -> Group:
     """Return both sides of each measure with intervals, the difference and the test."""
+    side_a, side_b = render.plain(result.label_a), render.plain(result.label_b)
     rows, missing = [], []
     for f in result.figures:
         name = f"{_name(f.measure, f.group)} ({_(STATISTICS[f.statistic])})"
@@ -370,8 +374,8 @@ def comparison_tables(result: VisitComparison) -> Group:
         if f.not_computed is not None:
             missing.append(f"{name}: {localized(f.not_computed)}")
     table = simple_table(
-        _("{a} vs {b}").format(a=localized(result.label_a), b=localized(result.label_b)),
-        [_("measure"), localized(result.label_a), localized(result.label_b),
+        _("{a} vs {b}").format(a=side_a, b=side_b),
+        [_("measure"), side_a, side_b,
          _("difference (B − A)"), _("p"), _("test")],
         rows,
     )  # fmt: skip
@@ -384,8 +388,8 @@ def comparison_tables(result: VisitComparison) -> Group:
         parts.append(notes_table(_("Not computed or not tested"), missing))
     return Group(
         *parts,
-        drivers_tables(result.drivers_a, f" · {localized(result.label_a)}"),
-        drivers_tables(result.drivers_b, f" · {localized(result.label_b)}"),
+        drivers_tables(result.drivers_a, f" · {side_a}"),
+        drivers_tables(result.drivers_b, f" · {side_b}"),
     )
 
 
@@ -413,6 +417,8 @@ def compare_command(
     """Print two periods or two offices side by side with intervals, tests and drivers."""
     options = _options(matter_channel, late_cancel_hours, hours_per_adviser_day)
     offices = office or []
+    label_a: str
+    label_b: str
     if before is not None and after is not None:
         a = _filters(first, before, offices)
         b = _filters(after, last, offices)
@@ -421,7 +427,7 @@ def compare_command(
     elif before is None and after is None and len(offices) == 2:
         a = _filters(first, last, offices[:1])
         b = _filters(first, last, offices[1:])
-        label_a, label_b = Message(offices[0]), Message(offices[1])
+        label_a, label_b = offices[0], offices[1]  # the data's own names, never translated
     else:
         raise fail(
             _("Give either --before and --after (two periods) or --office twice (two offices).")

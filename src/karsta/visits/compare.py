@@ -85,8 +85,9 @@ class ComparedFigure:
 class VisitComparison:
     """Two sets of visits compared measure by measure."""
 
-    label_a: Message
-    label_b: Message
+    label_a: str
+    label_b: str
+    """What each side is: a period (a Message, translated where shown) or an office name."""
     a: VisitMeasures
     b: VisitMeasures
     figures: tuple[ComparedFigure, ...]
@@ -223,8 +224,8 @@ def compare_visits(
     a: VisitFilters,
     b: VisitFilters,
     *,
-    label_a: Message,
-    label_b: Message,
+    label_a: str,
+    label_b: str,
     options: VisitOptions | None = None,
 ) -> VisitComparison:
     """Return the two sets of visits compared measure by measure, with their no-show drivers."""
