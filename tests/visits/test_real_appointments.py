@@ -187,3 +187,19 @@ def test_reminder_effect_from_a_logistic_model_of_each_appointment(
     assert effect.modelled.odds_ratio == pytest.approx(np.exp(fitted.params["sms_int"]), rel=1e-6)
     low, high = np.exp(fitted.conf_int().loc["sms_int"])
     assert (effect.modelled.low, effect.modelled.high) == pytest.approx((low, high), rel=1e-5)
+
+
+def test_the_visits_preset_gives_the_same_figures(tmp_path: Path, reference: pd.DataFrame) -> None:
+    """Once the `visits` import preset is there, the imported file gives the reference figures."""
+    from karsta.ingest import import_file, load_preset, preset_names
+
+    if "visits" not in preset_names():
+        pytest.skip("the visits import preset is not in this checkout yet")
+    with Workspace.open(tmp_path / "imported.karsta") as ws:
+        import_file(FILE, workspace=ws, mapping=load_preset("visits"))
+        rate = measure_visits(ws).share("no_show_rate")
+        effect = no_show_drivers(ws).reminder
+    assert (rate.hits, rate.n) == (22_319, 110_527)
+    assert effect is not None
+    assert effect.stratified.odds_ratio == pytest.approx(mantel_haenszel(reference))
+    assert effect.raw.odds_ratio > 1 > effect.stratified.odds_ratio
