@@ -124,6 +124,7 @@ def test_generate_then_simulate_says_generated_and_simulated(tmp_path: Path) -> 
     )  # fmt: skip
     assert "SIMULATED" in table
     assert "GENERATED DATA" in table
+    assert "Poisson" in table  # the model's own assumptions are shown with every result
 
 
 def test_simulate_counts_the_defaults_it_needed(office: Path) -> None:

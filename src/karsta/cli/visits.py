@@ -23,6 +23,7 @@ from karsta.visits.figures import Counted
 from karsta.visits.generate import GeneratorSettings, add_generated_visits, generate_office_log
 from karsta.visits.intervals import Estimate
 from karsta.visits.simulate import (
+    MODEL_ASSUMPTIONS,
     SimulationResult,
     calibrate,
     simulate_office,
@@ -459,7 +460,7 @@ def simulation_tables(result: SimulationResult) -> Group:
         notes_table(_("Simulated"), [result.label]),
         table,
         notes_table(_("Calibrated from"), [i.text for i in result.inputs if i.from_data]),
-        notes_table(_("Assumptions"), [i.text for i in result.assumptions] or [_("none")]),
+        notes_table(_("Assumptions"), [*(i.text for i in result.assumptions), *MODEL_ASSUMPTIONS]),
     )
 
 
