@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 from pyworkforce.queuing import ErlangC
 
-from karsta.visits.office import Booking, simulate_day
-from karsta.visits.simulate import OfficeModel, calibrate, simulate_office
-from karsta.workspace import Workspace
-from tests.visits.conftest import insert_visits
-from tests.visits.office import OFFICE_DAY
+from karsta.visits.simulate import OfficeModel, simulate_office
 
 
 def test_walk_ins_only_agree_with_erlang_c() -> None:
@@ -42,22 +38,6 @@ def test_walk_ins_only_agree_with_erlang_c() -> None:
     assert utilisation.mean == pytest.approx(rate * aht / advisers, rel=0.03)
 
 
-def test_an_appointment_goes_before_waiting_walk_ins() -> None:
-    # One adviser, service 10 min each. Walk-ins are replaced by bookings arriving at
-    # fixed times to make the day deterministic: a booked customer at 5 comes in at 10,
-    # before nobody else; with rate 0 there are no walk-ins.
-    served = simulate_day(
-        advisers=1,
-        open_minutes=60,
-        bookings=[Booking(0, 0), Booking(5, 5), Booking(5, None)],
-        walk_in_rate=0,
-        service=lambda rng: 10.0,
-        rng=__import__("numpy").random.default_rng(0),
-    )
-    assert [(s.arrival, s.start, s.end) for s in served] == [(0, 0, 10), (5, 10, 20)]
-    assert served[1].wait == 5
-
-
 def test_same_seed_same_figures() -> None:
     model = OfficeModel(advisers=4, appointment_share=0.8, customers_per_day=80)
     first = simulate_office(model, replications=3, days=2, seed=3)
@@ -75,25 +55,6 @@ def test_more_appointments_shorten_the_walk_ins_queue_less_than_the_appointments
     b = simulate_office(booked, replications=5, days=5, seed=1)
     # Booked customers go first and come evenly spread: they wait less than walk-ins did.
     assert b.figure("waiting_time", "appointment").mean < a.figure("waiting_time").mean
-
-
-def test_calibration_counts_every_default(workspace: Workspace) -> None:
-    insert_visits(workspace, OFFICE_DAY)
-    model, inputs, provenance = calibrate(workspace, advisers=2, appointment_share=0.5)
-    source = {i.name: i.from_data for i in inputs}
-    # Eight visits over two office-days: the demand comes from the data (8 visits on
-    # 4.9. and 5.9.: 1 and 7, mean 4); too few of everything else.
-    assert source == {
-        "customers_per_day": True,
-        "open_minutes": False,
-        "no_show_rate": False,
-        "service_minutes": False,
-    }
-    assert model.customers_per_day == 4.0
-    assert model.no_show_rate == 0.10
-    assert provenance.visits == 8
-    result = simulate_office(model, replications=2, days=1, inputs=inputs, provenance=provenance)
-    assert len(result.to_dict()["assumptions"]) == 3
 
 
 def test_a_model_that_cannot_be_refuses() -> None:
