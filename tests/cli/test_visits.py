@@ -163,3 +163,18 @@ def test_data_values_are_never_read_as_markup(tmp_path: Path) -> None:
         insert_visits(ws, rows)
     out = run("visits", "drivers", "--workspace", str(path))
     assert "[bold]special[/bold]" in out
+
+
+def test_an_empty_workspace_says_what_it_cannot_compute(tmp_path: Path) -> None:
+    path = tmp_path / "empty.karsta"
+    karsta.open(path).close()
+    shown = run("visits", "show", "--workspace", str(path))
+    assert "no visit with both an arrival and a service start" in " ".join(shown.split())
+    out = run(
+        "visits", "simulate", "--workspace", str(path), "--appointment-share", "0.8",
+        "--advisers", "6", "--replications", "3", "--days", "2",
+    )  # fmt: skip
+    # Every input is a default: nothing calibrated from the data, and no table is left
+    # without rows (Rich would make such a table as wide as the page allows).
+    assert max(len(line) for line in out.splitlines()) < 400
+    assert "customers a day: no visits in the data" in out

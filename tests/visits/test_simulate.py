@@ -62,3 +62,15 @@ def test_a_model_that_cannot_be_refuses() -> None:
         OfficeModel(advisers=0, appointment_share=0.5, customers_per_day=10)
     with pytest.raises(ValueError, match="between 0 and 1"):
         OfficeModel(advisers=2, appointment_share=1.5, customers_per_day=10)
+
+
+def test_intervals_stay_within_what_a_measure_can_be() -> None:
+    # Three replications of two days with a 2 % no-show rate: the t interval of the
+    # rate would reach below 0 %; it is clipped there.
+    model = OfficeModel(advisers=6, appointment_share=0.8, customers_per_day=20, no_show_rate=0.02)
+    result = simulate_office(model, replications=3, days=2, seed=1)
+    for figure in result.figures:
+        if figure.low is not None and figure.measure != "lateness":
+            assert figure.low >= 0
+    rate = result.figure("no_show_rate", "appointment")
+    assert rate.high is None or rate.high <= 1

@@ -272,6 +272,9 @@ def simulation_tables(result: SimulationResult) -> Group:
     return Group(
         notes_table(_("Simulated"), [result.label]),
         table,
-        notes_table(_("Calibrated from"), [i.text for i in result.inputs if i.from_data]),
+        notes_table(
+            _("Calibrated from"),
+            [i.text for i in result.inputs if i.from_data] or [_("none")],
+        ),
         notes_table(_("Assumptions"), [*(i.text for i in result.assumptions), *MODEL_ASSUMPTIONS]),
     )

@@ -65,6 +65,8 @@ def calibrate(
 
 
 def _customers_per_day(source: TableSource, visits: Any) -> SimulationInput:
+    # A booking cancelled beforehand is no demand on the day; a no-show is (its slot is lost).
+    visits = visits.filter(visits.cancelled_at.isnull())
     days = visits.group_by(office=visits.office, day=visit_time(visits).truncate("D")).aggregate(
         n=visits.count()
     )
@@ -75,7 +77,8 @@ def _customers_per_day(source: TableSource, visits: Any) -> SimulationInput:
             float(row["mean"]),
             True,
             Message(
-                "customers a day: the mean over {days} office-days of the workspace",
+                "customers a day (cancelled bookings left out): the mean over {days} office-days "
+                "of the workspace",
                 days=int(row["days"]),
             ),
         )

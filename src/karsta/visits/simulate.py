@@ -192,7 +192,8 @@ class SimulationResult:
             "replications": self.replications,
             "days": self.days,
             "seed": self.seed,
-            "interval": f"{CONFIDENCE:.0%} t interval over the replications",
+            "interval": f"{CONFIDENCE:.0%} t interval over the replications, clipped to "
+            "the measure's range (no wait, share or utilisation below 0, no share above 1)",
             "calibrated_on": self.provenance.to_dict() if self.provenance else None,
             "figures": [f.to_dict() for f in self.figures],
         }
@@ -279,7 +280,20 @@ UNITS = {
 }
 
 
-def _interval(values: list[float]) -> tuple[float | None, float | None, float | None]:
+BOUNDS = {
+    "waiting_time": (0.0, None),
+    "waiting_time_p90": (0.0, None),
+    "no_show_rate": (0.0, 1.0),
+    "adviser_utilisation": (0.0, None),
+    "overtime": (0.0, None),
+    "served_per_day": (0.0, None),
+}
+"""The range each measure can take: its t interval is clipped to it (lateness has none)."""
+
+
+def _interval(
+    values: list[float], bounds: tuple[float | None, float | None] = (None, None)
+) -> tuple[float | None, float | None, float | None]:
     if not values:
         return None, None, None
     mean = float(np.mean(values))
@@ -288,7 +302,10 @@ def _interval(values: list[float]) -> tuple[float | None, float | None, float | 
     low, high = stats.t.interval(
         CONFIDENCE, len(values) - 1, loc=mean, scale=float(stats.sem(values))
     )
-    return mean, float(low), float(high)
+    floor, ceiling = bounds
+    low = float(low) if floor is None else max(floor, float(low))
+    high = float(high) if ceiling is None else min(ceiling, float(high))
+    return mean, low, high
 
 
 def simulate_office(
@@ -311,7 +328,9 @@ def simulate_office(
     for key in runs[0]:
         measure, group = key.split("/")
         values = [r[key] for r in runs if r[key] is not None]
-        mean, low, high = _interval([float(v) for v in values if v is not None])
+        mean, low, high = _interval(
+            [float(v) for v in values if v is not None], BOUNDS.get(measure, (None, None))
+        )
         figures.append(SimulatedFigure(measure, group, UNITS[measure], mean, low, high))
     return SimulationResult(
         model=model,
