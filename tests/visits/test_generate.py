@@ -63,3 +63,12 @@ def test_reminders_and_lead_time_confound_as_in_real_data() -> None:
     assert no_show_probability(0, False) == pytest.approx(0.04)
     assert no_show_probability(20, False) == pytest.approx(0.04 + 0.24)
     assert no_show_probability(20, True) == pytest.approx(0.7 * 0.28)
+
+
+def test_a_pseudonymised_workspace_gets_no_generated_visits(workspace: Workspace) -> None:
+    from karsta.ingest.protection import PSEUDONYMISED
+
+    workspace.set_setting(PSEUDONYMISED, "true")
+    with pytest.raises(WorkspaceError, match="pseudonymised"):
+        add_generated_visits(workspace, generate_office_log(SMALL))
+    assert workspace.count("visits") == 0

@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from karsta.i18n import Message
+from karsta.ingest.protection import stored_mode
 from karsta.schema import VISITS
 from karsta.visits.office import Booking, simulate_day
 from karsta.visits.population import APPOINTMENT, GENERATED_PREFIX, WALK_IN
@@ -215,8 +216,19 @@ def _arrow(rows: list[dict[str, Any]]) -> pa.Table:
 def add_generated_visits(workspace: Workspace, log: pa.Table) -> int:
     """Add a generated log to the workspace's visits in one transaction; return the rows.
 
-    A log whose visits are already there (the same seed and settings) is refused.
+    A log whose visits are already there (the same seed and settings) is refused, and
+    so is a pseudonymised workspace: its identifiers are keyed hashes, and generated
+    ones in clear beside them would break that promise.
     """
+    mode = stored_mode(workspace)
+    if mode is not None and mode.pseudonymised:
+        raise WorkspaceError(
+            Message(
+                "The workspace {path} is pseudonymised: put generated visits in a workspace "
+                "of their own.",
+                path=str(workspace.path),
+            )
+        )
     con = workspace.connection
     con.register("__karsta_generated_visits", log)
     try:
