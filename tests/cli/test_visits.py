@@ -90,6 +90,10 @@ def test_compare_two_periods(two_weeks: Path) -> None:
     )  # fmt: skip
     assert "Welch" in out
     assert "until 2016-08-31" in out
+    # What each side left out is shown with it: no visit records whether its matter
+    # was settled.
+    assert "Left out · until 2016-08-31" in out
+    assert "whether the matter was settled is not recorded" in " ".join(out.split())
 
 
 def test_compare_needs_two_periods_or_two_offices(two_weeks: Path) -> None:

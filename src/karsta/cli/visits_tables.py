@@ -16,7 +16,7 @@ from karsta.i18n import N_, Message, _, localized
 from karsta.visits import VisitMeasures
 from karsta.visits.compare import ComparedFigure, VisitComparison
 from karsta.visits.drivers import NO_SEGMENT, NoShowDrivers, OddsRatio, Rate
-from karsta.visits.figures import Counted
+from karsta.visits.figures import Counted, DurationFigure, ShareFigure
 from karsta.visits.intervals import Estimate
 from karsta.visits.simulate import MODEL_ASSUMPTIONS, SimulationResult
 
@@ -73,35 +73,46 @@ def _counted_lines(owner: str, items: tuple[Counted, ...]) -> list[str]:
     ]
 
 
+def _shown(figure: DurationFigure | ShareFigure) -> bool:
+    """Return whether a figure has a row: an appointments-only measure has no "all" row."""
+    return not (figure.group == "all" and figure.measure in APPOINTMENTS_ONLY)
+
+
+def left_out_and_assumed(result: VisitMeasures) -> tuple[list[str], list[str]]:
+    """Return what each shown figure left out and what it assumed, one line each."""
+    excluded: list[str] = []
+    assumed: list[str] = []
+    figures: list[DurationFigure | ShareFigure] = [*result.durations, *result.shares]
+    for figure in figures:
+        if _shown(figure):
+            name = _name(figure.measure, figure.group)
+            excluded += _counted_lines(name, figure.exclusions)
+            assumed += _counted_lines(name, figure.assumptions)
+    excluded += _counted_lines(_(MEASURES["adviser_utilisation"]), result.utilisation.exclusions)
+    return excluded, assumed
+
+
 def measures_tables(result: VisitMeasures) -> Group:
     """Return the measures, then what each left out and assumed, then utilisation's basis."""
-    rows, excluded, assumed, missing = [], [], [], []
-    for d in result.durations:
-        if d.group == "all" and d.measure in APPOINTMENTS_ONLY:
-            continue
+    rows, missing = [], []
+    for d in filter(_shown, result.durations):
         name = _name(d.measure, d.group)
         rows.append(
             [name, decimal(d.n, 0), _value(d.mean, d.unit), _value(d.median, d.unit),
              _value(d.p90, d.unit), ""]
         )  # fmt: skip
-        excluded += _counted_lines(name, d.exclusions)
-        assumed += _counted_lines(name, d.assumptions)
         if d.not_computed is not None:
             missing.append(f"{name}: {localized(d.not_computed)}")
-    for s in result.shares:
-        if s.group == "all" and s.measure in APPOINTMENTS_ONLY:
-            continue
+    for s in filter(_shown, result.shares):
         name = _name(s.measure, s.group)
         interval = "" if s.low is None else f"{share(s.low)} – {share(s.high)}"
         rows.append([name, decimal(s.n, 0), share(s.share), "", "", interval])
-        excluded += _counted_lines(name, s.exclusions)
-        assumed += _counted_lines(name, s.assumptions)
         if s.not_computed is not None:
             missing.append(f"{name}: {localized(s.not_computed)}")
     u = result.utilisation
     rows.append([_(MEASURES["adviser_utilisation"]), decimal(u.adviser_days, 0), share(u.share),
                  "", "", ""])  # fmt: skip
-    excluded += _counted_lines(_(MEASURES["adviser_utilisation"]), u.exclusions)
+    excluded, assumed = left_out_and_assumed(result)
     table = simple_table(
         _("Visits"),
         [_("measure"), _("n"), _("mean or share"), _("median"), _("90th percentile"),
@@ -247,6 +258,12 @@ def comparison_tables(result: VisitComparison) -> Group:
     parts: list[Table] = [*_generated(result.generated), table]
     if missing:
         parts.append(notes_table(_("Not computed or not tested"), missing))
+    for side, measures in ((side_a, result.a), (side_b, result.b)):
+        excluded, assumed = left_out_and_assumed(measures)
+        if excluded:
+            parts.append(notes_table(f"{_('Left out')} · {side}", excluded))
+        if assumed:
+            parts.append(notes_table(f"{_('Assumptions')} · {side}", assumed))
     return Group(
         *parts,
         drivers_tables(result.drivers_a, f" · {side_a}"),
