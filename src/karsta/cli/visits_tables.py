@@ -261,9 +261,9 @@ def comparison_tables(result: VisitComparison) -> Group:
     for side, measures in ((side_a, result.a), (side_b, result.b)):
         excluded, assumed = left_out_and_assumed(measures)
         if excluded:
-            parts.append(notes_table(f"{_('Left out')} · {side}", excluded))
+            parts.append(notes_table(_("Left out") + " · " + side, excluded))
         if assumed:
-            parts.append(notes_table(f"{_('Assumptions')} · {side}", assumed))
+            parts.append(notes_table(_("Assumptions") + " · " + side, assumed))
     return Group(
         *parts,
         drivers_tables(result.drivers_a, f" · {side_a}"),
