@@ -33,6 +33,7 @@ from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
 from karsta.cli.report import report_app
 from karsta.cli.serve import serve
+from karsta.cli.visits import visits_app
 from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _, localized
 from karsta.ingest import (
@@ -115,6 +116,7 @@ app.add_typer(gemba_app, name="gemba")
 app.add_typer(a3_app, name="a3")
 app.add_typer(pdca_app, name="pdca")
 app.add_typer(records_app, name="improve")
+app.add_typer(visits_app, name="visits")
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))
