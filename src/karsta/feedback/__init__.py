@@ -1,0 +1,1 @@
+"""Listening: what customers say in open answers (language, lemmas, themes)."""
