@@ -435,6 +435,15 @@ def _scale(score: ScoredAnswer) -> tuple[float | None, float | None]:
     return KNOWN_SCALES.get(score.instrument.lower(), (None, None))
 
 
+def workspace_themes(source: Any, **options: Any) -> Themes:
+    """Return the themes of the open answers in a workspace's `surveys` table.
+
+    `options` are those of `find_themes`.
+    """
+    answers, scores = read_answers(source)
+    return find_themes(answers, scores, **options)
+
+
 def read_answers(source: Any) -> tuple[list[OpenAnswer], list[ScoredAnswer]]:
     """Return the open answers (one per response) and the scored answers of a `surveys` table.
 
