@@ -129,7 +129,7 @@ class Theme:
     language: str
     words: tuple[str, ...]
     count: int
-    examples: tuple[str, ...]
+    examples: tuple[str, ...]  # the most typical different answers, redacted
     by_month: tuple[MonthCount, ...]
     scores: tuple[ScoreComparison, ...]
     months_present: int
@@ -280,8 +280,8 @@ def find_themes(
 
 def _unknown_note(count: int) -> Message:
     return Message(
-        "{count} answers are left out: their language could not be recognised and the "
-        "survey did not record one.",
+        "Answers left out because their language could not be recognised and the survey "
+        "did not record one: {count}.",
         count=count,
     )
 
@@ -394,7 +394,7 @@ class _Context:
             language=language,
             words=words,
             count=len(docs),
-            examples=tuple(d.answer.text for d, _w in ranked[: self.examples]),
+            examples=tuple(dict.fromkeys(d.answer.text for d, _w in ranked))[: self.examples],
             by_month=by_month,
             scores=comparisons,
             months_present=present,
