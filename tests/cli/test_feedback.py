@@ -29,7 +29,7 @@ def test_themes_as_json_and_as_tables(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     # The fixture of tests/feedback/test_themes.py: two Finnish themes of 12 answers each,
-    # the invoice theme recurring (4 of 4 months, NPS 3 against 6.8 over all 30 answers).
+    # the invoice theme recurring (4 of the last 6 months, NPS 3 against 6.8 over all 30 answers).
     themes = {t["words"][0]: t for t in data["themes"]}
     assert {k: (t["count"], t["recurring"]) for k, t in themes.items()} == {
         "lasku": (12, True),

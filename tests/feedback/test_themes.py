@@ -66,7 +66,8 @@ def test_two_themes_with_counts_trend_scores_and_recurrence_by_hand() -> None:
     assert result.too_few == {"sv": 3}
     assert result.without_theme == {"fi": 0}
     assert result.redactions == {"hetu": 0, "email": 0, "phone": 0, "name": 1}
-    assert result.last_months == ("2024-01", "2024-02", "2024-03", "2024-04")
+    # The last 6 calendar months up to the latest answer, with answers or not.
+    assert result.last_months == ("2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04")
     by_word = {t.words[0]: t for t in result.themes}
     assert set(by_word) == {"lasku", "jono"}
     invoices, queue = by_word["lasku"], by_word["jono"]
@@ -89,7 +90,7 @@ def test_two_themes_with_counts_trend_scores_and_recurrence_by_hand() -> None:
     assert nps.gap == pytest.approx((3 - 6.8) / 10)
     assert invoices.drags_score_down
     assert not queue.drags_score_down
-    # Recurring: invoices in 4 of the last 4 months (>= 3) and 38 % of the scale low
+    # Recurring: invoices in 4 of the last 6 months (>= 3) and 38 % of the scale low
     # (>= 10 %) from 12 answers (>= 5); queueing in 1 month and scoring above the mean.
     assert (invoices.months_present, invoices.recurring) == (4, True)
     assert (queue.months_present, queue.recurring) == (1, False)

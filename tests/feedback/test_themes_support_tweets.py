@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from karsta.feedback.language import content_lemmas
+from karsta.feedback.language import content_lemmas, detect_language
 from karsta.feedback.themes import OpenAnswer, find_themes
 
 DATA = Path("/work/shared/data/support-tweets")
@@ -122,3 +122,18 @@ def test_the_same_tweets_give_the_same_themes() -> None:
     answers = [OpenAnswer(str(i), str(t), "en") for i, t in enumerate(frame["text"])]
     first, second = find_themes(answers, themes=6), find_themes(answers, themes=6)
     assert first.to_dict() == second.to_dict()
+
+
+def test_language_detection_on_real_short_english_texts() -> None:
+    # 600 real customer tweets, all English by the README; no language recorded, so an
+    # unsure tweet is "unknown". Measured: 590 English, 1 taken for Swedish, 9 unsure.
+    texts = [
+        str(t)
+        for brand in BRANDS
+        for t in pd.read_csv(DATA / f"twcs-{brand}-200-inbound.csv")["text"]
+    ]
+    guesses = Counter(detect_language(t).language for t in texts)
+    report = dict(guesses)
+    print(f"\nLanguage of 600 English support tweets: {report}")
+    assert guesses["en"] / len(texts) >= 0.97, report
+    assert guesses["fi"] + guesses["sv"] <= 6, report  # at most 1 % taken for another language

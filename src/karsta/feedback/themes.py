@@ -241,8 +241,7 @@ def find_themes(
         documents.append(
             _Document(shown, guess.language, content_lemmas(text, guess.language), month)
         )
-    months = sorted({d.month for d in documents if d.month})
-    last = tuple(months[-rule.window :])
+    last = _last_months(max((d.month for d in documents if d.month), default=None), rule.window)
     per_month = Counter(d.month for d in documents if d.month)
     context = _Context(scores, per_month, last, rule, examples)
     found: list[Theme] = []
@@ -276,6 +275,15 @@ def find_themes(
         last_months=last,
         notes=tuple(notes),
     )
+
+
+def _last_months(latest: str | None, window: int) -> tuple[str, ...]:
+    """Return the `window` calendar months ending with `latest` ('YYYY-MM'), oldest first."""
+    if latest is None:
+        return ()
+    year, month = (int(part) for part in latest.split("-"))
+    index = year * 12 + month - 1
+    return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - window + 1, index + 1))
 
 
 def _unknown_note(count: int) -> Message:
