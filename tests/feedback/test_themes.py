@@ -157,3 +157,10 @@ def test_themes_of_a_workspace_surveys_table(tmp_path: Path) -> None:
         result = workspace_themes(ws, themes=2)
     answers, scores = fixture()
     assert result.to_dict() == find_themes(answers, scores, themes=2).to_dict()
+
+
+def test_a_workspace_without_answers_has_no_themes(tmp_path: Path) -> None:
+    with karsta.open(tmp_path / "w.karsta") as ws:
+        result = workspace_themes(ws)
+    assert (result.answers, result.themes, result.last_months) == (0, (), ())
+    assert result.language_sources == {"detected": 0, "recorded": 0, "unknown": 0}

@@ -455,9 +455,12 @@ def workspace_themes(source: Any, **options: Any) -> Themes:
 def read_answers(source: Any) -> tuple[list[OpenAnswer], list[ScoredAnswer]]:
     """Return the open answers (one per response) and the scored answers of a `surveys` table.
 
-    `source` is a workspace (anything with `table(name)` giving an Ibis table).
+    `source` is a workspace (`has_table(name)`, and `table(name)` giving an Ibis table).
     A response's free-text questions are joined in question order, one per line.
+    A workspace from before the surveys table has no answers.
     """
+    if not source.has_table("surveys"):
+        return [], []
     surveys = source.table("surveys")
     texts = (
         surveys.filter(surveys.free_text.notnull() & (surveys.free_text.strip() != ""))
