@@ -164,3 +164,31 @@ def test_a_workspace_without_answers_has_no_themes(tmp_path: Path) -> None:
         result = workspace_themes(ws)
     assert (result.answers, result.themes, result.last_months) == (0, (), ())
     assert result.language_sources == {"detected": 0, "recorded": 0, "unknown": 0}
+
+
+def test_assumed_scales_and_missing_times_are_counted_and_said() -> None:
+    answers, scores = fixture()
+    # Two NPS answers without their scale (taken as 0-10), one custom score without one
+    # (no gap), one open answer without a time.
+    scores[0] = ScoredAnswer("inv00", "NPS", "recommend", 3)
+    scores[1] = ScoredAnswer("inv01", "NPS", "recommend", 3)
+    scores.append(ScoredAnswer("inv02", "custom", "speed", 2))
+    answers[0] = OpenAnswer("inv00", answers[0].text, "fi", None)
+    result = find_themes(answers, scores, themes=2)
+    assert result.assumptions == {
+        "nps_scale_assumed": 2,
+        "ces_scale_assumed": 0,
+        "scale_unknown": 1,
+        "scale_given": 28,
+        "answers_without_time": 1,
+    }
+    notes = [str(n) for n in result.notes]
+    assert "NPS answers without their scale, taken as 0–10 by the definition of NPS: 2." in notes
+    assert any("without a scale" in n and n.endswith(": 1.") for n in notes)
+    assert any("without an answer time" in n and n.endswith(": 1.") for n in notes)
+    invoices = next(t for t in result.themes if t.words[0] == "lasku")
+    custom = next(s for s in invoices.scores if s.instrument == "custom")
+    assert (custom.n, custom.gap) == (1, None)
+    nps = next(s for s in invoices.scores if s.instrument == "NPS")
+    assert nps.gap == pytest.approx((3 - 6.8) / 10)  # the assumed scale is the NPS one
+    assert sum(m.count for m in invoices.by_month) == 11  # the undated answer has no month

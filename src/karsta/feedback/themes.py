@@ -173,6 +173,7 @@ class Themes:
     themes: tuple[Theme, ...]
     rule: RecurringRule
     last_months: tuple[str, ...]
+    assumptions: dict[str, int] = field(default_factory=dict)
     notes: tuple[Message, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -186,6 +187,7 @@ class Themes:
             "redactions": self.redactions,
             "recurring_rule": {**asdict(self.rule), "text": str(self.rule.text())},
             "last_months": list(self.last_months),
+            "assumptions": self.assumptions,
             "themes": [t.to_dict() for t in self.themes],
             "notes": [str(n) for n in self.notes],
         }
@@ -262,7 +264,8 @@ def find_themes(
         groups, unassigned = _factorised(rest, themes, seed)
         found += [context.theme(language, words, group) for words, group in groups]
         without[language] = unassigned
-    notes = [] if sources["unknown"] == 0 else [_unknown_note(sources["unknown"])]
+    assumptions = _assumptions(answers, scores)
+    notes = _notes(sources["unknown"], assumptions)
     return Themes(
         answers=len(answers),
         languages=dict(languages),
@@ -273,6 +276,7 @@ def find_themes(
         themes=tuple(found),
         rule=rule,
         last_months=last,
+        assumptions=assumptions,
         notes=tuple(notes),
     )
 
@@ -286,12 +290,59 @@ def _last_months(latest: str | None, window: int) -> tuple[str, ...]:
     return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - window + 1, index + 1))
 
 
-def _unknown_note(count: int) -> Message:
-    return Message(
-        "Answers left out because their language could not be recognised and the survey "
-        "did not record one: {count}.",
-        count=count,
-    )
+def _assumptions(answers: Sequence[OpenAnswer], scores: Sequence[ScoredAnswer]) -> dict[str, int]:
+    """Return how many answers each assumption or gap concerns (see `_notes`)."""
+    given = [s for s in scores if s.scale_min is not None and s.scale_max is not None]
+    missing = [s for s in scores if s.scale_min is None or s.scale_max is None]
+    return {
+        "nps_scale_assumed": sum(1 for s in missing if s.instrument.lower() == "nps"),
+        "ces_scale_assumed": sum(1 for s in missing if s.instrument.lower() == "ces"),
+        "scale_unknown": sum(1 for s in missing if s.instrument.lower() not in KNOWN_SCALES),
+        "scale_given": len(given),
+        "answers_without_time": sum(1 for a in answers if a.answered_at is None),
+    }
+
+
+def _notes(unknown: int, assumptions: Mapping[str, int]) -> list[Message]:
+    """Return the sentences that say what was left out or assumed, each with its count."""
+    notes = []
+    if unknown:
+        notes.append(
+            Message(
+                "Answers left out because their language could not be recognised and the "
+                "survey did not record one: {count}.",
+                count=unknown,
+            )
+        )
+    for instrument, key in (("NPS", "nps_scale_assumed"), ("CES", "ces_scale_assumed")):
+        if assumptions[key]:
+            low, high = KNOWN_SCALES[instrument.lower()]
+            notes.append(
+                Message(
+                    "{instrument} answers without their scale, taken as {low}–{high} by the "
+                    "definition of {instrument}: {count}.",
+                    instrument=instrument,
+                    low=int(low),
+                    high=int(high),
+                    count=assumptions[key],
+                )
+            )
+    if assumptions["scale_unknown"]:
+        notes.append(
+            Message(
+                "Scored answers without a scale: their themes' gap to the mean is not "
+                "computed: {count}.",
+                count=assumptions["scale_unknown"],
+            )
+        )
+    if assumptions["answers_without_time"]:
+        notes.append(
+            Message(
+                "Answers without an answer time: in the themes, not in the months: {count}.",
+                count=assumptions["answers_without_time"],
+            )
+        )
+    return notes
 
 
 def _by_dictionary(
