@@ -30,6 +30,7 @@ LAYERS = {
     "web": 5,
     "improve": 3,
     "visits": 3,
+    "feedback": 3,
     "report": 5,
 }
 

@@ -317,7 +317,10 @@ def _redactions(workspace: Workspace, *, import_id: int | None = None) -> list[R
     if import_id is not None:
         table = table.filter(table.import_id == import_id)
     rows = table.order_by(["import_id", "source_column"]).to_pyarrow().to_pylist()
-    return [Redactions(r["source_column"], r["hetu"], r["email"], r["phone"]) for r in rows]
+    return [
+        Redactions(r["source_column"], r["hetu"], r["email"], r["phone"], r.get("name") or 0)
+        for r in rows
+    ]
 
 
 def _rejects(workspace: Workspace, *, loaded: bool) -> list[tuple[str | None, str, int]]:

@@ -110,13 +110,19 @@ FOLLOWED = {"pseudonymised": N_("pseudonymised"), "redacted": N_("free text reda
 
 
 def redactions_table(rows: Iterable[Redactions]) -> Table:
-    """Return the identity codes, e-mail addresses and phone numbers redacted, per column."""
+    """Return the identity codes, e-mail addresses, phone numbers and names redacted, per column."""
     table = Table(title=_("Redacted in free text"))
     table.add_column(_("column"))
-    for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers")):
+    for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers"), _("names")):
         table.add_column(name, justify="right")
     for row in rows:
-        table.add_row(plain(row.column), number(row.hetu), number(row.email), number(row.phone))
+        table.add_row(
+            plain(row.column),
+            number(row.hetu),
+            number(row.email),
+            number(row.phone),
+            number(row.name),
+        )
     return table
 
 

@@ -117,7 +117,13 @@ def stored_imports(workspace: Workspace, *, import_id: int | None = None) -> lis
             [ids],
         ):
             by_id[int(row["import_id"])].redactions.append(
-                Redactions(row["source_column"], row["hetu"], row["email"], row["phone"])
+                Redactions(
+                    row["source_column"],
+                    row["hetu"],
+                    row["email"],
+                    row["phone"],
+                    row.get("name") or 0,  # a workspace from before names were redacted
+                )
             )
     if workspace.has_table("inferred_status_classes"):
         for row in _rows(

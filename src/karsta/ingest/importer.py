@@ -448,7 +448,7 @@ def _redact_rejects(workspace: Workspace) -> list[Redactions]:
         f"WHERE regexp_matches(raw, $any)",
         {"any": ANY},
     )
-    return [Redactions(str(c), int(h), int(e), int(p)) for c, h, e, p in counts]
+    return [Redactions(str(c), *(int(n) for n in found)) for c, *found in counts]
 
 
 def _with_inferred_classes(
@@ -521,8 +521,9 @@ def _record_import(
     )
     for found in report.redactions:
         workspace.connection.execute(
-            "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
-            [report.import_id, found.column, found.hetu, found.email, found.phone],
+            "INSERT INTO redactions (import_id, source_column, hetu, email, phone, name) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [report.import_id, found.column, found.hetu, found.email, found.phone, found.name],
         )
     if report.inferred_status_classes:
         workspace.connection.executemany(

@@ -52,6 +52,7 @@ class RedactionInfo(BaseModel):
     identity_codes: int
     emails: int
     phones: int
+    names: int = 0
 
 
 class Accounting(BaseModel):
@@ -136,7 +137,13 @@ def accounting(stored: StoredImport) -> Accounting:
         reject_groups=groups(list(stored.reject_groups)),
         empty_groups=groups(list(stored.empty_groups)),
         redactions=[
-            RedactionInfo(column=r.column, identity_codes=r.hetu, emails=r.email, phones=r.phone)
+            RedactionInfo(
+                column=r.column,
+                identity_codes=r.hetu,
+                emails=r.email,
+                phones=r.phone,
+                names=r.name,
+            )
             for r in stored.redactions
         ],
         inferred_status_classes=stored.inferred_status_classes,
