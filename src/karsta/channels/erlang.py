@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 from pyworkforce.queuing import ErlangC
-from scipy.linalg import expm
+from scipy import sparse
+from scipy.sparse.linalg import expm_multiply
 
 MAX_AGENTS = 10_000
 """Upper bound of a search for required agents (a load this large is an input error)."""
@@ -149,8 +150,8 @@ def erlang_a(
     A caller arriving (Poisson arrivals see the stationary state) to k ≥ n callers
     waits for k − n + 1 departures from the queue ahead, each at rate nμ + iθ (service
     or an abandon ahead), while abandoning at rate θ. The chain of "callers ahead" with
-    absorbing states served and abandoned gives, by its matrix exponential at the
-    target time, who is answered within it and who abandons before it. The service
+    absorbing states served and abandoned gives, moved on to the target time by its
+    matrix exponential (`expm_multiply`), who is answered within it and who abandons before it. The service
     level counts answered within the target among those not abandoned before it (S1's
     rule); abandon probability is the long-run share of callers who abandon.
     """
@@ -165,15 +166,22 @@ def erlang_a(
     waiting = pi[agents:]
     ahead = len(waiting)  # states 0..ahead-1 callers ahead of the arriving one
     served, gone = ahead, ahead + 1
-    q = np.zeros((ahead + 2, ahead + 2))
+    rows, cols, values = [], [], []
     for i in range(ahead):
         forward = agents * mu + i * theta
-        q[i, i - 1 if i > 0 else served] += forward
-        q[i, gone] += theta
-        q[i, i] = -(forward + theta)
-    moved = expm(q * target_seconds)
-    answered_in_time = float(pi[:agents].sum() + waiting @ moved[:ahead, served])
-    abandoned_early = float(waiting @ moved[:ahead, gone])
+        for col, value in ((i - 1 if i > 0 else served, forward), (gone, theta)):
+            rows.append(i)
+            cols.append(col)
+            values.append(value)
+        rows.append(i)
+        cols.append(i)
+        values.append(-(forward + theta))
+    generator = sparse.csr_matrix((values, (rows, cols)), shape=(ahead + 2, ahead + 2))
+    start = np.concatenate([waiting, [0.0, 0.0]])
+    # The waiting callers' distribution moved on by the target time: one vector, not a matrix.
+    moved = expm_multiply(generator.T * target_seconds, start)
+    answered_in_time = float(pi[:agents].sum() + moved[served])
+    abandoned_early = float(moved[gone])
     counted = 1.0 - abandoned_early
     # Long-run abandon share: abandon flow / arrival flow.
     queue_lengths = np.maximum(np.arange(top + 1) - agents, 0)
@@ -200,16 +208,30 @@ def required_agents_a(
     target_seconds: float,
     target_level: float,
     patience_seconds: float,
+    *,
+    start: int | None = None,
 ) -> int:
-    """Return the fewest agents Erlang A predicts reach the target level (0 with no calls)."""
+    """Return the fewest agents Erlang A predicts reach the target level (0 with no calls).
+
+    The search starts at `start` (e.g. Erlang C's answer, which abandons rarely undercut
+    by much) or just above the load, and walks down while the target holds, else up.
+    """
     if arrivals <= 0:
         return 0
-    agents = max(1, math.floor(load(arrivals, aht_seconds, interval_seconds) * 0.5))
-    while agents <= MAX_AGENTS:
+
+    def meets(agents: int) -> bool:
         figures = erlang_a(
             arrivals, aht_seconds, interval_seconds, agents, target_seconds, patience_seconds
         )
-        if figures.service_level >= target_level:
-            return agents
+        return figures.service_level >= target_level
+
+    agents = max(1, start or math.floor(load(arrivals, aht_seconds, interval_seconds)) + 1)
+    if meets(agents):
+        while agents > 1 and meets(agents - 1):
+            agents -= 1
+        return agents
+    while agents < MAX_AGENTS:
         agents += 1
+        if meets(agents):
+            return agents
     raise ValueError("no staffing up to the agents' upper bound reaches the target")

@@ -132,7 +132,13 @@ def _staff(
             )
             if patience is not None:
                 required_a = required_agents_a(
-                    interval.offered, aht, seconds, target.seconds, target.level, patience
+                    interval.offered,
+                    aht,
+                    seconds,
+                    target.seconds,
+                    target.level,
+                    patience,
+                    start=required,
                 )
         agents = round(interval.agents)
         if agents >= 1:
