@@ -151,9 +151,10 @@ def erlang_a(
     waits for k − n + 1 departures from the queue ahead, each at rate nμ + iθ (service
     or an abandon ahead), while abandoning at rate θ. The chain of "callers ahead" with
     absorbing states served and abandoned gives, moved on to the target time by its
-    matrix exponential (`expm_multiply`), who is answered within it and who abandons before it. The service
-    level counts answered within the target among those not abandoned before it (S1's
-    rule); abandon probability is the long-run share of callers who abandon.
+    matrix exponential (`expm_multiply`), who is answered within it and who abandons
+    before it. The service level counts answered within the target among those not
+    abandoned before it (S1's rule); abandon probability is the long-run share of callers
+    who abandon.
     """
     if agents < 1 or patience_seconds <= 0:
         raise ValueError("agents must be at least 1 and patience positive")
