@@ -19,7 +19,7 @@ from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import notes_table, settings_of, simple_table, working
 from karsta.formatting import decimal, duration, figure, share
-from karsta.i18n import N_, _
+from karsta.i18n import N_, _, current_language
 from karsta.metrics.labels import reason_text, statistic_label
 from karsta.metrics.registry import find
 from karsta.workspace import Workspace, WorkspaceError
@@ -74,7 +74,7 @@ def channels_tables(overview: ChannelsOverview) -> Group:
     rows = []
     assumed: dict[str, int] = {}
     for f in overview.figures:
-        name = render.plain(find(f.metric).card.name())
+        name = render.plain(find(f.metric).card.name(current_language()))
         value = figure(f.value, f.unit, average=f.statistic in ("mean", "median", "p90", "asa"))
         for a in f.assumptions:
             if a["count"]:
