@@ -19,13 +19,14 @@ from typing import Any
 import ibis
 
 from karsta.channels.population import exclusions, realtime_contacts
+from karsta.i18n import N_
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.options import MetricOptions
 from karsta.workspace.source import TableSource
 
 BUCKETS = (0.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0)
 """Bucket lower edges in seconds; the last bucket has no upper edge."""
-ESTIMATOR = "life table (actuarial Kaplan–Meier) over waiting-time buckets"
+ESTIMATOR = N_("life table (actuarial Kaplan–Meier) over waiting-time buckets")
 
 
 @dataclass(frozen=True)

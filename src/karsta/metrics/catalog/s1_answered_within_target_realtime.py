@@ -24,6 +24,11 @@ from karsta.metrics.measure import Count, Measurement, Share
 from karsta.metrics.registry import metric
 
 ABANDONED_EARLY = N_("excluded: abandoned before the target time")
+RULE_LABELS = {
+    "answered": N_("as answered"),
+    "excluded": N_("as excluded"),
+    "abandoned": N_("as abandoned"),
+}
 
 
 @metric("S1", headline="share")
@@ -71,9 +76,9 @@ def answered_within_target_realtime(inputs: MetricInputs) -> Measurement:
         notes=(
             Message(
                 "Target: answered within {seconds} s; special routing not configured counts "
-                "as {rule}.",
+                "{rule}.",
                 seconds=format(target, "g"),
-                rule=options.special_routing_default,
+                rule=Message(RULE_LABELS[options.special_routing_default]),
             ),
         ),
         assumptions=(LOW_VOLUME,),
