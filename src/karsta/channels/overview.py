@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from karsta.channels.abandon_curve import AbandonCurve, abandon_curve
+from karsta.channels.mix import ChannelMix, channel_mix
 from karsta.channels.repeat_contacts import RepeatContacts, repeat_contacts
 from karsta.metrics.catalog.contacts import is_realtime
 from karsta.metrics.compute import MetricResult, compute_metrics
@@ -57,6 +58,7 @@ class ChannelsOverview:
     no_data: dict[str, str]
     curve: AbandonCurve
     repeats: RepeatContacts
+    mix: ChannelMix
 
     def to_dict(self) -> dict[str, Any]:
         """Return the overview as JSON-ready data."""
@@ -67,6 +69,7 @@ class ChannelsOverview:
             "no_data": dict(self.no_data),
             "abandon_curve": self.curve.to_dict(),
             "repeat_contacts": self.repeats.to_dict(),
+            "channel_mix": self.mix.to_dict(),
         }
 
 
@@ -100,6 +103,7 @@ def channels_overview(
         no_data=no_data,
         curve=abandon_curve(source, options),
         repeats=repeat_contacts(source, options),
+        mix=channel_mix(source, options),
     )
 
 

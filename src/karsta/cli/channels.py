@@ -117,6 +117,17 @@ def channels_tables(overview: ChannelsOverview) -> Group:
             ],
         )
     )
+    mix = overview.mix
+    parts.append(
+        simple_table(
+            _("Contacts by channel"),
+            [_("Channel"), _("Contacts"), _("Share"), _("Self-service")],
+            [
+                [v.channel, str(v.contacts), share(v.share), _("yes") if v.self_service else ""]
+                for v in mix.volumes
+            ],
+        )
+    )
     repeats = overview.repeats
     if repeats.tickets:
         parts.append(
