@@ -103,3 +103,28 @@ def test_contacts_without_tickets_give_the_realtime_half(desk: Desk) -> None:
     assert run.figure("asa")["value"] == 30.0
     assert not run.figures("mean")
     assert any("non-real-time half" in note for note in run.notes)
+
+
+def test_a_breakdown_one_half_lacks_leaves_that_half_out(desk: Desk) -> None:
+    t0 = utc("2024-03-04 08:00")
+    _desk(desk)
+    desk.contact("a", t0, queue="sales", outcome="answered", answered_at=utc("2024-03-04 08:00:30"))
+    # Tickets have no queue: the ticket half is left out and a note says why.
+    run = desk.run("I7", by=("queue",))
+    assert run.figure("asa", group={"queue": "sales"})["value"] == 30.0
+    assert not run.figures("mean")
+    assert any("non-real-time half is not computed" in note for note in run.notes)
+    # Contacts have no resolving group: the real-time half is left out instead.
+    grouped = desk.run("I7", by=("group",))
+    assert grouped.figures("mean")
+    assert not grouped.figures("asa")
+    assert any("real-time half is not computed" in note for note in grouped.notes)
+
+
+def test_a_contact_metric_without_the_breakdown_says_why(desk: Desk) -> None:
+    desk.contact(
+        "a", utc("2024-03-04 08:00"), outcome="answered", answered_at=utc("2024-03-04 08:00:30")
+    )
+    run = desk.run("S1", by=("group",))
+    assert run.no_data is not None
+    assert "contacts have no such column" in run.no_data

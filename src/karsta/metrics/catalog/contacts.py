@@ -12,9 +12,10 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.i18n import N_, Message
-from karsta.metrics.inputs import MetricInputError, MetricInputs, dimension
+from karsta.metrics.inputs import MetricInputs, dimension
 from karsta.metrics.measure import Assumption
 from karsta.metrics.options import UNKNOWN, MetricOptions
+from karsta.metrics.registry import NoData
 from karsta.timespan import seconds_between
 
 CONTACT_DIMENSIONS: dict[str, str] = {
@@ -48,13 +49,17 @@ LOW_VOLUME = Assumption(
 
 
 def contacts(inputs: MetricInputs) -> ir.Table:
-    """Return the contacts with one `dim_<name>` text column per asked breakdown."""
+    """Return the contacts with one `dim_<name>` text column per asked breakdown.
+
+    A breakdown contacts do not have (a ticket's group, say) leaves the figure
+    uncomputed with the reason (NoData), so the other metrics of a run go on.
+    """
     table = inputs.table("contacts")
     extra = {}
     for name in inputs.options.by:
         column = CONTACT_DIMENSIONS.get(name, name)
         if column not in table.columns:
-            raise MetricInputError(
+            raise NoData(
                 Message(
                     "Cannot break down by '{name}': contacts have no such column. Known: {known}.",
                     name=name,

@@ -21,7 +21,7 @@ from karsta.metrics.catalog.contacts import (
     wait_seconds,
 )
 from karsta.metrics.catalog.populations import received
-from karsta.metrics.inputs import MetricInputs
+from karsta.metrics.inputs import MetricInputError, MetricInputs
 from karsta.metrics.measure import Mean, Measurement, Quantile, Share, Statistic
 from karsta.metrics.registry import NoData, metric
 from karsta.timespan import seconds_between
@@ -149,7 +149,14 @@ def average_response_time(inputs: MetricInputs) -> Measurement:
     notes: list[str] = []
     unit = "hours"
     if tickets and not lacking:
-        ticket_units, unit = _ticket_units(inputs)
+        try:
+            ticket_units, unit = _ticket_units(inputs)
+        except MetricInputError as exc:
+            if not contacts:
+                raise
+            notes.append(Message("The non-real-time half is not computed: {why}", why=exc.args[0]))
+            tickets = False
+    if tickets and not lacking:
         parts.append(ticket_units)
         member, outside = "ticket_counted", "ticket_excluded"
         statistics += [
@@ -159,10 +166,17 @@ def average_response_time(inputs: MetricInputs) -> Measurement:
         ]
     elif lacking:
         notes.append(Message("The non-real-time half {why}", why=cannot_compute(lacking)))
-    else:
+    elif not notes:
         notes.append(Message("Real-time channels only: the non-real-time half needs tickets."))
     if contacts:
-        parts.append(_contact_units(inputs))
+        try:
+            parts.append(_contact_units(inputs))
+        except NoData as exc:
+            if not parts:
+                raise
+            notes.append(Message("The real-time half is not computed: {why}", why=exc.args[0]))
+            contacts = False
+    if contacts:
         statistics += [
             Mean(
                 "wait_seconds",
@@ -178,7 +192,7 @@ def average_response_time(inputs: MetricInputs) -> Measurement:
                 outside="contact_excluded",
             ),
         ]
-    else:
+    elif not any("real-time half" in str(n) and "non-real-time" not in str(n) for n in notes):
         notes.append(NO_CONTACTS)
     units = ibis.union(*[_uniform(p) for p in parts]) if len(parts) > 1 else parts[0]
     return Measurement(
