@@ -128,3 +128,13 @@ def test_a_contact_metric_without_the_breakdown_says_why(desk: Desk) -> None:
     run = desk.run("S1", by=("group",))
     assert run.no_data is not None
     assert "contacts have no such column" in run.no_data
+
+
+def test_an_abandon_without_its_time_still_counts_in_the_abandon_rate(desk: Desk) -> None:
+    t0 = utc("2024-03-04 08:00")
+    desk.contact("a", t0, outcome="answered", answered_at=utc("2024-03-04 08:00:10"))
+    desk.contact("gone", t0, outcome="abandoned")  # no abandon or end time recorded
+    run = desk.run("I7")
+    rate = run.figure("abandon_rate")
+    assert (rate["value"], rate["numerator"], rate["denominator"]) == (50.0, 1, 2)
+    assert run.figure("asa")["value"] == 10.0

@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 from karsta.i18n import N_, Message
 from karsta.metrics.assumptions import carried_forward_columns
 from karsta.metrics.catalog.contacts import (
+    NO_ABANDON_TIME,
     arrived,
     classify,
     counted_outcome,
@@ -100,7 +101,9 @@ def _contact_units(inputs: MetricInputs) -> ir.Table:
     realtime = is_realtime(c, options)
     outcome = counted_outcome(c, options)
     wait = wait_seconds(c, outcome)
+    # An abandon without its time still counts in the abandon rate (its wait is not needed).
     shared = classify(c, outcome, wait)
+    shared = ibis.cases((shared == NO_ABANDON_TIME, ibis.null("string")), else_=shared)
     offered = realtime & shared.isnull()
     answered = offered & (outcome == "answered")
     reason = ibis.cases(
