@@ -31,6 +31,7 @@ LAYERS = {
     "improve": 3,
     "visits": 3,
     "feedback": 3,
+    "channels": 3,
     "report": 5,
 }
 

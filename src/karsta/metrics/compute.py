@@ -196,8 +196,13 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     if definition.function is None:
         needs = ", ".join(definition.card.requires)
         raise NoData(Message("needs {tables} data, which Karsta does not import yet", tables=needs))
-    for table in definition.card.requires:
-        if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
+    requires = definition.card.requires
+    if requires == ("contacts",) and not inputs.has_rows("contacts"):
+        raise NoData(Message("the contacts table is empty: import contacts first"))
+    # A metric that reads tickets or contacts (I7) has data when either has rows.
+    either = "contacts" in requires and inputs.has_rows("contacts")
+    for table in requires:
+        if table in ("tickets", "ticket_events") and not either and not inputs.has_rows(table):
             raise NoData(Message("the {table} table is empty: import tickets first", table=table))
     lacking = inputs.coverage.lacking(definition.needs)
     if lacking:

@@ -9,6 +9,8 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     desk_resolvable_categories: [Category 26, Category 53]
     workaround_codes: [Workaround]          # resolution codes meaning a workaround (O4)
     realtime_channels: [phone, chat, walk-in]
+    special_routing: {IVR: excluded, outage message: answered}   # S1, S3, I7 (default excluded)
+    min_contacts: 30                         # fewer contacts in a period: S1 and S3 flagged
     first_contact_minutes: 60
     repeat_contact_days: 7
     waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
@@ -37,7 +39,7 @@ import yaml
 from karsta.calendar import ServiceCalendar
 from karsta.i18n import Message
 from karsta.ingest.stages import STAGES_KEY, VALUE_KEY, StageDeclaration, parse_stage_declaration
-from karsta.metrics.options import MetricOptions
+from karsta.metrics.options import ROUTING_RULES, MetricOptions
 from karsta.metrics.registry import find
 
 _WITHIN = re.compile(
@@ -150,6 +152,10 @@ class MetricConfig:
     repeat_contact_days: float = 7.0
     workaround_codes: frozenset[str] | None = None
     realtime_channels: frozenset[str] | None = None
+    special_routing: dict[str, str] = field(default_factory=dict)
+    """How contacts a special routing function ended count (answered, excluded, abandoned)."""
+    min_contacts: int = 30
+    """Volume sufficiency of S1 and S3: fewer contacts in a period and group are flagged."""
     waiting_statuses: frozenset[str] | None = None
     """Statuses the process views and the waste count as waiting, beside the waiting class."""
     hourly_cost: float | None = None
@@ -180,6 +186,8 @@ class MetricConfig:
             repeat_contact_days=self.repeat_contact_days,
             resolve_target_hours=o2.threshold_hours if o2 else None,
             workaround_codes=self.workaround_codes,
+            special_routing=dict(self.special_routing),
+            min_contacts=self.min_contacts,
         )
         if self.realtime_channels is not None:
             base = replace(base, realtime_channels=self.realtime_channels)
@@ -200,6 +208,8 @@ KNOWN_KEYS = {
     "repeat_contact_days",
     "workaround_codes",
     "realtime_channels",
+    "special_routing",
+    "min_contacts",
     "waiting_statuses",
     "hourly_cost",
     "waiting_hourly_cost",
@@ -254,6 +264,7 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
     except (TypeError, ValueError) as exc:
         raise ConfigError(Message("{source}: {error}", source=source, error=str(exc))) from exc
     costs = {key: _cost(data, key, source) for key in ("hourly_cost", "waiting_hourly_cost")}
+    routing, min_contacts = _contact_rules(data, source)
     targets: dict[str, Target] = {}
     for metric_id, text in (data.get("targets") or {}).items():
         try:
@@ -283,9 +294,37 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         waiting_hourly_cost=costs["waiting_hourly_cost"],
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
+        special_routing=routing,
+        min_contacts=min_contacts,
         targets=targets,
         stages=stages,
     )
+
+
+def _contact_rules(data: dict[str, Any], source: str) -> tuple[dict[str, str], int]:
+    """Return the special routing rules and the volume threshold of the contact metrics."""
+    routing = data.get("special_routing") or {}
+    if not isinstance(routing, dict) or any(
+        str(rule) not in ROUTING_RULES for rule in routing.values()
+    ):
+        raise ConfigError(
+            Message(
+                "{source}: special_routing maps each routing to one of {rules}, "
+                "e.g. {{IVR: excluded}}",
+                source=source,
+                rules=", ".join(ROUTING_RULES),
+            )
+        )
+    minimum = data.get("min_contacts", 30)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise ConfigError(
+            Message(
+                "{source}: min_contacts must be a whole number of 1 or more, not '{value}'",
+                source=source,
+                value=minimum,
+            )
+        )
+    return {str(k): str(v) for k, v in routing.items()}, minimum
 
 
 def _cost(data: dict[str, Any], key: str, source: str) -> float | None:

@@ -129,7 +129,7 @@ class MetricInputs:
 
     @cached_property
     def data_range(self) -> tuple[datetime, datetime]:
-        """Return the first and last moment any kept ticket records (UTC)."""
+        """Return the first and last moment any kept ticket or contact records (UTC)."""
         t = self.restricted(self.source.table("tickets"))
         moments = (
             t.opened_at,
@@ -141,7 +141,19 @@ class MetricInputs:
         row = self.source.to_arrow(
             t.aggregate(first=earliest.min(), last=latest.max())
         ).to_pylist()[0]
-        first, end = row["first"], row["last"]
+        contacts = self.table("contacts")
+        moment = ibis.greatest(
+            contacts.arrived_at,
+            contacts.answered_at.fill_null(contacts.arrived_at),
+            contacts.ended_at.fill_null(contacts.arrived_at),
+        )
+        reached = self.source.to_arrow(
+            contacts.aggregate(first=contacts.arrived_at.min(), last=moment.max())
+        ).to_pylist()[0]
+        firsts = [m for m in (row["first"], reached["first"]) if m is not None]
+        lasts = [m for m in (row["last"], reached["last"]) if m is not None]
+        first = min(firsts) if firsts else None
+        end = max(lasts) if lasts else None
         if first is None or end is None:
             now = datetime.now(UTC)
             return now, now

@@ -33,6 +33,8 @@ STATISTIC_LABELS = {
     "reassigned_share": N_("share reassigned"),
     "per_agent": N_("tickets per agent"),
     "age_mean_days": N_("mean age"),
+    "asa": N_("average speed of answer"),
+    "abandon_rate": N_("abandon rate"),
 }
 """The statistics of the catalog by their code in results."""
 
@@ -40,7 +42,7 @@ _AGE_BUCKET = re.compile(r"age_(?P<low>[\d.]+)_(?P<high>[\d.]+)d")
 _AGE_OVER = re.compile(r"age_over_(?P<low>[\d.]+)d")
 
 _AVERAGES = ("mean", "median", "p90", "agents_mean", "agents_median", "groups_mean",
-             "groups_median")  # fmt: skip
+             "groups_median", "asa")  # fmt: skip
 """Statistics that average a count (shown with decimals where a count is whole)."""
 
 

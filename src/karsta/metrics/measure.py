@@ -98,6 +98,24 @@ def _missing_or_excluded(units: ir.Table, column: str) -> ir.IntegerValue:
     return (excluded_units(units) | lacking).cast("int64").sum().fill_null(0)
 
 
+def _member_and_missing(
+    units: ir.Table, column: str, population: str, outside: str | None
+) -> tuple[ir.BooleanValue, ir.IntegerValue]:
+    """Return who has a value in `column` among `population`, and the count left out.
+
+    With the default population (`included`) the left-out are the excluded units and
+    included units lacking a value; for another population, the units its `outside`
+    column marks (none without one) and members lacking a value.
+    """
+    if population == "included":
+        return units.included & units[column].notnull(), _missing_or_excluded(units, column)
+    member = units[population].fill_null(False)
+    lacking = member & units[column].isnull()
+    if outside is not None:
+        lacking = lacking | units[outside].fill_null(False)
+    return member & units[column].notnull(), lacking.cast("int64").sum().fill_null(0)
+
+
 def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.NumericValue:
     """Return numerator / denominator, NULL where the denominator is 0."""
     return ibis.cases(
@@ -137,12 +155,16 @@ class Share:
     population: str = "included"
     unit: str | None = PERCENT
     """Boolean column that defines the population (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (default: every non-member)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return 100 × hits / population per key."""
         member = units[self.population].fill_null(False)
         hits = (member & units[self.hit].fill_null(False)).cast("int64").sum()
         outside = ~member if self.population != "included" else excluded_units(units)
+        if self.outside is not None:
+            outside = units[self.outside].fill_null(False)
         agg = units.group_by(keys).aggregate(
             _hits=hits.fill_null(0),
             _n=member.cast("int64").sum().fill_null(0),
@@ -169,15 +191,19 @@ class Mean:
     scale: float = 1.0
     """Divisor applied to the values, e.g. 3600 to show seconds as hours."""
     unit: str | None = None
+    population: str = "included"
+    """Boolean column of the units averaged (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (with another population)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return sum / count of the column per key."""
         value = units[self.column].cast("float64") / self.scale
-        present = units.included & units[self.column].notnull()
+        present, missing = _member_and_missing(units, self.column, self.population, self.outside)
         agg = units.group_by(keys).aggregate(
             _sum=ibis.cases((present, value), else_=0.0).sum().fill_null(0.0),
             _present=present.cast("int64").sum().fill_null(0),
-            _excluded=_missing_or_excluded(units, self.column),
+            _excluded=missing,
         )
         return _row(
             agg,
@@ -204,14 +230,18 @@ class Quantile:
     name: str = "median"
     scale: float = 1.0
     unit: str | None = None
+    population: str = "included"
+    """Boolean column of the units summarised (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (with another population)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return the quantile (type 7, as numpy's default) per key."""
         value = units[self.column].cast("float64") / self.scale
-        present = units.included & units[self.column].notnull()
+        present, missing = _member_and_missing(units, self.column, self.population, self.outside)
         base = units.group_by(keys).aggregate(
             _present=present.cast("int64").sum().fill_null(0),
-            _excluded=_missing_or_excluded(units, self.column),
+            _excluded=missing,
         )
         kept = units.filter(present).mutate(_value=value)
         ranked = kept.mutate(
