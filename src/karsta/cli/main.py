@@ -13,8 +13,8 @@ from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
-from karsta.cli.feedback import feedback_app
 from karsta.cli.channels import channels_command, staffing_command
+from karsta.cli.feedback import feedback_app
 from karsta.cli.improve import (
     a3_app,
     gemba_app,
