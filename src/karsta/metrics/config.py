@@ -14,6 +14,7 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
     hourly_cost: 45                          # staff euros an hour (waste)
     waiting_hourly_cost: 20                  # euros an hour of customer waiting (waste)
+    satisfaction_instrument: satisfaction    # the periodic survey O5 reads
     targets:
       O2: 80 % within 24 service hours
       S2: ">= 70 %"
@@ -156,6 +157,8 @@ class MetricConfig:
     """Staff cost in euros an hour, for the waste (None: the waste's default)."""
     waiting_hourly_cost: float | None = None
     """Euros an hour of customer waiting, for the waste (None: not priced)."""
+    satisfaction_instrument: str | None = None
+    """The survey instrument of O5, the periodic satisfaction survey (None: not chosen)."""
     targets: dict[str, Target] = field(default_factory=dict)
     stages: StageDeclaration = field(default_factory=StageDeclaration)
     """The process's stages and customer-value marks (the process views read them)."""
@@ -180,6 +183,7 @@ class MetricConfig:
             repeat_contact_days=self.repeat_contact_days,
             resolve_target_hours=o2.threshold_hours if o2 else None,
             workaround_codes=self.workaround_codes,
+            satisfaction_instrument=self.satisfaction_instrument,
         )
         if self.realtime_channels is not None:
             base = replace(base, realtime_channels=self.realtime_channels)
@@ -203,6 +207,7 @@ KNOWN_KEYS = {
     "waiting_statuses",
     "hourly_cost",
     "waiting_hourly_cost",
+    "satisfaction_instrument",
     "targets",
     STAGES_KEY,
     VALUE_KEY,
@@ -281,6 +286,11 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         waiting_statuses=lists["waiting_statuses"],
         hourly_cost=costs["hourly_cost"],
         waiting_hourly_cost=costs["waiting_hourly_cost"],
+        satisfaction_instrument=(
+            None
+            if data.get("satisfaction_instrument") is None
+            else str(data["satisfaction_instrument"])
+        ),
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
         targets=targets,

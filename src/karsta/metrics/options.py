@@ -51,6 +51,8 @@ class MetricOptions:
     """Resolution codes that mean a workaround was used (O4); None = not configured."""
     realtime_channels: frozenset[str] = REALTIME_CHANNELS
     """Channels where an answer is expected in seconds or minutes (S1, I7)."""
+    satisfaction_instrument: str | None = None
+    """The instrument of the periodic satisfaction survey O5 counts; None = not chosen."""
     ticket_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     """Only tickets whose column holds one of these values, e.g. {"channel": ("phone",)}.
 

@@ -1,0 +1,1 @@
+"""Listening: survey scores with honest statistics, the quiet period and the staff's view."""
