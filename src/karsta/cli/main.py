@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.feedback import feedback_app
 from karsta.cli.improve import (
     a3_app,
     gemba_app,
@@ -115,6 +116,7 @@ app.add_typer(gemba_app, name="gemba")
 app.add_typer(a3_app, name="a3")
 app.add_typer(pdca_app, name="pdca")
 app.add_typer(records_app, name="improve")
+app.add_typer(feedback_app, name="feedback")
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))

@@ -1,0 +1,156 @@
+"""`karsta feedback scores`: each instrument's score per period with honest statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.table import Table
+
+from karsta.cli import render
+from karsta.cli.options import LangOption
+from karsta.cli.process_shared import FormatOption, emit, fail, notes_table, settings_of, working
+from karsta.feedback.scores import FeedbackScores, InstrumentScores, ScoreRow
+from karsta.feedback.significance import MIN_ANSWERS, Comparison
+from karsta.formatting import decimal, figure, percent, whole
+from karsta.i18n import N_, _
+from karsta.metrics.labels import group_label, statistic_label
+from karsta.metrics.periods import PERIOD_KINDS
+from karsta.workspace import WorkspaceError, open_source
+
+TEST_NAMES = {
+    "two_proportion_z": N_("two-proportion z test"),
+    "nps_z": N_("z test of the NPS difference"),
+    "welch_t": N_("Welch's t test"),
+}
+
+
+def scores_command(
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help=N_("Workspace file."))],
+    by: Annotated[str, typer.Option(help=N_("Period: week, month, quarter or year."))] = "month",
+    min_answers: Annotated[
+        int,
+        typer.Option(help=N_("Fewest answers a figure needs before its change is tested.")),
+    ] = MIN_ANSWERS,
+    output: FormatOption = "table",
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("Print JSON (as --format json)."))
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Print every survey instrument's score per period, or JSON."""
+    if by not in PERIOD_KINDS:
+        raise fail(
+            _("--by {by!r}: use one of {known}").format(by=by, known=", ".join(PERIOD_KINDS))
+        )
+    if min_answers < 1:
+        raise fail(_("--min-answers must be at least 1"))
+    settings = settings_of(workspace)
+    options = settings.options(period=by)
+    try:
+        with open_source(workspace) as source:
+            from karsta.feedback.scores import survey_scores
+
+            result = working(
+                _("Computing survey scores"),
+                lambda: survey_scores(source, options, min_answers=min_answers),
+            )
+    except WorkspaceError as exc:
+        raise fail(render.error_text(exc)) from exc
+    emit("json" if as_json else output, result.to_dict(), lambda: scores_tables(result))
+
+
+def _interval(row: ScoreRow) -> str:
+    interval = row.interval
+    if interval is None:
+        return "–"
+    low = figure(interval["low"], row.unit)
+    high = figure(interval["high"], row.unit)
+    return f"{low} … {high}"
+
+
+def _change(row: ScoreRow) -> str:
+    change: Comparison | None = row.change
+    if change is None:
+        return "–"
+    if change.too_few:
+        return _("too few answers")
+    if change.change is None:
+        return "–"
+    unit = _("pp") if row.unit == "percent" else ""
+    text = decimal(change.change, 1)
+    text = ("+" + text if change.change > 0 else text) + (f" {unit}" if unit else "")
+    if change.p_value is None:
+        return text
+    verdict = _("significant") if change.significant else _("not significant")
+    p_text = (
+        "p < " + decimal(0.001, 3)
+        if change.p_value < 0.001
+        else "p = " + decimal(change.p_value, 3)
+    )
+    return f"{text} ({verdict}, {p_text})"
+
+
+def _instrument_table(scores: InstrumentScores) -> Table:
+    title = scores.instrument if scores.metric is None else f"{scores.instrument} ({scores.metric})"
+    table = Table(title=render.plain(title))
+    for header in (_("period"), _("group"), _("statistic")):
+        table.add_column(header)
+    for header in (_("value"), _("95 % interval"), _("n"), _("excluded"), _("response rate")):
+        table.add_column(header, justify="right")
+    table.add_column(_("change from the previous period"))
+    for row in scores.rows:
+        value = figure(row.value, row.unit)
+        if row.too_few and row.n > 0:
+            value = f"{value} ({_('too few answers')})"
+        table.add_row(
+            render.plain(row.period or _("all")),
+            render.plain(group_label(row.group)),
+            render.plain(statistic_label(row.statistic)),
+            value,
+            _interval(row),
+            whole(row.n),
+            whole(row.excluded),
+            _("not known") if row.response_rate is None else percent(row.response_rate),
+            render.plain(_change(row)),
+        )
+    return table
+
+
+def scores_tables(result: FeedbackScores) -> Group:
+    """Return one table per instrument, its notes, and the tests used."""
+    parts: list[Any] = []
+    missing = []
+    for scores in result.instruments:
+        if scores.no_data is not None:
+            missing.append(f"{scores.instrument}: {scores.no_data}")
+            continue
+        parts.append(_instrument_table(scores))
+        if scores.notes:
+            parts.append(
+                notes_table(_("Notes"), [f"{scores.instrument}: {n}" for n in scores.notes])
+            )
+    if not result.instruments:
+        missing.append(_("The surveys table holds no answers: import surveys first."))
+    if missing:
+        parts.append(notes_table(_("Not computed"), missing))
+    tests = ", ".join(_(text) for text in TEST_NAMES.values())
+    parts.append(
+        notes_table(
+            _("How to read"),
+            [
+                _(
+                    "Intervals are 95 % confidence intervals (Wilson for shares, the trinomial "
+                    "variance for NPS, t for means)."
+                ),
+                _(
+                    "A figure from fewer than {count} answers is marked too few answers and "
+                    "its change is not tested."
+                ).format(count=result.min_answers),
+                _("Changes are tested with: {tests}; p < 0.05 is significant.").format(tests=tests),
+            ],
+        )
+    )
+    return Group(*parts)
