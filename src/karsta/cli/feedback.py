@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from karsta.cli.feedback_scores import scores_command
+from karsta.cli.feedback_staff import quiet_period_command, turnover_command
 from karsta.i18n import N_
 
 feedback_app = typer.Typer(
@@ -17,3 +18,13 @@ feedback_app.command(
         "change from the previous period with its test."
     ),
 )(scores_command)
+feedback_app.command(
+    "quiet-period",
+    help=N_(
+        "How often the same respondent was surveyed, and the response rate by days since "
+        "their previous survey."
+    ),
+)(quiet_period_command)
+feedback_app.command(
+    "turnover", help=N_("Staff turnover per period: starters, leavers and turnover %.")
+)(turnover_command)

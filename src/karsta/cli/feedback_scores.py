@@ -62,6 +62,13 @@ def scores_command(
     emit("json" if as_json else output, result.to_dict(), lambda: scores_tables(result))
 
 
+def p_text(p_value: float) -> str:
+    """Return a p-value for people: 'p = 0,012', or 'p < 0,001' for a smaller one."""
+    if p_value < 0.001:
+        return "p < " + decimal(0.001, 3)
+    return "p = " + decimal(p_value, 3)
+
+
 def _interval(row: ScoreRow) -> str:
     interval = row.interval
     if interval is None:
@@ -85,12 +92,7 @@ def _change(row: ScoreRow) -> str:
     if change.p_value is None:
         return text
     verdict = _("significant") if change.significant else _("not significant")
-    p_text = (
-        "p < " + decimal(0.001, 3)
-        if change.p_value < 0.001
-        else "p = " + decimal(change.p_value, 3)
-    )
-    return f"{text} ({verdict}, {p_text})"
+    return f"{text} ({verdict}, {p_text(change.p_value)})"
 
 
 def _instrument_table(scores: InstrumentScores) -> Table:

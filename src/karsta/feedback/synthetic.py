@@ -157,7 +157,8 @@ def _resolved_tickets(source: TableSource) -> list[dict[str, Any]]:
     table = kept.select(
         "ticket_id", "caller_id", "channel", "opened_at", "resolved_at", "reopen_count"
     ).order_by(["resolved_at", "ticket_id"])
-    return source.to_arrow(table).to_pylist()
+    rows: list[dict[str, Any]] = source.to_arrow(table).to_pylist()
+    return rows
 
 
 def _iso(moment: datetime | None) -> str:
