@@ -101,3 +101,17 @@ def test_quiet_period_and_turnover_json(workspace: Path) -> None:
     assert row["turnover"] == pytest.approx(10.0)
     table = runner.invoke(app, ["feedback", "quiet-period", "-w", str(workspace), "--lang", "sv"])
     assert table.exit_code == 0, table.output
+
+
+def test_synthetic_writes_a_csv_for_the_survey_preset(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "surveys.csv"
+    result = runner.invoke(
+        app, ["feedback", "synthetic", "-w", str(workspace), "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "synthetic" in result.output
+    # The only ticket is unresolved: no survey, only the header.
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "response_id,respondent_id,ticket_id,instrument,question,score,scale_min,scale_max,"
+        "free_text,language,channel,sent_at,answered_at"
+    ]

@@ -1,5 +1,5 @@
-"""The hand-built desk of the metric tests, for the survey analyses."""
+"""The hand-built desk and the real ServiceNow workspace of the metric tests."""
 
-from tests.metrics.conftest import desk
+from tests.metrics.conftest import desk, servicenow_workspace
 
-__all__ = ["desk"]
+__all__ = ["desk", "servicenow_workspace"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from karsta.cli.feedback_demo import synthetic_command
 from karsta.cli.feedback_scores import scores_command
 from karsta.cli.feedback_staff import quiet_period_command, turnover_command
 from karsta.i18n import N_
@@ -28,3 +29,10 @@ feedback_app.command(
 feedback_app.command(
     "turnover", help=N_("Staff turnover per period: starters, leavers and turnover %.")
 )(turnover_command)
+feedback_app.command(
+    "synthetic",
+    help=N_(
+        "Write synthetic survey answers about a workspace's resolved tickets (for a demo), "
+        "as a CSV for --preset survey."
+    ),
+)(synthetic_command)

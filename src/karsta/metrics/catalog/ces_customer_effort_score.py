@@ -19,7 +19,7 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Statistic
 from karsta.metrics.registry import metric
 
-CES_SCALE = Scale(1, 7)
+CES_SCALE = Scale(1, 7, N_("excluded: not on the 1–7 scale"))
 
 
 @metric("CES", headline="mean")

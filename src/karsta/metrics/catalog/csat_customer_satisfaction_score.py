@@ -19,7 +19,7 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Statistic
 from karsta.metrics.registry import metric
 
-CSAT_SCALE = Scale(1, 5)
+CSAT_SCALE = Scale(1, 5, N_("excluded: not on the 1–5 scale"))
 
 
 @metric("CSAT", headline="share")

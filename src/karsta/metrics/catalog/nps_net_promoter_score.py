@@ -19,7 +19,7 @@ from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Measurement, Statistic
 from karsta.metrics.registry import metric
 
-NPS_SCALE = Scale(0, 10)
+NPS_SCALE = Scale(0, 10, N_("excluded: not on the 0–10 scale"))
 
 
 @metric("NPS", headline="nps")

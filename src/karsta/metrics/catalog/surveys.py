@@ -26,21 +26,19 @@ from karsta.metrics.registry import NoData
 
 SCALE_ASSUMED = Assumption(
     id="survey_scale_assumed",
-    text="The answer records no scale: the instrument's standard scale is assumed.",
+    text=N_("the answer records no scale: the instrument's standard scale is assumed"),
     applies="scale_assumed",
 )
 
 
 @dataclass(frozen=True)
 class Scale:
-    """The scale an instrument's answers must be on, or None for any scale."""
+    """The scale an instrument's answers must be on (None where any scale goes)."""
 
     low: float
     high: float
-
-    def text(self) -> str:
-        """Return the scale as people write it (0–10)."""
-        return f"{self.low:g}–{self.high:g}"
+    off_scale: str
+    """The reason of an answer on another scale (English, marked N_ where written)."""
 
 
 def instrument_rows(inputs: MetricInputs, instruments: Sequence[str]) -> ir.Table:
@@ -105,13 +103,10 @@ def answer_units(
     checks = scale_columns(rows, scale)
     empty = rows.score.isnull()
     off_scale = ~checks["on_scale"]
-    off_text = (
-        f"excluded: not on the {scale.text()} scale" if scale else "excluded: not on the scale"
-    )
     reason = ibis.cases(
-        (empty, "excluded: empty answer"),
-        (off_scale, off_text),
-        else_=counted,
+        (empty, ibis.literal(N_("excluded: empty answer"))),
+        (off_scale, ibis.literal(scale.off_scale if scale else N_("excluded: not on the scale"))),
+        else_=ibis.literal(counted),
     )
     return rows.select(
         *keys,
