@@ -29,6 +29,7 @@ LAYERS = {
     "cli": 5,
     "web": 5,
     "improve": 3,
+    "feedback": 3,
     "report": 5,
 }
 

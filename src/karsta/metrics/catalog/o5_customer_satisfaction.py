@@ -16,8 +16,8 @@ def customer_satisfaction(inputs: MetricInputs) -> Measurement:
     if instrument is None:
         raise NoData(
             Message(
-                "cannot be computed: no satisfaction survey is chosen — map the periodic "
-                "survey's instrument in the workspace settings (satisfaction_instrument)"
+                "cannot be computed: no satisfaction survey is chosen — map the instrument of "
+                "the periodic survey in the workspace settings (satisfaction_instrument)"
             )
         )
     return scale_measurement(inputs, instrument, median=True)
