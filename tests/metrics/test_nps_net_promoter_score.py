@@ -123,3 +123,21 @@ def test_response_rate_not_known_without_unanswered_surveys(desk: Desk) -> None:
     run = desk_with(desk, rows).run("NPS")
     assert run.figures("response_rate") == []
     assert any("Response rate not known" in note for note in run.notes)
+
+
+def test_explain_shows_the_answers_about_a_ticket(desk: Desk) -> None:
+    from karsta.metrics.explain import explain
+
+    rows = [
+        answer("r1", "NPS", 3, scale=(0, 10), ticket_id="T1"),
+        answer("r2", "NPS", 10, scale=(1, 5), ticket_id="T1"),
+    ]
+    desk_with(desk, rows)
+    desk.ticket("T2", utc("2024-03-02 08:00"))
+    desk.write()
+    found = explain(desk.ws, "NPS", "T1")
+    reasons = sorted(v["reason"] for v in found.verdicts)
+    assert reasons == ["counted: answered on the 0–10 scale", "excluded: not on the 0–10 scale"]
+    absent = explain(desk.ws, "NPS", "T2")
+    assert absent.verdicts == []
+    assert "no answer about this ticket" in str(absent.why_absent)
