@@ -115,3 +115,15 @@ def test_synthetic_writes_a_csv_for_the_survey_preset(workspace: Path, tmp_path:
         "response_id,respondent_id,ticket_id,instrument,question,score,scale_min,scale_max,"
         "free_text,language,channel,sent_at,answered_at"
     ]
+
+
+def test_scores_by_group_and_an_unknown_breakdown(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["feedback", "scores", "-w", str(workspace), "--group", "channel", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    (nps,) = json.loads(result.output)["instruments"]
+    assert all("versus_rest" in row for row in nps["rows"])
+    bad = runner.invoke(app, ["feedback", "scores", "-w", str(workspace), "--group", "colour"])
+    assert bad.exit_code == 2
+    assert "colour" in bad.output

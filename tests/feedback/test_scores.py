@@ -75,3 +75,30 @@ def test_no_surveys_gives_no_instruments(desk: Desk) -> None:
     desk.ticket("T1", utc("2024-03-01 08:00"))
     desk.write()
     assert survey_scores(desk.ws, MetricOptions(period="month")).instruments == []
+
+
+def test_each_group_is_tested_against_the_other_answers(desk: Desk) -> None:
+    desk.ticket("P1", utc("2024-03-01 08:00"), channel="phone")
+    desk.ticket("E1", utc("2024-03-01 08:00"), channel="email")
+    desk.write()
+    # Phone: 20 promoters and 20 detractors of 40 → NPS 0.
+    # E-mail: 30 promoters and 10 passives of 40 → NPS 75.
+    rows = [
+        *scores("NPS", [10.0] * 20 + [2.0] * 20, scale=(0, 10), ticket_id="P1", prefix="p"),
+        *scores("NPS", [9.0] * 30 + [7.0] * 10, scale=(0, 10), ticket_id="E1", prefix="e"),
+    ]
+    write_answers(desk.ws, rows)
+    result = survey_scores(desk.ws, MetricOptions(period="month", by=("channel",)))
+    phone, email = sorted(
+        _instrument(result, "NPS").rows, key=lambda r: r.group["channel"] != "phone"
+    )
+    assert (phone.value, email.value) == (pytest.approx(0.0), pytest.approx(75.0))
+    # Phone against the rest (= e-mail): variances (0.5 + 0.5 − 0) / 40 = 0.025 and
+    # (0.75 + 0 − 0.75²) / 40 = 0.0046875; z = (0 − 0.75) / √0.0296875 = −4.353.
+    versus = phone.versus_rest
+    assert versus is not None
+    assert versus.change == pytest.approx(-75.0)
+    assert versus.statistic == pytest.approx(-0.75 / math.sqrt(0.025 + 0.0046875))
+    assert versus.significant is True
+    assert email.versus_rest is not None
+    assert email.versus_rest.statistic == pytest.approx(-versus.statistic)

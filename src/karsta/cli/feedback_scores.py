@@ -14,8 +14,9 @@ from karsta.cli.options import LangOption
 from karsta.cli.process_shared import FormatOption, emit, fail, notes_table, settings_of, working
 from karsta.feedback.scores import FeedbackScores, InstrumentScores, ScoreRow
 from karsta.feedback.significance import MIN_ANSWERS, Comparison
-from karsta.formatting import decimal, figure, percent, whole
+from karsta.formatting import decimal, figure, percent, signed, whole
 from karsta.i18n import N_, _
+from karsta.metrics.inputs import MetricInputError
 from karsta.metrics.labels import group_label, statistic_label
 from karsta.metrics.periods import PERIOD_KINDS
 from karsta.workspace import WorkspaceError, open_source
@@ -34,6 +35,16 @@ def scores_command(
         int,
         typer.Option(help=N_("Fewest answers a figure needs before its change is tested.")),
     ] = MIN_ANSWERS,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help=N_(
+                "Also by a ticket breakdown (channel, type, priority, category, group), each "
+                "group tested against the other answers."
+            ),
+        ),
+    ] = None,
     output: FormatOption = "table",
     as_json: Annotated[
         bool, typer.Option("--json", help=N_("Print JSON (as --format json)."))
@@ -48,7 +59,7 @@ def scores_command(
     if min_answers < 1:
         raise fail(_("--min-answers must be at least 1"))
     settings = settings_of(workspace)
-    options = settings.options(period=by)
+    options = settings.options(period=by, by=(group,) if group else ())
     try:
         with open_source(workspace) as source:
             from karsta.feedback.scores import survey_scores
@@ -57,7 +68,7 @@ def scores_command(
                 _("Computing survey scores"),
                 lambda: survey_scores(source, options, min_answers=min_answers),
             )
-    except WorkspaceError as exc:
+    except (WorkspaceError, MetricInputError) as exc:
         raise fail(render.error_text(exc)) from exc
     emit("json" if as_json else output, result.to_dict(), lambda: scores_tables(result))
 
@@ -78,8 +89,7 @@ def _interval(row: ScoreRow) -> str:
     return f"{low} … {high}"
 
 
-def _change(row: ScoreRow) -> str:
-    change: Comparison | None = row.change
+def _change(row: ScoreRow, change: Comparison | None) -> str:
     if change is None:
         return "–"
     if change.too_few:
@@ -87,8 +97,7 @@ def _change(row: ScoreRow) -> str:
     if change.change is None:
         return "–"
     unit = _("pp") if row.unit == "percent" else ""
-    text = decimal(change.change, 1)
-    text = ("+" + text if change.change > 0 else text) + (f" {unit}" if unit else "")
+    text = signed(change.change, 1) + (f" {unit}" if unit else "")
     if change.p_value is None:
         return text
     verdict = _("significant") if change.significant else _("not significant")
@@ -103,6 +112,9 @@ def _instrument_table(scores: InstrumentScores) -> Table:
     for header in (_("value"), _("95 % interval"), _("n"), _("excluded"), _("response rate")):
         table.add_column(header, justify="right")
     table.add_column(_("change from the previous period"))
+    grouped = any(row.versus_rest is not None for row in scores.rows)
+    if grouped:
+        table.add_column(_("difference from the other answers"))
     for row in scores.rows:
         value = figure(row.value, row.unit)
         if row.too_few and row.n > 0:
@@ -116,7 +128,8 @@ def _instrument_table(scores: InstrumentScores) -> Table:
             whole(row.n),
             whole(row.excluded),
             _("not known") if row.response_rate is None else percent(row.response_rate),
-            render.plain(_change(row)),
+            render.plain(_change(row, row.change)),
+            *([render.plain(_change(row, row.versus_rest))] if grouped else []),
         )
     return table
 

@@ -10,7 +10,7 @@ answers" where either period has fewer than the minimum (`significance.MIN_ANSWE
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from karsta.feedback.significance import MIN_ANSWERS, Comparison, compare_counts
@@ -46,6 +46,8 @@ class ScoreRow:
     """Fewer answers than the minimum: the figure is shown, its change is not."""
     change: Comparison | None
     """Against the previous period with figures; None in the first period."""
+    versus_rest: Comparison | None = None
+    """With breakdowns: this group against all other answers of the period."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as plain data (for JSON)."""
@@ -62,6 +64,7 @@ class ScoreRow:
             "surveys_sent": self.surveys_sent,
             "too_few": self.too_few,
             "change": None if self.change is None else self.change.to_dict(),
+            "versus_rest": None if self.versus_rest is None else self.versus_rest.to_dict(),
         }
 
 
@@ -170,40 +173,92 @@ def _score_rows(
     return result
 
 
-def _catalog_scores(
-    metric_id: str, instrument: str, inputs: MetricInputs, min_answers: int
-) -> InstrumentScores:
-    result = compute_metric(find(metric_id), inputs)
-    if result.no_data is not None:
-        return InstrumentScores(instrument, metric_id, [], result.notes, result.no_data)
-    statistic, kind = HEADLINE.get(metric_id, ("mean", "mean"))
-    rows = _score_rows(result.rows, statistic, kind, min_answers)
-    return InstrumentScores(instrument, metric_id, rows, result.notes)
+Raw = tuple[list[dict[str, Any]], tuple[str, ...], str | None]
+"""A run's result rows, notes and why there are none."""
 
 
-def _other_scores(instrument: str, inputs: MetricInputs, min_answers: int) -> InstrumentScores:
+def _raw(metric_id: str | None, instrument: str, inputs: MetricInputs) -> Raw:
+    """Return the result rows of a catalog metric, or of the per-question summary."""
+    if metric_id is not None:
+        result = compute_metric(find(metric_id), inputs)
+        return result.rows, result.notes, result.no_data
     try:
         measurement = scale_measurement(inputs, instrument)
     except NoData as reason:
-        return InstrumentScores(instrument, None, [], (), str(reason.args[0]))
-    rows = measurement_rows(measurement, inputs, "score")
-    return InstrumentScores(
-        instrument, None, _score_rows(rows, "mean", "mean", min_answers), measurement.notes
-    )
+        return [], (), str(reason.args[0])
+    return measurement_rows(measurement, inputs, "score"), measurement.notes, None
+
+
+def _rest(whole: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """Return the counts of everyone outside a group: the whole's minus the group's."""
+    return {k: float(v or 0) - float(part.get(k) or 0) for k, v in whole.items()}
+
+
+def _versus_rest(
+    rows: list[ScoreRow],
+    raw: list[dict[str, Any]],
+    whole: list[dict[str, Any]],
+    statistic: str,
+    kind: str,
+    by: tuple[str, ...],
+    min_answers: int,
+) -> list[ScoreRow]:
+    """Return the rows with each group's figure tested against all other answers."""
+    counts = {
+        (r["period"], _group_key(r["group"])): r.get("estimate_counts", {})
+        for r in raw
+        if r["statistic"] == statistic
+    }
+    totals = {
+        (r["period"], _group_key(r["group"])): r.get("estimate_counts", {})
+        for r in whole
+        if r["statistic"] == statistic
+    }
+    tested = []
+    for row in rows:
+        outer = {k: v for k, v in row.group.items() if k not in by}
+        own = counts.get((row.period, _group_key(row.group)), {})
+        total = totals.get((row.period, _group_key(outer)))
+        versus = None
+        if total is not None:
+            versus = compare_counts(kind, own, _rest(total, own), min_answers=min_answers)
+        tested.append(replace(row, versus_rest=versus))
+    return tested
+
+
+def _scores(
+    metric_id: str | None,
+    instrument: str,
+    inputs: MetricInputs,
+    whole_inputs: MetricInputs | None,
+    min_answers: int,
+) -> InstrumentScores:
+    raw, notes, no_data = _raw(metric_id, instrument, inputs)
+    if no_data is not None:
+        return InstrumentScores(instrument, metric_id, [], notes, no_data)
+    statistic, kind = HEADLINE.get(metric_id or "", ("mean", "mean"))
+    rows = _score_rows(raw, statistic, kind, min_answers)
+    if whole_inputs is not None:
+        whole, _notes, _none = _raw(metric_id, instrument, whole_inputs)
+        by = tuple(inputs.options.by)
+        rows = _versus_rest(rows, raw, whole, statistic, kind, by, min_answers)
+    return InstrumentScores(instrument, metric_id, rows, notes)
 
 
 def survey_scores(
     source: TableSource, options: MetricOptions, *, min_answers: int = MIN_ANSWERS
 ) -> FeedbackScores:
-    """Return every instrument's headline score per period of `options`."""
+    """Return every instrument's headline score per period of `options`.
+
+    With breakdowns (`options.by`, e.g. channel), each group's figure is also tested
+    against all other answers of its period (`ScoreRow.versus_rest`).
+    """
     inputs = MetricInputs(source, options)
+    whole = MetricInputs(source, replace(options, by=())) if options.by else None
     chosen = (options.satisfaction_instrument or "").lower()
     instruments = []
     for instrument in instruments_present(source):
         key = instrument.lower()
         metric_id = "O5" if chosen and key == chosen else CARD_OF.get(key)
-        if metric_id is None:
-            instruments.append(_other_scores(instrument, inputs, min_answers))
-        else:
-            instruments.append(_catalog_scores(metric_id, instrument, inputs, min_answers))
+        instruments.append(_scores(metric_id, instrument, inputs, whole, min_answers))
     return FeedbackScores(source.label, options.period, min_answers, instruments)
