@@ -15,7 +15,7 @@ from karsta.cli.process_shared import FormatOption, emit, fail, notes_table, set
 from karsta.feedback.scores import FeedbackScores, InstrumentScores, ScoreRow
 from karsta.feedback.significance import MIN_ANSWERS, Comparison
 from karsta.formatting import decimal, figure, percent, signed, whole
-from karsta.i18n import N_, _
+from karsta.i18n import N_, _, localized
 from karsta.metrics.inputs import MetricInputError
 from karsta.metrics.labels import group_label, statistic_label
 from karsta.metrics.periods import PERIOD_KINDS
@@ -140,12 +140,14 @@ def scores_tables(result: FeedbackScores) -> Group:
     missing = []
     for scores in result.instruments:
         if scores.no_data is not None:
-            missing.append(f"{scores.instrument}: {scores.no_data}")
+            missing.append(f"{scores.instrument}: {localized(scores.no_data)}")
             continue
         parts.append(_instrument_table(scores))
         if scores.notes:
             parts.append(
-                notes_table(_("Notes"), [f"{scores.instrument}: {n}" for n in scores.notes])
+                notes_table(
+                    _("Notes"), [f"{scores.instrument}: {localized(n)}" for n in scores.notes]
+                )
             )
     if not result.instruments:
         missing.append(_("The surveys table holds no answers: import surveys first."))

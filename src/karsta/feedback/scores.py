@@ -185,7 +185,8 @@ def _raw(metric_id: str | None, instrument: str, inputs: MetricInputs) -> Raw:
     try:
         measurement = scale_measurement(inputs, instrument)
     except NoData as reason:
-        return [], (), str(reason.args[0])
+        why = reason.args[0] if reason.args and isinstance(reason.args[0], str) else str(reason)
+        return [], (), why  # a Message keeps its translation
     return measurement_rows(measurement, inputs, "score"), measurement.notes, None
 
 
