@@ -102,3 +102,23 @@ def test_each_group_is_tested_against_the_other_answers(desk: Desk) -> None:
     assert versus.significant is True
     assert email.versus_rest is not None
     assert email.versus_rest.statistic == pytest.approx(-versus.statistic)
+
+
+def test_the_chosen_periodic_survey_is_o5_with_a_tested_change(desk: Desk) -> None:
+    desk.ticket("T1", utc("2024-03-01 08:00"))
+    desk.write()
+    # March 1..5 (mean 3), April 2, 4, …, 10 on a 1–10 scale (mean 6): Welch t = −1.897.
+    rows = [
+        *scores("satisfaction", [1, 2, 3, 4, 5], scale=(1, 10), answered_at=MARCH),
+        *scores("satisfaction", [2, 4, 6, 8, 10], scale=(1, 10), answered_at=APRIL, prefix="a"),
+    ]
+    write_answers(desk.ws, rows)
+    options = MetricOptions(period="month", satisfaction_instrument="satisfaction")
+    result = survey_scores(desk.ws, options, min_answers=5)
+    (o5,) = result.instruments
+    assert o5.metric == "O5"
+    march, april = o5.rows
+    assert (march.value, april.value) == (pytest.approx(3.0), pytest.approx(6.0))
+    assert april.change is not None
+    assert april.change.test == "welch_t"
+    assert april.change.statistic == pytest.approx(3 / math.sqrt(2.5))
