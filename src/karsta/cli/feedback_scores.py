@@ -115,10 +115,11 @@ def _instrument_table(scores: InstrumentScores) -> Table:
     grouped = any(row.versus_rest is not None for row in scores.rows)
     if grouped:
         table.add_column(_("difference from the other answers"))
+    too_few = _("too few answers")
     for row in scores.rows:
         value = figure(row.value, row.unit)
         if row.too_few and row.n > 0:
-            value = f"{value} ({_('too few answers')})"
+            value = f"{value} ({too_few})"
         table.add_row(
             render.plain(row.period or _("all")),
             render.plain(group_label(row.group)),
