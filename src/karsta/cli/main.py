@@ -101,6 +101,7 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
 app.add_typer(report_app, name="report")
+app.add_typer(feedback_app, name="feedback")
 app.command(
     "waste",
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
@@ -116,7 +117,6 @@ app.add_typer(gemba_app, name="gemba")
 app.add_typer(a3_app, name="a3")
 app.add_typer(pdca_app, name="pdca")
 app.add_typer(records_app, name="improve")
-app.add_typer(feedback_app, name="feedback")
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))
