@@ -26,3 +26,12 @@ def test_counts_only_the_chosen_survey_and_says_when_none_is_chosen(desk: Desk) 
     assert run.figure("median", group=group)["value"] == pytest.approx(4.0)
     assert run.figure("share_4", group=group)["value"] == pytest.approx(40.0)
     assert run.figure("mean", group=group)["n"] == 5
+
+
+def test_the_settings_choose_the_survey() -> None:
+    from karsta.metrics.config import parse_config
+
+    settings = parse_config({"satisfaction_instrument": "tyytyväisyys"}, "desk.karsta.yaml")
+    assert settings.options().satisfaction_instrument == "tyytyväisyys"
+    assert settings.options(period="month").satisfaction_instrument == "tyytyväisyys"
+    assert parse_config({}, "desk.karsta.yaml").options().satisfaction_instrument is None

@@ -183,11 +183,11 @@ class MetricConfig:
             repeat_contact_days=self.repeat_contact_days,
             resolve_target_hours=o2.threshold_hours if o2 else None,
             workaround_codes=self.workaround_codes,
-            satisfaction_instrument=self.satisfaction_instrument,
         )
         if self.realtime_channels is not None:
             base = replace(base, realtime_channels=self.realtime_channels)
-        return replace(base, **overrides)
+        surveys = replace(base, satisfaction_instrument=self.satisfaction_instrument)
+        return replace(surveys, **overrides)
 
 
 def config_path(workspace: Path) -> Path:

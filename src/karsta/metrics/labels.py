@@ -19,6 +19,12 @@ STATISTIC_LABELS = {
     "count": N_("count"),
     "share": N_("share"),
     "mean": N_("mean"),
+    "nps": N_("NPS"),
+    "promoters": N_("share of promoters"),
+    "passives": N_("share of passives"),
+    "detractors": N_("share of detractors"),
+    "share_agreeing": N_("share agreeing"),
+    "response_rate": N_("response rate"),
     "median": N_("median"),
     "p90": N_("90th percentile"),
     "share_over_target": N_("share over the target"),
@@ -33,12 +39,6 @@ STATISTIC_LABELS = {
     "reassigned_share": N_("share reassigned"),
     "per_agent": N_("tickets per agent"),
     "age_mean_days": N_("mean age"),
-    "nps": N_("NPS"),
-    "promoters": N_("share of promoters"),
-    "passives": N_("share of passives"),
-    "detractors": N_("share of detractors"),
-    "share_agreeing": N_("share agreeing"),
-    "response_rate": N_("response rate"),
 }
 """The statistics of the catalog by their code in results."""
 
