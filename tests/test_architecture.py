@@ -22,6 +22,7 @@ LAYERS = {
     "ingest": 2,
     "summary": 3,
     "metrics": 3,
+    "feedback": 3,
     "process": 3,
     "api": 4,
     "charts": 4,

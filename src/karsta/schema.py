@@ -458,6 +458,18 @@ STAFFING = Table(
         _c("fte", "float64", "Full-time equivalents in the period."),
         _c("hours_available", "float64", "Working hours available."),
         _c("cost_eur", "float64", "All costs of the period in euros (staff, tools, premises)."),
+        _c(
+            "headcount",
+            "int64",
+            "People in the team at the end of the period (for staff turnover); on an agent's "
+            "row empty or 1.",
+        ),
+        _c("starters", "int64", "People who started in the team during the period."),
+        _c(
+            "leavers",
+            "int64",
+            "People who left the team during the period (left the organisation or the role).",
+        ),
     ),
 )
 

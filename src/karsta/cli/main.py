@@ -103,6 +103,7 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
 app.add_typer(report_app, name="report")
+app.add_typer(feedback_app, name="feedback")
 app.command(
     "waste",
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),

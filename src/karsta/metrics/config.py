@@ -16,6 +16,7 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
     hourly_cost: 45                          # staff euros an hour (waste)
     waiting_hourly_cost: 20                  # euros an hour of customer waiting (waste)
+    satisfaction_instrument: satisfaction    # the periodic survey O5 reads
     targets:
       O2: 80 % within 24 service hours
       S2: ">= 70 %"
@@ -162,6 +163,8 @@ class MetricConfig:
     """Staff cost in euros an hour, for the waste (None: the waste's default)."""
     waiting_hourly_cost: float | None = None
     """Euros an hour of customer waiting, for the waste (None: not priced)."""
+    satisfaction_instrument: str | None = None
+    """The survey instrument of O5, the periodic satisfaction survey (None: not chosen)."""
     targets: dict[str, Target] = field(default_factory=dict)
     stages: StageDeclaration = field(default_factory=StageDeclaration)
     """The process's stages and customer-value marks (the process views read them)."""
@@ -191,7 +194,8 @@ class MetricConfig:
         )
         if self.realtime_channels is not None:
             base = replace(base, realtime_channels=self.realtime_channels)
-        return replace(base, **overrides)
+        surveys = replace(base, satisfaction_instrument=self.satisfaction_instrument)
+        return replace(surveys, **overrides)
 
 
 def config_path(workspace: Path) -> Path:
@@ -213,6 +217,7 @@ KNOWN_KEYS = {
     "waiting_statuses",
     "hourly_cost",
     "waiting_hourly_cost",
+    "satisfaction_instrument",
     "targets",
     STAGES_KEY,
     VALUE_KEY,
@@ -292,6 +297,11 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         waiting_statuses=lists["waiting_statuses"],
         hourly_cost=costs["hourly_cost"],
         waiting_hourly_cost=costs["waiting_hourly_cost"],
+        satisfaction_instrument=(
+            None
+            if data.get("satisfaction_instrument") is None
+            else str(data["satisfaction_instrument"])
+        ),
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
         special_routing=routing,

@@ -14,13 +14,18 @@ names its own, such as days for an age). Beside them, a measurement counts its
 assumptions per key (`Measurement.assumption_counts`): the units of the
 population that rest on a rule the data does not state, shown with every
 figure as exclusions are.
+
+A statistic that estimates a population figure from a sample (a survey score)
+is an `Estimate`: besides its rows it aggregates the counts its confidence
+interval needs (`interval_counts`), and turns them into an `Interval` in Python
+(`interval`), so an engine never needs a distribution's quantiles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import ibis
 import ibis.expr.types as ir
@@ -45,6 +50,43 @@ class Statistic(Protocol):
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return keys + RESULT_COLUMNS for every key present in `units`."""
+        ...
+
+
+CONFIDENCE = 0.95
+"""The confidence level of every interval Karsta shows."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval of a figure, in the figure's unit."""
+
+    low: float
+    high: float
+    method: str
+    """How it was computed: wilson, nps_trinomial or t."""
+    level: float = CONFIDENCE
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the interval as plain data (for JSON)."""
+        return {"low": self.low, "high": self.high, "method": self.method, "level": self.level}
+
+
+@runtime_checkable
+class Estimate(Protocol):
+    """A statistic with a confidence interval, computed from counts aggregated per key."""
+
+    @property
+    def name(self) -> str:
+        """Return the statistic's name in results."""
+        ...
+
+    def interval_counts(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return keys + the aggregated counts `interval` reads, for every key in `units`."""
+        ...
+
+    def interval(self, counts: Mapping[str, Any]) -> Interval | None:
+        """Return the interval from one key's counts; None where it cannot be estimated."""
         ...
 
 

@@ -66,6 +66,8 @@ class MetricOptions:
     """How a routed contact counts when its routing is not in `special_routing`."""
     min_contacts: int = 30
     """Volume sufficiency: a period and group with fewer contacts is flagged (S1, S3)."""
+    satisfaction_instrument: str | None = None
+    """The instrument of the periodic satisfaction survey O5 counts; None = not chosen."""
     ticket_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     """Only tickets whose column holds one of these values, e.g. {"channel": ("phone",)}.
 
