@@ -31,7 +31,6 @@ LAYERS = {
     "web": 5,
     "improve": 3,
     "visits": 3,
-    "feedback": 3,
     "channels": 3,
     "report": 5,
 }
