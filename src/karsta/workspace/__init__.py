@@ -52,6 +52,10 @@ BOOKKEEPING_DDL = (
     "ALTER TABLE imports ADD COLUMN IF NOT EXISTS options VARCHAR",
     "ALTER TABLE imports ADD COLUMN IF NOT EXISTS replaced_by BIGINT",
     "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw VARCHAR",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS canonical_table VARCHAR",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_new BIGINT",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_present BIGINT",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_updated BIGINT",
 )
 
 
