@@ -555,7 +555,7 @@ def _merge_records(workspace: Workspace, report: ImportReport) -> None:
     )
     report.records_present = query_int(con, "SELECT count(*) FROM __karsta_known WHERE same")
     report.records_updated = query_int(con, "SELECT count(*) FROM __karsta_known WHERE NOT same")
-    keys = ", ".join(quote(k) for k in tbl.key)
+    keys = ", ".join(f"s.{quote(k)}" for k in tbl.key)
     if report.records_updated:
         con.execute(
             f"""DELETE FROM {target} t USING (
@@ -751,6 +751,17 @@ def _remove_earlier(
     return workspace.count(REMOVED) > 0
 
 
+def personal_sources(mapping: SourceMapping) -> set[str]:
+    """Return the source columns whose values fill a personal canonical column."""
+    pairs = list(mapping.columns.items())
+    if mapping.records is not None:
+        fills = [*mapping.records.fills.items()]
+        for case in mapping.records.cases:
+            fills += case.fills.items()
+        pairs = [(c, s) for c, f in fills for s in f.sources]
+    return {s for c, s in pairs if c in mapping.personal}
+
+
 def _raw_pseudonyms(
     mapping: SourceMapping, key: bytes | None, found: frozenset[str]
 ) -> Rewrite | None:
@@ -762,7 +773,7 @@ def _raw_pseudonyms(
     """
     if key is None:
         return None
-    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+    personal = personal_sources(mapping)
 
     def rewrite(column: str, value: str) -> str:
         text = value.strip()
@@ -783,7 +794,7 @@ def _check_rejects(
     """Stop the import when it rejects more rows than the limit allows."""
     if limit.allows(report.rows_rejected, report.rows_read):
         return
-    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+    personal = personal_sources(mapping)
     raise TooManyRejects(
         path,
         rejected=report.rows_rejected,

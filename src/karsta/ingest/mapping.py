@@ -191,6 +191,8 @@ class SourceMapping:
             "rows": self.rows,
             STAGES_KEY: self.stages.to_dict().get(STAGES_KEY, {}),
             VALUE_KEY: self.stages.to_dict().get(VALUE_KEY, {}),
+            "table": self.table,
+            **_record_defaults(),
         }
 
     def _record_dict(self) -> dict[str, Any]:
@@ -251,6 +253,18 @@ class SourceMapping:
     def with_timezone(self, timezone: str | None) -> SourceMapping:
         """Return a copy reading naive timestamps in `timezone` (None leaves as is)."""
         return self if timezone is None else replace(self, timezone=timezone)
+
+
+def _record_defaults() -> dict[str, Any]:
+    """Return the record keys as a ticket mapping has them: empty."""
+    return {
+        "constants": {},
+        "clock": None,
+        "cases": [],
+        "unknown": {},
+        "date_only": [],
+        "questions": [],
+    }
 
 
 PRESET_DIR = "presets"
