@@ -158,3 +158,31 @@ def test_a_missing_key_column_stops_the_import(tmp_path: Path, workspace: Worksp
     with pytest.raises(ImportFailed, match="Message id"):
         import_file(path, workspace=workspace, mapping=load_preset("email"))
     assert workspace.count("imports") == 0
+
+
+def test_a_staffing_mapping_fills_the_staffing_table(tmp_path: Path, workspace: Workspace) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text(
+        "Alku;Loppu;Tiimi;HTV;Tunnit;Kulut\n"
+        "1.3.2024;31.3.2024;Palvelupiste;4,5;620;41000\n"
+        "1.3.2024;31.3.2024;Verkko;2;300;25000\n"
+        "1.3.2024;31.3.2024;Palvelupiste;4,5;620;41000\n",
+        encoding="utf-8",
+    )
+    mapping_file = tmp_path / "staff.yaml"
+    mapping_file.write_text(
+        "name: henkilosto\ntable: staffing\n"
+        "columns: {period_start: Alku, period_end: Loppu, team: Tiimi, fte: HTV,\n"
+        "          hours_available: Tunnit, cost_eur: Kulut}\n",
+        encoding="utf-8",
+    )
+    report = import_file(
+        path, workspace=workspace, mapping=load_mapping_file(mapping_file), max_rejects=1
+    )
+    # The third line repeats the first one's key (period, team, no agent): rejected.
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    got = rows(workspace, "SELECT period_start, period_end, team, fte FROM staffing ORDER BY 3")
+    assert [(str(a), str(b), t, f) for a, b, t, f in got] == [
+        ("2024-03-01", "2024-03-31", "Palvelupiste", 4.5),
+        ("2024-03-01", "2024-03-31", "Verkko", 2.0),
+    ]

@@ -448,6 +448,7 @@ def _parse_records(
             if p.kind == "text"
             and not p.personal
             and p.canonical not in keys
+            and not p.canonical.startswith("when|")  # a condition reads the value as written
             and p.label not in (mapping.records.target.key if mapping.records else ())
             else p
             for p in plans
@@ -455,7 +456,7 @@ def _parse_records(
     for plan in plans:
         if plan.fmt and plan.kind in ("timestamp", "number"):
             report.notes.append(f"{plan.source}: {_describe_format(plan.kind, plan.fmt)}")
-    wanted = set(_record_sources(mapping))
+    wanted = set(mapping.records.sources()) if mapping.records else set()
     absent = sorted(wanted - set(raw.columns))
     if absent:
         report.notes.append("not in the file, left empty: " + ", ".join(absent))
@@ -492,20 +493,6 @@ def _parse_records(
     report.rows_rejected = len({r.line for r in raw.rejects}) + parsed.rejected_lines + rejected
     report.rows_loaded = report.rows_read - report.rows_rejected
     return frozenset()
-
-
-def _record_sources(mapping: SourceMapping) -> list[str]:
-    """Return every source column a record mapping reads."""
-    rules = mapping.records
-    if rules is None:
-        return list(mapping.columns.values())
-    names = [s for f in rules.fills.values() for s in f.sources]
-    for case in rules.cases:
-        names += [c[0] for c in case.when] + [s for f in case.fills.values() for s in f.sources]
-    if rules.clock is not None:
-        names += [rules.clock.date, *(t.column for t in rules.clock.times)]
-    names += [q.column for q in rules.questions]
-    return list(dict.fromkeys(names))
 
 
 def _remove_earlier_records(

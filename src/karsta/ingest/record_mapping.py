@@ -145,6 +145,17 @@ class RecordRules:
         needed += [q.column for q in self.questions]
         return list(dict.fromkeys(needed))
 
+    def sources(self) -> list[str]:
+        """Return every source column the rules read, each once."""
+        names = [s for f in self.fills.values() for s in f.sources]
+        for case in self.cases:
+            names += [c[0] for c in case.when]
+            names += [s for f in case.fills.values() for s in f.sources]
+        if self.clock is not None:
+            names += [self.clock.date, *(t.column for t in self.clock.times)]
+        names += [q.column for q in self.questions]
+        return list(dict.fromkeys(names))
+
     def _is_clock(self, column: str) -> bool:
         return self.clock is not None and self.clock.time(column) is not None
 
