@@ -186,3 +186,38 @@ def test_a_staffing_mapping_fills_the_staffing_table(tmp_path: Path, workspace: 
         ("2024-03-01", "2024-03-31", "Palvelupiste", 4.5),
         ("2024-03-01", "2024-03-31", "Verkko", 2.0),
     ]
+
+
+VISITS_HEADER = (
+    "PatientId,AppointmentID,Gender,ScheduledDay,AppointmentDay,Age,Neighbourhood,"
+    "Scholarship,Hipertension,Diabetes,Alcoholism,Handcap,SMS_received,No-show\n"
+)
+
+
+def test_visits_customers_are_pseudonymised_as_written(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    path = tmp_path / "visits.csv"
+    path.write_text(
+        VISITS_HEADER
+        + "29872499824296,5642903,F,2016-04-29T18:38:08Z,2016-05-02T00:00:00Z,62,CENTRO,0,1,0,"
+        "0,0,1,Yes\n"
+        # A patient id the source itself wrote in exponent form: kept as text, as written.
+        "9377952927E-5,5712759,F,2016-05-18T09:12:29Z,2016-05-18T00:00:00Z,33,CENTRO,1,0,0,"
+        "0,0,0,No\n",
+        encoding="utf-8",
+    )
+    key = b"v" * 32
+    import_file(path, workspace=workspace, mapping=load_preset("visits"), pseudonym_key=key)
+    got = rows(
+        workspace,
+        "SELECT visit_id, customer_id, no_show, reminder_sent, welfare, age, scheduled_at "
+        "FROM visits ORDER BY 1",
+    )
+    # São Paulo is UTC-3: the appointment day's 00:00 is 03:00 UTC.
+    assert got == [
+        ("5642903", pseudonym(key, "29872499824296"), True, True, False, 62,
+         utc("2016-05-02 03:00")),
+        ("5712759", pseudonym(key, "9377952927E-5"), False, False, True, 33,
+         utc("2016-05-18 03:00")),
+    ]  # fmt: skip
