@@ -244,3 +244,12 @@ def test_ticket_facts_are_untouched(calls: Path, tmp_path: Path, workspace: Work
     assert workspace.connection.execute("SELECT * FROM tickets ORDER BY ALL").fetchall() == tickets
     after = workspace.connection.execute("SELECT * FROM ticket_events ORDER BY ALL").fetchall()
     assert after == events
+
+
+def test_the_report_spans_the_arrivals(calls: Path, workspace: Workspace) -> None:
+    report = import_file(calls, workspace=workspace, mapping=ACD)
+    # The first arrival is line 2's queue entry (10:00:10 local), the last line 3's (23:59:20).
+    assert (report.first_event, report.last_event) == (
+        utc("2010-08-02 07:00:10"),
+        utc("2010-08-02 20:59:20"),
+    )

@@ -3,7 +3,9 @@
 Reading and parsing happen in the import's own temporary tables; the workspace
 is changed only in the final transaction, so an import that fails or is
 killed leaves the workspace as it was. Importing the same rows again finds
-their event keys already present and changes nothing.
+their event keys already present and changes nothing. A record mapping (contacts,
+visits, surveys, staffing) goes through the same read, parse and rejects, then
+merges its rows into its table by the table's key; ticket facts are not touched.
 """
 
 from __future__ import annotations
@@ -559,6 +561,15 @@ def _merge_records(workspace: Workspace, report: ImportReport) -> None:
             - report.records_updated
         )
     report.records_new = max(report.records_new, 0)
+    when = RECORD_TIMES.get(tbl.name)
+    if when is not None:
+        span = query_one(con, f"SELECT min({quote(when)}), max({quote(when)}) FROM {RECORDS}")
+        if span and span[0] is not None:
+            report.first_event, report.last_event = span
+
+
+RECORD_TIMES = {"contacts": "arrived_at", "visits": "scheduled_at", "surveys": "answered_at"}
+"""The time of a record table's rows that the import's time range spans."""
 
 
 def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan]:
