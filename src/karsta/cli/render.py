@@ -193,7 +193,8 @@ def summary(data: WorkspaceSummary) -> Group:
     head.add_row(_("events"), number(data.events))
     head.add_row(_("pause intervals"), number(data.pauses))
     for table, rows in data.records:
-        head.add_row(_("{table} (rows)").format(table=plain(table)), number(rows))
+        if rows:  # a workspace of tickets only is not shown four empty tables
+            head.add_row(_("{table} (rows)").format(table=plain(table)), number(rows))
     if data.first_event and data.last_event:
         head.add_row(
             _("events from … to (UTC)"), f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
@@ -230,11 +231,12 @@ def summary(data: WorkspaceSummary) -> Group:
         imports.add_column(_("id"), justify="right")
         imports.add_column(_("file"))
         imports.add_column(_("mapping"))
-        for name in (_("read"), _("loaded"), _("rejected"), _("new events or rows")):
+        for name in (_("read"), _("loaded"), _("rejected"), _("new events")):
             imports.add_column(name, justify="right")
         for row in data.imports:
             table = row.get("canonical_table") or "ticket_events"
-            new = row["events_new"] if table == "ticket_events" else row.get("records_new")
+            # A record import adds rows, not events: its new rows are in its own report.
+            new = row["events_new"] if table == "ticket_events" else None
             imports.add_row(
                 str(row["import_id"]),
                 plain(row["source_file"]),
