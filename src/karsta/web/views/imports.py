@@ -73,6 +73,11 @@ class Accounting(BaseModel):
     events_present: int
     tickets_created: int
     tickets_updated: int
+    table: str = "ticket_events"
+    """The canonical table the import filled: ticket events, or a record table (contacts, ...)."""
+    records_new: int = 0
+    records_present: int = 0
+    records_updated: int = 0
     values_left_empty: int
     pseudonymised: bool
     replaced_by: int | None
@@ -131,6 +136,10 @@ def accounting(stored: StoredImport) -> Accounting:
         events_present=stored.events_present,
         tickets_created=stored.tickets_created,
         tickets_updated=stored.tickets_updated,
+        table=stored.table,
+        records_new=stored.records_new,
+        records_present=stored.records_present,
+        records_updated=stored.records_updated,
         values_left_empty=stored.values_left_empty,
         pseudonymised=stored.pseudonymised,
         replaced_by=stored.replaced_by,
