@@ -26,6 +26,7 @@ REALTIME_CHANNELS = frozenset({"phone", "chat", "video", "walk-in", "ivr", "sms"
 """Real-time channels by default: the guide's phone, chat and video, plus walk-in service."""
 
 ROUTING_RULES = ("answered", "excluded", "abandoned")
+ROUTED_AS_ANSWERED, ROUTED_AS_EXCLUDED, ROUTED_AS_ABANDONED = ROUTING_RULES
 """How S1, S3 and I7 may count a contact a special routing function ended (outcome routed)."""
 
 UNKNOWN = "unknown"

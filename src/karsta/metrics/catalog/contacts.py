@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 from karsta.i18n import N_, Message
 from karsta.metrics.inputs import MetricInputs, dimension
 from karsta.metrics.measure import Assumption
-from karsta.metrics.options import UNKNOWN, MetricOptions
+from karsta.metrics.options import ROUTED_AS_EXCLUDED, UNKNOWN, MetricOptions
 from karsta.metrics.registry import NoData
 from karsta.timespan import seconds_between
 
@@ -115,7 +115,7 @@ def classify(table: ir.Table, outcome: ir.StringValue, wait: ir.FloatingValue) -
     routed = table.outcome.lower() == "routed"
     return ibis.cases(
         (table.outcome.lower() == "phantom", PHANTOM),
-        (outcome == "excluded", ROUTED_EXCLUDED),
+        (outcome == ROUTED_AS_EXCLUDED, ROUTED_EXCLUDED),
         (~outcome.isin(["answered", "abandoned"]).fill_null(False), UNKNOWN_OUTCOME),
         ((outcome == "answered") & wait.isnull() & routed, ROUTED_WITHOUT_TIME),
         ((outcome == "answered") & wait.isnull(), NO_ANSWER_TIME),

@@ -21,13 +21,14 @@ from karsta.metrics.catalog.contacts import (
 )
 from karsta.metrics.inputs import MetricInputs
 from karsta.metrics.measure import Count, Measurement, Share
+from karsta.metrics.options import ROUTED_AS_ABANDONED, ROUTED_AS_ANSWERED, ROUTED_AS_EXCLUDED
 from karsta.metrics.registry import metric
 
 ABANDONED_EARLY = N_("excluded: abandoned before the target time")
 RULE_LABELS = {
-    "answered": N_("as answered"),
-    "excluded": N_("as excluded"),
-    "abandoned": N_("as abandoned"),
+    ROUTED_AS_ANSWERED: N_("as answered"),
+    ROUTED_AS_EXCLUDED: N_("as excluded"),
+    ROUTED_AS_ABANDONED: N_("as abandoned"),
 }
 
 
