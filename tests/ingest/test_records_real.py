@@ -49,16 +49,18 @@ def test_call_month_accounting_and_outcomes(
     raw, stored, report = calls
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (42_078, 42_078, 0)
     assert len(raw) == len(stored) == 42_078
-    # README: AGENT served, HANG hung up (in the queue when q_time > 0, else in the VRU),
-    # PHANTOM not a call.
-    q_time = raw.q_time.astype(int)
+    # README: AGENT served, HANG hung up in the queue or in the VRU before queueing,
+    # PHANTOM not a call. A hang-up that joined the queue (q_start recorded) abandoned it:
+    # the README's 7,260 with q_time > 0 and 49 that hung up within the queue's first second.
+    queued = raw.q_start != "0:00:00"
     expected = {
         "answered": int((raw.outcome == "AGENT").sum()),
-        "abandoned": int(((raw.outcome == "HANG") & (q_time > 0)).sum()),
-        "routed": int(((raw.outcome == "HANG") & (q_time == 0)).sum()),
+        "abandoned": int(((raw.outcome == "HANG") & queued).sum()),
+        "routed": int(((raw.outcome == "HANG") & ~queued).sum()),
         "phantom": int((raw.outcome == "PHANTOM").sum()),
     }
-    assert expected == {"answered": 31_402, "abandoned": 7_260, "routed": 3_106, "phantom": 310}
+    assert expected == {"answered": 31_402, "abandoned": 7_309, "routed": 3_057, "phantom": 310}
+    assert ((raw.outcome == "HANG") & queued & (raw.q_time == "0")).sum() == 49
     assert stored.outcome.value_counts().to_dict() == expected
     assert set(stored.loc[stored.outcome == "routed", "special_routing"]) == {"IVR"}
     assert stored.loc[stored.outcome != "routed", "special_routing"].isna().all()
@@ -82,12 +84,18 @@ def test_call_month_times(calls: tuple[pd.DataFrame, pd.DataFrame, object]) -> N
     assert (both.entered_at == local.dt.tz_convert("UTC")).all()
     # README: q_time and ser_time are the stays, exit minus start taken modulo 86,400.
     served = both[both.outcome_y == "answered"]
-    # 57 AGENT rows record no service at all (0:00:00): answered, with no answer time.
+    # Answered when the call left the queue (the queue's clock): the wait is q_time.
+    waited_for_agent = (served.answered_at - served.arrived_at).dt.total_seconds()
+    assert (waited_for_agent == served.q_time.astype(float)).all()
+    # 57 AGENT rows record no service at all (0:00:00): answered, talk time unknown.
     unrecorded = served.ser_start == "0:00:00"
     assert unrecorded.sum() == 57
-    assert served.answered_at[unrecorded].isna().all()
+    assert served.talk_seconds[unrecorded].isna().all()
+    assert served.ended_at[unrecorded].isna().all()
     served = served[~unrecorded]
-    talk = (served.ended_at - served.answered_at).dt.total_seconds()
+    start = served.date + " " + served.ser_start
+    started = pd.to_datetime(start).dt.tz_localize("Asia/Jerusalem").dt.tz_convert("UTC")
+    talk = (served.ended_at - started).dt.total_seconds() % 86_400
     assert (talk == served.ser_time.astype(float)).all()
     assert (served.talk_seconds == served.ser_time.astype(float)).all()
     gone = both[both.outcome_y == "abandoned"]
