@@ -454,6 +454,12 @@ VISITS = Table(
             "00:00 local time of that day: the import counts such rows, and no time of day "
             "may be read from them.",
         ),
+        _c(
+            "scheduled_day_only",
+            "boolean",
+            "True when the source gives only the appointment's day (a mapping's `date_only` on "
+            "scheduled_at): no time of day may be read from scheduled_at.",
+        ),
         _c("arrived_at", TIMESTAMP, "Arrival (ticket drawn)."),
         _c("called_at", TIMESTAMP, "When the customer was called in."),
         _c("service_started_at", TIMESTAMP, "Start of service."),

@@ -92,13 +92,10 @@ def test_abandon_curve_adds_up(bank: Workspace, expected: dict[str, Any]) -> Non
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Return the call month imported with the `acd` preset (skipped until it exists)."""
+    """Return the call month imported with the `acd` preset."""
     import karsta
     from karsta.ingest import import_file, load_preset
-    from karsta.ingest.mapping import preset_names
 
-    if "acd" not in preset_names():
-        pytest.skip("the acd import preset is not in this checkout yet")
     ws = karsta.open(tmp_path_factory.mktemp("acd") / "acd.karsta")
     import_file(reference.CSV, workspace=ws, mapping=load_preset("acd"))
     yield ws

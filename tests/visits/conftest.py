@@ -10,7 +10,7 @@ import pyarrow as pa
 from karsta.schema import VISITS
 from karsta.workspace import Workspace
 
-_TYPES = {"string": pa.string(), "boolean": pa.bool_()}
+_TYPES = {"string": pa.string(), "boolean": pa.bool_(), "int64": pa.int64()}
 
 
 def utc(text: str) -> datetime:

@@ -28,6 +28,7 @@ OFFICE_DAY: list[dict[str, Any]] = [
     {
         "visit_id": "a3", "kind": "appointment", "office": "A", "matter": "card",
         "booked_at": utc("2016-09-02 09:00"), "scheduled_at": utc("2016-09-05 00:00"),
+        "scheduled_day_only": True,
         "arrived_at": utc("2016-09-05 12:00"), "service_started_at": utc("2016-09-05 12:10"),
         "service_ended_at": utc("2016-09-05 12:40"), "no_show": False, "adviser": "Y",
         "resolved_in_visit": False,

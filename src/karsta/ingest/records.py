@@ -38,6 +38,9 @@ from karsta.ingest.sqltext import literal, quote
 from karsta.ingest.staging import LINE, RawFile, column_types
 from karsta.workspace import duckdb_type
 
+DAY_ONLY = "_day_only"
+"""A column `<name>_day_only` says whether `<name>_at` was read as a bare date (`date_only`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Assumption:
@@ -246,6 +249,11 @@ class _Sql:
         """SQL for a canonical column: the first case that gives it, else its fill or constant."""
         rules = self.rules
         base: str | None = None
+        dated = canonical.removesuffix(DAY_ONLY) + "_at"
+        if canonical.endswith(DAY_ONLY) and dated in rules.date_only and dated in rules.fills:
+            # The flag beside a date-only column: set wherever that column has a day.
+            day = self.fill(dated, rules.fills[dated])
+            return "NULL" if day is None else f"({day} IS NOT NULL)"
         if canonical in rules.fills:
             base = self.fill(canonical, rules.fills[canonical])
         if canonical in rules.constants:

@@ -201,7 +201,7 @@ def generate_office_log(settings: GeneratorSettings | None = None) -> pa.Table:
 
 
 def _arrow(rows: list[dict[str, Any]]) -> pa.Table:
-    types = {"string": pa.string(), "boolean": pa.bool_()}
+    types = {"string": pa.string(), "boolean": pa.bool_(), "int64": pa.int64()}
     return pa.table(
         {
             c.name: pa.array(

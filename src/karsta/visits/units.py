@@ -48,9 +48,9 @@ def minutes_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.Floa
     return seconds_between(start, end) / 60.0
 
 
-def date_only(moment: ir.TimestampValue) -> ir.BooleanValue:
-    """Return whether a time is a bare date: midnight UTC, as a date without a time is stored."""
-    return seconds_between(moment.truncate("D"), moment) == 0.0
+def date_only(visits: ir.Table) -> ir.BooleanValue:
+    """Return whether the appointment is a bare day (`scheduled_day_only`, set by the import)."""
+    return visits.scheduled_day_only.fill_null(False)
 
 
 def came(visits: ir.Table) -> ir.BooleanValue:
@@ -87,7 +87,7 @@ def lateness_units(visits: ir.Table) -> ir.Table:
     late = minutes_between(v.scheduled_at, v.service_started_at)
     reason = ibis.cases(
         (v.scheduled_at.isnull(), MISSING_SCHEDULE),
-        (date_only(v.scheduled_at), SCHEDULE_WITHOUT_TIME),
+        (date_only(v), SCHEDULE_WITHOUT_TIME),
         (v.service_started_at.isnull(), MISSING_START),
         else_=_NO_TEXT,
     )
@@ -98,7 +98,10 @@ def lead_days(v: ir.Table) -> ir.FloatingValue:
     """Return the days from booking to appointment (calendar days for a bare date)."""
     booked_day = v.booked_at.truncate("D")
     return ibis.cases(
-        (date_only(v.scheduled_at), seconds_between(booked_day, v.scheduled_at) / 86_400.0),
+        (
+            date_only(v),
+            seconds_between(booked_day, v.scheduled_at.truncate("D")) / 86_400.0,
+        ),
         else_=seconds_between(v.booked_at, v.scheduled_at) / 86_400.0,
     )
 
@@ -110,7 +113,7 @@ def lead_time_units(visits: ir.Table) -> ir.Table:
     booking's date (UTC) to the appointment date, and counted as such.
     """
     v = appointments(visits)
-    bare = date_only(v.scheduled_at)
+    bare = date_only(v)
     days = lead_days(v)
     reason = ibis.cases(
         (v.booked_at.isnull(), MISSING_BOOKING),
@@ -158,9 +161,7 @@ def late_cancel_units(visits: ir.Table, *, hours: float) -> ir.Table:
     cancelled = v.cancelled_at.notnull()
     late = cancelled & (seconds_between(v.cancelled_at, v.scheduled_at) < hours * 3600.0)
     reason = ibis.cases((v.scheduled_at.isnull(), MISSING_SCHEDULE), else_=_NO_TEXT)
-    assumption = ibis.cases(
-        (cancelled & date_only(v.scheduled_at), CANCEL_AGAINST_DAY_START), else_=_NO_TEXT
-    )
+    assumption = ibis.cases((cancelled & date_only(v), CANCEL_AGAINST_DAY_START), else_=_NO_TEXT)
     return v.select(group=v.kind, hit=late.fill_null(False), reason=reason, assumption=assumption)
 
 
