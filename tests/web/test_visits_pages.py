@@ -69,7 +69,8 @@ def twin(site: Site, path: str, username: str = "viewer") -> dict[str, Any]:
 
 def test_the_json_twin_is_what_the_api_returns(office: Site) -> None:
     data = twin(office, "/visits.json")
-    assert data["available"] and data["has_data"]
+    assert data["available"]
+    assert data["has_data"]
     assert not data["generated"]
     with karsta.open(office.workspace, create=False, read_only=True) as ws:
         measures = measure_visits(ws.source)
