@@ -103,7 +103,13 @@ def grouped_rates(
             "data": {"values": values},
             "mark": {"type": "bar"},
             "encoding": {
-                "x": {"field": "group", "type": "nominal", "sort": order, "title": group_title},
+                "x": {
+                    "field": "group",
+                    "type": "nominal",
+                    "sort": order,
+                    "title": group_title,
+                    "axis": {"labelAngle": 0},
+                },
                 "xOffset": {"field": "series", "type": "nominal", "sort": series_order},
                 "y": {
                     "field": "value",
@@ -185,7 +191,7 @@ def interval_dots(
                         "x": {
                             "field": "value",
                             "type": "quantitative",
-                            "axis": {"format": value_format},
+                            "axis": {"format": ",~f"},
                         }
                     },
                 },
