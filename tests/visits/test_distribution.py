@@ -9,7 +9,10 @@ before its arrival and a5 has no arrival: left out, as the measure leaves them o
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from karsta.visits.distribution import MAX_BINS, bin_width, duration_histogram
@@ -17,6 +20,7 @@ from karsta.visits.measures import measure_visits
 from karsta.workspace import Workspace
 from tests.visits.conftest import insert_visits, utc
 from tests.visits.office import OFFICE_DAY
+from tests.visits.test_real_appointments import FILE, FILL
 
 
 @pytest.fixture
@@ -70,3 +74,30 @@ def test_bin_widths_are_round() -> None:
     assert bin_width("days", 100) == 14.0  # 8.3 → 14
     assert bin_width("days", 10_000) == 90.0  # the widest
     assert bin_width("minutes", 0) == 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not FILE.exists(), reason="../shared/data is not beside the checkout")
+def test_lead_times_of_the_real_appointments_against_pandas(tmp_path: Path) -> None:
+    # The reference, from the data README's words: the lead time is the days from the
+    # booking's date (ScheduledDay) to the appointment date (AppointmentDay, no time of day);
+    # five appointments lie before their booking and have no lead time.
+    frame = pd.read_csv(FILE, usecols=["ScheduledDay", "AppointmentDay"])
+    booked = pd.to_datetime(frame["ScheduledDay"]).dt.normalize()
+    lead = (pd.to_datetime(frame["AppointmentDay"]) - booked).dt.days
+    lead = lead[lead >= 0]
+    width = bin_width("days", float(np.quantile(lead, 0.95)))
+    expected = (lead // width).clip(upper=MAX_BINS).value_counts().sort_index()
+
+    ws = Workspace.open(tmp_path / "noshow.karsta")
+    try:
+        ws.connection.execute(FILL, [str(FILE)])
+        histogram = duration_histogram(ws, "lead_time")
+    finally:
+        ws.close()
+    assert histogram.width == width
+    assert {int(b.start // width): b.visits for b in histogram.bins} == {
+        int(index): int(count) for index, count in expected.items()
+    }
+    assert histogram.visits == len(lead) == 110_527 - 5
+    assert {b.group for b in histogram.bins} == {"appointment"}
