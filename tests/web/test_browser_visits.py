@@ -15,6 +15,8 @@ import pytest
 import karsta
 from karsta.visits.generate import GeneratorSettings, add_generated_visits, generate_office_log
 from karsta.web.models import Role
+from karsta.workspace import Workspace
+from tests.visits.test_real_appointments import FILE, FILL
 from tests.web.conftest import Site, make_site
 from tests.web.test_browser import accessible, serving, shot, sign_in
 from tests.web.test_browser import chromium as chromium
@@ -65,3 +67,34 @@ def test_the_visits_page_in_finnish_draws_its_charts(served: tuple[Site, str], p
     assert page.locator(".generated").is_visible()
     accessible(page)
     shot(page, "visits-compare-fi")
+
+
+@pytest.fixture
+def served_real(tmp_path: Path) -> Iterator[tuple[Site, str]]:
+    """Return the web app on the real appointment file (dates without times of day)."""
+    if not FILE.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    path = tmp_path / "noshow.karsta"
+    ws = Workspace.open(path)
+    try:
+        ws.connection.execute(FILL, [str(FILE)])
+    finally:
+        ws.close()
+    site = make_site(path, f"sqlite:///{tmp_path / 'app.sqlite'}")
+    site.add_user("viewer", Role.VIEWER)
+    with serving(site) as base:
+        yield site, base
+
+
+@pytest.mark.slow
+def test_the_real_appointments_show_lead_times_and_the_reminder_adjusted(
+    served_real: tuple[Site, str], page: Any
+) -> None:
+    _site, base = served_real
+    sign_in(page, base, "viewer")
+    page.goto(f"{base}/visits")
+    page.locator('div.vega[data-spec-id="spread-spec"] svg').wait_for(timeout=120_000)
+    page.locator('div.vega[data-spec-id="noshow-spec"] svg').wait_for()
+    assert page.locator(".generated").count() == 0  # real data: no generated label
+    accessible(page)
+    shot(page, "visits-real-appointments-fi")

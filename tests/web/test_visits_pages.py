@@ -255,3 +255,25 @@ def test_generated_data_is_labelled_as_such(generated_site: Site) -> None:
     html = generated_site.signed_in("viewer").get("/visits", headers={"accept-language": "en"})
     assert 'class="message error generated"' in html.text
     assert "GENERATED DATA: all" in html.text
+
+
+def test_without_times_of_day_the_page_shows_the_lead_times(site: Site) -> None:
+    # Three appointments on 10 September with no time of day, booked on 1, 8 and 10
+    # September: lead times of 9, 2 and 0 calendar days; nobody's wait can be measured.
+    day = utc("2016-09-10 00:00")
+    rows = [
+        {"visit_id": f"d{i}", "kind": "appointment", "office": "A", "booked_at": booked,
+         "scheduled_at": day, "no_show": i == 0, "reminder_sent": i == 0}
+        for i, booked in enumerate(
+            (utc("2016-09-01 10:00"), utc("2016-09-08 09:00"), utc("2016-09-10 08:00"))
+        )
+    ]  # fmt: skip
+    add_visits(site.workspace, rows)
+    data = twin(site, "/visits.json")
+    spread = data["distribution"]
+    assert spread["measure"] == "lead_time"
+    assert spread["width"] == 1.0  # p95 ≈ 8.3 days / 12 bins → 1-day bins
+    assert {(b["start"], b["visits"]) for b in spread["bins"]} == {(0.0, 1), (2.0, 1), (9.0, 1)}
+    html = site.signed_in("viewer").get("/visits", headers={"accept-language": "en"}).text
+    assert "The data has no times of day" in html
+    assert "Lead time to the appointment, appointments per interval" in html
