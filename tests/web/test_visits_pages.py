@@ -171,6 +171,16 @@ def test_comparing_two_periods_and_two_offices(office: Site) -> None:
     assert "A vs B" in html.text
 
 
+def test_the_form_as_sent_with_its_empty_fields_is_read(office: Site) -> None:
+    fields = ("first_day", "last_day", "office", "late_cancel_hours", "hours_per_adviser_day")
+    data = twin(office, "/visits.json?" + "&".join(f"{f}=" for f in (*fields, "matter_channel")))
+    assert data["filters"]["late_cancel_hours"] == 24.0  # empty: the default
+    assert data["filters"]["hours_per_adviser_day"] is None
+    assert data["measures"]["provenance"]["visits"] == 10
+    periods = "before=2016-09-05&after=2016-09-06&first_day=&last_day=&office="
+    assert twin(office, "/visits/compare.json?" + periods)["asked"] is True
+
+
 def test_the_compare_page_without_a_question_shows_the_form(office: Site) -> None:
     data = twin(office, "/visits/compare.json")
     assert data["asked"] is False
@@ -192,6 +202,7 @@ def test_the_compare_page_without_a_question_shows_the_form(office: Site) -> Non
         "/visits/compare.json?before=2016-09-05&after=2016-09-06&office_a=A&office_b=B",
         "/visits/compare.json?before=2016-09-01&after=2016-09-06&first_day=2016-09-03",
         "/visits?late_cancel_hours=abc",
+        "/visits.json?office=" + "x" * 201,
     ],
 )
 def test_bad_parameters_are_refused_not_a_server_error(office: Site, path: str) -> None:

@@ -54,7 +54,10 @@ APPOINTMENTS_ONLY = frozenset({"lateness", "lead_time", "no_show_rate", "late_ca
 """Measures of appointments alone: their "all" figure repeats the appointments'."""
 STATISTICS = {"share": N_("share"), "mean": N_("mean"), "median": N_("median")}
 
-Text = Annotated[str | None, BeforeValidator(blank_is_none), Field(max_length=200)]
+Text = Annotated[Annotated[str, Field(max_length=200)] | None, BeforeValidator(blank_is_none)]
+LateCancelHours = Annotated[
+    Annotated[float, Field(ge=0, le=MAX_LATE_CANCEL_HOURS)] | None, BeforeValidator(blank_is_none)
+]
 AdviserHours = Annotated[
     Annotated[float, Field(gt=0, le=24)] | None, BeforeValidator(blank_is_none)
 ]
@@ -204,13 +207,9 @@ def visits(
     ] = None,
     office: Annotated[Text, Query(description="Only the visits of this office.")] = None,
     late_cancel_hours: Annotated[
-        float,
-        Query(
-            ge=0,
-            le=MAX_LATE_CANCEL_HOURS,
-            description="A cancellation less than this many hours ahead is late.",
-        ),
-    ] = LATE_CANCEL_HOURS,
+        LateCancelHours,
+        Query(description="A cancellation less than this many hours ahead is late (empty: 24)."),
+    ] = None,
     hours_per_adviser_day: Annotated[
         AdviserHours,
         Query(description="Available hours of an adviser a day (empty: the day's span)."),
@@ -221,6 +220,8 @@ def visits(
     ] = [],  # noqa: B006 - FastAPI copies the default
 ) -> VisitsPage:
     """Return the visit measures, the no-show drivers and the spread of the waits."""
+    if late_cancel_hours is None:
+        late_cancel_hours = LATE_CANCEL_HOURS
     filters = _filters(first_day, last_day, (office,) if office else ())
     options = _options(late_cancel_hours, hours_per_adviser_day, matter_channel)
     info = FiltersInfo(
