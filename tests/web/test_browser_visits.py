@@ -53,12 +53,28 @@ def test_the_visits_page_in_finnish_draws_its_charts(served: tuple[Site, str], p
     accessible(page)
     shot(page, "visits-fi")
 
+    # The form as sent, every field left as it is (the office "all" is an empty field).
+    with page.expect_navigation():
+        page.locator("form.process-form button[type=submit]").click()
+    assert "office=&" in page.url
+    page.locator('div.vega[data-spec-id="spread-spec"] svg').wait_for()
+
     # One office: the form sends the filter, the page keeps it.
     page.locator("select#office").select_option("Kamppi")
     with page.expect_navigation():
         page.locator("form.process-form button[type=submit]").click()
     assert "office=Kamppi" in page.url
     page.locator('div.vega[data-spec-id="spread-spec"] svg').wait_for()
+
+    # Two periods compared through the form (the generated log starts on 5 January 2026).
+    page.goto(f"{base}/visits/compare")
+    page.locator("#before").fill("2026-01-06")
+    page.locator("#after").fill("2026-01-07")
+    with page.expect_navigation():
+        page.locator("form.process-form").first.locator("button[type=submit]").click()
+    page.locator('div.vega[data-spec-id="compare-shares-spec"] svg').wait_for()
+    accessible(page)
+    shot(page, "visits-compare-periods-fi")
 
     # Two offices compared.
     page.goto(f"{base}/visits/compare?office_a=Kamppi&office_b=It%C3%A4keskus")
