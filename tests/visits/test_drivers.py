@@ -84,6 +84,25 @@ def test_rates_by_lead_time_and_segment(drivers: Any) -> None:
     }
 
 
+def test_rates_by_lead_time_with_and_without_a_reminder(drivers: Any) -> None:
+    # The table above, band by band; the one appointment without a reminder record (3–7 d)
+    # is in neither column.
+    found = {
+        w.label: ((w.no_shows, w.appointments), (wo.no_shows, wo.appointments))
+        for w, wo in drivers.by_lead_time_and_reminder
+    }
+    assert found == {
+        "0 d": ((0, 0), (1, 30)),
+        "3–7 d": ((0, 0), (0, 0)),
+        "8–14 d": ((6, 20), (4, 10)),
+        "31+ d": ((4, 10), (6, 10)),
+    }
+    first = drivers.to_dict()["by_lead_time_and_reminder"][0]
+    assert first["band"] == "0 d"
+    assert first["with_reminder"]["share"] is None  # no reminded appointment: no rate, not 0
+    assert first["without_reminder"]["share"] == pytest.approx(1 / 30)
+
+
 def test_raw_reminder_comparison_beside_the_adjusted_one(drivers: Any) -> None:
     effect = drivers.reminder
     assert (effect.with_reminder.no_shows, effect.with_reminder.appointments) == (10, 30)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from karsta.visits import VisitOptions, measure_visits
+from karsta.visits.distribution import duration_histogram
 from karsta.visits.drivers import no_show_drivers
 from karsta.visits.generate import GeneratorSettings, add_generated_visits, generate_office_log
 from karsta.workspace import Workspace
@@ -66,5 +67,8 @@ def test_measures_and_drivers_on_spark(workspace: Workspace, tmp_path: Path) -> 
         drivers.pop("source")
         drivers_spark.pop("source")
         assert not same(drivers, drivers_spark)
+        for measure in ("waiting_time", "lead_time"):
+            spread = duration_histogram(workspace, measure).to_dict()
+            assert not same(spread, duration_histogram(spark, measure).to_dict())
     finally:
         spark.close()

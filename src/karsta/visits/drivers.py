@@ -154,6 +154,8 @@ class NoShowDrivers:
     reminder: ReminderEffect | None
     exclusions: tuple[Counted, ...]
     not_computed: Message | None = None
+    by_lead_time_and_reminder: tuple[tuple[Rate, Rate], ...] = ()
+    """Per lead-time band: (with a reminder, without), each labelled by the band."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return every rate and the reminder effect (JSON-ready, English)."""
@@ -165,6 +167,10 @@ class NoShowDrivers:
             "by_lead_time": [r.to_dict() for r in self.by_lead_time],
             "by_segment": [r.to_dict() for r in self.by_segment],
             "by_reminder": [r.to_dict() for r in self.by_reminder],
+            "by_lead_time_and_reminder": [
+                {"band": w.label, "with_reminder": w.to_dict(), "without_reminder": wo.to_dict()}
+                for w, wo in self.by_lead_time_and_reminder
+            ],
             "reminder_effect": self.reminder.to_dict() if self.reminder else None,
             "exclusions": counted_dicts(self.exclusions),
             "not_computed": self.not_computed,
@@ -397,6 +403,13 @@ def no_show_drivers(source: TableSource, *, filters: VisitFilters | None = None)
         for band, _upper in LEAD_BANDS
         if any(r["band"] == band for r in rows)
     )
+    by_lead_and_reminder = tuple(
+        (
+            _rate(b.label, [r for r in rows if r["band"] == b.label and r["reminder"] is True]),
+            _rate(b.label, [r for r in rows if r["band"] == b.label and r["reminder"] is False]),
+        )
+        for b in by_lead
+    )
     segments = sorted({r["segment"] for r in rows})
     by_segment = tuple(_rate(s, [r for r in rows if r["segment"] == s]) for s in segments)
     by_reminder = tuple(
@@ -421,6 +434,7 @@ def no_show_drivers(source: TableSource, *, filters: VisitFilters | None = None)
         provenance=provenance,
         overall=overall,
         by_lead_time=by_lead,
+        by_lead_time_and_reminder=by_lead_and_reminder,
         by_segment=by_segment,
         by_reminder=by_reminder,
         reminder=reminder_effect(rows),

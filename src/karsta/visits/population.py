@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from karsta.i18n import Message
+from karsta.workspace.source import TableSource
 
 GENERATED_PREFIX = "generated:"
 """The start of every generated visit's identifier."""
@@ -123,3 +124,23 @@ def provenance_expr(visits: ir.Table) -> ir.Table:
 def provenance_of(row: dict[str, Any]) -> Provenance:
     """Return the provenance from the row `provenance_expr` gives."""
     return Provenance(visits=int(row["visits"] or 0), generated=int(row["generated"] or 0))
+
+
+@dataclass(frozen=True)
+class OfficeVisits:
+    """One office and its visits (office None: visits that name no office)."""
+
+    office: str | None
+    visits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return {"office", "visits"}."""
+        return {"office": self.office, "visits": self.visits}
+
+
+def office_visits(source: TableSource) -> tuple[OfficeVisits, ...]:
+    """Return every office with its visits, most visits first (empty: no visits at all)."""
+    visits = source.table("visits")
+    rows = source.to_arrow(visits.group_by("office").aggregate(n=visits.count())).to_pylist()
+    ordered = sorted(rows, key=lambda r: (-int(r["n"]), r["office"] is None, r["office"] or ""))
+    return tuple(OfficeVisits(r["office"], int(r["n"])) for r in ordered)
