@@ -274,7 +274,8 @@ def test_without_times_of_day_the_page_shows_the_lead_times(site: Site) -> None:
     day = utc("2016-09-10 00:00")
     rows = [
         {"visit_id": f"d{i}", "kind": "appointment", "office": "A", "booked_at": booked,
-         "scheduled_at": day, "no_show": i == 0, "reminder_sent": i == 0}
+         "scheduled_at": day, "scheduled_day_only": True,
+         "no_show": i == 0, "reminder_sent": i == 0}
         for i, booked in enumerate(
             (utc("2016-09-01 10:00"), utc("2016-09-08 09:00"), utc("2016-09-10 08:00"))
         )
