@@ -117,7 +117,8 @@ def test_a_record_preset_shows_its_table_and_rules_as_json() -> None:
     assert data["clock"]["year"] is None
     assert [case["set"]["outcome"] for case in data["cases"]] == [
         "phantom",
+        "routed",  # a hang-up that never joined the queue
         "abandoned",
-        "routed",
+        "answered",  # with no service recorded
         "answered",
     ]
