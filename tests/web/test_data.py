@@ -131,9 +131,11 @@ def test_a_queue_log_is_proposed_acd_and_imported_into_contacts(empty_site: Site
     accounting = analyst.get(f"/data/imports/{import_id}.json").json()["accounting"]
     assert (accounting["rows_read"], accounting["rows_loaded"]) == (2, 2)
     assert (accounting["table"], accounting["records_new"]) == ("contacts", 2)
-    page = analyst.get(f"/data/imports/{import_id}")
+    page = analyst.get(f"/data/imports/{import_id}", headers={"accept-language": "en"})
     assert "contacts: rows new" in page.text
     assert "tickets created" not in page.text
+    finnish = analyst.get(f"/data/imports/{import_id}", headers={"accept-language": "fi"})
+    assert "contacts: uudet rivit" in finnish.text
 
 
 def test_an_unknown_export_through_the_wizard_imports_like_the_cli(

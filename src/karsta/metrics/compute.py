@@ -230,7 +230,12 @@ def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
         raise NoData(Message("needs {tables} data, which Karsta does not import yet", tables=needs))
     requires = definition.card.requires
     if requires == ("contacts",) and not inputs.has_rows("contacts"):
-        raise NoData(Message("the contacts table is empty: import contacts first"))
+        raise NoData(
+            Message(
+                "cannot be computed: no contacts — import a queue log or e-mail contacts "
+                "(karsta import FILE --preset acd)"
+            )
+        )
     # A metric that reads tickets or contacts (I7) has data when either has rows.
     either = "contacts" in requires and inputs.has_rows("contacts")
     for table in requires:
