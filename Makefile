@@ -32,6 +32,8 @@ MAP ?=
 demo: setup
 	$(BIN)/karsta import $(SHARED)/data/servicenow-incidents/incident_event_log.csv.gz \
 		--preset servicenow --workspace $(DEMO)
+	$(BIN)/karsta feedback synthetic --workspace $(DEMO) --out $(DEMO)-surveys.csv
+	$(BIN)/karsta import $(DEMO)-surveys.csv --preset survey --workspace $(DEMO)
 	$(BIN)/karsta summary --workspace $(DEMO)
 	$(BIN)/karsta metrics --workspace $(DEMO)
 	@if [ -n "$(MAP)" ]; then \

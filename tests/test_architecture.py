@@ -22,6 +22,7 @@ LAYERS = {
     "ingest": 2,
     "summary": 3,
     "metrics": 3,
+    "feedback": 3,
     "process": 3,
     "api": 4,
     "charts": 4,
@@ -29,6 +30,8 @@ LAYERS = {
     "cli": 5,
     "web": 5,
     "improve": 3,
+    "visits": 3,
+    "channels": 3,
     "report": 5,
 }
 

@@ -82,3 +82,19 @@ def test_workspace_for_import_keeps_a_workspace_that_was_there(tmp_path: Path) -
         raise RuntimeError("the import failed")
     with karsta.open(path) as ws:
         assert ws.setting("kept") == "yes"
+
+
+def test_an_earlier_workspace_read_only_reads_newer_columns_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "old.karsta"
+    with karsta.open(path) as ws:
+        ws.connection.execute("INSERT INTO visits (visit_id, kind) VALUES ('v1', 'appointment')")
+        # As an earlier version made it: without a column added since.
+        ws.connection.execute("ALTER TABLE visits DROP COLUMN scheduled_day_only")
+    with Workspace.open(path, read_only=True) as ws:
+        visits = ws.table("visits")
+        assert visits.schema()["scheduled_day_only"].is_boolean()
+        assert ws.to_arrow(visits.select("visit_id", "scheduled_day_only")).to_pylist() == [
+            {"visit_id": "v1", "scheduled_day_only": None}
+        ]
+    with Workspace.open(path) as ws:  # a writer adds the column for good
+        assert "scheduled_day_only" in ws.connection.table("visits").columns

@@ -58,6 +58,14 @@ def _c(name: str, dtype: str, description: str, *, required: bool = False) -> Co
     return Column(name, dtype, description, required)
 
 
+def _record_bookkeeping() -> tuple[Column, ...]:
+    """The columns an import adds to every row of a record table (contacts, visits, ...)."""
+    return (
+        _c("import_id", "int64", "The import that loaded (or last changed) the row."),
+        _c("source_row", "int64", "Line of the file the row came from (header = line 1)."),
+    )
+
+
 TICKET_EVENTS = Table(
     name="ticket_events",
     row="one recorded change of a ticket: a status change, an activity, a hand-over, an update",
@@ -394,6 +402,7 @@ CONTACTS = Table(
         _c("hold_seconds", "float64", "Hold time."),
         _c("after_work_seconds", "float64", "After-call work time."),
         _c("agent", "string", "Answering agent (pseudonymised on request)."),
+        *_record_bookkeeping(),
     ),
 )
 
@@ -406,7 +415,12 @@ SURVEYS = Table(
         _c("response_id", "string", "Identifier of the response.", required=True),
         _c("respondent_id", "string", "Respondent (pseudonymised on request)."),
         _c("ticket_id", "string", "Ticket the survey was about, where known."),
-        _c("instrument", "string", "encounter, CSAT, NPS, CES or custom.", required=True),
+        _c(
+            "instrument",
+            "string",
+            "encounter, CSAT, NPS, CES, staff (staff experience and self-assessment) or custom.",
+            required=True,
+        ),
         _c("question", "string", "Question code or text.", required=True),
         _c("score", "float64", "The answer on the scale."),
         _c("scale_min", "float64", "Lowest point of the scale."),
@@ -416,6 +430,7 @@ SURVEYS = Table(
         _c("channel", "string", "Channel of the encounter surveyed."),
         _c("sent_at", TIMESTAMP, "When the survey was sent."),
         _c("answered_at", TIMESTAMP, "When it was answered."),
+        *_record_bookkeeping(),
     ),
 )
 
@@ -432,7 +447,19 @@ VISITS = Table(
         _c("matter", "string", "The matter the customer came about."),
         _c("segment", "string", "Customer segment."),
         _c("booked_at", TIMESTAMP, "When the appointment was booked."),
-        _c("scheduled_at", TIMESTAMP, "Appointment time."),
+        _c(
+            "scheduled_at",
+            TIMESTAMP,
+            "Appointment time. Where the source gives only the day (a mapping's `date_only`), "
+            "00:00 local time of that day: the import counts such rows, and no time of day "
+            "may be read from them.",
+        ),
+        _c(
+            "scheduled_day_only",
+            "boolean",
+            "True when the source gives only the appointment's day (a mapping's `date_only` on "
+            "scheduled_at): no time of day may be read from scheduled_at.",
+        ),
         _c("arrived_at", TIMESTAMP, "Arrival (ticket drawn)."),
         _c("called_at", TIMESTAMP, "When the customer was called in."),
         _c("service_started_at", TIMESTAMP, "Start of service."),
@@ -442,6 +469,14 @@ VISITS = Table(
         _c("adviser", "string", "Adviser (pseudonymised on request)."),
         _c("resolved_in_visit", "boolean", "The matter was settled in this visit."),
         _c("reminder_sent", "boolean", "A reminder (e.g. SMS) was sent."),
+        _c("age", "int64", "Customer's age in years at the visit, where the source gives it."),
+        _c(
+            "welfare",
+            "boolean",
+            "The customer receives a welfare or social benefit the source records (e.g. "
+            "Bolsa Família), where it does.",
+        ),
+        *_record_bookkeeping(),
     ),
 )
 
@@ -458,6 +493,19 @@ STAFFING = Table(
         _c("fte", "float64", "Full-time equivalents in the period."),
         _c("hours_available", "float64", "Working hours available."),
         _c("cost_eur", "float64", "All costs of the period in euros (staff, tools, premises)."),
+        _c(
+            "headcount",
+            "int64",
+            "People in the team at the end of the period (for staff turnover); on an agent's "
+            "row empty or 1.",
+        ),
+        _c("starters", "int64", "People who started in the team during the period."),
+        _c(
+            "leavers",
+            "int64",
+            "People who left the team during the period (left the organisation or the role).",
+        ),
+        *_record_bookkeeping(),
     ),
 )
 

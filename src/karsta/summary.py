@@ -17,6 +17,7 @@ import ibis.expr.types as ir
 from karsta.i18n import N_, Message, joined
 from karsta.ingest.importer import facts_outdated
 from karsta.ingest.protection import PrivacyMode, stored_mode
+from karsta.ingest.record_mapping import RECORD_TABLES
 from karsta.ingest.redaction import Redactions, merged
 from karsta.workspace import Workspace
 from karsta.workspace.coverage import NEEDS, source_coverage
@@ -82,6 +83,8 @@ class WorkspaceSummary:
     needs: list[NeedCoverage] = field(default_factory=list)
     facts_outdated: bool = False
     """The ticket facts were derived under earlier rules (the next import derives them again)."""
+    records: list[tuple[str, int]] = field(default_factory=list)
+    """Rows of each record table (contacts, visits, surveys, staffing)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready data."""
@@ -130,7 +133,15 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
         status_classes=activity_classes(workspace),
         needs=need_coverage(workspace),
         facts_outdated=facts_outdated(workspace),
+        records=record_counts(workspace),
     )
+
+
+def record_counts(workspace: Workspace) -> list[tuple[str, int]]:
+    """Return the rows of each record table (contacts, visits, surveys, staffing)."""
+    return [
+        (name, int(workspace.table(name).count().to_pyarrow().as_py())) for name in RECORD_TABLES
+    ]
 
 
 def activity_classes(workspace: Workspace) -> list[ActivityClass]:
@@ -317,7 +328,10 @@ def _redactions(workspace: Workspace, *, import_id: int | None = None) -> list[R
     if import_id is not None:
         table = table.filter(table.import_id == import_id)
     rows = table.order_by(["import_id", "source_column"]).to_pyarrow().to_pylist()
-    return [Redactions(r["source_column"], r["hetu"], r["email"], r["phone"]) for r in rows]
+    return [
+        Redactions(r["source_column"], r["hetu"], r["email"], r["phone"], r.get("name") or 0)
+        for r in rows
+    ]
 
 
 def _rejects(workspace: Workspace, *, loaded: bool) -> list[tuple[str | None, str, int]]:

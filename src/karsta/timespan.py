@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
+BUSY_PERIOD_SHARE = 0.25
+"""A period (a month, a week) is complete enough to show as "the latest" and to scale a year
+from when it received at least this share of the busiest period's tickets. The scorecard's
+default period and the waste's observed period follow the same rule."""
+
 
 def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.FloatingValue:
     """Return end - start in seconds, exact to the microsecond on every engine.

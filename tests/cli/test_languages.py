@@ -154,8 +154,8 @@ def test_mapping_errors_in_finnish(tmp_path: Path) -> None:
 
 def test_the_scorecard_footer_no_data_reasons_and_statistics_in_finnish(desk: Path) -> None:
     out = run("metrics", "-w", str(desk), "--lang", "fi")
-    assert "viimeisin jakso, jolla on vähintään 10 % vilkkaimman jakson tukipyynnöistä" in out
-    assert "tarvitsee tietoja tauluun contacts, eikä Karsta vielä tuo niitä" in out
+    assert "viimeisin jakso, jolla on vähintään 25 % vilkkaimman jakson tukipyynnöistä" in out
+    assert "ei voida laskea: kyselystä NPS ei ole vastauksia" in " ".join(out.split())
     assert "osuus kaikista vastaanotetuista" in out  # O1's statistic, no longer share_all_received
     assert "share_all_received" not in out
     figures = run("metrics", "-w", str(desk), "--metric", "O2", "--period", "month", "--lang", "sv")

@@ -18,7 +18,7 @@ from tests.metrics.conftest import Desk, hki, utc
 runner = CliRunner()
 CONTRACT_KEYS = {
     "id", "slug", "name", "value", "unit", "numerator", "denominator", "excluded",
-    "assumptions", "n",
+    "assumptions", "interval", "n",
     "period", "group", "statistic", "card_version",
 }  # fmt: skip
 

@@ -107,3 +107,18 @@ def test_the_checked_in_reference_is_current() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "docs mapping --out docs/mapping.md" in makefile
     assert "karsta docs mapping | diff -u docs/mapping.md -" in makefile
+
+
+def test_a_record_preset_shows_its_table_and_rules_as_json() -> None:
+    data = json.loads(run("presets", "show", "acd", "--format", "json"))
+    assert data["table"] == "contacts"
+    assert data["columns"]["contact_id"] == {"join": ["vru+line", "call_id", "date"]}
+    assert data["clock"]["did_not_happen"] == ["0:00:00"]
+    assert data["clock"]["year"] is None
+    assert [case["set"]["outcome"] for case in data["cases"]] == [
+        "phantom",
+        "routed",  # a hang-up that never joined the queue
+        "abandoned",
+        "answered",  # with no service recorded
+        "answered",
+    ]

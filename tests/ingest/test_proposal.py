@@ -59,3 +59,46 @@ def test_a_column_named_twice_counts_for_its_numbered_reading() -> None:
     header = [c.removesuffix("[1]") for c in jira.columns.values()]
     score = next(s for s in propose_mapping(header).scores if s.preset == "jira-sm")
     assert "Component/s[1]" in score.found
+
+
+def test_record_exports_are_proposed_their_presets() -> None:
+    calls = [
+        "vru+line",
+        "call_id",
+        "customer_id",
+        "priority",
+        "type",
+        "date",
+        "vru_entry",
+        "vru_exit",
+        "vru_time",
+        "q_start",
+        "q_exit",
+        "q_time",
+        "outcome",
+        "ser_start",
+        "ser_exit",
+        "ser_time",
+        "server",
+    ]
+    assert propose_mapping(calls).scores[0].preset == "acd"
+    assert propose_mapping(calls).scores[0].usable
+    visits = [
+        "PatientId",
+        "AppointmentID",
+        "Gender",
+        "ScheduledDay",
+        "AppointmentDay",
+        "Age",
+        "Neighbourhood",
+        "Scholarship",
+        "Hipertension",
+        "Diabetes",
+        "Alcoholism",
+        "Handcap",
+        "SMS_received",
+        "No-show",
+    ]
+    assert propose_mapping(visits).scores[0].preset == "visits"
+    # Without its key's columns a record preset cannot read the file.
+    assert not propose_mapping(["call_id", "date"]).scores[0].usable

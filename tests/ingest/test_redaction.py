@@ -1,4 +1,4 @@
-"""Redaction of identity codes, e-mail addresses and phone numbers in free-text columns.
+"""Redaction of identity codes, e-mail addresses, phone numbers and names in free-text columns.
 
 The identity codes are generated here from the rule (DDMMYY, century sign,
 individual number, check character = "0123456789ABCDEFHJKLMNPRSTUVWXY"[DDMMYYNNN mod 31]),
@@ -19,7 +19,7 @@ import karsta
 from karsta.cli.main import app
 from karsta.ingest import import_file
 from karsta.ingest.mapping import SourceMapping
-from karsta.ingest.redaction import redacted
+from karsta.ingest.redaction import RedactedText, redact_texts, redacted
 from karsta.workspace import Workspace
 
 CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -112,6 +112,63 @@ def test_email_addresses_and_phone_numbers() -> None:
     assert [text for text, _counts in results[5:]] == texts[5:]
 
 
+NAMES = [
+    # Finnish signatures and greetings
+    ("Kiitos avusta!\nt. Matti", "Kiitos avusta!\nt. [name]"),
+    ("Terveisin Anna Virtanen", "Terveisin [name]"),
+    (
+        "Ystävällisin terveisin,\n\nAnna-Liisa Korhonen\nAsiakaspalvelu",
+        "Ystävällisin terveisin,\n\n[name]\nAsiakaspalvelu",
+    ),
+    ("Hei Matti, laskusta puuttuu rivi", "Hei [name], laskusta puuttuu rivi"),
+    ("yst. terv. Pekka", "yst. terv. [name]"),
+    # Swedish
+    ("Hälsningar Erik", "Hälsningar [name]"),
+    ("Med vänliga hälsningar\nErik Svensson", "Med vänliga hälsningar\n[name]"),
+    ("Hej Karin, fakturan saknas", "Hej [name], fakturan saknas"),
+    ("Tack för hjälpen /Erik", "Tack för hjälpen /[name]"),
+    # English
+    ("Regards, John Smith", "Regards, [name]"),
+    ("Dear Anna, the bill is wrong", "Dear [name], the bill is wrong"),
+]
+NOT_NAMES = [
+    "Hei, Minulla on ongelma laskun kanssa",  # a greeting, then a comma: the sentence begins
+    "Hi! Thanks for nothing",
+    "kiitos t. matti",  # written in lower case: not recognised
+    "Puhelin / Chat",  # a slash between words, not a signature
+    "Lasku Oli Väärin",  # capitalised words with no greeting or signature before them
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_names_after_greetings_and_signatures_are_redacted(text: str, expected: str) -> None:
+    texts: list[str | None] = [text]
+    assert redact(texts) == [(expected, {"hetu": 0, "email": 0, "phone": 0})]
+    assert redact_texts([text]) == [
+        RedactedText(expected, {"hetu": 0, "email": 0, "phone": 0, "name": 1})
+    ]
+
+
+def test_capitalised_words_elsewhere_are_not_names() -> None:
+    assert [r.text for r in redact_texts(NOT_NAMES)] == NOT_NAMES
+    assert all(r.total == 0 for r in redact_texts(NOT_NAMES))
+
+
+def test_redact_texts_counts_every_kind_in_one_answer() -> None:
+    code = hetu(date(2004, 2, 29), 37, "B")  # a 2000s sign the 2023 reform added
+    text = f"Hetuni on {code}, soita 040 123 4567 tai maili a.b@example.fi\nt. Matti"
+    [found] = redact_texts([text])
+    assert found.text == "Hetuni on [hetu], soita [phone] tai maili [email]\nt. [name]"
+    assert found.counts == {"hetu": 1, "email": 1, "phone": 1, "name": 1}
+    # Already redacted text stays as it is and counts nothing; empty answers stay empty.
+    assert redact_texts([found.text, None, ""]) == [
+        RedactedText(found.text),
+        RedactedText(None),
+        RedactedText(""),
+    ]
+    assert redact_texts([]) == []
+
+
 # --- through the import: mapped text columns, the accounting, identifiers left whole ------------
 
 MAPPING = SourceMapping(
@@ -137,7 +194,7 @@ def desk_file(path: Path) -> Path:
     rows = [
         "Tiketti;Aika;Tila;Ryhmä;Luokka;Aihe;Asiakas",
         f"T1;5.3.2024 9.05;Uusi;SD;Laskutus;Asiakas {code_1900} kysyy laskusta;{code_1900}",
-        "T1;5.3.2024 9.30;Työn alla;SD;Laskutus;soita 040 765 4321;c1",
+        "T1;5.3.2024 9.30;Työn alla;SD;Laskutus;soita 040 765 4321 t. Matti;c1",
         "T2;6.3.2024 8.00;Uusi;Posti a.b@example.com;Muut;"
         f"{code_2000} ja {invalid}, vastaus a.b@example.com;c2",
         "T2;7.3.2024 8.00;Ratkaistu;SD;Muut;ok;c2",
@@ -161,23 +218,25 @@ def test_identity_codes_in_mapped_text_columns_are_redacted_and_counted(tmp_path
         report = import_file(path, workspace=ws, mapping=MAPPING, redact=True, max_rejects="50%")
         events = stored_text(ws)
         stored = ws.connection.execute(
-            "SELECT source_column, hetu, email, phone FROM redactions ORDER BY 1"
+            "SELECT source_column, hetu, email, phone, name FROM redactions ORDER BY 1"
         ).fetchall()
     invalid = hetu(date(1980, 1, 1), 111, "Y", valid=False)
     assert [e[4] for e in events] == [
         "Asiakas [hetu] kysyy laskusta",
-        "soita [phone]",
+        "soita [phone] t. [name]",
         f"[hetu] ja {invalid}, vastaus [email]",
         "ok",
     ]
     assert events[2][2] == "Posti [email]"
     # --redact alone leaves identifiers whole: they are pseudonymised with --pseudonymise.
     assert events[0][5] == "131052-308T"
-    # By hand, over the four loaded rows: Aihe has 2 codes (rows 1 and 3), 1 e-mail, 1 phone;
-    # Ryhmä has 1 e-mail. The rejected row's code is not stored, so not counted.
-    expected = [("Aihe", 2, 1, 1), ("Ryhmä", 0, 1, 0)]
+    # By hand, over the four loaded rows: Aihe has 2 codes (rows 1 and 3), 1 e-mail, 1 phone
+    # and 1 name (row 2); Ryhmä has 1 e-mail. The rejected row's code is not stored or counted.
+    expected = [("Aihe", 2, 1, 1, 1), ("Ryhmä", 0, 1, 0, 0)]
     assert stored == expected
-    assert sorted((r.column, r.hetu, r.email, r.phone) for r in report.redactions) == expected
+    assert sorted((r.column, r.hetu, r.email, r.phone, r.name) for r in report.redactions) == (
+        expected
+    )
 
 
 def test_pseudonymise_redacts_free_text_and_replaces_identifiers(tmp_path: Path) -> None:
@@ -210,8 +269,8 @@ def test_the_cli_and_the_summary_count_redactions_per_column(tmp_path: Path) -> 
     assert "not pseudonymised, free text redacted" in result.output
     summary = json.loads(runner.invoke(app, ["summary", "-w", ws, "--format", "json"]).output)
     expected = [
-        {"column": "Aihe", "hetu": 2, "email": 1, "phone": 1},
-        {"column": "Ryhmä", "hetu": 0, "email": 1, "phone": 0},
+        {"column": "Aihe", "hetu": 2, "email": 1, "phone": 1, "name": 1},
+        {"column": "Ryhmä", "hetu": 0, "email": 1, "phone": 0, "name": 0},
     ]
     assert summary["redactions"] == expected
     assert summary["imports"][0]["redactions"] == expected

@@ -22,7 +22,7 @@ import karsta
 from karsta.ingest import import_file, load_preset
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.options import MetricOptions
-from karsta.schema import TICKET_EVENTS, TICKET_PAUSES, TICKETS, Table
+from karsta.schema import CONTACTS, TICKET_EVENTS, TICKET_PAUSES, TICKETS, Table
 from karsta.workspace import Workspace
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -120,6 +120,7 @@ class Desk:
     ws: Workspace
     _tickets: list[dict[str, Any]] = field(default_factory=list)
     _pauses: list[dict[str, Any]] = field(default_factory=list)
+    _contacts: list[dict[str, Any]] = field(default_factory=list)
 
     def ticket(self, ticket_id: str, opened_at: datetime, **columns: Any) -> None:
         """Add a ticket; columns not given stay empty (type defaults to incident)."""
@@ -127,6 +128,13 @@ class Desk:
         assert not unknown, f"not ticket columns: {unknown}"
         row = {"ticket_type": "incident", "event_count": 1, **columns}
         self._tickets.append({"ticket_id": ticket_id, "opened_at": opened_at, **row})
+
+    def contact(self, contact_id: str, arrived_at: datetime, **columns: Any) -> None:
+        """Add a contact; columns not given stay empty (channel defaults to phone)."""
+        unknown = set(columns) - set(CONTACTS.column_names)
+        assert not unknown, f"not contact columns: {unknown}"
+        row = {"channel": "phone", **columns}
+        self._contacts.append({"contact_id": contact_id, "arrived_at": arrived_at, **row})
 
     def pause(self, ticket_id: str, started_at: datetime, ended_at: datetime | None) -> None:
         """Add a stay in a status that stops the SLA clock."""
@@ -166,6 +174,7 @@ class Desk:
             (TICKETS, self._tickets),
             (TICKET_EVENTS, events),
             (TICKET_PAUSES, self._pauses),
+            (CONTACTS, self._contacts),
         ):
             if rows:
                 self.ws.connection.register("_fixture_rows", _arrow(table, rows))
@@ -173,7 +182,7 @@ class Desk:
                     f"INSERT INTO {table.name} BY NAME SELECT * FROM _fixture_rows"
                 )
                 self.ws.connection.unregister("_fixture_rows")
-        self._tickets, self._pauses = [], []
+        self._tickets, self._pauses, self._contacts = [], [], []
 
     def write(self) -> None:
         """Store everything added so far (a run does this itself)."""

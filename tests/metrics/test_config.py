@@ -83,3 +83,32 @@ def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, message: 
     with pytest.raises(ConfigError, match=message) as err:
         load_config(path)
     assert str(path) in str(err.value)
+
+
+def test_contact_rules_reach_the_options() -> None:
+    from karsta.metrics.config import parse_config
+
+    config = parse_config(
+        {"special_routing": {"IVR": "answered", "overflow": "abandoned"}, "min_contacts": 50},
+        "desk.karsta.yaml",
+    )
+    options = config.options()
+    assert dict(options.special_routing) == {"IVR": "answered", "overflow": "abandoned"}
+    assert options.min_contacts == 50
+    assert parse_config({}, "x").options().min_contacts == 30
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"special_routing": {"IVR": "ignored"}}, "special_routing"),
+        ({"special_routing": ["IVR"]}, "special_routing"),
+        ({"min_contacts": 0}, "min_contacts"),
+        ({"min_contacts": "many"}, "min_contacts"),
+    ],
+)
+def test_bad_contact_rules_name_the_key(data: dict[str, object], key: str) -> None:
+    from karsta.metrics.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match=key):
+        parse_config(data, "desk.karsta.yaml")

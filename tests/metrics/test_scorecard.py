@@ -64,16 +64,17 @@ def test_default_period_skips_a_thin_tail(desk: Desk) -> None:
     _two_months(desk)  # February 2 tickets, March 4
     for day in range(10, 30):
         desk.ticket(f"A{day}", utc(f"2024-04-{day} 08:00"))  # April 20
-    desk.ticket("May", utc("2024-05-02 08:00"))  # May 1: under 10 % of April
+    for day in (2, 3, 4, 5):  # May 4: a fifth of April, under the 25 % a complete month has
+        desk.ticket(f"May{day}", utc(f"2024-05-0{day} 08:00"))
     desk.run("I10")
     options = MetricOptions(period="month")
     volumes = received_per_period(desk.ws, options)
-    assert volumes == {"2024-02": 2, "2024-03": 4, "2024-04": 20, "2024-05": 1}
+    assert volumes == {"2024-02": 2, "2024-03": 4, "2024-04": 20, "2024-05": 4}
     assert default_period(volumes) == "2024-04"
     results = compute_metrics(desk.ws, options, metrics=["I10"])
     card = build_scorecard(results, {}, volumes=volumes)
     assert (card.period, card.previous_period) == ("2024-04", "2024-03")
-    assert "at least 10 %" in card.rule
+    assert "at least 25 %" in card.rule
     assert build_scorecard(results, {}, period="2024-05", volumes=volumes).period == "2024-05"
 
 

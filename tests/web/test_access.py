@@ -86,6 +86,9 @@ MATRIX: list[tuple[str, str, dict[str, str] | None, tuple[int, int, int, int]]] 
     ("GET", "/static/karsta.css", None, (200, 200, 200, 200)),
 ]
 MATRIX += PROCESS_MATRIX
+VISIT_PAGES = ["/visits", "/visits/compare"]
+MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in VISIT_PAGES]
+MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in VISIT_PAGES]
 
 READ = (SIGN_IN, 200, 200, 200)
 READ_JSON = (UNAUTHORISED, 200, 200, 200)

@@ -113,6 +113,29 @@ def test_the_helpdesk_log_is_proposed_event_log_and_imported_with_its_accounting
     assert not list(empty_site.state.uploads.folder.iterdir())  # the upload is gone
 
 
+def test_a_queue_log_is_proposed_acd_and_imported_into_contacts(empty_site: Site) -> None:
+    log = (
+        "vru+line,call_id,customer_id,priority,type,date,vru_entry,vru_exit,vru_time,"
+        "q_start,q_exit,q_time,outcome,ser_start,ser_exit,ser_time,server\n"
+        "AA0101,1,111,1,PS,2010-08-02,10:00:00,10:00:10,10,10:00:10,10:00:40,30,AGENT,"
+        "10:00:40,10:02:40,120,ANNA\n"
+        "AA0105,5,0,1,PS,2010-08-02,12:00:00,12:00:30,30,0:00:00,0:00:00,0,HANG,0:00:00,"
+        "0:00:00,0,NO_SERVER\n"
+    )
+    analyst = empty_site.signed_in("analyst")
+    token = token_of(upload(analyst, "calls.csv", log.encode()))
+    assert analyst.get(f"/data/uploads/{token}.json").json()["proposed"] == "acd"
+    status = finished(empty_site, analyst, start_import(analyst, token, "preset:acd"))
+    assert status["upload"]["status"] == "done", status
+    import_id = status["upload"]["workspace_import_id"]
+    accounting = analyst.get(f"/data/imports/{import_id}.json").json()["accounting"]
+    assert (accounting["rows_read"], accounting["rows_loaded"]) == (2, 2)
+    assert (accounting["table"], accounting["records_new"]) == ("contacts", 2)
+    page = analyst.get(f"/data/imports/{import_id}")
+    assert "contacts: rows new" in page.text
+    assert "tickets created" not in page.text
+
+
 def test_an_unknown_export_through_the_wizard_imports_like_the_cli(
     empty_site: Site, tmp_path: Path
 ) -> None:

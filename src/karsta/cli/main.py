@@ -13,6 +13,8 @@ from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
+from karsta.cli.channels import channels_command, staffing_command
+from karsta.cli.feedback import feedback_app
 from karsta.cli.improve import (
     a3_app,
     gemba_app,
@@ -33,6 +35,7 @@ from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
 from karsta.cli.report import report_app
 from karsta.cli.serve import serve
+from karsta.cli.visits import visits_app
 from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _, localized
 from karsta.ingest import (
@@ -100,6 +103,7 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(presets_app, name="presets")
 app.add_typer(process_app, name="process")
 app.add_typer(report_app, name="report")
+app.add_typer(feedback_app, name="feedback")
 app.command(
     "waste",
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
@@ -115,6 +119,14 @@ app.add_typer(gemba_app, name="gemba")
 app.add_typer(a3_app, name="a3")
 app.add_typer(pdca_app, name="pdca")
 app.add_typer(records_app, name="improve")
+app.add_typer(visits_app, name="visits")
+app.add_typer(feedback_app, name="feedback")
+app.command(
+    "channels", help=N_("Show reachability: S1, speed of answer, abandons, handling time.")
+)(channels_command)
+app.command("staffing", help=N_("Show the agents each interval needs for a service target."))(
+    staffing_command
+)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help=N_("Workspace file (created on first import)."))

@@ -242,6 +242,10 @@ def scorecard_table(card: Scorecard, lang: Language) -> Group:
                     id=row.result.id, count=whole(assumption["count"]), text=_(assumption["text"])
                 )
                 parts.append(f"[yellow]{label}[/] {render.plain(line)}")
+    label = _("Note")
+    shown_notes = {row.result.id: row.result.notes for row in card.rows if row.value is not None}
+    for metric_id, notes in shown_notes.items():
+        parts += [f"[yellow]{label}[/] {metric_id}: {render.plain(note)}" for note in notes]
     return Group(*parts)
 
 

@@ -52,11 +52,14 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     accounting.add_row(_("read = loaded + rejected"), check)
     if report.empty_groups:
         accounting.add_row(_("unreadable values left empty"), number(report.values_left_empty))
-    accounting.add_row(_("events new"), number(report.events_new))
-    accounting.add_row(_("events already in the workspace"), number(report.events_present))
-    accounting.add_row(_("tickets created"), number(report.tickets_created))
-    accounting.add_row(_("tickets updated"), number(report.tickets_updated))
-    if report.replaced:
+    if report.records:
+        _record_rows(accounting, report)
+    else:
+        accounting.add_row(_("events new"), number(report.events_new))
+        accounting.add_row(_("events already in the workspace"), number(report.events_present))
+        accounting.add_row(_("tickets created"), number(report.tickets_created))
+        accounting.add_row(_("tickets updated"), number(report.tickets_updated))
+    if report.replaced and not report.records:
         accounting.add_row(_("replaced imports"), ", ".join(str(i) for i in report.replaced))
         accounting.add_row(
             _("events of the replaced imports removed"), number(report.events_removed)
@@ -76,6 +79,18 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
             ),
         )
     parts: list[Table] = [accounting]
+    if report.assumptions:
+        assumed = Table(title=_("Assumptions (rows loaded as the mapping says)"))
+        assumed.add_column(_("column"))
+        assumed.add_column(_("assumption"))
+        assumed.add_column(_("rows"), justify="right")
+        for assumption in report.assumptions:
+            assumed.add_row(
+                plain(assumption.column),
+                plain(import_text(assumption.text)),
+                number(assumption.rows),
+            )
+        parts.append(assumed)
     if report.redactions:
         parts.append(redactions_table(report.redactions))
     for title, groups in (
@@ -106,17 +121,43 @@ def import_report(report: ImportReport, *, followed: tuple[str, ...] = ()) -> Gr
     return Group(*parts)
 
 
+def _record_rows(accounting: Table, report: ImportReport) -> None:
+    """Add what a record import did to its table (new, present, updated, replaced rows)."""
+    table = plain(report.table)
+    accounting.add_row(_("{table}: rows new").format(table=table), number(report.records_new))
+    accounting.add_row(
+        _("{table}: rows already in the workspace").format(table=table),
+        number(report.records_present),
+    )
+    accounting.add_row(
+        _("{table}: rows changed and replaced").format(table=table),
+        number(report.records_updated),
+    )
+    if report.replaced:
+        accounting.add_row(_("replaced imports"), ", ".join(str(i) for i in report.replaced))
+        accounting.add_row(
+            _("{table}: rows of the replaced imports removed").format(table=table),
+            number(report.records_removed),
+        )
+
+
 FOLLOWED = {"pseudonymised": N_("pseudonymised"), "redacted": N_("free text redacted")}
 
 
 def redactions_table(rows: Iterable[Redactions]) -> Table:
-    """Return the identity codes, e-mail addresses and phone numbers redacted, per column."""
+    """Return the identity codes, e-mail addresses, phone numbers and names redacted, per column."""
     table = Table(title=_("Redacted in free text"))
     table.add_column(_("column"))
-    for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers")):
+    for name in (_("identity codes"), _("e-mail addresses"), _("phone numbers"), _("names")):
         table.add_column(name, justify="right")
     for row in rows:
-        table.add_row(plain(row.column), number(row.hetu), number(row.email), number(row.phone))
+        table.add_row(
+            plain(row.column),
+            number(row.hetu),
+            number(row.email),
+            number(row.phone),
+            number(row.name),
+        )
     return table
 
 
@@ -157,6 +198,9 @@ def summary(data: WorkspaceSummary) -> Group:
     head.add_row(_("tickets"), number(data.tickets))
     head.add_row(_("events"), number(data.events))
     head.add_row(_("pause intervals"), number(data.pauses))
+    for table, rows in data.records:
+        if rows:  # a workspace of tickets only is not shown four empty tables
+            head.add_row(_("{table} (rows)").format(table=plain(table)), number(rows))
     if data.first_event and data.last_event:
         head.add_row(
             _("events from … to (UTC)"), f"{data.first_event:%Y-%m-%d} … {data.last_event:%Y-%m-%d}"
@@ -196,14 +240,19 @@ def summary(data: WorkspaceSummary) -> Group:
         for name in (_("read"), _("loaded"), _("rejected"), _("new events")):
             imports.add_column(name, justify="right")
         for row in data.imports:
+            table = row.get("canonical_table") or "ticket_events"
+            # A record import adds rows, not events: its new rows are in its own report.
+            new = row["events_new"] if table == "ticket_events" else None
             imports.add_row(
                 str(row["import_id"]),
                 plain(row["source_file"]),
-                plain(row["mapping"]),
+                plain(
+                    row["mapping"] if table == "ticket_events" else f"{row['mapping']} → {table}"
+                ),
                 number(row["rows_read"]),
                 number(row["rows_loaded"]),
                 number(row["rows_rejected"]),
-                number(row["events_new"]),
+                number(new),
             )
         parts.append(imports)
     if data.redactions:
@@ -337,6 +386,19 @@ _IMPORT_TEXTS = (
         "version of Karsta")),
     (r"read again as (?P<encoding>.+): not UTF-8 throughout",
      N_("read again as {encoding}: not UTF-8 throughout")),
+    (r"not a time of day \(H:MM:SS\)", N_("not a time of day (H:MM:SS)")),
+    (r"not a date in the format (?P<format>.+)", N_("not a date in the format {format}")),
+    (r"not true or false \(name its meaning under values\)",
+     N_("not true or false (name its meaning under values)")),
+    (r"not one of (?P<values>.+)", N_("not one of {values}")),
+    (r"the same key as line (?P<line>\d+)", N_("the same key as line {line}")),
+    (r"the year read as (?P<year>\d+)", N_("the year read as {year}")),
+    (r"earlier than (?P<followed>.+) by less than (?P<hours>[\d.]+) h: kept on the written "
+     r"day \(a clock mismatch, not a stay across midnight\)",
+     N_("earlier than {followed} by less than {hours} h: kept on the written day (a clock "
+        "mismatch, not a stay across midnight)")),
+    (r"a date without a time of day, read as 00:00",
+     N_("a date without a time of day, read as 00:00")),
     (r"line numbers as the CSV reader counts rows \(not exact\)",
      N_("line numbers as the CSV reader counts rows (not exact)")),
 )  # fmt: skip

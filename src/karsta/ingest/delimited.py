@@ -293,7 +293,7 @@ class _Scan:
             finish=self.finish,
             explain=_explain_duckdb_error,
             header=header,
-            raw_text=lambda _con, lines: {n: self.texts[n] for n in lines if n in self.texts},
+            raw_text=lambda _con, lines: self.raw_texts(lines),
             rewrite_raw=self.rewrite,
             cleanup=[self.source.close],
             detected={
@@ -437,6 +437,31 @@ class _Scan:
             if text is not None:
                 self.texts[span.line] = text
         return placement.breakpoints or [(0, FIRST_LINE)]
+
+    def raw_texts(self, lines: list[int]) -> dict[int, str]:
+        """Return the raw text of rows by line: the rows the read placed, else the file's line.
+
+        A row rejected after the parse (a record table's key repeated, say) was not
+        placed by the read: its text is the file's line of that number, so a row whose
+        values span lines keeps its first line.
+        """
+        found = {n: self.texts[n] for n in lines if n in self.texts}
+        wanted = sorted(set(lines) - set(found))
+        if not wanted:
+            return found
+        number, rest = 1, b""
+        for chunk in self.source.chunks():
+            parts = (rest + chunk).split(b"\n")
+            rest = parts.pop()
+            for part in parts:
+                if number in wanted:
+                    found[number] = self.source.text(part.rstrip(b"\r"))
+                number += 1
+            if number > wanted[-1]:
+                return found
+        if rest and number in wanted:
+            found[number] = self.source.text(rest.rstrip(b"\r"))
+        return found
 
     def _text(self, raw: bytes | None) -> str | None:
         return None if raw is None else self.source.text(raw)

@@ -60,6 +60,11 @@ class StoredImport:
     empty_groups: list[RejectGroup] = field(default_factory=list)
     redactions: list[Redactions] = field(default_factory=list)
     inferred_status_classes: dict[str, str] = field(default_factory=dict)
+    table: str = "ticket_events"
+    """The canonical table the import filled: ticket events, or a record table."""
+    records_new: int = 0
+    records_present: int = 0
+    records_updated: int = 0
 
     @property
     def values_left_empty(self) -> int:
@@ -117,7 +122,13 @@ def stored_imports(workspace: Workspace, *, import_id: int | None = None) -> lis
             [ids],
         ):
             by_id[int(row["import_id"])].redactions.append(
-                Redactions(row["source_column"], row["hetu"], row["email"], row["phone"])
+                Redactions(
+                    row["source_column"],
+                    row["hetu"],
+                    row["email"],
+                    row["phone"],
+                    row.get("name") or 0,  # a workspace from before names were redacted
+                )
             )
     if workspace.has_table("inferred_status_classes"):
         for row in _rows(
@@ -155,6 +166,10 @@ def _stored(row: dict[str, Any]) -> StoredImport:
         replaced_by=None if row.get("replaced_by") is None else int(row["replaced_by"]),
         notes=[n for n in notes.split("; ") if n],
         options=options if isinstance(options, dict) else {},
+        table=str(row.get("canonical_table") or "ticket_events"),
+        records_new=_int(row.get("records_new")),
+        records_present=_int(row.get("records_present")),
+        records_updated=_int(row.get("records_updated")),
     )
 
 

@@ -3,7 +3,9 @@
 Reading and parsing happen in the import's own temporary tables; the workspace
 is changed only in the final transaction, so an import that fails or is
 killed leaves the workspace as it was. Importing the same rows again finds
-their event keys already present and changes nothing.
+their event keys already present and changes nothing. A record mapping (contacts,
+visits, surveys, staffing) goes through the same read, parse and rejects, then
+merges its rows into its table by the table's key; ticket facts are not touched.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from karsta.ingest.provenance import (
     reading_options,
 )
 from karsta.ingest.readers import Reader, reader_for
+from karsta.ingest.records import Assumption, record_plans, required_plans, stage_records
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
 from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, examples, keep_raw_text
 from karsta.ingest.signature import check_content
@@ -63,6 +66,7 @@ from karsta.ingest.staging import RawFile, ReadAgain, ReadContext, Rewrite
 from karsta.ingest.status_names import infer_status_classes
 from karsta.ingest.streams import sweep_private_folders
 from karsta.privacy import key_fingerprint, pseudonym
+from karsta.schema import table as schema_table
 from karsta.workspace import Workspace, query_int, query_one
 
 Progress = Callable[[str, float | None], None]
@@ -130,6 +134,19 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     privacy: PrivacyMode = field(default_factory=PrivacyMode)
     redactions: list[Redactions] = field(default_factory=list)
+    table: str = "ticket_events"
+    """The canonical table the import filled: ticket events, or a record table."""
+    records_new: int = 0
+    records_present: int = 0  # rows already stored with the same key and values
+    records_updated: int = 0  # rows stored with the same key and other values, replaced
+    records_removed: int = 0  # rows of the earlier imports of the file it replaced
+    assumptions: list[Assumption] = field(default_factory=list)
+    """What the mapping assumed about some rows (counted on the rows loaded)."""
+
+    @property
+    def records(self) -> bool:
+        """Return whether the import filled a record table (not tickets)."""
+        return self.table != "ticket_events"
 
     @property
     def values_left_empty(self) -> int:
@@ -218,6 +235,19 @@ def import_file(
             report.notes.append(f"read again as {again.encoding}: not UTF-8 throughout")
         _check_rejects(workspace, path, report, limit, mapping)
         sha256 = file_pass.sha256()
+        if mapping.records is not None:
+            with _stage(workspace, "merge", progress), workspace.transaction():
+                earlier = earlier_imports(workspace.connection, sha256)
+                check_reading(path, earlier, options, replace=replace)
+                _record_import(workspace, report, sha256, options)
+                if replace:
+                    _remove_earlier_records(workspace, report, earlier, sha256)
+                _merge_records(workspace, report)
+                _store_rejects(workspace, report, sha256)
+                _finish_import(workspace, report)
+            if progress is not None:  # nothing is derived from a record table
+                progress("derive", 1.0)
+            return report
         with ExitStack() as merge_stage, ExitStack() as split:
             merge_stage.enter_context(_stage(workspace, "merge", progress))
             # The events of tickets new to the workspace are split into batches of whole
@@ -300,9 +330,10 @@ class _Read:
         report.row_label = raw.row_label
         report.notes.extend(raw.notes)
         _require_columns(path, raw, mapping)
+        parse = _parse if mapping.records is None else _parse_records
         with _stage(workspace, "parse", self.progress):
             try:
-                empty = _parse(workspace, raw, mapping, report, self.key, str(path), import_id)
+                empty = parse(workspace, raw, mapping, report, self.key, str(path), import_id)
             except duckdb.Error as exc:
                 if raw.explain is None:
                     raise
@@ -346,6 +377,12 @@ def _require_columns(path: Path, raw: RawFile, mapping: SourceMapping) -> None:
     if duplicates:
         raise DuplicateColumns(path, duplicates)
     present = set(raw.columns)
+    if mapping.records is not None:
+        needed = mapping.records.required_sources()
+        missing = [c for c in needed if c not in present]
+        if missing:
+            raise MissingColumns(path, missing, raw.columns)
+        return
     needed = [mapping.columns[c] for c in mapping.required]
     needed += [m.column for m in mapping.milestones if m.column not in mapping.columns]
     missing = [c for c in dict.fromkeys(needed) if c not in present]
@@ -401,6 +438,155 @@ def _parse(
     report.rows_rejected = len({r.line for r in raw.rejects}) + parsed.rejected_lines
     report.rows_loaded = report.rows_read - report.rows_rejected
     return empty_columns(present, mapping)
+
+
+RECORDS = "__karsta_records"
+
+
+def _parse_records(
+    workspace: Workspace,
+    raw: RawFile,
+    mapping: SourceMapping,
+    report: ImportReport,
+    key: bytes | None,
+    source_file: str,
+    import_id: int,
+) -> frozenset[str]:
+    """Parse the rows of a record mapping into the rows to load (`RECORDS`) and rejects.
+
+    The same parse, rejects, pseudonymisation and redaction as for ticket events;
+    then the record rules (`karsta.ingest.records`) make the table's rows.
+    """
+    con = workspace.connection
+    report.table = mapping.table
+    plans = record_plans(con, raw, mapping)
+    keys = set(required_plans(mapping))
+    if report.privacy.redact:  # free text: every text value but identifiers and key parts
+        plans = [
+            replace(p, redact=True)
+            if p.kind == "text"
+            and not p.personal
+            and p.canonical not in keys
+            and not p.canonical.startswith("when|")  # a condition reads the value as written
+            and p.label not in (mapping.records.target.key if mapping.records else ())
+            else p
+            for p in plans
+        ]
+    for plan in plans:
+        if plan.fmt and plan.kind in ("timestamp", "number"):
+            report.notes.append(f"{plan.source}: {_describe_format(plan.kind, plan.fmt)}")
+    wanted = set(mapping.records.sources()) if mapping.records else set()
+    absent = sorted(wanted - set(raw.columns))
+    if absent:
+        report.notes.append("not in the file, left empty: " + ", ".join(absent))
+    parsed = parse_rows(
+        con,
+        raw,
+        mapping,
+        plans,
+        table=TYPED,
+        rejects_table=REJECTS,
+        scratch=SCRATCH,
+        required=keys,
+    )
+    for reject in raw.rejects:  # known once the file was read
+        con.execute(
+            f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
+            "VALUES (?, ?, ?, false, ?)",
+            [reject.line, reject.column, reject.reason, reject.raw],
+        )
+    personal = [p for p in plans if p.personal]
+    found: frozenset[str] = frozenset()
+    if key is not None and personal:
+        found = _pseudonymise_rejects(workspace, parsed.rows, personal, key)
+        for plan in personal:
+            _pseudonymise(workspace, parsed.rows, plan.canonical, key)
+    rejected, report.assumptions = stage_records(
+        con, TYPED, plans, mapping, staged=RECORDS, rejects=REJECTS, import_id=import_id
+    )
+    keep_raw_text(con, raw, REJECTS, _raw_pseudonyms(mapping, key, found))
+    report.redactions = parsed.redactions
+    if report.privacy.redact:
+        report.redactions = merged([*report.redactions, *_redact_rejects(workspace)])
+    report.rows_read = raw.rows_read
+    report.rows_rejected = len({r.line for r in raw.rejects}) + parsed.rejected_lines + rejected
+    report.rows_loaded = report.rows_read - report.rows_rejected
+    return frozenset()
+
+
+def _remove_earlier_records(
+    workspace: Workspace, report: ImportReport, earlier: list[EarlierImport], sha256: str
+) -> None:
+    """Remove the rows and rejects of the earlier imports of the file (`--replace`)."""
+    if not earlier:
+        return
+    con = workspace.connection
+    ids = [e.import_id for e in earlier]
+    report.records_removed = query_int(
+        con,
+        f"SELECT count(*) FROM {quote(report.table)} "
+        f"WHERE import_id IN (SELECT unnest({_id_list(ids)}::BIGINT[]))",
+    )
+    con.execute(
+        f"DELETE FROM {quote(report.table)} WHERE import_id IN "
+        f"(SELECT unnest({_id_list(ids)}::BIGINT[]))"
+    )
+    con.execute("DELETE FROM rejects WHERE file_sha256 = ?", [sha256])
+    con.execute(
+        "UPDATE imports SET replaced_by = ? WHERE import_id IN (SELECT unnest(?::BIGINT[]))",
+        [report.import_id, ids],
+    )
+    report.replaced = sorted(ids)
+
+
+def _id_list(ids: list[int]) -> str:
+    return "[" + ", ".join(str(int(i)) for i in ids) + "]"
+
+
+def _merge_records(workspace: Workspace, report: ImportReport) -> None:
+    """Add the staged rows to their table by its key: new rows added, changed rows replaced.
+
+    A row stored with the same key and the same values is left as it is (present).
+    """
+    con = workspace.connection
+    tbl = schema_table(report.table)
+    target = quote(tbl.name)
+    on = " AND ".join(f"s.{quote(k)} IS NOT DISTINCT FROM t.{quote(k)}" for k in tbl.key)
+    data = [c.name for c in tbl.columns if c.name not in ("import_id", "source_row")]
+    same = " AND ".join(f"s.{quote(c)} IS NOT DISTINCT FROM t.{quote(c)}" for c in data)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE __karsta_known AS
+        SELECT s.source_row, bool_and({same}) AS same FROM {RECORDS} s JOIN {target} t ON {on}
+        GROUP BY s.source_row, {", ".join(f"s.{quote(k)}" for k in tbl.key)}"""
+    )
+    report.records_present = query_int(con, "SELECT count(*) FROM __karsta_known WHERE same")
+    report.records_updated = query_int(con, "SELECT count(*) FROM __karsta_known WHERE NOT same")
+    keys = ", ".join(f"s.{quote(k)}" for k in tbl.key)
+    if report.records_updated:
+        con.execute(
+            f"""DELETE FROM {target} t USING (
+                SELECT {keys} FROM {RECORDS} s JOIN {target} t ON {on}
+                WHERE NOT ({same})) s WHERE {on}"""
+        )
+    with _unordered(con):
+        report.records_new = (
+            query_int(
+                con,
+                f"INSERT INTO {target} BY NAME SELECT s.* FROM {RECORDS} s "
+                f"ANTI JOIN {target} t ON {on}",
+            )
+            - report.records_updated
+        )
+    report.records_new = max(report.records_new, 0)
+    when = RECORD_TIMES.get(tbl.name)
+    if when is not None:
+        span = query_one(con, f"SELECT min({quote(when)}), max({quote(when)}) FROM {RECORDS}")
+        if span and span[0] is not None:
+            report.first_event, report.last_event = span
+
+
+RECORD_TIMES = {"contacts": "arrived_at", "visits": "scheduled_at", "surveys": "answered_at"}
+"""The time of a record table's rows that the import's time range spans."""
 
 
 def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan]:
@@ -465,7 +651,7 @@ def _redact_rejects(workspace: Workspace) -> list[Redactions]:
         f"WHERE regexp_matches(raw, $any)",
         {"any": ANY},
     )
-    return [Redactions(str(c), int(h), int(e), int(p)) for c, h, e, p in counts]
+    return [Redactions(str(c), *(int(n) for n in found)) for c, *found in counts]
 
 
 def _with_inferred_classes(
@@ -538,8 +724,9 @@ def _record_import(
     )
     for found in report.redactions:
         workspace.connection.execute(
-            "INSERT INTO redactions VALUES (?, ?, ?, ?, ?)",
-            [report.import_id, found.column, found.hetu, found.email, found.phone],
+            "INSERT INTO redactions (import_id, source_column, hetu, email, phone, name) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [report.import_id, found.column, found.hetu, found.email, found.phone, found.name],
         )
     if report.inferred_status_classes:
         workspace.connection.executemany(
@@ -580,6 +767,17 @@ def _remove_earlier(
     return workspace.count(REMOVED) > 0
 
 
+def personal_sources(mapping: SourceMapping) -> set[str]:
+    """Return the source columns whose values fill a personal canonical column."""
+    pairs = list(mapping.columns.items())
+    if mapping.records is not None:
+        fills = [*mapping.records.fills.items()]
+        for case in mapping.records.cases:
+            fills += case.fills.items()
+        pairs = [(c, s) for c, f in fills for s in f.sources]
+    return {s for c, s in pairs if c in mapping.personal}
+
+
 def _raw_pseudonyms(
     mapping: SourceMapping, key: bytes | None, found: frozenset[str]
 ) -> Rewrite | None:
@@ -591,7 +789,7 @@ def _raw_pseudonyms(
     """
     if key is None:
         return None
-    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+    personal = personal_sources(mapping)
 
     def rewrite(column: str, value: str) -> str:
         text = value.strip()
@@ -612,7 +810,7 @@ def _check_rejects(
     """Stop the import when it rejects more rows than the limit allows."""
     if limit.allows(report.rows_rejected, report.rows_read):
         return
-    personal = {s for c, s in mapping.columns.items() if c in mapping.personal}
+    personal = personal_sources(mapping)
     raise TooManyRejects(
         path,
         rejected=report.rows_rejected,
@@ -893,7 +1091,8 @@ def _finish_import(workspace: Workspace, report: ImportReport) -> None:
     workspace.connection.execute(
         """UPDATE imports SET finished_at = now(), rows_read = ?, rows_loaded = ?,
         rows_rejected = ?, events_new = ?, events_present = ?, tickets_created = ?,
-        tickets_updated = ?, notes = ? WHERE import_id = ?""",
+        tickets_updated = ?, notes = ?, canonical_table = ?, records_new = ?,
+        records_present = ?, records_updated = ? WHERE import_id = ?""",
         [
             report.rows_read,
             report.rows_loaded,
@@ -902,7 +1101,16 @@ def _finish_import(workspace: Workspace, report: ImportReport) -> None:
             report.events_present,
             report.tickets_created,
             report.tickets_updated,
-            "; ".join(report.notes),
+            "; ".join(
+                [
+                    *report.notes,
+                    *(f"{a.column}: {a.rows} rows {a.text}" for a in report.assumptions),
+                ]
+            ),
+            report.table,
+            report.records_new,
+            report.records_present,
+            report.records_updated,
             report.import_id,
         ],
     )

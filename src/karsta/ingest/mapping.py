@@ -17,6 +17,14 @@ from typing import Any, Literal
 import yaml
 
 from karsta.i18n import Message
+from karsta.ingest.record_mapping import (
+    BOOKKEEPING,
+    RECORD_KEYS,
+    RECORD_TABLES,
+    RecordRules,
+    RecordRulesError,
+    parse_record_rules,
+)
 from karsta.ingest.stages import (
     CUSTOMER_VALUES,
     STAGES_KEY,
@@ -118,6 +126,10 @@ class SourceMapping:
     had no value, and is not carried forward from an earlier row (`tickets.resolving_group`)."""
     stages: StageDeclaration = field(default_factory=StageDeclaration)
     """Stages of the process and the customer value of stages and steps (process views)."""
+    table: str = TICKET_EVENTS.name
+    """The canonical table the rows fill: ticket events, or a record table (contacts, ...)."""
+    records: RecordRules | None = None
+    """How the rows fill a record table (None for ticket events)."""
 
     @property
     def snapshots(self) -> bool:
@@ -127,6 +139,12 @@ class SourceMapping:
     @property
     def required(self) -> tuple[str, ...]:
         """Return the canonical columns that every row must have."""
+        if self.records is not None:
+            return tuple(
+                c.name
+                for c in self.records.target.columns
+                if c.required and c.name not in BOOKKEEPING
+            )
         if self.layout == "tickets":
             return ("ticket_id", "source_opened_at")
         return ("ticket_id", "timestamp")
@@ -146,6 +164,8 @@ class SourceMapping:
         for status, cls in self.status_classes.items():
             statuses.setdefault(cls, []).append(status)
         read = {f: getattr(self.read, f) for f in self.read.__slots__}
+        if self.records is not None:
+            return self._record_dict()
         return {
             "name": self.name,
             "title": self.title,
@@ -171,11 +191,80 @@ class SourceMapping:
             "rows": self.rows,
             STAGES_KEY: self.stages.to_dict().get(STAGES_KEY, {}),
             VALUE_KEY: self.stages.to_dict().get(VALUE_KEY, {}),
+            "table": self.table,
+            **_record_defaults(),
+        }
+
+    def _record_dict(self) -> dict[str, Any]:
+        """Return a record mapping as the keys of a mapping file, every default filled in."""
+        rules = self.records
+        assert rules is not None
+        read = {f: getattr(self.read, f) for f in self.read.__slots__}
+        clock = None
+        if rules.clock is not None:
+            clock = {
+                "date": rules.clock.date,
+                "times": {t.column: {"follows": list(t.follows)} for t in rules.clock.times},
+                "did_not_happen": list(rules.clock.did_not_happen),
+                "rollover_hours": rules.clock.rollover_hours,
+                "year": rules.clock.year,
+            }
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "table": self.table,
+            "columns": {
+                k: f.sources[0]
+                if len(f.sources) == 1 and not f.join
+                else {"join" if f.join else "first_of": list(f.sources)}
+                for k, f in rules.fills.items()
+            },
+            "read": {k: list(v) if isinstance(v, tuple) else v for k, v in read.items()},
+            "timezone": self.timezone,
+            "values": {k: dict(v) for k, v in self.values.items()},
+            "personal": sorted(self.personal),
+            "constants": dict(rules.constants),
+            "clock": clock,
+            "cases": [
+                {
+                    "when": {
+                        c: {t: list(o) if isinstance(o, tuple) else o} for c, t, o in case.when
+                    },
+                    "set": dict(case.set),
+                    "columns": {k: {"first_of": list(f.sources)} for k, f in case.fills.items()},
+                }
+                for case in rules.cases
+            ],
+            "unknown": {k: list(v) for k, v in rules.unknown.items()},
+            "date_only": sorted(rules.date_only),
+            "questions": [
+                {
+                    "column": q.column,
+                    "question": q.question,
+                    "instrument": q.instrument,
+                    "scale": [q.scale_min, q.scale_max],
+                    "free_text": q.free_text,
+                }
+                for q in rules.questions
+            ],
         }
 
     def with_timezone(self, timezone: str | None) -> SourceMapping:
         """Return a copy reading naive timestamps in `timezone` (None leaves as is)."""
         return self if timezone is None else replace(self, timezone=timezone)
+
+
+def _record_defaults() -> dict[str, Any]:
+    """Return the record keys as a ticket mapping has them: empty."""
+    return {
+        "constants": {},
+        "clock": None,
+        "cases": [],
+        "unknown": {},
+        "date_only": [],
+        "questions": [],
+    }
 
 
 PRESET_DIR = "presets"
@@ -268,6 +357,16 @@ MAPPING_KEYS: tuple[MappingKey, ...] = (
     MappingKey("title", "One line saying what export the mapping reads.", "the name"),
     MappingKey("description", "Longer text about the export (shown by `karsta presets show`).",
                "empty"),
+    MappingKey(
+        "table",
+        "The canonical table the rows fill: `ticket_events` (tickets and their events), or "
+        "one row of a record table per source row: `contacts`, `visits`, `surveys` or "
+        "`staffing` (see Record mappings below). Rows of a record table are keyed by the "
+        "table's key: a row already stored with the same values is not added again, a "
+        "row with the same key and other values replaces it.",
+        "ticket_events",
+        "table: contacts",
+    ),
     MappingKey(
         "layout",
         "`events`: one row per event (status change, update). `tickets`: one row per ticket, "
@@ -364,6 +463,63 @@ MAPPING_KEYS: tuple[MappingKey, ...] = (
         "rows: snapshots",
     ),
     MappingKey(
+        "constants",
+        "Record mappings: canonical column → the value every row gets.",
+        "none",
+        "constants: {channel: phone, realtime: true}",
+    ),
+    MappingKey(
+        "clock",
+        "Record mappings: times of day (`H:MM:SS`) written beside a date column. `date` "
+        "names the date column, `times` the time-of-day columns in order, each with the "
+        "times it `follows` (the first of them that happened). A time more than "
+        "`rollover_hours` (default 12) earlier than the time it follows is on the next "
+        "day (a stay across midnight); a time earlier by less stays on the written day "
+        "(a clock mismatch: counted and reported). Values in `did_not_happen` mean the "
+        "step did not happen (empty). `year` replaces the year of every date, for a "
+        "file known to show a wrong year; the rows changed are counted and reported. "
+        "Canonical columns name a time-of-day column under `columns` to get its time.",
+        "none",
+        "clock: {date: date, did_not_happen: ['0:00:00'], times: {q_start: {}, "
+        "q_exit: {follows: q_start}}}",
+    ),
+    MappingKey(
+        "cases",
+        "Record mappings: values derived from conditions on the row, in order; the first "
+        "case whose conditions (`when`) all hold gives its `set` values and `columns`. A "
+        "condition is a value or list of values of a source column, or one of "
+        "`{above: n}`, `{below: n}`, `{empty: true}`. Columns no case gives keep their "
+        "`columns` or `constants` value.",
+        "none",
+        "cases: [{when: {outcome: HANG, q_time: {above: 0}}, set: {outcome: abandoned}, "
+        "columns: {abandoned_at: q_exit}}]",
+    ),
+    MappingKey(
+        "unknown",
+        "Record mappings: canonical column → values that mean \"not known\" in it "
+        "(stored empty), e.g. a caller id 0.",
+        "none",
+        "unknown: {caller_id: ['0'], agent: [NO_SERVER]}",
+    ),
+    MappingKey(
+        "date_only",
+        "Record mappings: time columns the source gives as a date without a time of day: "
+        "the date as written is read as 00:00 local time (any time of day written is "
+        "dropped). Counted and reported with each import.",
+        "none",
+        "date_only: [scheduled_at]",
+    ),
+    MappingKey(
+        "questions",
+        "Surveys: the question columns of a wide export (one row per response); each "
+        "answered question becomes a row with its `question` name, `instrument`, "
+        "`scale` [lowest, highest] and a score, or its text with `free_text: true`. "
+        "The question, instrument, score, scale and free text columns then come from "
+        "here.",
+        "none",
+        "questions: [{column: Q1, question: recommend, instrument: NPS, scale: [0, 10]}]",
+    ),
+    MappingKey(
         STAGES_KEY,
         "Stages of the process: named groups of activities, in order (the process map by "
         "stage; a stage opens into its steps). The settings file's `stages`, edited on the "
@@ -419,6 +575,19 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
                 where=where,
                 keys=", ".join(sorted(unknown)),
                 known=", ".join(sorted(_KNOWN_KEYS)),
+            )
+        )
+    table = str(raw.get("table", TICKET_EVENTS.name))
+    if table != TICKET_EVENTS.name:
+        return _build_records(raw, table, where)
+    given = sorted(set(raw) & set(RECORD_KEYS))
+    if given:
+        raise MappingError(
+            Message(
+                "{where}: {keys} only fill a record table (table: {tables}).",
+                where=where,
+                keys=", ".join(given),
+                tables=" | ".join(RECORD_TABLES),
             )
         )
     layout = raw.get("layout", "events")
@@ -523,6 +692,66 @@ def _build(raw: dict[str, Any], where: str) -> SourceMapping:
             )
         )
     return mapping
+
+
+_TICKET_ONLY = (
+    "layout",
+    "ticket_type",
+    "status_classes",
+    "pause_statuses",
+    "group_levels",
+    "milestones",
+    "durations",
+    "infer_status_classes",
+    "rows",
+    STAGES_KEY,
+    VALUE_KEY,
+)
+
+
+def _build_records(raw: dict[str, Any], table: str, where: str) -> SourceMapping:
+    """Return a mapping that fills the record table `table`, checked."""
+    given = sorted(set(raw) & set(_TICKET_ONLY))
+    if given:
+        raise MappingError(
+            Message(
+                "{where}: {keys} are for ticket mappings, not for table {table}.",
+                where=where,
+                keys=", ".join(given),
+                table=table,
+            )
+        )
+    try:
+        rules = parse_record_rules(raw, table, where)
+    except RecordRulesError as exc:
+        raise MappingError(exc.args[0]) from exc
+    read_raw = dict(raw.get("read") or {})
+    if "missing" in read_raw:
+        read_raw["missing"] = tuple(_str_list(read_raw["missing"], where, "read.missing"))
+    try:
+        read = ReadOptions(**read_raw)
+    except TypeError as exc:
+        raise MappingError(
+            Message("{where}: bad read options: {error}.", where=where, error=str(exc))
+        ) from exc
+    personal = [c.name for c in rules.target.columns if c.name in PERSONAL_RECORD_COLUMNS]
+    return SourceMapping(
+        name=str(raw.get("name", Path(where).stem)),
+        title=str(raw.get("title", raw.get("name", where))),
+        description=str(raw.get("description", "")),
+        layout="events",
+        columns={k: f.sources[0] for k, f in rules.fills.items() if len(f.sources) == 1},
+        read=read,
+        timezone=str(raw.get("timezone", "Europe/Helsinki")),
+        values=_values(raw.get("values") or {}, where),
+        personal=frozenset(_str_list(raw.get("personal", personal), where, "personal")),
+        table=table,
+        records=rules,
+    )
+
+
+PERSONAL_RECORD_COLUMNS = ("caller_id", "agent", "customer_id", "adviser", "respondent_id")
+"""The identifiers of people in the record tables: pseudonymised unless the mapping says else."""
 
 
 def _durations(raw: Any, columns: Mapping[str, str], where: str) -> dict[str, Duration]:

@@ -22,6 +22,12 @@ from karsta.ingest.mapping import (
     preset_names,
     preset_text,
 )
+from karsta.ingest.record_mapping import (
+    ALLOWED_VALUES,
+    BOOKKEEPING,
+    RECORD_TABLES,
+    SURVEY_QUESTION_COLUMNS,
+)
 from karsta.schema import TICKET_EVENTS
 
 __all__ = ["mapping_reference_markdown", "preset_text"]
@@ -139,6 +145,95 @@ def _rows_section() -> list[str]:
     ]
 
 
+TECHNION_EXAMPLE = """\
+# technion-1999.yaml — the Technion call-centre month, whose dates show 2010 for 1999
+extends: acd
+name: technion-1999
+clock: {year: 1999}
+"""
+
+WIDE_SURVEY_EXAMPLE = """\
+# palaute.yaml — one row per response, one column per question
+extends: survey
+name: palaute
+columns: {response_id: Vastaus, respondent_id: Vastaaja, ticket_id: Tiketti,
+          sent_at: Lähetetty, answered_at: Vastattu}
+questions:
+  - {column: Suosittelu, question: recommend, instrument: NPS, scale: [0, 10]}
+  - {column: Tyytyväisyys, question: satisfied, instrument: CSAT, scale: [1, 5]}
+  - {column: Kommentti, question: comment, free_text: true}
+"""
+
+
+def _records_section() -> list[str]:
+    """Return the lines on record mappings: contacts, visits, surveys and staffing."""
+    lines = [
+        "## Record mappings: contacts, visits, surveys, staffing",
+        "",
+        "With `table: contacts` (or `visits`, `surveys`, `staffing`) each row of the file "
+        "becomes one row of that table instead of ticket events. The import is the same: "
+        "the same readers, encodings and value formats, rejects with their raw text and "
+        "line, read = loaded + rejected, `--max-rejects`, one transaction, "
+        "pseudonymisation and redaction in the workspace's mode, `--replace`, and the same "
+        "file refused with other options. Ticket events and the facts derived from them "
+        "are not touched. Rows are keyed by the table's key: a row already stored with "
+        "the same values is counted as present and left as it is, a row with the same key "
+        "and other values replaces the stored one (counted as changed), so importing a "
+        "file again adds nothing and overlapping exports are exact. A row whose key "
+        "repeats an earlier line of the same file is rejected.",
+        "",
+        "`columns` maps a canonical column to a source column, to the first of several "
+        "that has a value (`{first_of: [q_start, vru_exit]}`), or to several joined with "
+        "`/` (`{join: [vru+line, call_id, date]}`, for a key no single column gives). "
+        "`constants`, `clock`, `cases`, `unknown`, `date_only` and `questions` are "
+        "described under Keys; `layout`, `status_classes` and the other ticket keys do not "
+        "apply. What a mapping assumes about some rows (a time kept on its written day "
+        "although earlier than the time it follows, a year replaced, a date read without "
+        "its time of day) is counted on the rows loaded and shown with the import, like "
+        "its rejects. `personal` defaults to the table's identifiers of people "
+        "(caller_id, agent, customer_id, adviser, respondent_id); with `--redact` or "
+        "`--pseudonymise` every other text value but the key is redacted like free text.",
+        "",
+        "| table | key | required | documented values (others are rejected) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, tbl in RECORD_TABLES.items():
+        required = [c.name for c in tbl.columns if c.required and c.name not in BOOKKEEPING]
+        allowed = "; ".join(
+            f"`{column}`: {', '.join(values)}"
+            for (table, column), values in ALLOWED_VALUES.items()
+            if table == name
+        )
+        lines.append(
+            f"| `{name}` | {', '.join(f'`{k}`' for k in tbl.key)} | "
+            f"{', '.join(f'`{c}`' for c in required)} | {allowed} |"
+        )
+    lines += [
+        "",
+        "Their columns are in `docs/schema.md`; `import_id` and `source_row` are filled by "
+        "the import.",
+        "",
+        "The `acd` preset keeps dates as the file writes them. The Technion call-centre "
+        "month shows the year 2010 for what is really 1999 (same calendar, same "
+        "weekdays); this mapping reads it as 1999 and the import counts every row whose "
+        "year it replaced:",
+        "",
+        "```yaml",
+        TECHNION_EXAMPLE.rstrip(),
+        "```",
+        "",
+        "A wide survey export (one row per response, one column per question) extends "
+        "`survey` and lists its questions; each answered question becomes one row, and "
+        f"{', '.join(f'`{c}`' for c in SURVEY_QUESTION_COLUMNS)} come from the list:",
+        "",
+        "```yaml",
+        WIDE_SURVEY_EXAMPLE.rstrip(),
+        "```",
+        "",
+    ]
+    return lines
+
+
 def mapping_reference_markdown() -> str:
     """Return the mapping file reference page (docs/mapping.md) as Markdown."""
     lines = [
@@ -211,6 +306,7 @@ def mapping_reference_markdown() -> str:
         *_levels_section(),
         *_durations_section(),
         *_rows_section(),
+        *_records_section(),
         "## `read` options",
         "",
         "| option | meaning | default |",

@@ -63,6 +63,13 @@ class ColumnPlan:
     offsets: bool = False  # ISO timestamps: the sampled values carry their own UTC offset
     redact: bool = False  # free text: identity codes, e-mail addresses and phones replaced
     dates: str | None = None  # the column holding this column's date cells (a sheet's)
+    label: str | None = None  # the canonical column named in rejects, when `canonical` is not
+    missing: tuple[str, ...] = ()  # values that mean empty in this column only
+
+    @property
+    def shown(self) -> str:
+        """Return the canonical column this plan's values go to, as rejects name it."""
+        return self.label or self.canonical
 
 
 def _kind(canonical: str) -> str:
@@ -74,12 +81,17 @@ def _kind(canonical: str) -> str:
     return {"int64": "integer", "float64": "number", "boolean": "boolean"}.get(dtype, "text")
 
 
-def _clean(column: str, mapping: SourceMapping, raw_type: str = "VARCHAR") -> str:
-    """SQL for the trimmed text of a source column, NULL for the source's missing markers."""
+def _clean(
+    column: str, mapping: SourceMapping, raw_type: str = "VARCHAR", extra: tuple[str, ...] = ()
+) -> str:
+    """SQL for the trimmed text of a source column, NULL for the source's missing markers.
+
+    `extra` adds markers that mean empty in this column only.
+    """
     value = quote(column)
     if raw_type.upper() != "VARCHAR":
         value = f"CAST({value} AS VARCHAR)"
-    markers = sorted(set(mapping.read.missing) | {""})
+    markers = sorted(set(mapping.read.missing) | {""} | set(extra))
     trimmed = f"trim({value})"
     listed = ", ".join(map(literal, markers))
     general = f"CASE WHEN {trimmed} IN ({listed}) THEN NULL ELSE {trimmed} END"
@@ -266,10 +278,18 @@ def parse_expr(plan: ColumnPlan, mapping: SourceMapping, text: str) -> str:
         return f"CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END"
     if plan.kind in ("number", DURATION):
         return _number_expr(text, plan.fmt)
-    values = mapping.values.get(plan.canonical)
+    if plan.kind == "clock":  # seconds after midnight of a time of day (H:MM:SS)
+        return f"CAST(extract('epoch' FROM TRY_CAST({text} AS TIME)) AS DOUBLE)"
+    if plan.kind == "date":
+        if plan.fmt in (None, ISO):
+            return f"TRY_CAST(left({text}, 10) AS DATE)"
+        return f"CAST(try_strptime({text}, {literal(plan.fmt)}) AS DATE)"
+    values = mapping.values.get(plan.shown)
     if values:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in values.items())
         text = f"(CASE {text} {cases} ELSE {text} END)"
+    if plan.kind == "boolean":
+        return f"TRY_CAST({text} AS BOOLEAN)"
     if plan.kind == "level":
         return level_expr(text)
     return text
@@ -303,6 +323,13 @@ def problem_text(plan: ColumnPlan) -> str:
         return f"not a number (decimal separator {plan.fmt or '.'!r})"
     if plan.kind == "level":
         return "not a support level (name its number under values: level)"
+    if plan.kind == "clock":
+        return "not a time of day (H:MM:SS)"
+    if plan.kind == "date":
+        shown = "ISO 8601" if plan.fmt in (None, ISO) else plan.fmt
+        return f"not a date in the format {shown}"
+    if plan.kind == "boolean":
+        return "not true or false (name its meaning under values)"
     return "not readable"
 
 
@@ -330,6 +357,7 @@ def parse_rows(
     table: str,
     rejects_table: str,
     scratch: str | None = None,
+    required: set[str] | None = None,
 ) -> ParsedRows:
     """Parse every raw row once into typed rows and append each value problem to `rejects_table`.
 
@@ -338,18 +366,19 @@ def parse_rows(
     loaded. Either way the problem goes to `rejects_table` (line, source_column,
     canonical, value, reason, row_loaded). A lazy file is read here, in the same pass.
     The parsed rows are kept in the database `scratch` (a compressed one, for large
-    files) or else in a temporary table.
+    files) or else in a temporary table. `required` names the plans (by `canonical`)
+    whose value a row must have: by default the mapping's required columns.
     """
-    required = set(mapping.required)
+    required = set(mapping.required) if required is None else required
     cleaned, parsed, kept, failures = [], [], [], []
     texts: dict[str, str] = {}  # canonical column -> its text, kept where it did not parse
     for i, plan in enumerate(plans):
         text = quote(f"__text{i}")
         value = quote(plan.canonical)
-        cleaned.append(f"{_clean(plan.source, mapping, plan.raw_type)} AS {text}")
-        if plan.raw_type.upper() != "VARCHAR":
+        cleaned.append(f"{_clean(plan.source, mapping, plan.raw_type, plan.missing)} AS {text}")
+        if plan.raw_type.upper() != "VARCHAR" and quote(plan.source) not in cleaned:
             cleaned.append(quote(plan.source))
-        if plan.dates:
+        if plan.dates and quote(plan.dates) not in cleaned:
             cleaned.append(quote(plan.dates))
         parsed.append(f"{parse_expr(plan, mapping, text)} AS {value}")
         kept.append(value)
@@ -399,7 +428,7 @@ def parse_rows(
             f"INSERT INTO {rejects_table} "
             "(line, source_column, canonical, value, reason, row_loaded) "
             f"SELECT {line_sql}, {literal(plan.source)}, "
-            f"{literal(plan.canonical)}, {text}, "
+            f"{literal(plan.shown)}, {text}, "
             f"CASE WHEN {text} IS NULL THEN 'required value is missing' "
             f"ELSE {literal(problem_text(plan))} END, NOT __failed "
             f"FROM {everything} WHERE {where}"

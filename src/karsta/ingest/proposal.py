@@ -69,8 +69,10 @@ def _has(header: set[str], column: str) -> bool:
 
 def _source_columns(mapping: SourceMapping) -> tuple[str, ...]:
     """Return every source column a mapping reads, in order, each once."""
+    record_sources = [] if mapping.records is None else mapping.records.sources()
     named = [
         *mapping.columns.values(),
+        *record_sources,
         *(m.column for m in mapping.milestones),
         *(d.column for d in mapping.durations.values()),
     ]
@@ -82,7 +84,10 @@ def score_preset(name: str, header: Sequence[str]) -> PresetScore:
     mapping = load_preset(name)
     names = set(header)
     wanted = _source_columns(mapping)
-    required = [mapping.columns[c] for c in mapping.required if c in mapping.columns]
+    if mapping.records is not None:
+        required = mapping.records.required_sources()
+    else:
+        required = [mapping.columns[c] for c in mapping.required if c in mapping.columns]
     return PresetScore(
         preset=name,
         title=mapping.title,

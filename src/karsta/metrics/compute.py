@@ -19,7 +19,7 @@ from karsta.i18n import Message
 from karsta.metrics.assumptions import with_breakdown_assumptions
 from karsta.metrics.cards import Language
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
-from karsta.metrics.measure import RESULT_COLUMNS, Measurement
+from karsta.metrics.measure import RESULT_COLUMNS, Estimate, Measurement
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.registry import MetricDefinition, NoData, catalog, find
 from karsta.workspace.coverage import cannot_compute
@@ -35,7 +35,8 @@ class MetricResult:
     definition: MetricDefinition
     rows: list[dict[str, Any]]
     """One dict per figure: period, group, statistic, unit, value, numerator, denominator,
-    excluded, n, and assumptions (id, text and count of each assumption the figure rests on)."""
+    excluded, n, assumptions (id, text and count of each assumption the figure rests on), and
+    interval (low, high, method, level) for an estimate from a sample, else None."""
     unit: str
     """The unit of the metric's own values (a share or count names its own unit per row)."""
     expr: ir.Table | None = None
@@ -84,6 +85,7 @@ class MetricResults:
                         "denominator": row["denominator"],
                         "excluded": row["excluded"],
                         "assumptions": row.get("assumptions", []),
+                        "interval": row.get("interval"),
                         "n": row["n"],
                         "period": row["period"],
                         "group": row["group"],
@@ -191,18 +193,68 @@ def _add_assumptions(
         ]
 
 
+def _key_of(row: dict[str, Any], keys: Sequence[str]) -> tuple[Any, ...]:
+    """Return a result row's key values in the order of a measurement's keys."""
+    period = WHOLE_RANGE if row["period"] is None else row["period"]
+    group = row["group"]
+    return tuple(period if k == PERIOD else group.get(k[len(DIMENSION_PREFIX) :]) for k in keys)
+
+
+def _add_intervals(
+    rows: list[dict[str, Any]], measurement: Measurement, inputs: MetricInputs
+) -> None:
+    """Give each row of an estimate its confidence interval (None where not estimable)."""
+    for statistic in measurement.statistics:
+        if not isinstance(statistic, Estimate):
+            continue
+        table = inputs.source.to_arrow(
+            statistic.interval_counts(measurement.units, measurement.keys)
+        )
+        counts = {tuple(raw[k] for k in measurement.keys): raw for raw in table.to_pylist()}
+        for row in rows:
+            if row["statistic"] != statistic.name:
+                continue
+            found = counts.get(_key_of(row, measurement.keys))
+            interval = None if found is None else statistic.interval(found)
+            row["interval"] = None if interval is None else interval.to_dict()
+            # The counts behind the interval, for comparisons between periods (not in JSON).
+            row["estimate_counts"] = {
+                k: v for k, v in (found or {}).items() if k not in measurement.keys
+            }
+
+
 def measure(definition: MetricDefinition, inputs: MetricInputs) -> Measurement:
     """Return the metric's measurement, or raise NoData saying what is missing."""
     if definition.function is None:
         needs = ", ".join(definition.card.requires)
         raise NoData(Message("needs {tables} data, which Karsta does not import yet", tables=needs))
-    for table in definition.card.requires:
-        if table in ("tickets", "ticket_events") and not inputs.has_rows(table):
+    requires = definition.card.requires
+    if requires == ("contacts",) and not inputs.has_rows("contacts"):
+        raise NoData(Message("the contacts table is empty: import contacts first"))
+    # A metric that reads tickets or contacts (I7) has data when either has rows.
+    either = "contacts" in requires and inputs.has_rows("contacts")
+    for table in requires:
+        if table in ("tickets", "ticket_events") and not either and not inputs.has_rows(table):
             raise NoData(Message("the {table} table is empty: import tickets first", table=table))
     lacking = inputs.coverage.lacking(definition.needs)
     if lacking:
         raise NoData(cannot_compute(lacking))
     return with_breakdown_assumptions(definition.function(inputs))
+
+
+def measurement_rows(
+    measurement: Measurement,
+    inputs: MetricInputs,
+    card_unit: str,
+    expr: ir.Table | None = None,
+) -> list[dict[str, Any]]:
+    """Return a measurement's result rows with their units, assumptions and intervals."""
+    units = {s.name: measurement.unit_of(s, card_unit) for s in measurement.statistics}
+    table = inputs.source.to_arrow(measurement.result() if expr is None else expr)
+    rows = _rows(table, units)
+    _add_assumptions(rows, measurement, inputs)
+    _add_intervals(rows, measurement, inputs)
+    return rows
 
 
 def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> MetricResult:
@@ -214,10 +266,7 @@ def compute_metric(definition: MetricDefinition, inputs: MetricInputs) -> Metric
         why = reason.args[0] if reason.args and isinstance(reason.args[0], str) else str(reason)
         return MetricResult(definition, [], definition.card.unit, no_data=why)
     expr = measurement.result()
-    card_unit = definition.card.unit
-    units = {s.name: measurement.unit_of(s, card_unit) for s in measurement.statistics}
-    rows = _rows(inputs.source.to_arrow(expr), units)
-    _add_assumptions(rows, measurement, inputs)
+    rows = measurement_rows(measurement, inputs, definition.card.unit, expr)
     return MetricResult(
         definition,
         rows,

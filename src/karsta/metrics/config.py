@@ -9,11 +9,14 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     desk_resolvable_categories: [Category 26, Category 53]
     workaround_codes: [Workaround]          # resolution codes meaning a workaround (O4)
     realtime_channels: [phone, chat, walk-in]
+    special_routing: {IVR: excluded, outage message: answered}   # S1, S3, I7 (default excluded)
+    min_contacts: 30                         # fewer contacts in a period: S1 and S3 flagged
     first_contact_minutes: 60
     repeat_contact_days: 7
     waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
     hourly_cost: 45                          # staff euros an hour (waste)
     waiting_hourly_cost: 20                  # euros an hour of customer waiting (waste)
+    satisfaction_instrument: satisfaction    # the periodic survey O5 reads
     targets:
       O2: 80 % within 24 service hours
       S2: ">= 70 %"
@@ -37,7 +40,7 @@ import yaml
 from karsta.calendar import ServiceCalendar
 from karsta.i18n import Message
 from karsta.ingest.stages import STAGES_KEY, VALUE_KEY, StageDeclaration, parse_stage_declaration
-from karsta.metrics.options import MetricOptions
+from karsta.metrics.options import ROUTING_RULES, MetricOptions
 from karsta.metrics.registry import find
 
 _WITHIN = re.compile(
@@ -150,12 +153,18 @@ class MetricConfig:
     repeat_contact_days: float = 7.0
     workaround_codes: frozenset[str] | None = None
     realtime_channels: frozenset[str] | None = None
+    special_routing: dict[str, str] = field(default_factory=dict)
+    """How contacts a special routing function ended count (answered, excluded, abandoned)."""
+    min_contacts: int = 30
+    """Volume sufficiency of S1 and S3: fewer contacts in a period and group are flagged."""
     waiting_statuses: frozenset[str] | None = None
     """Statuses the process views and the waste count as waiting, beside the waiting class."""
     hourly_cost: float | None = None
     """Staff cost in euros an hour, for the waste (None: the waste's default)."""
     waiting_hourly_cost: float | None = None
     """Euros an hour of customer waiting, for the waste (None: not priced)."""
+    satisfaction_instrument: str | None = None
+    """The survey instrument of O5, the periodic satisfaction survey (None: not chosen)."""
     targets: dict[str, Target] = field(default_factory=dict)
     stages: StageDeclaration = field(default_factory=StageDeclaration)
     """The process's stages and customer-value marks (the process views read them)."""
@@ -180,10 +189,13 @@ class MetricConfig:
             repeat_contact_days=self.repeat_contact_days,
             resolve_target_hours=o2.threshold_hours if o2 else None,
             workaround_codes=self.workaround_codes,
+            special_routing=dict(self.special_routing),
+            min_contacts=self.min_contacts,
         )
         if self.realtime_channels is not None:
             base = replace(base, realtime_channels=self.realtime_channels)
-        return replace(base, **overrides)
+        surveys = replace(base, satisfaction_instrument=self.satisfaction_instrument)
+        return replace(surveys, **overrides)
 
 
 def config_path(workspace: Path) -> Path:
@@ -200,9 +212,12 @@ KNOWN_KEYS = {
     "repeat_contact_days",
     "workaround_codes",
     "realtime_channels",
+    "special_routing",
+    "min_contacts",
     "waiting_statuses",
     "hourly_cost",
     "waiting_hourly_cost",
+    "satisfaction_instrument",
     "targets",
     STAGES_KEY,
     VALUE_KEY,
@@ -254,6 +269,7 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
     except (TypeError, ValueError) as exc:
         raise ConfigError(Message("{source}: {error}", source=source, error=str(exc))) from exc
     costs = {key: _cost(data, key, source) for key in ("hourly_cost", "waiting_hourly_cost")}
+    routing, min_contacts = _contact_rules(data, source)
     targets: dict[str, Target] = {}
     for metric_id, text in (data.get("targets") or {}).items():
         try:
@@ -281,11 +297,44 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         waiting_statuses=lists["waiting_statuses"],
         hourly_cost=costs["hourly_cost"],
         waiting_hourly_cost=costs["waiting_hourly_cost"],
+        satisfaction_instrument=(
+            None
+            if data.get("satisfaction_instrument") is None
+            else str(data["satisfaction_instrument"])
+        ),
         first_contact_minutes=first_contact,
         repeat_contact_days=repeat_days,
+        special_routing=routing,
+        min_contacts=min_contacts,
         targets=targets,
         stages=stages,
     )
+
+
+def _contact_rules(data: dict[str, Any], source: str) -> tuple[dict[str, str], int]:
+    """Return the special routing rules and the volume threshold of the contact metrics."""
+    routing = data.get("special_routing") or {}
+    if not isinstance(routing, dict) or any(
+        str(rule) not in ROUTING_RULES for rule in routing.values()
+    ):
+        raise ConfigError(
+            Message(
+                "{source}: special_routing maps each routing to one of {rules}, "
+                "e.g. {{IVR: excluded}}",
+                source=source,
+                rules=", ".join(ROUTING_RULES),
+            )
+        )
+    minimum = data.get("min_contacts", 30)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise ConfigError(
+            Message(
+                "{source}: min_contacts must be a whole number of 1 or more, not '{value}'",
+                source=source,
+                value=minimum,
+            )
+        )
+    return {str(k): str(v) for k, v in routing.items()}, minimum
 
 
 def _cost(data: dict[str, Any], key: str, source: str) -> float | None:

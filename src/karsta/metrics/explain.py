@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import ibis
+
 from karsta.i18n import Message
 from karsta.metrics.compute import measure
 from karsta.metrics.inputs import PERIOD, WHOLE_RANGE, MetricInputs
@@ -91,7 +93,9 @@ def explain(
         no_figures = Message("No figures: {reason}.", reason=reason.args[0])
         return Explanation(definition, ticket_id, [], ticket, no_figures)
     units = measurement.units
-    rows = source.to_arrow(units.filter(units.unit_id == ticket_id)).to_pylist()
+    # Units that are not tickets (survey answers) name the ticket they are about.
+    about = units.ticket_id == ticket_id if "ticket_id" in units.columns else ibis.literal(False)
+    rows = source.to_arrow(units.filter((units.unit_id == ticket_id) | about)).to_pylist()
     verdicts = []
     for row in rows:
         group = {k[4:]: v for k, v in row.items() if k.startswith("dim_")}
@@ -120,7 +124,9 @@ def explain(
     if not verdicts:
         moment = measurement.period_by
         value = ticket.get(moment) if moment else None
-        if moment and value is None:
+        if moment and moment not in ticket:
+            why_absent = Message("Not measured: no answer about this ticket in the asked range.")
+        elif moment and value is None:
             why_absent = Message(
                 "Not measured: the metric places tickets by {moment}, which is empty.",
                 moment=moment,

@@ -129,7 +129,7 @@ class MetricInputs:
 
     @cached_property
     def data_range(self) -> tuple[datetime, datetime]:
-        """Return the first and last moment any kept ticket records (UTC)."""
+        """Return the first and last moment any kept ticket, contact or survey records (UTC)."""
         t = self.restricted(self.source.table("tickets"))
         moments = (
             t.opened_at,
@@ -141,11 +141,36 @@ class MetricInputs:
         row = self.source.to_arrow(
             t.aggregate(first=earliest.min(), last=latest.max())
         ).to_pylist()[0]
-        first, end = row["first"], row["last"]
+        first, end = _widened(
+            _widened((row["first"], row["last"]), self.contact_range), self.survey_range
+        )
         if first is None or end is None:
             now = datetime.now(UTC)
             return now, now
         return first.astimezone(UTC), end.astimezone(UTC)
+
+    @cached_property
+    def contact_range(self) -> tuple[datetime | None, datetime | None]:
+        """Return the first and last moment a contact arrived, was answered or ended (UTC)."""
+        contacts = self.table("contacts")
+        moment = ibis.greatest(
+            contacts.arrived_at,
+            contacts.answered_at.fill_null(contacts.arrived_at),
+            contacts.ended_at.fill_null(contacts.arrived_at),
+        )
+        row = self.source.to_arrow(
+            contacts.aggregate(first=contacts.arrived_at.min(), last=moment.max())
+        ).to_pylist()[0]
+        return row["first"], row["last"]
+
+    @cached_property
+    def survey_range(self) -> tuple[datetime | None, datetime | None]:
+        """Return the first and last moment a kept survey was sent or answered (UTC)."""
+        s = self.table("surveys")
+        moment = s.sent_at.fill_null(s.answered_at)
+        last = s.answered_at.fill_null(s.sent_at)
+        row = self.source.to_arrow(s.aggregate(first=moment.min(), last=last.max())).to_pylist()
+        return row[0]["first"], row[0]["last"]
 
     @cached_property
     def periods(self) -> list[Period]:
@@ -254,6 +279,15 @@ class MetricInputs:
     def local_date(self, moment: datetime) -> date:
         """Return the local calendar date of an instant in the run's time zone."""
         return moment.astimezone(ZoneInfo(self.options.timezone)).date()
+
+
+def _widened(
+    span: tuple[datetime | None, datetime | None], other: tuple[datetime | None, datetime | None]
+) -> tuple[datetime | None, datetime | None]:
+    """Return the span from the earlier first to the later last moment of two spans."""
+    firsts = [m for m in (span[0], other[0]) if m is not None]
+    lasts = [m for m in (span[1], other[1]) if m is not None]
+    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
 
 
 def dimension(name: str) -> str:

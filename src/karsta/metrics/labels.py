@@ -19,6 +19,12 @@ STATISTIC_LABELS = {
     "count": N_("count"),
     "share": N_("share"),
     "mean": N_("mean"),
+    "nps": N_("NPS"),
+    "promoters": N_("share of promoters"),
+    "passives": N_("share of passives"),
+    "detractors": N_("share of detractors"),
+    "share_agreeing": N_("share agreeing"),
+    "response_rate": N_("response rate"),
     "median": N_("median"),
     "p90": N_("90th percentile"),
     "share_over_target": N_("share over the target"),
@@ -33,14 +39,17 @@ STATISTIC_LABELS = {
     "reassigned_share": N_("share reassigned"),
     "per_agent": N_("tickets per agent"),
     "age_mean_days": N_("mean age"),
+    "asa": N_("average speed of answer"),
+    "abandon_rate": N_("abandon rate"),
 }
 """The statistics of the catalog by their code in results."""
 
 _AGE_BUCKET = re.compile(r"age_(?P<low>[\d.]+)_(?P<high>[\d.]+)d")
 _AGE_OVER = re.compile(r"age_over_(?P<low>[\d.]+)d")
+_SCALE_POINT = re.compile(r"share_(?P<point>-?[\d.]+)")
 
 _AVERAGES = ("mean", "median", "p90", "agents_mean", "agents_median", "groups_mean",
-             "groups_median")  # fmt: skip
+             "groups_median", "asa")  # fmt: skip
 """Statistics that average a count (shown with decimals where a count is whole)."""
 
 
@@ -54,6 +63,9 @@ def statistic_label(code: str) -> Message:
     over = _AGE_OVER.fullmatch(code)
     if over:
         return Message("share open over {low} days", low=over["low"])
+    point = _SCALE_POINT.fullmatch(code)
+    if point:
+        return Message("share answering {point}", point=point["point"])
     return Message("{code}", code=code)
 
 
@@ -134,6 +146,8 @@ DIMENSION_LABELS = {
     "channel": N_("channel"),
     "priority": N_("priority"),
     "status": N_("status"),
+    "question": N_("question"),
+    "scale": N_("scale"),
 }
 """Names of the breakdowns (`--by`)."""
 

@@ -14,13 +14,18 @@ names its own, such as days for an age). Beside them, a measurement counts its
 assumptions per key (`Measurement.assumption_counts`): the units of the
 population that rest on a rule the data does not state, shown with every
 figure as exclusions are.
+
+A statistic that estimates a population figure from a sample (a survey score)
+is an `Estimate`: besides its rows it aggregates the counts its confidence
+interval needs (`interval_counts`), and turns them into an `Interval` in Python
+(`interval`), so an engine never needs a distribution's quantiles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import ibis
 import ibis.expr.types as ir
@@ -45,6 +50,43 @@ class Statistic(Protocol):
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return keys + RESULT_COLUMNS for every key present in `units`."""
+        ...
+
+
+CONFIDENCE = 0.95
+"""The confidence level of every interval Karsta shows."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval of a figure, in the figure's unit."""
+
+    low: float
+    high: float
+    method: str
+    """How it was computed: wilson, nps_trinomial or t."""
+    level: float = CONFIDENCE
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the interval as plain data (for JSON)."""
+        return {"low": self.low, "high": self.high, "method": self.method, "level": self.level}
+
+
+@runtime_checkable
+class Estimate(Protocol):
+    """A statistic with a confidence interval, computed from counts aggregated per key."""
+
+    @property
+    def name(self) -> str:
+        """Return the statistic's name in results."""
+        ...
+
+    def interval_counts(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
+        """Return keys + the aggregated counts `interval` reads, for every key in `units`."""
+        ...
+
+    def interval(self, counts: Mapping[str, Any]) -> Interval | None:
+        """Return the interval from one key's counts; None where it cannot be estimated."""
         ...
 
 
@@ -98,6 +140,24 @@ def _missing_or_excluded(units: ir.Table, column: str) -> ir.IntegerValue:
     return (excluded_units(units) | lacking).cast("int64").sum().fill_null(0)
 
 
+def _member_and_missing(
+    units: ir.Table, column: str, population: str, outside: str | None
+) -> tuple[ir.BooleanValue, ir.IntegerValue]:
+    """Return who has a value in `column` among `population`, and the count left out.
+
+    With the default population (`included`) the left-out are the excluded units and
+    included units lacking a value; for another population, the units its `outside`
+    column marks (none without one) and members lacking a value.
+    """
+    if population == "included":
+        return units.included & units[column].notnull(), _missing_or_excluded(units, column)
+    member = units[population].fill_null(False)
+    lacking = member & units[column].isnull()
+    if outside is not None:
+        lacking = lacking | units[outside].fill_null(False)
+    return member & units[column].notnull(), lacking.cast("int64").sum().fill_null(0)
+
+
 def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.NumericValue:
     """Return numerator / denominator, NULL where the denominator is 0."""
     return ibis.cases(
@@ -137,12 +197,16 @@ class Share:
     population: str = "included"
     unit: str | None = PERCENT
     """Boolean column that defines the population (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (default: every non-member)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return 100 × hits / population per key."""
         member = units[self.population].fill_null(False)
         hits = (member & units[self.hit].fill_null(False)).cast("int64").sum()
         outside = ~member if self.population != "included" else excluded_units(units)
+        if self.outside is not None:
+            outside = units[self.outside].fill_null(False)
         agg = units.group_by(keys).aggregate(
             _hits=hits.fill_null(0),
             _n=member.cast("int64").sum().fill_null(0),
@@ -169,15 +233,19 @@ class Mean:
     scale: float = 1.0
     """Divisor applied to the values, e.g. 3600 to show seconds as hours."""
     unit: str | None = None
+    population: str = "included"
+    """Boolean column of the units averaged (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (with another population)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return sum / count of the column per key."""
         value = units[self.column].cast("float64") / self.scale
-        present = units.included & units[self.column].notnull()
+        present, missing = _member_and_missing(units, self.column, self.population, self.outside)
         agg = units.group_by(keys).aggregate(
             _sum=ibis.cases((present, value), else_=0.0).sum().fill_null(0.0),
             _present=present.cast("int64").sum().fill_null(0),
-            _excluded=_missing_or_excluded(units, self.column),
+            _excluded=missing,
         )
         return _row(
             agg,
@@ -204,14 +272,18 @@ class Quantile:
     name: str = "median"
     scale: float = 1.0
     unit: str | None = None
+    population: str = "included"
+    """Boolean column of the units summarised (the metric's own `included` by default)."""
+    outside: str | None = None
+    """Boolean column of the units this population excluded (with another population)."""
 
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return the quantile (type 7, as numpy's default) per key."""
         value = units[self.column].cast("float64") / self.scale
-        present = units.included & units[self.column].notnull()
+        present, missing = _member_and_missing(units, self.column, self.population, self.outside)
         base = units.group_by(keys).aggregate(
             _present=present.cast("int64").sum().fill_null(0),
-            _excluded=_missing_or_excluded(units, self.column),
+            _excluded=missing,
         )
         kept = units.filter(present).mutate(_value=value)
         ranked = kept.mutate(

@@ -25,6 +25,10 @@ DIMENSIONS: dict[str, str] = {
 REALTIME_CHANNELS = frozenset({"phone", "chat", "video", "walk-in", "ivr", "sms"})
 """Real-time channels by default: the guide's phone, chat and video, plus walk-in service."""
 
+ROUTING_RULES = ("answered", "excluded", "abandoned")
+ROUTED_AS_ANSWERED, ROUTED_AS_EXCLUDED, ROUTED_AS_ABANDONED = ROUTING_RULES
+"""How S1, S3 and I7 may count a contact a special routing function ended (outcome routed)."""
+
 UNKNOWN = "unknown"
 """The group value shown where a ticket has no value for a breakdown dimension."""
 
@@ -51,6 +55,20 @@ class MetricOptions:
     """Resolution codes that mean a workaround was used (O4); None = not configured."""
     realtime_channels: frozenset[str] = REALTIME_CHANNELS
     """Channels where an answer is expected in seconds or minutes (S1, I7)."""
+    answer_target_seconds: float = 20.0
+    """S1's target time: a real-time contact answered within this many seconds is on time."""
+    answer_target_percent: float = 80.0
+    """S1's target share (the 80 of "80/20"): what staffing sizes for."""
+    nonrealtime_target_hours: float = 8.0
+    """S3's target time in the clock's hours (service hours when a calendar is set)."""
+    special_routing: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Per special routing value (IVR, outage message, ...): answered, excluded or abandoned."""
+    special_routing_default: str = "excluded"
+    """How a routed contact counts when its routing is not in `special_routing`."""
+    min_contacts: int = 30
+    """Volume sufficiency: a period and group with fewer contacts is flagged (S1, S3)."""
+    satisfaction_instrument: str | None = None
+    """The instrument of the periodic satisfaction survey O5 counts; None = not chosen."""
     ticket_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     """Only tickets whose column holds one of these values, e.g. {"channel": ("phone",)}.
 
@@ -79,6 +97,23 @@ class MetricOptions:
         for moment, name in ((self.since, "since"), (self.until, "until")):
             if moment is not None and moment.utcoffset() is None:
                 raise ValueError(f"{name} must carry a time zone")
+        rules = {str(k): str(v) for k, v in self.special_routing.items()}
+        for rule in (*rules.values(), self.special_routing_default):
+            if rule not in ROUTING_RULES:
+                raise ValueError(
+                    Message(
+                        "special routing rule '{rule}' is not one of {known}",
+                        rule=rule,
+                        known=", ".join(ROUTING_RULES),
+                    )
+                )
+        object.__setattr__(self, "special_routing", MappingProxyType(rules))
+        if self.answer_target_seconds <= 0 or self.nonrealtime_target_hours <= 0:
+            raise ValueError("answer targets must be positive")
+        if not 0 < self.answer_target_percent <= 100:
+            raise ValueError("the target share must be above 0 and at most 100 %")
+        if self.min_contacts < 1:
+            raise ValueError("min_contacts must be at least 1")
         if self.first_contact_minutes <= 0 or self.repeat_contact_days <= 0:
             raise ValueError("first_contact_minutes and repeat_contact_days must be positive")
 

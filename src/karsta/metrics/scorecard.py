@@ -10,6 +10,7 @@ from karsta.metrics.compute import MetricResult, MetricResults
 from karsta.metrics.config import Target
 from karsta.metrics.inputs import PERIOD, MetricInputs
 from karsta.metrics.options import MetricOptions
+from karsta.timespan import BUSY_PERIOD_SHARE
 from karsta.workspace.source import TableSource
 
 
@@ -163,8 +164,9 @@ def _rows_of(result: MetricResult, statistic: str, period: str | None) -> list[d
     return whole or rows
 
 
-MIN_VOLUME_SHARE = 0.1
-"""A period is shown by default only if it received this share of the busiest period's tickets."""
+MIN_VOLUME_SHARE = BUSY_PERIOD_SHARE
+"""A period is shown by default only if it received this share of the busiest period's tickets
+(the share by which the waste analysis calls a month complete)."""
 
 
 def received_per_period(source: TableSource, options: MetricOptions) -> dict[str, int]:

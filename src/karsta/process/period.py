@@ -30,9 +30,10 @@ from typing import Any, Literal
 import ibis.expr.types as ir
 
 from karsta.i18n import Message
+from karsta.timespan import BUSY_PERIOD_SHARE
 
 DAYS_PER_YEAR = 365.25
-COMPLETE_MONTH_SHARE = 0.25
+COMPLETE_MONTH_SHARE = BUSY_PERIOD_SHARE
 """A month is complete with at least this share of the busiest month's opened tickets."""
 FULL_YEAR_DAYS = 365
 """A period shorter than this does not cover the seasons: the yearly figures say so."""

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 import duckdb
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -52,6 +53,11 @@ BOOKKEEPING_DDL = (
     "ALTER TABLE imports ADD COLUMN IF NOT EXISTS options VARCHAR",
     "ALTER TABLE imports ADD COLUMN IF NOT EXISTS replaced_by BIGINT",
     "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS raw VARCHAR",
+    "ALTER TABLE redactions ADD COLUMN IF NOT EXISTS name BIGINT DEFAULT 0",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS canonical_table VARCHAR",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_new BIGINT",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_present BIGINT",
+    "ALTER TABLE imports ADD COLUMN IF NOT EXISTS records_updated BIGINT",
 )
 
 
@@ -233,8 +239,17 @@ class Workspace(Closing):
         return str(self.path)
 
     def table(self, name: str) -> ir.Table:
-        """Return a canonical or bookkeeping table as an Ibis expression."""
-        return self.backend.table(name)
+        """Return a canonical or bookkeeping table as an Ibis expression.
+
+        A workspace made by an earlier version and opened read-only (the web app, a
+        second reader) lacks the canonical columns added since: they read as empty.
+        """
+        expr = self.backend.table(name)
+        spec = next((t for t in CANONICAL_TABLES if t.name == name), None)
+        if spec is None:
+            return expr
+        missing = {c.name: ibis.null(c.dtype) for c in spec.columns if c.name not in expr.columns}
+        return expr.mutate(**missing) if missing else expr
 
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         """Run an Ibis expression on this workspace and return the rows."""

@@ -52,6 +52,7 @@ class RedactionInfo(BaseModel):
     identity_codes: int
     emails: int
     phones: int
+    names: int = 0
 
 
 class Accounting(BaseModel):
@@ -72,6 +73,11 @@ class Accounting(BaseModel):
     events_present: int
     tickets_created: int
     tickets_updated: int
+    table: str = "ticket_events"
+    """The canonical table the import filled: ticket events, or a record table (contacts, ...)."""
+    records_new: int = 0
+    records_present: int = 0
+    records_updated: int = 0
     values_left_empty: int
     pseudonymised: bool
     replaced_by: int | None
@@ -130,13 +136,23 @@ def accounting(stored: StoredImport) -> Accounting:
         events_present=stored.events_present,
         tickets_created=stored.tickets_created,
         tickets_updated=stored.tickets_updated,
+        table=stored.table,
+        records_new=stored.records_new,
+        records_present=stored.records_present,
+        records_updated=stored.records_updated,
         values_left_empty=stored.values_left_empty,
         pseudonymised=stored.pseudonymised,
         replaced_by=stored.replaced_by,
         reject_groups=groups(list(stored.reject_groups)),
         empty_groups=groups(list(stored.empty_groups)),
         redactions=[
-            RedactionInfo(column=r.column, identity_codes=r.hetu, emails=r.email, phones=r.phone)
+            RedactionInfo(
+                column=r.column,
+                identity_codes=r.hetu,
+                emails=r.email,
+                phones=r.phone,
+                names=r.name,
+            )
             for r in stored.redactions
         ],
         inferred_status_classes=stored.inferred_status_classes,

@@ -1,0 +1,139 @@
+"""Themes measured against the hand-labelled topics of real support tweets (English).
+
+Data: /work/shared/data/support-tweets/twcs-<brand>-200-inbound.csv (README): 200
+customer tweets per brand, each with 0/1 (blank) columns for the topics the
+authors labelled by hand; a tweet may have several topics or none.
+
+How the evaluation works, for each brand:
+- The themes are found over the 200 tweets with as many themes as the brand has
+  topic labels (`find_themes`, English, seeded).
+- Matching: each theme is assigned to at most one label and each label to at most
+  one theme so that the number of (tweet, label) agreements is largest (Hungarian
+  assignment, scipy's `linear_sum_assignment` over the theme × label overlap).
+  A tweet in a theme predicts that theme's label; a theme left unassigned predicts
+  nothing.
+- Micro precision = correct predictions / predictions; micro recall = correct
+  predictions / all (tweet, label) pairs of the gold labels (a tweet predicts one
+  label, so a tweet with two labels can recall only one); F1 their harmonic mean.
+- Baseline, scored the same way: the brand's K most frequent content lemmas
+  (by the number of tweets holding them, the same lemmas and stop words as the
+  themes), each tweet put under the most frequent of them it holds.
+
+The report is printed (pytest -s shows it) and kept in the assertion messages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from karsta.feedback.language import content_lemmas, detect_language
+from karsta.feedback.themes import OpenAnswer, find_themes
+
+DATA = Path("/work/shared/data/support-tweets")
+BRANDS = ("AmazonHelp", "AppleSupport", "SpotifyCares")
+META = {
+    "main_tweet_id",
+    "tweet_id",
+    "in_response_to_tweet_id",
+    "response_tweet_id",
+    "created_at",
+    "author_id",
+    "inbound",
+    "text",
+    "company",
+}
+
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="the shared support-tweets data")
+
+
+def scored(groups: list[set[int]], gold: list[set[str]], labels: list[str]) -> tuple[float, ...]:
+    """Return micro precision, recall and F1 of `groups` matched to `labels` (Hungarian)."""
+    overlap = np.array(
+        [[sum(1 for t in g if label in gold[t]) for label in labels] for g in groups]
+    )
+    rows, cols = linear_sum_assignment(-overlap)
+    correct = int(sum(overlap[r, c] for r, c in zip(rows, cols, strict=True)))
+    predicted = sum(len(groups[r]) for r in rows)
+    pairs = sum(len(g) for g in gold)
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / pairs
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def keyword_groups(texts: list[str], k: int) -> list[set[int]]:
+    """Return the baseline: the k most frequent lemmas, each tweet under its most frequent one."""
+    lemmas = [set(content_lemmas(t, "en")) for t in texts]
+    frequency = Counter(lemma for found in lemmas for lemma in found)
+    top = [w for w, _n in sorted(frequency.items(), key=lambda f: (-f[1], f[0]))[:k]]
+    groups: list[set[int]] = [set() for _ in top]
+    for i, found in enumerate(lemmas):
+        for j, word in enumerate(top):
+            if word in found:
+                groups[j].add(i)
+                break
+    return groups
+
+
+def evaluate(brand: str) -> dict[str, tuple[float, ...]]:
+    frame = pd.read_csv(DATA / f"twcs-{brand}-200-inbound.csv")
+    labels = [c for c in frame.columns if c not in META]
+    gold = [{label for label in labels if row[label] == 1} for _i, row in frame.iterrows()]
+    texts = [str(t) for t in frame["text"]]
+    found = find_themes(
+        [OpenAnswer(str(i), t, "en") for i, t in enumerate(texts)],
+        themes=len(labels),
+        examples=0,
+    )
+    groups = [{int(r) for r in theme.responses} for theme in found.themes]
+    return {
+        "themes": scored(groups, gold, labels),
+        "keywords": scored(keyword_groups(texts, len(labels)), gold, labels),
+    }
+
+
+def report_line(brand: str, result: dict[str, tuple[float, ...]]) -> str:
+    parts = [f"{name} P={p:.3f} R={r:.3f} F1={f:.3f}" for name, (p, r, f) in sorted(result.items())]
+    return f"{brand}: " + " | ".join(parts)
+
+
+def test_themes_beat_the_keyword_frequency_baseline_on_hand_labelled_tweets() -> None:
+    results = {brand: evaluate(brand) for brand in BRANDS}
+    report = "\n".join(report_line(b, r) for b, r in results.items())
+    print("\nThemes vs hand-labelled topics (micro, Hungarian matching):\n" + report)
+    mean = {
+        method: sum(r[method][2] for r in results.values()) / len(results)
+        for method in ("themes", "keywords")
+    }
+    # Over the three brands the themes find the labelled topics better than the baseline.
+    # Not on every brand: on AppleSupport the two most frequent words ("iphone",
+    # "update") are themselves the two largest labels, and the baseline wins there.
+    assert mean["themes"] > mean["keywords"], report
+
+
+def test_the_same_tweets_give_the_same_themes() -> None:
+    frame = pd.read_csv(DATA / "twcs-SpotifyCares-200-inbound.csv")
+    answers = [OpenAnswer(str(i), str(t), "en") for i, t in enumerate(frame["text"])]
+    first, second = find_themes(answers, themes=6), find_themes(answers, themes=6)
+    assert first.to_dict() == second.to_dict()
+
+
+def test_language_detection_on_real_short_english_texts() -> None:
+    # 600 real customer tweets, all English by the README; no language recorded, so an
+    # unsure tweet is "unknown". Measured: 590 English, 1 taken for Swedish, 9 unsure.
+    texts = [
+        str(t)
+        for brand in BRANDS
+        for t in pd.read_csv(DATA / f"twcs-{brand}-200-inbound.csv")["text"]
+    ]
+    guesses = Counter(detect_language(t).language for t in texts)
+    report = dict(guesses)
+    print(f"\nLanguage of 600 English support tweets: {report}")
+    assert guesses["en"] / len(texts) >= 0.97, report
+    assert guesses["fi"] + guesses["sv"] <= 6, report  # at most 1 % taken for another language
