@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from karsta.i18n import Message
 from karsta.ingest import numbering, transitions
+from karsta.ingest.batches import BATCH_EVENTS, Batches, split_events
 from karsta.ingest.derive import (
     FACTS_SETTING,
     FACTS_VERSION,
@@ -59,7 +60,7 @@ from karsta.ingest.records import Assumption, record_plans, required_plans, stag
 from karsta.ingest.redaction import ANY, KINDS, Redactions, merged, redacted
 from karsta.ingest.rejected import DEFAULT_LIMIT, RejectLimit, examples, keep_raw_text
 from karsta.ingest.signature import check_content
-from karsta.ingest.sqltext import quote
+from karsta.ingest.sqltext import literal, quote
 from karsta.ingest.stages import MAPPING_STAGES_SETTING, stages_json
 from karsta.ingest.staging import RawFile, ReadAgain, ReadContext, Rewrite
 from karsta.ingest.status_names import infer_status_classes
@@ -85,6 +86,7 @@ RAW, TYPED, EVENTS, STAGED, REJECTS, AFFECTED, ORDER, REPEATS, SINGLE, ORDERED, 
     "__karsta_new",
     "__karsta_merged",
 )
+BATCH = "__karsta_batch"  # the events of one batch of new tickets
 STAGES = ("read", "parse", "merge", "derive")
 # Events of one row of a one-row-per-ticket export can share a time; the process order decides.
 STATUS_RANK = (
@@ -196,6 +198,7 @@ def import_file(
     progress: Progress | None = None,
     max_rejects: RejectLimit | str | int = DEFAULT_LIMIT,
     replace: bool = False,
+    batch_events: int = BATCH_EVENTS,
 ) -> ImportReport:
     """Import `path` into `workspace` with `mapping`; return the row accounting.
 
@@ -207,7 +210,8 @@ def import_file(
     follow the workspace's mode, rejects more rows than `max_rejects` allows (a
     share such as '1%' or a number of rows), or was imported before with other
     options. With `replace`, the rows of earlier imports of the same file are
-    replaced by this reading of it.
+    replaced by this reading of it. The events of tickets new to the workspace are
+    numbered and derived `batch_events` at a time (`karsta.ingest.batches`).
     """
     path = Path(path)
     if not path.is_file():
@@ -244,13 +248,15 @@ def import_file(
             if progress is not None:  # nothing is derived from a record table
                 progress("derive", 1.0)
             return report
-        with ExitStack() as merge_stage:
+        with ExitStack() as merge_stage, ExitStack() as split:
             merge_stage.enter_context(_stage(workspace, "merge", progress))
-            # The events of tickets new to the workspace are numbered before the
-            # transaction: their order depends on this file alone.
+            # The events of tickets new to the workspace are split into batches of whole
+            # tickets before the transaction: their order depends on this file alone.
             new_tickets = mapping.layout == "events" and not _tickets_exist(workspace)
             if new_tickets:
-                _number_new_tickets(workspace, empty, pauses=bool(mapping.pause_statuses))
+                batches = split.enter_context(
+                    _split(workspace, report, empty, batch_events=batch_events)
+                )
             with workspace.transaction():
                 outdated = facts_outdated(workspace)
                 if bring_keys_up_to_date(workspace):
@@ -261,13 +267,24 @@ def import_file(
                 check_reading(path, earlier, options, replace=replace)
                 _record_import(workspace, report, sha256, options)
                 removed = _remove_earlier(workspace, report, earlier, sha256) if replace else False
-                if new_tickets and not removed:
-                    changed = _insert_new_tickets(workspace, report, empty)
-                else:
+                changed = None
+                if not new_tickets or removed:
                     changed = _merge_into_tickets(workspace, report, removed=removed)
                 merge_stage.close()  # the derive follows in the same transaction
                 with _stage(workspace, "derive", progress):
-                    _derive(workspace, changed, report, snapshots=mapping.snapshots)
+                    if changed is None and new_tickets and not removed:
+                        for batch in range(batches.count):
+                            new = _insert_new_tickets(
+                                workspace,
+                                report,
+                                empty,
+                                batches.source(batch),
+                                pauses=bool(mapping.pause_statuses),
+                            )
+                            _derive(workspace, new, report, snapshots=mapping.snapshots)
+                    else:
+                        _derive(workspace, changed, report, snapshots=mapping.snapshots)
+                    split.close()  # the batches' files are read: remove them
                     if outdated:
                         _derive_every_ticket(workspace, report, snapshots=mapping.snapshots)
                     workspace.set_setting(FACTS_SETTING, FACTS_VERSION)
@@ -827,59 +844,85 @@ def _tickets_exist(workspace: Workspace) -> bool:
 EVENT_ORDER = "timestamp, source_sequence NULLS LAST, import_id, source_row"
 
 
-def _number_new_tickets(workspace: Workspace, empty: frozenset[str], *, pauses: bool) -> None:
-    """Number the events of an import whose tickets are all new (`karsta.ingest.numbering`).
+def _number_new_tickets(
+    workspace: Workspace, events: str, empty: frozenset[str], *, pauses: bool
+) -> None:
+    """Number the events of tickets that are all new (`karsta.ingest.numbering`).
 
-    One sort of the narrow columns gives `seq` and all else that depends on the order;
-    identical events must share a time and a sequence number, so only such ties are
-    numbered by identity. The sorted rows are kept in the import's compressed scratch
-    database. `empty` names the columns the import leaves empty; `pauses`: the mapping
-    names statuses that stop the clock.
+    `events` is SQL selecting them (a batch of whole tickets). One sort of the narrow
+    columns gives `seq` and all else that depends on the order; identical events must
+    share a time and a sequence number, so only such ties are numbered by identity.
+    `empty` names the columns the import leaves empty; `pauses`: the mapping names
+    statuses that stop the clock.
     """
     con = workspace.connection
-    numbered = numbering.numbered(EVENTS, empty, pauses=pauses)
-    con.execute(f"CREATE OR REPLACE TABLE {SCRATCH}.{ORDER} AS {numbered}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {ORDER} AS SELECT * FROM {SCRATCH}.{ORDER}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {BATCH} AS {events}")
+    numbered = numbering.numbered(BATCH, empty, pauses=pauses)
+    with _unordered(con):  # seq orders the events; their place in the table does not
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ORDER} AS {numbered}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {REPEATS} AS
         SELECT source_row, occurrence FROM (
-            SELECT source_row, {OCCURRENCE} AS occurrence FROM {EVENTS}
+            SELECT source_row, {OCCURRENCE} AS occurrence FROM {BATCH}
             WHERE source_row IN (SELECT source_row FROM {ORDER} WHERE tied))
         WHERE occurrence > 1"""
     )
 
 
-def _insert_new_tickets(
-    workspace: Workspace, report: ImportReport, empty: frozenset[str]
-) -> Changed | None:
-    """Insert the events numbered by `_number_new_tickets`; return the tickets changed.
+@contextmanager
+def _split(
+    workspace: Workspace, report: ImportReport, empty: frozenset[str], *, batch_events: int
+) -> Iterator[Batches]:
+    """Split the events of new tickets into batches (`karsta.ingest.batches`).
 
-    Every event is new and each file row is one event, so the events need no
-    comparison with stored ones and no renumbering.
+    Once split, the parsed rows are read from the batches' files: the scratch
+    database that held them is emptied, and the events view reads the files.
     """
     con = workspace.connection
-    with _unordered(con):  # seq orders the events; their place in the table does not
+    constant = {c: "NULL" for c in empty if c != "source_row"}
+    constant |= {"source_file": literal(report.source_file), "import_id": str(report.import_id)}
+    with split_events(
+        con, EVENTS, report.rows_loaded, constant=constant, batch_events=batch_events
+    ) as batches:
+        if batches.count > 1:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {EVENTS} AS {batches.everything()}")
+            con.execute(f"DETACH DATABASE {SCRATCH}")
+            con.execute(f"ATTACH ':memory:' AS {SCRATCH} (COMPRESS)")
+        yield batches
+
+
+def _insert_new_tickets(
+    workspace: Workspace, report: ImportReport, empty: frozenset[str], events: str, *, pauses: bool
+) -> Changed | None:
+    """Number and insert one batch of new tickets' events (SQL `events`); return them.
+
+    Every event is new and each file row is one event, so the events need no
+    comparison with stored ones and no renumbering. The counts and the span of the
+    events are added to `report`.
+    """
+    con = workspace.connection
+    _number_new_tickets(workspace, events, empty, pauses=pauses)
+    # The derive reads the batch's events with their numbers, as they are now stored.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {NEW} AS SELECT e.*, o.seq FROM {BATCH} e "
+        f"JOIN (SELECT source_row, seq FROM {ORDER}) o USING (source_row)"
+    )
+    with _unordered(con):
         inserted = query_int(
             con,
             f"""INSERT INTO ticket_events BY NAME
-            SELECT * EXCLUDE (occurrence), {event_key("coalesce(occurrence, 1)")} AS event_key
-            FROM (SELECT e.*, o.seq, r.occurrence FROM {EVENTS} e
-                  JOIN (SELECT source_row, seq FROM {ORDER}) o USING (source_row)
-                  LEFT JOIN {REPEATS} r USING (source_row))""",
+            SELECT n.*, {event_key("coalesce(r.occurrence, 1)")} AS event_key
+            FROM {NEW} n LEFT JOIN {REPEATS} r USING (source_row)""",
         )
-    # The derive reads the new tickets' events where they now are: all are this import's.
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {NEW} AS "
-        f"SELECT * FROM ticket_events WHERE import_id = {int(report.import_id)}"
-    )
-    report.events_new = inserted
-    report.events_present = 0
-    report.tickets_updated = 0
-    if inserted:
-        span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {ORDER}")
-        if span:
-            report.first_event, report.last_event = span
-    return Changed(NEW, new_tickets=True, numbered=ORDER, empty=empty) if inserted else None
+    report.events_new += inserted
+    if not inserted:
+        return None
+    span = query_one(con, f"SELECT min(timestamp), max(timestamp) FROM {ORDER}")
+    if span and span[0] is not None:
+        first, last = span
+        report.first_event = first if report.first_event is None else min(report.first_event, first)
+        report.last_event = last if report.last_event is None else max(report.last_event, last)
+    return Changed(NEW, new_tickets=True, numbered=ORDER, empty=empty)
 
 
 @contextmanager
@@ -960,7 +1003,7 @@ def _derive(
     with _unordered(con):  # the derived rows are keyed; their place in a table does not matter
         derived = _derive_tickets(workspace, events, numbered, changed.empty, snapshots)
         if changed.new_tickets:
-            report.tickets_created = derived
+            report.tickets_created += derived
         _insert(workspace, "ticket_pauses", pause_intervals(events))
         # The numbered events hold what the transitions need, their next values included.
         if numbered is None:
