@@ -18,7 +18,7 @@ from karsta.channels.targets import parse_interval, parse_shrinkage, parse_targe
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import notes_table, settings_of, simple_table, working
-from karsta.formatting import decimal, duration, figure, share
+from karsta.formatting import decimal, duration, figure, share, whole
 from karsta.i18n import N_, _, current_language
 from karsta.metrics.labels import reason_text, statistic_label
 from karsta.metrics.registry import find
@@ -85,9 +85,9 @@ def channels_tables(overview: ChannelsOverview) -> Group:
                 f"{f.metric} {name}",
                 render.plain(statistic_label(f.statistic)),
                 value,
-                str(f.n),
-                str(f.excluded),
-                str(count),
+                whole(f.n),
+                whole(f.excluded),
+                whole(count),
             ]
         )
     parts: list[Table] = [
@@ -108,9 +108,9 @@ def channels_tables(overview: ChannelsOverview) -> Group:
                     f"{decimal(b.from_seconds, 0)}–{figure(b.to_seconds, 'seconds')}"
                     if b.to_seconds is not None
                     else f"≥ {figure(b.from_seconds, 'seconds')}",
-                    str(b.waiting),
-                    str(b.abandoned),
-                    str(b.answered),
+                    whole(b.waiting),
+                    whole(b.abandoned),
+                    whole(b.answered),
                     share(b.abandon_share),
                 ]
                 for b in curve.buckets
@@ -123,7 +123,7 @@ def channels_tables(overview: ChannelsOverview) -> Group:
             _("Contacts by channel"),
             [_("Channel"), _("Contacts"), _("Share"), _("Self-service")],
             [
-                [v.channel, str(v.contacts), share(v.share), _("yes") if v.self_service else ""]
+                [v.channel, whole(v.contacts), share(v.share), _("yes") if v.self_service else ""]
                 for v in mix.volumes
             ],
         )
@@ -136,7 +136,7 @@ def channels_tables(overview: ChannelsOverview) -> Group:
                 [_("Tickets"), _("Contacts per ticket"), _("Share with repeat contacts")],
                 [
                     [
-                        str(repeats.tickets),
+                        whole(repeats.tickets),
                         decimal(repeats.per_ticket, 2),
                         share(repeats.repeat_share),
                     ]
@@ -144,11 +144,13 @@ def channels_tables(overview: ChannelsOverview) -> Group:
                 left=0,
             )
         )
-    excluded = [f"{reason_text(r)}: {n}" for r, n in curve.excluded.items()]
+    excluded = [f"{reason_text(r)}: {whole(n)}" for r, n in curve.excluded.items()]
     if excluded:
         parts.append(notes_table(_("Contacts left out"), excluded))
     if assumed:
-        parts.append(notes_table(_("Assumptions"), [f"{k}: {n}" for k, n in assumed.items()]))
+        parts.append(
+            notes_table(_("Assumptions"), [f"{k}: {whole(n)}" for k, n in assumed.items()])
+        )
     notes = [n for found in overview.notes.values() for n in found]
     notes += [f"{metric}: {why}" for metric, why in overview.no_data.items()]
     if curve.patience_seconds is not None:
@@ -197,7 +199,7 @@ def staffing_command(
 
 
 def _agents(value: int | None) -> str:
-    return "–" if value is None else str(value)
+    return "–" if value is None else whole(value)
 
 
 def staffing_tables(plan: StaffingPlan) -> Group:
@@ -244,7 +246,7 @@ def staffing_tables(plan: StaffingPlan) -> Group:
             _("What if the target changes"),
             [_("Target"), _("Agent hours a week"), _("Peak scheduled agents")],
             [
-                [w.target, decimal(w.agent_hours_per_week, 0), str(w.peak_scheduled_agents)]
+                [w.target, decimal(w.agent_hours_per_week, 0), whole(w.peak_scheduled_agents)]
                 for w in plan.what_if
             ],
         ),
@@ -272,6 +274,6 @@ def staffing_tables(plan: StaffingPlan) -> Group:
                 n=plan.unsized_intervals
             )
         )
-    notes += [f"{reason_text(r)}: {n}" for r, n in plan.excluded.items()]
+    notes += [f"{reason_text(r)}: {whole(n)}" for r, n in plan.excluded.items()]
     parts.append(notes_table(_("Notes"), notes))
     return Group(*parts)
