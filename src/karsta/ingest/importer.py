@@ -414,18 +414,7 @@ def _parse(
     parsed = parse_rows(
         con, raw, mapping, plans, table=TYPED, rejects_table=REJECTS, scratch=SCRATCH
     )
-    for reject in raw.rejects:  # known once the file was read
-        con.execute(
-            f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
-            "VALUES (?, ?, ?, false, ?)",
-            [reject.line, reject.column, reject.reason, reject.raw],
-        )
-    personal = [p for p in plans if p.personal]
-    found: frozenset[str] = frozenset()
-    if key is not None and personal:
-        found = _pseudonymise_rejects(workspace, parsed.rows, personal, key)
-        for plan in personal:
-            _pseudonymise(workspace, parsed.rows, plan.canonical, key)
+    found = _reader_rejects_and_pseudonyms(workspace, raw, plans, parsed.rows, key)
     keep_raw_text(con, raw, REJECTS, _raw_pseudonyms(mapping, key, found))
     report.redactions = parsed.redactions
     if report.privacy.redact:
@@ -489,18 +478,7 @@ def _parse_records(
         scratch=SCRATCH,
         required=keys,
     )
-    for reject in raw.rejects:  # known once the file was read
-        con.execute(
-            f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
-            "VALUES (?, ?, ?, false, ?)",
-            [reject.line, reject.column, reject.reason, reject.raw],
-        )
-    personal = [p for p in plans if p.personal]
-    found: frozenset[str] = frozenset()
-    if key is not None and personal:
-        found = _pseudonymise_rejects(workspace, parsed.rows, personal, key)
-        for plan in personal:
-            _pseudonymise(workspace, parsed.rows, plan.canonical, key)
+    found = _reader_rejects_and_pseudonyms(workspace, raw, plans, parsed.rows, key)
     rejected, report.assumptions = stage_records(
         con, TYPED, plans, mapping, staged=RECORDS, rejects=REJECTS, import_id=import_id
     )
@@ -587,6 +565,28 @@ def _merge_records(workspace: Workspace, report: ImportReport) -> None:
 
 RECORD_TIMES = {"contacts": "arrived_at", "visits": "scheduled_at", "surveys": "answered_at"}
 """The time of a record table's rows that the import's time range spans."""
+
+
+def _reader_rejects_and_pseudonyms(
+    workspace: Workspace, raw: RawFile, plans: list[ColumnPlan], rows: str, key: bytes | None
+) -> frozenset[str]:
+    """Store the rows the reader rejected; pseudonymise personal columns of rows and rejects.
+
+    Return the raw values found in rejects that were replaced by pseudonyms.
+    """
+    for reject in raw.rejects:  # known once the file was read
+        workspace.connection.execute(
+            f"INSERT INTO {REJECTS} (line, source_column, reason, row_loaded, raw) "
+            "VALUES (?, ?, ?, false, ?)",
+            [reject.line, reject.column, reject.reason, reject.raw],
+        )
+    personal = [p for p in plans if p.personal]
+    if key is None or not personal:
+        return frozenset()
+    found = _pseudonymise_rejects(workspace, rows, personal, key)
+    for plan in personal:
+        _pseudonymise(workspace, rows, plan.canonical, key)
+    return found
 
 
 def _protected(plans: list[ColumnPlan], privacy: PrivacyMode) -> list[ColumnPlan]:
