@@ -18,7 +18,7 @@ from karsta.ingest.stages import StageDeclaration
 from karsta.process import findings
 from karsta.process.dfg import (
     ProcessMap,
-    edge_counts,
+    edge_aggregation,
     flag_bottlenecks,
     node_counts,
     step_cases,
@@ -281,17 +281,17 @@ class ProcessAnalysis:
             missing = self.stages.not_computed
             log = log.filter(ibis.literal(False))
         rules = self.waiting_rules if column in ("activity", "stage") and classes else None
-        edges_expr = edge_counts(log, min_count=min_count, rules=rules)
+        edges_split = edge_aggregation(log, min_count=min_count, rules=rules)
         nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
         nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
         if not classes:
             missing += (NotComputed(Message("bottlenecks and the kinds of stay"), STATUS_CLASSES),)
             bottlenecks = 0
-        edges = flag_bottlenecks(self.source.to_arrow(edges_expr), bottlenecks)
+        edges = flag_bottlenecks(edges_split.run(self.source.to_arrow), bottlenecks)
         values, stage_nodes = self._node_values(column, open_stage)
         return ProcessMap(
             edges,
-            edges_expr,
+            edges_split.expr(),
             by=by,
             nodes=self.source.to_arrow(nodes_expr),
             node_expr=nodes_expr,
@@ -450,8 +450,8 @@ class ProcessAnalysis:
             missing.append(NotComputed(Message("escalations that came back"), NEEDS["level"]))
             figures.update(dict.fromkeys(LEVEL_FIGURES))
         return Handoffs(
-            self.source.to_arrow(network),
-            network,
+            network.run(self.source.to_arrow),
+            network.expr(),
             by=by,
             max_nodes=max_nodes,
             summary=figures,

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from karsta.process.requirements import NotComputed
 from karsta.process.results import TableResult, records
+from karsta.process.split_aggregation import SplitAggregation
 from karsta.process.transitions import CLOSED_CLASSES
 from karsta.process.waiting import FLOW_KINDS, WaitingRules
 from karsta.schema import VARIANT_SEPARATOR
@@ -88,6 +89,20 @@ def edge_counts(
 ) -> ir.Table:
     """Return one row per edge: source, target, count, cases, kind and waits.
 
+    The expression of `edge_aggregation` as one table; see there.
+    """
+    return edge_aggregation(log, min_count=min_count, rules=rules).expr()
+
+
+EDGE_ORDER = (ibis.desc("count"), "source", "target")
+"""Edges most frequent first, then by name."""
+
+
+def edge_aggregation(
+    log: ir.Table, *, min_count: int = 1, rules: WaitingRules | None = None
+) -> SplitAggregation:
+    """Return the edges as two aggregations: count, cases and kind; then the waits.
+
     Waits are seconds from an event to the ticket's next event (calendar and, when
     `log` has `service_wait_s`, service hours); median and p90 are exact
     (interpolated) quantiles. `kind` is the kind of the stays in the source by
@@ -101,13 +116,10 @@ def edge_counts(
         "count": moves.count(),
         "cases": moves.ticket_id.nunique(),
         "after_resolution": moves.status_class.isin(CLOSED_CLASSES).fill_null(False).all(),
-        **wait_columns(moves.wait_s, "wait"),
     }
     if rules is not None:
         measures["kind_low"] = moves.stay_kind.min()
         measures["kind_high"] = moves.stay_kind.max()
-    if "service_wait_s" in moves.columns:
-        measures.update(wait_columns(moves.service_wait_s, "service_wait"))
     edges = moves.group_by(source=moves.node, target=moves.next_node).aggregate(**measures)
     if rules is not None:
         kind = ibis.ifelse(edges.kind_low == edges.kind_high, edges.kind_low, "mixed")
@@ -116,7 +128,11 @@ def edge_counts(
         edges = edges.mutate(kind=ibis.null("string"))
     if min_count > 1:
         edges = edges.filter(edges["count"] >= min_count)
-    return edges.order_by(ibis.desc("count"), "source", "target")
+    waits = wait_columns(moves.wait_s, "wait")
+    if "service_wait_s" in moves.columns:
+        waits.update(wait_columns(moves.service_wait_s, "service_wait"))
+    timed = moves.group_by(source=moves.node, target=moves.next_node).aggregate(**waits)
+    return SplitAggregation((edges, timed), ("source", "target"), EDGE_ORDER)
 
 
 def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:

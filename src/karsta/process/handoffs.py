@@ -20,9 +20,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from karsta.process.dfg import wait_columns
+from karsta.process.dfg import EDGE_ORDER, wait_columns
 from karsta.process.requirements import NotComputed
 from karsta.process.results import TableResult, records
+from karsta.process.split_aggregation import SplitAggregation
 from karsta.process.transitions import steps, ticket_order
 from karsta.timespan import seconds_between
 
@@ -30,19 +31,22 @@ from karsta.timespan import seconds_between
 def handoff_network(log: ir.Table) -> ir.Table:
     """Return one row per (source, target) hand-off: count, tickets and the gap between them.
 
+    The expression of `handoff_aggregation` as one table; see there.
+    """
+    return handoff_aggregation(log).expr()
+
+
+def handoff_aggregation(log: ir.Table) -> SplitAggregation:
+    """Return the hand-off network as two aggregations: count and tickets; then the gaps.
+
     The gap is the time from the last event with the giver to the first with the
     receiver: what the hand-off itself adds.
     """
     moves = log.filter(_is_handoff(log))
-    return (
-        moves.group_by(source=moves.node, target=moves.next_node)
-        .aggregate(
-            count=moves.count(),
-            tickets=moves.ticket_id.nunique(),
-            **wait_columns(moves.wait_s, "gap"),
-        )
-        .order_by(ibis.desc("count"), "source", "target")
-    )
+    pairs = moves.group_by(source=moves.node, target=moves.next_node)
+    counts = pairs.aggregate(count=moves.count(), tickets=moves.ticket_id.nunique())
+    gaps = pairs.aggregate(**wait_columns(moves.wait_s, "gap"))
+    return SplitAggregation((counts, gaps), ("source", "target"), EDGE_ORDER)
 
 
 def _moves(log: ir.Table) -> ir.Table:
@@ -192,11 +196,14 @@ class Handoffs(TableResult):
 
 def handoff_views(events: ir.Table, *, by: str, max_nodes: int) -> tuple[ir.Table, ir.Table]:
     """Return the expressions for the hand-off network and the one-row summary."""
-    return handoff_expressions(steps(events, by=by), steps(events, by="level"), max_nodes=max_nodes)
+    network, summary = handoff_expressions(
+        steps(events, by=by), steps(events, by="level"), max_nodes=max_nodes
+    )
+    return network.expr(), summary
 
 
 def handoff_expressions(
     log: ir.Table, levels: ir.Table, *, max_nodes: int
-) -> tuple[ir.Table, ir.Table]:
+) -> tuple[SplitAggregation, ir.Table]:
     """Return the network and summary from `steps` logs over the attribute and over level."""
-    return handoff_network(log), summary_expr(log, levels, max_nodes=max_nodes)
+    return handoff_aggregation(log), summary_expr(log, levels, max_nodes=max_nodes)
