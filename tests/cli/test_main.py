@@ -188,6 +188,9 @@ def test_a_record_import_prints_its_table_and_summary_counts_it(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "contacts: rows new" in result.output
     assert "events new" not in result.output
+    # The progress names what a record import does: it adds rows and derives nothing.
+    assert "Adding rows" in result.output
+    assert "Deriving ticket facts" not in result.output
     # The VRU exit written two minutes before the entry is counted as an assumption.
     assert "Assumptions" in result.output
     assert "vru_exit" in result.output

@@ -137,6 +137,8 @@ STAGE_TEXT = {
     "merge": N_("Adding events"),
     "derive": N_("Deriving ticket facts"),
 }
+RECORD_STAGE_TEXT = {**STAGE_TEXT, "merge": N_("Adding rows")}
+"""A record import (contacts, visits, surveys, staffing) adds rows and derives nothing."""
 
 
 _fail = render.fail
@@ -185,7 +187,8 @@ def import_command(
         typer.Option(
             "--redact",
             help=N_(
-                "Replace identity codes, e-mail addresses and phone numbers in free text by tags."
+                "Replace identity codes, e-mail addresses, phone numbers and names after "
+                "greetings and signatures in free text by tags."
             ),
         ),
     ] = False,
@@ -321,11 +324,14 @@ def _import_with_progress(
         console=render.console(stderr=True),
         transient=False,
     ) as bar:
-        tasks = {
-            stage: bar.add_task(_(STAGE_TEXT[stage]), total=1.0, start=False) for stage in STAGES
-        }
+        records = source.records is not None
+        texts = RECORD_STAGE_TEXT if records else STAGE_TEXT
+        shown = [stage for stage in STAGES if not (records and stage == "derive")]
+        tasks = {stage: bar.add_task(_(texts[stage]), total=1.0, start=False) for stage in shown}
 
         def progress(stage: str, fraction: float | None) -> None:
+            if stage not in tasks:
+                return
             bar.start_task(tasks[stage])
             bar.update(tasks[stage], completed=fraction or 0.0)
 
