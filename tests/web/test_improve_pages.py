@@ -303,6 +303,48 @@ def test_a_group_limited_analyst_cannot_start_from_another_groups_finding(
     assert limited.get("/improve/a3.json").json()["sheets"] == []
 
 
+def test_figures_from_every_ticket_are_withheld_from_a_group_limited_user(
+    hand_site: Site,
+) -> None:
+    # The unrestricted analyst starts a sheet and an idea from the ping-pong finding
+    # (ticket A, resolved by G1); the user limited to G2 sees neither ticket.
+    analyst = hand_site.signed_in("analyst")
+    place = post(
+        analyst,
+        "/improve/a3",
+        {"title": "Pompottelu", "finding": "handoffs:ping-pong"},
+        "/improve/a3",
+    )
+    post(
+        analyst,
+        "/improve/ideas",
+        {"title": "Ei pompottelua", "finding": "handoffs:ping-pong"},
+        "/improve/ideas",
+    )
+    own = analyst.get(place + ".json").json()
+    assert own["sheet"]["baseline"]["scope"] == {"groups": None, "channels": None}
+    assert own["withheld"] is False
+    limited = hand_site.signed_in("analyst_g2")
+    seen = limited.get(place + ".json").json()
+    assert seen["withheld"] is True
+    assert seen["sheet"]["baseline"] is None
+    assert seen["sheet"]["current_state"] == "" and seen["sheet"]["metrics"] == ""
+    assert seen["sheet"]["title"] == "Pompottelu"
+    listed = limited.get("/improve/a3.json").json()["sheets"]
+    assert [s["baseline"] for s in listed] == [None]
+    ideas = limited.get("/improve/ideas.json").json()["ideas"]
+    assert [i["figures"] for i in ideas] == [None]
+    assert analyst.get("/improve/ideas.json").json()["ideas"][0]["figures"]["tickets"] == 1
+    html = limited.get(place, headers={"accept-language": "fi"}).text
+    assert "Lähtötaso datasta" not in html
+    for path in (place + "/print", place + "/pdf"):
+        assert limited.get(path).status_code == 403, path
+    token = csrf(limited, place)
+    saved = limited.post(place, data={"csrftoken": token, "title": "X", "step": "3"})
+    assert saved.status_code == 403
+    assert analyst.get(place + ".json").json()["sheet"]["title"] == "Pompottelu"
+
+
 def test_a_change_with_an_unreadable_target_or_metric_is_refused(site: Site) -> None:
     analyst = site.signed_in("analyst")
     for form in (

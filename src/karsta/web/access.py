@@ -8,6 +8,7 @@ report computes anything from the tickets of another group.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,31 @@ class DataScope:
     def restricted(self) -> bool:
         """Return whether the user sees only some tickets."""
         return bool(self.ticket_attributes)
+
+    def covers(self, other: DataScope) -> bool:
+        """Return whether every ticket `other` sees is one this scope sees too."""
+        theirs = other.ticket_attributes
+        return all(
+            column in theirs and set(theirs[column]) <= set(allowed)
+            for column, allowed in self.ticket_attributes.items()
+        )
+
+    def to_dict(self) -> dict[str, list[str] | None]:
+        """Return the scope as JSON data: {"groups": [...] or None, "channels": ...}."""
+        return {
+            "groups": None if self.groups is None else list(self.groups),
+            "channels": None if self.channels is None else list(self.channels),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> DataScope:
+        """Return the scope `to_dict` wrote; no data means every ticket."""
+        data = data or {}
+        groups, channels = data.get("groups"), data.get("channels")
+        return cls(
+            groups=None if groups is None else tuple(groups),
+            channels=None if channels is None else tuple(channels),
+        )
 
     def restrict(
         self, asked: dict[str, tuple[str, ...]] | None = None

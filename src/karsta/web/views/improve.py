@@ -52,6 +52,7 @@ from karsta.metrics.config import ConfigError, parse_target
 from karsta.metrics.labels import statistic_label
 from karsta.metrics.registry import catalog, find
 from karsta.process.waste import WasteFindings
+from karsta.web.access import DataScope
 from karsta.web.improve_charts import control_chart_spec
 from karsta.web.pages import page
 from karsta.web.rendering import TEMPLATES
@@ -92,6 +93,52 @@ def _get(visitor: Visitor, kind: Any, record_id: int) -> Any:
         return _records(visitor).get(kind, record_id)
     except RecordNotFound as exc:
         raise HTTPException(status_code=404) from exc
+
+
+SCOPE_KEY = "scope"
+"""Figures an idea or sheet took from the data keep the tickets they were computed over."""
+WITHHELD_FIELDS = ("current_state", "metrics")
+"""A sheet's texts that are filled from the data when it starts from a finding or a figure."""
+
+
+def _stamped(figures: dict[str, Any] | None, visitor: Visitor) -> dict[str, Any] | None:
+    """Return figures from the data with the scope of tickets the visitor computed them over."""
+    return None if figures is None else {**figures, SCOPE_KEY: visitor.scope.to_dict()}
+
+
+def _sees(visitor: Visitor, figures: dict[str, Any] | None) -> bool:
+    """Return whether the visitor may see figures from the data (computed over which tickets).
+
+    Figures without a stamped scope were computed over every ticket (the command line
+    or an earlier version): a visitor limited to some groups or channels does not see them.
+    """
+    if not figures:
+        return True
+    return visitor.scope.covers(DataScope.from_dict(figures.get(SCOPE_KEY)))
+
+
+def _idea_shown(visitor: Visitor, idea: Idea) -> IdeaData:
+    """Return the idea as the visitor may see it: figures over others' tickets withheld."""
+    data = IdeaData.model_validate(idea)
+    return data if _sees(visitor, idea.figures) else data.model_copy(update={"figures": None})
+
+
+def _sheet_shown(visitor: Visitor, sheet: A3) -> A3Data:
+    """Return the sheet as the visitor may see it: the data's baseline and texts withheld."""
+    data = A3Data.model_validate(sheet)
+    if _sees(visitor, sheet.baseline):
+        return data
+    return data.model_copy(update={"baseline": None, **dict.fromkeys(WITHHELD_FIELDS, "")})
+
+
+def _sheet_for(visitor: Visitor, a3_id: int) -> A3:
+    """Return the sheet whose whole content the visitor may see (403 if some is withheld)."""
+    sheet: A3 = _get(visitor, A3, a3_id)
+    if not _sees(visitor, sheet.baseline):
+        raise HTTPException(status_code=403)
+    return sheet
+
+
 
 
 def _waste(visitor: Visitor) -> WasteFindings | None:
@@ -358,7 +405,7 @@ def ideas(visitor: Viewer) -> IdeasPage:
     """Return every idea (the page places them on the impact × effort grid)."""
     waste = _waste(visitor)
     return IdeasPage(
-        ideas=[IdeaData.model_validate(i) for i in _records(visitor).all(Idea)],
+        ideas=[_idea_shown(visitor, i) for i in _records(visitor).all(Idea)],
         findings=_findings(visitor, waste),
     )
 
@@ -382,6 +429,7 @@ def idea_add(
             raise HTTPException(status_code=422)
         idea = idea_from_finding(waste, finding, title.strip())
         idea.description, idea.effort = description.strip(), effort
+        idea.figures = _stamped(idea.figures, visitor)
     idea.author = visitor.user.username if visitor.user else ""
     _records(visitor).add(idea)
     return see_other("/improve/ideas")
@@ -596,7 +644,7 @@ def a3_list(visitor: Viewer) -> A3ListPage:
     """Return every A3 sheet."""
     waste = _waste(visitor)
     return A3ListPage(
-        sheets=[A3Data.model_validate(a) for a in _records(visitor).all(A3)],
+        sheets=[_sheet_shown(visitor, a) for a in _records(visitor).all(A3)],
         findings=_findings(visitor, waste),
     )
 
@@ -613,6 +661,7 @@ def a3_add(visitor: Analyst, title: Text, finding: Text = "", team: Text = "") -
         if waste is None or finding not in {f.id for f in waste.findings}:
             raise HTTPException(status_code=422)
         sheet = a3_from_finding(waste, finding, title.strip())
+        sheet.baseline = _stamped(sheet.baseline, visitor)
     sheet.team = team.strip()
     sheet.owner = visitor.user.username if visitor.user else ""
     _records(visitor).add(sheet)
@@ -624,6 +673,8 @@ class A3Page(BaseModel):
 
     sheet: A3Data
     changes: list[ImprovementData]
+    withheld: bool = False
+    """The baseline and the texts filled from the data are over tickets the visitor may not see."""
 
 
 @page(router, "/improve/a3/{a3_id}", template="improve/a3.html", model=A3Page, summary="A3 sheet")
@@ -632,8 +683,9 @@ def a3(visitor: Viewer, a3_id: RecordId) -> A3Page:
     sheet = _get(visitor, A3, a3_id)
     changes = [i for i in _records(visitor).all(Improvement) if i.a3_id == sheet.id]
     return A3Page(
-        sheet=A3Data.model_validate(sheet),
+        sheet=_sheet_shown(visitor, sheet),
         changes=[ImprovementData.model_validate(i) for i in changes],
+        withheld=not _sees(visitor, sheet.baseline),
     )
 
 
@@ -674,7 +726,7 @@ def a3_save(
     measurement: Text = "",
 ) -> Response:
     """Save the sheet's fields; the history keeps what changed."""
-    sheet = _get(visitor, A3, a3_id)
+    sheet = _sheet_for(visitor, a3_id)
     causes = {
         "people": people,
         "methods": methods,
@@ -719,7 +771,7 @@ def a3_action_add(
     how: Text = "",
 ) -> Response:
     """Add a row to the sheet's action table."""
-    sheet = _get(visitor, A3, a3_id)
+    sheet = _sheet_for(visitor, a3_id)
     if not what.strip():
         raise HTTPException(status_code=422)
     try:
@@ -751,6 +803,7 @@ def a3_action_status(
     status: Annotated[Literal["planned", "in progress", "done", "cancelled"], Form()],
 ) -> Response:
     """Set the status of one action."""
+    _sheet_for(visitor, a3_id)
     action = _get(visitor, Action, action_id)
     if action.a3_id != a3_id:
         raise HTTPException(status_code=404)
@@ -763,13 +816,13 @@ def a3_action_status(
 )
 def a3_print(visitor: Viewer, a3_id: RecordId) -> Response:
     """Return the sheet laid out for one landscape A3 page (the browser prints it)."""
-    return HTMLResponse(a3_html(_get(visitor, A3, a3_id), visitor.lang))
+    return HTMLResponse(a3_html(_sheet_for(visitor, a3_id), visitor.lang))
 
 
 @router.get("/improve/a3/{a3_id}/pdf", summary="A3 sheet as PDF")
 def a3_download(visitor: Viewer, a3_id: RecordId) -> Response:
     """Return the sheet as one landscape A3 page (PDF)."""
-    sheet = _get(visitor, A3, a3_id)
+    sheet = _sheet_for(visitor, a3_id)
     try:
         pdf = a3_pdf(sheet, visitor.lang)
     except ValueError as exc:
@@ -885,7 +938,7 @@ def pdca(visitor: Viewer) -> PdcaPage:
     has_data = visitor.state.config.workspace.exists()
     return PdcaPage(
         changes=[_effects(visitor, i) for i in open_changes] if has_data else [],
-        sheets=[A3Data.model_validate(a) for a in records.all(A3)],
+        sheets=[_sheet_shown(visitor, a) for a in records.all(A3)],
         metrics=[(d.id, d.card.name(visitor.lang)) for d in catalog().values()],
     )
 
