@@ -328,7 +328,7 @@ def test_figures_from_every_ticket_are_withheld_from_a_group_limited_user(
     seen = limited.get(place + ".json").json()
     assert seen["withheld"] is True
     assert seen["sheet"]["baseline"] is None
-    assert seen["sheet"]["current_state"] == "" and seen["sheet"]["metrics"] == ""
+    assert (seen["sheet"]["current_state"], seen["sheet"]["metrics"]) == ("", "")
     assert seen["sheet"]["title"] == "Pompottelu"
     listed = limited.get("/improve/a3.json").json()["sheets"]
     assert [s["baseline"] for s in listed] == [None]
