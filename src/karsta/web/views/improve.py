@@ -139,8 +139,6 @@ def _sheet_for(visitor: Visitor, a3_id: int) -> A3:
     return sheet
 
 
-
-
 def _waste(visitor: Visitor) -> WasteFindings | None:
     """Return the waste findings of the tickets the visitor sees (None without a workspace)."""
     if not visitor.state.config.workspace.exists():
