@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import karsta
@@ -19,6 +20,7 @@ from karsta.feedback.themes import (
     OpenAnswer,
     RecurringRule,
     ScoredAnswer,
+    explained_weights,
     find_themes,
     workspace_themes,
 )
@@ -126,6 +128,20 @@ def test_a_theme_dictionary_claims_its_answers_first() -> None:
     # "jono" is in all 12 answers left: a word in over 90 % of them tells none apart.
     assert "jono" not in found[0].words
     assert {"jonotusaika", "odottaa"} <= set(found[0].words)
+
+
+def test_an_answer_weighs_themes_by_the_part_of_its_words_they_explain() -> None:
+    # Two themes over three words: theme 0's word weights sum to 0.5 (0.5, 0, 0),
+    # theme 1's to 2.0 (0, 1.0, 1.0). An answer with NMF weights (0.8, 0.3) gets
+    # 0.8 x 0.5 = 0.4 of its weight from theme 0 and 0.3 x 2.0 = 0.6 from theme 1:
+    # it belongs to theme 1, though its raw weight on theme 0 is larger.
+    components = np.array([[0.5, 0.0, 0.0], [0.0, 1.0, 1.0]])
+    weights = np.array([[0.8, 0.3], [0.0, 0.0]])
+    explained = explained_weights(weights, components)
+    assert explained == pytest.approx(np.array([[0.4, 0.6], [0.0, 0.0]]))
+    assert int(np.argmax(explained[0])) == 1
+    # What the themes explain adds up to the answer's weight in NMF's approximation.
+    assert explained.sum(axis=1) == pytest.approx((weights @ components).sum(axis=1))
 
 
 def test_bad_parameters_are_refused() -> None:

@@ -1,8 +1,10 @@
 """Themes measured against the hand-labelled topics of real support tweets (English).
 
-Data: /work/shared/data/support-tweets/twcs-<brand>-200-inbound.csv (README): 200
-customer tweets per brand, each with 0/1 (blank) columns for the topics the
-authors labelled by hand; a tweet may have several topics or none.
+Data: ../shared/data/support-tweets/twcs-<brand>-200-inbound.csv beside the
+checkout (README): 200 customer tweets per brand, each with 0/1 (blank) columns
+for the topics the authors labelled by hand; a tweet may have several topics or
+none. Without the data folder the tests are skipped, except under CI (the `CI`
+environment variable set), where a missing folder is a failure.
 
 How the evaluation works, for each brand:
 - The themes are found over the 200 tweets with as many themes as the brand has
@@ -20,11 +22,21 @@ How the evaluation works, for each brand:
   themes), each tweet put under the most frequent of them it holds.
 
 The report is printed (pytest -s shows it) and kept in the assertion messages.
+The themes must beat the baseline on each brand. AppleSupport is the known
+exception (an expected failure, strict: the day it wins the marker must go):
+measured F1 0.379 for the themes against 0.419 for the baseline. Its labels are
+about the device (iPhone, on 87 of the 200 tweets, alongside Update, Battery,
+Freezing); the baseline's most frequent "word" is the support account's handle
+@AppleSupport (in 129 tweets), whose one group of 129 tweets is matched to
+iPhone and scores 61 correct, while the themes split the same tweets by what
+went wrong (update, battery, freezing, the "I" autocorrect bug, which has no label).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +47,7 @@ from scipy.optimize import linear_sum_assignment
 from karsta.feedback.language import content_lemmas, detect_language
 from karsta.feedback.themes import OpenAnswer, find_themes
 
-DATA = Path("/work/shared/data/support-tweets")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "support-tweets"
 BRANDS = ("AmazonHelp", "AppleSupport", "SpotifyCares")
 META = {
     "main_tweet_id",
@@ -49,7 +61,13 @@ META = {
     "company",
 }
 
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="the shared support-tweets data")
+pytestmark = pytest.mark.skipif(
+    not DATA.exists() and not os.environ.get("CI"),
+    reason="the shared support-tweets data is not beside the checkout",
+)
+LOSES = {
+    "AppleSupport": "the baseline's handle group matches the device label (see the module's text)"
+}
 
 
 def scored(groups: list[set[int]], gold: list[set[str]], labels: list[str]) -> tuple[float, ...]:
@@ -81,6 +99,7 @@ def keyword_groups(texts: list[str], k: int) -> list[set[int]]:
     return groups
 
 
+@cache
 def evaluate(brand: str) -> dict[str, tuple[float, ...]]:
     frame = pd.read_csv(DATA / f"twcs-{brand}-200-inbound.csv")
     labels = [c for c in frame.columns if c not in META]
@@ -103,7 +122,21 @@ def report_line(brand: str, result: dict[str, tuple[float, ...]]) -> str:
     return f"{brand}: " + " | ".join(parts)
 
 
-def test_themes_beat_the_keyword_frequency_baseline_on_hand_labelled_tweets() -> None:
+@pytest.mark.parametrize(
+    "brand",
+    [
+        pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=LOSES[b])) if b in LOSES else b
+        for b in BRANDS
+    ],
+)
+def test_themes_beat_the_keyword_frequency_baseline_on_each_brand(brand: str) -> None:
+    result = evaluate(brand)
+    report = report_line(brand, result)
+    print("\nThemes vs hand-labelled topics (micro, Hungarian matching): " + report)
+    assert result["themes"][2] > result["keywords"][2], report
+
+
+def test_themes_beat_the_keyword_frequency_baseline_over_the_brands() -> None:
     results = {brand: evaluate(brand) for brand in BRANDS}
     report = "\n".join(report_line(b, r) for b, r in results.items())
     print("\nThemes vs hand-labelled topics (micro, Hungarian matching):\n" + report)
@@ -111,9 +144,6 @@ def test_themes_beat_the_keyword_frequency_baseline_on_hand_labelled_tweets() ->
         method: sum(r[method][2] for r in results.values()) / len(results)
         for method in ("themes", "keywords")
     }
-    # Over the three brands the themes find the labelled topics better than the baseline.
-    # Not on every brand: on AppleSupport the two most frequent words ("iphone",
-    # "update") are themselves the two largest labels, and the baseline wins there.
     assert mean["themes"] > mean["keywords"], report
 
 

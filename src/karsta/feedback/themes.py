@@ -1,10 +1,15 @@
 """Themes in open answers: found without labels, with their scores, trend and recurrence.
 
 Per language (see `karsta.feedback.language`), the content lemmas of each answer
-are weighted by TF-IDF and factorised by NMF (scikit-learn, seeded, so the same
-answers give the same themes). Each answer belongs to the theme with its largest
-weight; an answer none of whose lemmas is in the vocabulary (a lemma must occur
-in at least `MIN_DOCUMENT_FREQUENCY` answers) belongs to no theme and is counted.
+are weighted by TF-IDF with sublinear term frequency (1 + log tf: a word said
+three times in one answer does not outweigh the rest of it) and factorised by
+NMF (scikit-learn, seeded, so the same answers give the same themes). Each answer
+belongs to the theme that explains most of its weight: its NMF weight on the
+theme times the theme's total word weight (NMF's split of scale between answers
+and words is arbitrary per theme, so the raw weights of two themes are not
+comparable). An answer none of whose lemmas is in the vocabulary (a lemma must
+occur in at least `MIN_DOCUMENT_FREQUENCY` answers) belongs to no theme and is
+counted.
 A user-given dictionary (theme → words) claims the answers holding any of its
 words first; themes are then found in the rest.
 
@@ -371,7 +376,10 @@ def _factorised(
 ) -> tuple[list[tuple[tuple[str, ...], list[tuple[_Document, float]]]], int]:
     """Return NMF's themes (top words, answers with their weights) and how many had none."""
     vectorizer = TfidfVectorizer(
-        analyzer=_identity, min_df=MIN_DOCUMENT_FREQUENCY, max_df=MAX_DOCUMENT_SHARE
+        analyzer=_identity,
+        min_df=MIN_DOCUMENT_FREQUENCY,
+        max_df=MAX_DOCUMENT_SHARE,
+        sublinear_tf=True,
     )
     try:
         matrix = vectorizer.fit_transform([d.lemmas for d in docs])
@@ -380,7 +388,7 @@ def _factorised(
     vocabulary = vectorizer.get_feature_names_out()
     k = max(1, min(themes, matrix.shape[1], matrix.shape[0]))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
-    weights = model.fit_transform(matrix)
+    weights = explained_weights(model.fit_transform(matrix), model.components_)
     members: dict[int, list[tuple[_Document, float]]] = defaultdict(list)
     unassigned = 0
     for doc, row in zip(docs, weights, strict=True):
@@ -398,6 +406,18 @@ def _factorised(
         groups.append((words, members[index]))
     groups.sort(key=lambda g: (-len(g[1]), g[0]))
     return groups, unassigned
+
+
+def explained_weights(weights: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """Return how much of each answer's word weight each theme explains.
+
+    NMF writes an answer as the sum over themes of weight × the theme's word
+    weights; the scale of a theme can move between the two factors without
+    changing the product. Multiplying an answer's weight on a theme by the theme's
+    total word weight gives the part of the answer's total weight the theme
+    explains, which compares across themes.
+    """
+    return np.asarray(weights * components.sum(axis=1), dtype=float)
 
 
 class _Context:
