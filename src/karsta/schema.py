@@ -224,6 +224,13 @@ TICKETS = Table(
             "resolving_group_carried_from).",
         ),
         _c(
+            "responsible_group",
+            "string",
+            "Group the ticket belongs to: the resolving group once it has one, else the last "
+            "group that held it (an open ticket's current group). Users limited to some groups "
+            "see the tickets whose responsible group is theirs.",
+        ),
+        _c(
             "resolving_group_carried_from",
             TIMESTAMP,
             "When resolving_group was carried forward because the resolving event records no "

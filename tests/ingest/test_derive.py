@@ -77,6 +77,7 @@ def test_resolved_reopened_reassigned_ticket(workspace: Workspace) -> None:
     assert t1["reassignment_count"] == 1  # group and agent changed on the same event
     assert (t1["group_count"], t1["agent_count"]) == (2, 2)
     assert (t1["intake_group"], t1["resolving_group"], t1["resolving_agent"]) == ("SD", "L2", "A2")
+    assert t1["responsible_group"] == "L2"  # resolved: the resolving group
     assert t1["resolving_level"] == 2
     assert t1["pause_seconds"] == 2 * 3600
     assert (t1["status"], t1["status_class"], t1["event_count"]) == ("Closed", "closed", 8)
@@ -95,6 +96,7 @@ def test_tied_timestamps_follow_the_file_order(workspace: Workspace) -> None:
 def test_open_ticket_has_no_resolution_and_an_open_pause(workspace: Workspace) -> None:
     t3 = ticket(workspace, "T3")
     assert (t3["resolved_at"], t3["closed_at"], t3["resolving_group"]) == (None, None, None)
+    assert t3["responsible_group"] == "SD"  # open: the group holding it now
     assert t3["status_class"] == "waiting"
     assert t3["pause_seconds"] == 0
     pauses = workspace.table("ticket_pauses").order_by(["ticket_id", "started_at"])
@@ -134,3 +136,13 @@ def test_without_status_classes_the_facts_stay_empty(tmp_path: Path) -> None:
     assert t1["opened_at"] == utc("2024-01-08 07:00")
     assert (t1["first_response_at"], t1["resolved_at"], t1["closed_at"]) == (None, None, None)
     assert t1["reassignment_count"] == 1
+
+
+def test_a_user_limited_to_a_group_sees_its_open_tickets(workspace: Workspace) -> None:
+    from karsta.web.access import DataScope
+
+    # Resolved by SD: T2; held by SD while open: T3 (T1 was resolved by L2).
+    seen = DataScope(groups=("SD",)).process_filters()
+    tickets = workspace.table("tickets")
+    kept = tickets.filter([tickets[c].isin(v) for c, v in seen.ticket_attributes.items()]).ticket_id
+    assert sorted(kept.to_pyarrow().to_pylist()) == ["T2", "T3"]

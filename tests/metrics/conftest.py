@@ -123,10 +123,16 @@ class Desk:
     _contacts: list[dict[str, Any]] = field(default_factory=list)
 
     def ticket(self, ticket_id: str, opened_at: datetime, **columns: Any) -> None:
-        """Add a ticket; columns not given stay empty (type defaults to incident)."""
+        """Add a ticket; columns not given stay empty (type defaults to incident).
+
+        The responsible group is the resolving group unless given, as the import derives it
+        for a ticket whose group did not change after its resolution.
+        """
         unknown = set(columns) - set(TICKETS.column_names)
         assert not unknown, f"not ticket columns: {unknown}"
-        row = {"ticket_type": "incident", "event_count": 1, **columns}
+        responsible = columns.get("resolving_group")
+        row = {"ticket_type": "incident", "event_count": 1, "responsible_group": responsible}
+        row.update(columns)
         self._tickets.append({"ticket_id": ticket_id, "opened_at": opened_at, **row})
 
     def contact(self, contact_id: str, arrived_at: datetime, **columns: Any) -> None:

@@ -9,9 +9,9 @@ from karsta.web.models import Role, User
 def test_limits_become_ticket_attributes_for_metrics_and_process_views() -> None:
     scope = data_scope(User(groups=["B", "A"], channels=None, role="viewer"))
     assert scope == DataScope(groups=("A", "B"))
-    assert scope.metric_options() == {"ticket_attributes": {"resolving_group": ("A", "B")}}
+    assert scope.metric_options() == {"ticket_attributes": {"responsible_group": ("A", "B")}}
     filters = scope.process_filters()
-    assert dict(filters.ticket_attributes) == {"resolving_group": ("A", "B")}
+    assert dict(filters.ticket_attributes) == {"responsible_group": ("A", "B")}
     assert EVERYTHING.metric_options() == {}
     assert dict(EVERYTHING.process_filters().ticket_attributes) == {}
 
@@ -19,16 +19,16 @@ def test_limits_become_ticket_attributes_for_metrics_and_process_views() -> None
 def test_asked_filters_are_narrowed_never_widened() -> None:
     scope = DataScope(groups=("A",), channels=("phone", "chat"))
     # Asking for group B as a group-A user gives no group at all, not group B.
-    asked = {"resolving_group": ("B",), "channel": ("chat", "email"), "priority": ("1",)}
+    asked = {"responsible_group": ("B",), "channel": ("chat", "email"), "priority": ("1",)}
     assert scope.restrict(asked) == {
-        "resolving_group": (),
+        "responsible_group": (),
         "channel": ("chat",),
         "priority": ("1",),
     }
     options = scope.metric_options(period="month", ticket_attributes={"channel": ("email",)})
     assert options == {
         "period": "month",
-        "ticket_attributes": {"resolving_group": ("A",), "channel": ()},
+        "ticket_attributes": {"responsible_group": ("A",), "channel": ()},
     }
 
 

@@ -28,12 +28,13 @@ from karsta.schema import TICKET_PAUSES, TICKETS
 
 RESPONDED = ("active", "waiting", "resolved", "closed")
 
-FACTS_VERSION = "2"
+FACTS_VERSION = "3"
 """The version of the rules the ticket facts follow; raise it when a rule changes.
 
 A workspace stores the version its facts were derived under (setting
 `FACTS_SETTING`); an import into a workspace with older facts derives every ticket
-again (version 2: closed is not resolved, one reopen rule, the resolving group by source).
+again (version 2: closed is not resolved, one reopen rule, the resolving group by source;
+version 3: the responsible group).
 """
 FACTS_SETTING = "facts_version"
 
@@ -186,6 +187,7 @@ def event_facts(events: ir.Table, empty: frozenset[str] = frozenset()) -> ir.Tab
         "group_count": v.group.nunique(),
         "agent_count": v.agent.nunique(),
         "intake_group": _first(v.group, v.seq, where=v.group.notnull()),
+        "current_group": _last(v.group, v.seq, where=v.group.notnull()),
         "intake_level": _first(v.level, v.seq, where=v.group.notnull()),
         "resolution_code": _last(v.resolution_code, v.seq, where=v.resolution_code.notnull()),
         "event_count": v.count(),
@@ -226,6 +228,7 @@ _FACT_SOURCES: dict[str, tuple[str, ...]] = {
     "group_count": ("group",),
     "agent_count": ("agent",),
     "intake_group": ("group",),
+    "current_group": ("group",),
     "intake_level": ("group", "level"),
     "resolution_code": ("resolution_code",),
     "cost": ("cost",),
@@ -294,6 +297,7 @@ def combine_facts(
         agent_count=f.agent_count.cast("int64"),
         intake_group=f.intake_group,
         resolving_group=f.resolving_group,
+        responsible_group=ibis.coalesce(f.resolving_group, f.current_group),
         resolving_group_carried_from=f.resolving_group_carried_from,
         resolving_agent=f.resolving_agent,
         resolving_agent_carried_from=f.resolving_agent_carried_from,

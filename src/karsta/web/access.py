@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from karsta.metrics.options import DIMENSIONS
 from karsta.process.filters import ProcessFilters
 from karsta.web.models import Role, User
 
-GROUP_COLUMN = DIMENSIONS["group"]
-"""A ticket belongs to the group that resolves it (the metrics' "group" breakdown)."""
+GROUP_COLUMN = "responsible_group"
+"""A ticket belongs to the group that resolves it (the metrics' "group" breakdown) and,
+until it is resolved, to the group holding it: open tickets are seen by their group."""
 CHANNEL_COLUMN = "channel"
 
 
