@@ -30,7 +30,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -373,6 +374,18 @@ def write_report(bench: Suite, results: list[Result], out: Path, meta: dict[str,
     return text
 
 
+@contextmanager
+def _shared_folder(events: int, keep: Path | None, scratch: Path | None) -> Iterator[str]:
+    """Yield the folder a size's suites share: kept under `keep`, else a temporary one."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix=f"shared-{events}-", dir=scratch) as tmp:
+            yield tmp
+        return
+    folder = keep / size_label(events)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield str(folder)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line of the runner."""
     argv = sys.argv[1:] if argv is None else argv
@@ -406,6 +419,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
     parser.add_argument("--scratch", type=Path, default=None, help="folder for scratch files")
     parser.add_argument(
+        "--keep-workspaces",
+        type=Path,
+        default=None,
+        help="folder that keeps each size's imported workspace (in <folder>/<size>) for "
+        "later runs, which reuse it instead of importing again",
+    )
+    parser.add_argument(
         "--stages", action="store_true", help="also time the stages of karsta's import"
     )
     args = parser.parse_args(argv)
@@ -433,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     for events, suite_names, tasks in sorted(runs, key=lambda run: run[0]):
         csv, parquet = ensure_data(events, args.data, args.seed)
         times = args.repeat or (1 if events >= LARGE else 3)
-        with tempfile.TemporaryDirectory(prefix=f"shared-{events}-", dir=args.scratch) as tmp:
+        with _shared_folder(events, args.keep_workspaces, args.scratch) as tmp:
             for name in suite_names:
                 print(f"{SUITES[name].title}: {size_label(events)}", file=sys.stderr)
                 per_suite[name] += run_suite(

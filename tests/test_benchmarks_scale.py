@@ -107,3 +107,15 @@ def test_a_size_imports_its_shared_workspace_once(tmp_path: Path) -> None:
     inputs = Inputs(missing, missing, 1, tmp_path, tmp_path)
     assert import_once()(inputs)() == {"reused": True}
     assert (tmp_path / SHARED_WORKSPACE).read_bytes() == b"already imported"
+
+
+def test_kept_workspaces_live_in_a_folder_per_size(tmp_path: Path) -> None:
+    from benchmarks.run import _shared_folder
+
+    with _shared_folder(10_000_000, tmp_path / "kept", None) as folder:
+        (Path(folder) / SHARED_WORKSPACE).write_bytes(b"imported")
+    # The folder outlives the run, named by size; without the option it is temporary.
+    assert (tmp_path / "kept" / "10M" / SHARED_WORKSPACE).read_bytes() == b"imported"
+    with _shared_folder(10_000_000, None, tmp_path) as temporary:
+        assert Path(temporary).parent == tmp_path
+    assert not Path(temporary).exists()
