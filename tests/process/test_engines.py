@@ -9,7 +9,7 @@ import pytest
 
 from karsta.calendar import ServiceCalendar
 from karsta.process import ProcessAnalysis, WaitingRules
-from karsta.process.dfg import edge_counts, node_counts
+from karsta.process.dfg import arrow_cases, edge_counts, node_counts
 from karsta.process.handoffs import handoff_expressions, handoff_views
 from karsta.process.period import daily_openings
 from karsta.process.rework import reopen_summary, reopens, repeated_stays, repeats_by_activity
@@ -54,6 +54,9 @@ BUILDS: dict[str, Build] = {
     "waiting per group": lambda s: shares(classified_stays(events(s), WaitingRules()), "group"),
     "status map edges, stored log": lambda s: edge_counts(stored(s)),
     "status map nodes, stored log": lambda s: node_counts(stored(s)),
+    "status map edges, stored log, tickets from the variants": lambda s: edge_counts(
+        stored(s), cases=arrow_cases(stored_variants(s.table("ticket_variants")))
+    ),
     "variants, stored": lambda s: variant_counts(stored_variants(s.table("ticket_variants"))),
     "hand-off summary, stored log": lambda s: handoff_expressions(
         stored(s, "group"), stored(s, "level"), max_nodes=3

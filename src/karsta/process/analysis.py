@@ -18,6 +18,7 @@ from karsta.ingest.stages import StageDeclaration
 from karsta.process import findings
 from karsta.process.dfg import (
     ProcessMap,
+    arrow_cases,
     edge_aggregation,
     flag_bottlenecks,
     node_counts,
@@ -281,7 +282,9 @@ class ProcessAnalysis:
             missing = self.stages.not_computed
             log = log.filter(ibis.literal(False))
         rules = self.waiting_rules if column in ("activity", "stage") and classes else None
-        edges_split = edge_aggregation(log, min_count=min_count, rules=rules)
+        edges_split = edge_aggregation(
+            log, min_count=min_count, rules=rules, cases=self._arrow_cases(by, collapse_repeats)
+        )
         nodes_expr = node_counts(log, self._step_cases(by, collapse_repeats))
         nodes_expr = nodes_expr.order_by(ibis.desc("events"), "id")
         if not classes:
@@ -395,11 +398,21 @@ class ProcessAnalysis:
         They do for the activity map read from the stored log; otherwise the map
         counts distinct tickets over its log.
         """
+        variants = self._stored_variants(by, collapse_repeats)
+        return None if variants is None else step_cases(variants)
+
+    def _arrow_cases(self, by: str, collapse_repeats: bool) -> ir.Table | None:
+        """Return the tickets per arrow from the stored variants, where they tell; else None."""
+        variants = self._stored_variants(by, collapse_repeats)
+        return None if variants is None else arrow_cases(variants)
+
+    def _stored_variants(self, by: str, collapse_repeats: bool) -> ir.Table | None:
+        """Return the stored variants of the kept tickets when the map is over them."""
         if self.stored is None or self.calendar is not None or collapse_repeats:
             return None
         if column_of(by) != "activity":
             return None
-        return step_cases(self._keep(self.stored[1]))
+        return self._keep(self.stored[1])
 
     def variants(self, *, top: int | None = 20, collapse_repeats: bool = False) -> Variants:
         """Return the variants ranked by cases: the `top` ones and the tail's totals.

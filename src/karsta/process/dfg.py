@@ -74,6 +74,19 @@ def step_cases(variants: ir.Table) -> ir.Table:
     return visits.group_by("id").aggregate(cases=visits.tickets.sum())
 
 
+def arrow_cases(variants: ir.Table) -> ir.Table:
+    """Return the tickets that pass each arrow (source, target, cases), from the variants.
+
+    Like `step_cases`: the arrows a ticket passes follow from its variant alone (each
+    step to the next), counted once per distinct variant and weighted by its tickets.
+    """
+    distinct = variants.group_by("variant").aggregate(tickets=variants.count())
+    steps = distinct.variant.split(VARIANT_SEPARATOR)
+    passed = distinct.select("tickets", arrow=steps[:-1].zip(steps[1:]).unique().unnest())
+    arrows = passed.select("tickets", source=passed.arrow["f1"], target=passed.arrow["f2"])
+    return arrows.group_by("source", "target").aggregate(cases=arrows.tickets.sum())
+
+
 def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
     """Return the mean, median, p90 and total of a wait column, named `<prefix>_mean_s` etc."""
     return {
@@ -85,23 +98,36 @@ def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
 
 
 def edge_counts(
-    log: ir.Table, *, min_count: int = 1, rules: WaitingRules | None = None
+    log: ir.Table,
+    *,
+    min_count: int = 1,
+    rules: WaitingRules | None = None,
+    cases: ir.Table | None = None,
 ) -> ir.Table:
     """Return one row per edge: source, target, count, cases, kind and waits.
 
     The expression of `edge_aggregation` as one table; see there.
     """
-    return edge_aggregation(log, min_count=min_count, rules=rules).expr()
+    return edge_aggregation(log, min_count=min_count, rules=rules, cases=cases).expr()
 
 
 EDGE_ORDER = (ibis.desc("count"), "source", "target")
 """Edges most frequent first, then by name."""
+EDGE_COLUMNS = ("source", "target", "count", "cases", "after_resolution", "kind")
+"""The first columns of an edge, in this order; the waits follow."""
 
 
 def edge_aggregation(
-    log: ir.Table, *, min_count: int = 1, rules: WaitingRules | None = None
+    log: ir.Table,
+    *,
+    min_count: int = 1,
+    rules: WaitingRules | None = None,
+    cases: ir.Table | None = None,
 ) -> SplitAggregation:
-    """Return the edges as two aggregations: count, cases and kind; then the waits.
+    """Return the edges as aggregations: count, cases and kind; then the waits.
+
+    `cases` (source, target, cases: `arrow_cases`), when given, replaces counting
+    distinct tickets over the log.
 
     Waits are seconds from an event to the ticket's next event (calendar and, when
     `log` has `service_wait_s`, service hours); median and p90 are exact
@@ -112,11 +138,10 @@ def edge_aggregation(
     moves = log.filter(log.next_node.notnull())
     if rules is not None:
         moves = moves.mutate(stay_kind=rules.kind(moves))
-    measures: dict[str, ir.Value] = {
-        "count": moves.count(),
-        "cases": moves.ticket_id.nunique(),
-        "after_resolution": moves.status_class.isin(CLOSED_CLASSES).fill_null(False).all(),
-    }
+    measures: dict[str, ir.Value] = {"count": moves.count()}
+    if cases is None:
+        measures["cases"] = moves.ticket_id.nunique()
+    measures["after_resolution"] = moves.status_class.isin(CLOSED_CLASSES).fill_null(False).all()
     if rules is not None:
         measures["kind_low"] = moves.stay_kind.min()
         measures["kind_high"] = moves.stay_kind.max()
@@ -132,7 +157,8 @@ def edge_aggregation(
     if "service_wait_s" in moves.columns:
         waits.update(wait_columns(moves.service_wait_s, "service_wait"))
     timed = moves.group_by(source=moves.node, target=moves.next_node).aggregate(**waits)
-    return SplitAggregation((edges, timed), ("source", "target"), EDGE_ORDER)
+    parts = (edges, timed) if cases is None else (edges, cases, timed)
+    return SplitAggregation(parts, ("source", "target"), EDGE_ORDER, EDGE_COLUMNS)
 
 
 def flag_bottlenecks(edges: pa.Table, top: int) -> pa.Table:

@@ -27,8 +27,10 @@ class SplitAggregation:
 
     parts: tuple[ir.Table, ...]
     keys: tuple[str, ...]
-    order: tuple[Sequence[str | ir.Value], ...] = ()
+    order: tuple[str | ir.Value, ...] = ()
     """`order_by` arguments applied to the first part (and to the joined expression)."""
+    leading: tuple[str, ...] = ()
+    """Columns that come first in the result, in this order; the others follow as joined."""
 
     def first(self) -> ir.Table:
         """Return the first part in its order."""
@@ -42,6 +44,7 @@ class SplitAggregation:
             joined = joined.left_join(part, list(self.keys)).drop(
                 *(f"{key}_right" for key in self.keys)
             )
+        joined = joined.select(*self._columns(joined.columns))
         return joined.order_by(*self.order) if self.order else joined
 
     def run(self, to_arrow: Callable[[ir.Table], pa.Table]) -> pa.Table:
@@ -49,7 +52,11 @@ class SplitAggregation:
         result = to_arrow(self.first())
         for part in self.parts[1:]:
             result = joined_in_order(result, to_arrow(part), self.keys)
-        return result
+        return result.select(self._columns(result.column_names))
+
+    def _columns(self, names: Sequence[str]) -> list[str]:
+        """Return `names` with the leading columns first."""
+        return [*self.leading, *(n for n in names if n not in self.leading)]
 
 
 def joined_in_order(first: pa.Table, other: pa.Table, keys: Sequence[str]) -> pa.Table:
