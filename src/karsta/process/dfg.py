@@ -81,10 +81,15 @@ def arrow_cases(variants: ir.Table) -> ir.Table:
     step to the next), counted once per distinct variant and weighted by its tickets.
     """
     distinct = variants.group_by("variant").aggregate(tickets=variants.count())
-    steps = distinct.variant.split(VARIANT_SEPARATOR)
-    passed = distinct.select("tickets", arrow=steps[:-1].zip(steps[1:]).unique().unnest())
-    arrows = passed.select("tickets", source=passed.arrow["f1"], target=passed.arrow["f2"])
-    return arrows.group_by("source", "target").aggregate(cases=arrows.tickets.sum())
+    split = distinct.select(
+        "tickets",
+        number=ibis.row_number().over(order_by="variant"),
+        steps=distinct.variant.split(VARIANT_SEPARATOR),
+    )
+    at = split.mutate(i=ibis.range(0, split.steps.length() - 1).unnest())
+    arrows = at.select("tickets", "number", source=at.steps[at.i], target=at.steps[at.i + 1])
+    passed = arrows.distinct()  # an arrow passed twice in a variant counts its tickets once
+    return passed.group_by("source", "target").aggregate(cases=passed.tickets.sum())
 
 
 def wait_columns(waits: ir.FloatingValue, prefix: str) -> dict[str, ir.Value]:
