@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from karsta.charts import ACCENT, MUTED, VEGA_LITE_SCHEMA
+from karsta.charts import ACCENT, VEGA_LITE_SCHEMA
 from karsta.web.process_charts import CONFIG
 from karsta.web.visit_charts import PALETTE
 
@@ -81,7 +81,7 @@ def score_bands(
 ) -> dict[str, Any]:
     """Return a line per series through its figures with the 95 % interval as a band.
 
-    A figure from too few answers is a hollow grey point, outside every line and band.
+    A figure from too few answers is a hollow point, outside every line and band.
     """
     values = _segments(points)
     periods = list(dict.fromkeys(p.period for p in points))
@@ -98,7 +98,7 @@ def score_bands(
         "type": "nominal",
         "title": None,
         "scale": {"domain": series, "range": [ACCENT, *PALETTE[1:]]},
-        "legend": {"orient": "top"} if len(series) > 1 else None,
+        "legend": {"orient": "top", "symbolOpacity": 1} if len(series) > 1 else None,
     }
     tooltip = [
         {"field": "period", "type": "ordinal", "title": period_title},
@@ -108,7 +108,11 @@ def score_bands(
         {"field": "high", "type": "quantitative", "title": "– 95 %", "format": value_format},
     ]
     enough = [{"filter": "datum.enough"}]
-    y_title = {"title": value_title, "axis": {"format": value_format}}
+    y_title = {
+        "title": value_title,
+        "axis": {"format": value_format},
+        "scale": {"zero": False},
+    }
     return _spec(
         title,
         240,
@@ -138,15 +142,10 @@ def score_bands(
                 },
                 {
                     "transform": [{"filter": "!datum.enough"}],
-                    "mark": {
-                        "type": "point",
-                        "filled": False,
-                        "size": 60,
-                        "color": MUTED,
-                        "strokeDash": [2, 2],
-                    },
+                    "mark": {"type": "point", "filled": False, "size": 90, "strokeWidth": 2},
                     "encoding": {
                         "y": {"field": "value", "type": "quantitative"},
+                        "color": colour,
                         "tooltip": [
                             *tooltip[:3],
                             {"datum": too_few_title, "type": "nominal", "title": " "},

@@ -13,7 +13,7 @@ from karsta.feedback.scores import FeedbackScores, InstrumentScores, ScoreRow
 from karsta.feedback.significance import Comparison
 from karsta.feedback.themes import Theme, Themes
 from karsta.feedback.turnover import StaffTurnover
-from karsta.formatting import d3_format
+from karsta.formatting import d3_format, period
 from karsta.i18n import N_, Language, gettext
 from karsta.metrics.labels import group_label
 from karsta.web.listening_charts import BandPoint, month_bars, rate_bars, score_bands
@@ -120,8 +120,8 @@ def score_spec(scores: InstrumentScores, lang: Language) -> dict[str, Any]:
     rows = scores.rows
     points = [
         BandPoint(
-            period=row.period or gettext("all"),
-            series=row_label(row) or instrument_name(scores),
+            period=period(row.period, short=True, lang=lang) if row.period else gettext("all"),
+            series=str(row.group.get("question") or instrument_name(scores)),
             value=row.value,
             low=None if row.interval is None else row.interval["low"],
             high=None if row.interval is None else row.interval["high"],
@@ -193,7 +193,7 @@ def quiet_spec(result: QuietPeriod, lang: Language) -> dict[str, Any]:
 def theme_month_spec(theme: Theme, lang: Language) -> dict[str, Any]:
     """Return the theme's answers by month as small bars."""
     return month_bars(
-        [(m.month, m.count) for m in theme.by_month],
+        [(period(m.month, short=True, lang=lang), m.count) for m in theme.by_month],
         title=gettext("Answers by month"),
         count_title=gettext("answers"),
     )
