@@ -121,7 +121,7 @@ def test_the_scores_page_draws_bands_and_says_too_few(answers: Site) -> None:
     assert 'aria-current="page">Feedback</a>' in html  # the main menu's link
     assert 'data-spec-id="score-1-spec"' in html
     assert 'data-spec-id="score-staff-1-spec"' in html
-    assert "Net Promoter Score (NPS)" in html
+    assert "Recommendation index (NPS)" in html
     assert "too few answers" in html
     assert "<strong>25.0</strong>" in html  # January's NPS, one decimal
     assert "80.0%" in html  # January's response rate

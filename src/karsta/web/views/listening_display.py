@@ -22,7 +22,7 @@ from karsta.web.rendering import TEMPLATES, Numbers
 STAFF = "staff"
 """The instrument of the staff's own experience and self-assessment surveys."""
 INSTRUMENTS = {
-    "nps": N_("Net Promoter Score (NPS)"),
+    "nps": N_("Recommendation index (NPS)"),
     "csat": N_("Customer satisfaction (CSAT)"),
     "ces": N_("Customer effort (CES)"),
     "encounter": N_("Encounter survey"),
