@@ -78,3 +78,14 @@ def test_rates_without_a_figure_are_left_out_and_months_kept_in_order() -> None:
         {"month": "helmi 2024", "count": 4},
     ]
     assert months["encoding"]["x"]["sort"] == ["tammi 2024", "helmi 2024"]
+
+
+def test_a_month_without_answers_of_a_theme_is_a_gap_on_the_axis() -> None:
+    months = month_bars(
+        [("tammi", 5), ("maalis", 2)],
+        title="t",
+        count_title="n",
+        months=["tammi", "helmi", "maalis"],
+    )
+    assert months["encoding"]["x"]["scale"]["domain"] == ["tammi", "helmi", "maalis"]
+    assert [v["month"] for v in months["data"]["values"]] == ["tammi", "maalis"]

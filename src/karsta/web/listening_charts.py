@@ -158,10 +158,19 @@ def score_bands(
 
 
 def month_bars(
-    points: Sequence[tuple[str, int]], *, title: str, count_title: str
+    points: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    count_title: str,
+    months: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Return a small bar per month (answers of one theme), oldest first."""
+    """Return a small bar per month (answers of one theme), oldest first.
+
+    `months` are every month the axis shows, in order (default: those of `points`), so
+    a month without answers is a gap, not a month left out of the axis.
+    """
     values = [{"month": month, "count": count} for month, count in points]
+    axis = list(months) or [m for m, _n in points]
     return _spec(
         title,
         60,
@@ -172,7 +181,8 @@ def month_bars(
                 "x": {
                     "field": "month",
                     "type": "ordinal",
-                    "sort": [m for m, _n in points],
+                    "sort": axis,
+                    "scale": {"domain": axis},
                     "title": None,
                     "axis": {"labelAngle": -40, "labelOverlap": True, "labelFontSize": 9},
                 },

@@ -190,12 +190,14 @@ def quiet_spec(result: QuietPeriod, lang: Language) -> dict[str, Any]:
     )
 
 
-def theme_month_spec(theme: Theme, lang: Language) -> dict[str, Any]:
-    """Return the theme's answers by month as small bars."""
+def theme_month_spec(result: Themes, theme: Theme, lang: Language) -> dict[str, Any]:
+    """Return the theme's answers by month as small bars, on the months of every theme shown."""
+    months = sorted({m.month for t in result.themes for m in t.by_month})
     return month_bars(
         [(period(m.month, short=True, lang=lang), m.count) for m in theme.by_month],
         title=gettext("Answers by month"),
         count_title=gettext("answers"),
+        months=[period(m, short=True, lang=lang) for m in months],
     )
 
 
