@@ -9,6 +9,7 @@ detractors 0–6, in % of the month's answers).
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from karsta.feedback.quiet_period import quiet_period
 from karsta.feedback.scores import survey_scores
 from karsta.feedback.themes import workspace_themes
 from karsta.feedback.turnover import staff_turnover
+from karsta.metrics.registry import find
 from karsta.web.models import Role
 from karsta.web.views import listening as listening_view
 from karsta.web.views.listening import IMPORT_COMMAND
@@ -127,6 +129,8 @@ def test_the_scores_page_draws_bands_and_says_too_few(answers: Site) -> None:
     assert "80.0%" in html  # January's response rate
     assert "not significant" in html or "significant" in html
     assert "The staff&#39;s view" in html
+    # What the NPS card leaves out, in its own words, beside the count of answers left out.
+    assert escape(find("NPS").card.field("exclusions", "en"), quote=True) in html
     assert "19.0%" in html or "19.1%" in html  # turnover 4 / 21
 
 

@@ -16,6 +16,7 @@ from karsta.feedback.turnover import StaffTurnover
 from karsta.formatting import d3_format, period
 from karsta.i18n import N_, Language, gettext
 from karsta.metrics.labels import group_label
+from karsta.metrics.registry import find
 from karsta.web.listening_charts import BandPoint, month_bars, rate_bars, score_bands
 from karsta.web.rendering import TEMPLATES, Numbers
 
@@ -162,6 +163,11 @@ def excluded_total(scores: InstrumentScores) -> int:
     return sum(row.excluded for row in scores.rows)
 
 
+def card_exclusions(scores: InstrumentScores, lang: Language) -> str | None:
+    """Return the exclusions of the instrument's metric card in `lang` (None without a card)."""
+    return None if scores.metric is None else find(scores.metric).card.field("exclusions", lang)
+
+
 def band_label(band: str) -> str:
     """Return a band of days since the previous survey for people."""
     if band == FIRST:
@@ -225,6 +231,7 @@ TEMPLATES.globals.update(
     listening_has_chart_points=has_chart_points,
     listening_assumptions=assumption_lines,
     listening_excluded=excluded_total,
+    listening_card_exclusions=card_exclusions,
     listening_band_label=band_label,
     listening_quiet_spec=quiet_spec,
     listening_theme_month_spec=theme_month_spec,
