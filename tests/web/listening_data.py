@@ -11,7 +11,8 @@ Five months of 2024, NPS (0–10) answered on the 10th at 10:00 UTC, sent a day 
 
 Surveys sent and never answered: 10 in January, 20 in February, so the response rate
 is 40 / 50 = 80 % in January and 40 / 60 ≈ 66.7 % in February (100 % later). Every
-survey goes to one of 60 respondents in turn (p0 … p59), 200 surveys in all.
+survey goes to one of 60 respondents in turn (p0 … p59), 200 surveys in all, about one
+of the desk's seven tickets in turn (one in seven about B4, the phone ticket).
 
 Every second NPS answer carries an open answer in Finnish chosen by its score: the
 detractors' about queueing on the phone, the passives' about the bill, the promoters'
@@ -52,6 +53,8 @@ NPS_MONTHS: dict[int, list[float]] = {
 NPS_BY_MONTH = {"2024-01": 25.0, "2024-02": 10.0, "2024-03": 0.0, "2024-04": 40.0, "2024-05": 25.0}
 UNANSWERED = {1: 10, 2: 20}
 RESPONDENTS = 60
+TICKETS = ("A1", "B1", "A2", "A3", "B2", "B3", "B4")
+"""The desk's tickets (tests/web/conftest.py) in turn: B4 came by phone, the rest by e-mail."""
 SURVEYS = sum(len(v) for v in NPS_MONTHS.values()) + sum(UNANSWERED.values())
 QUEUEING = (
     "Jonotusaika puhelimessa oli liian pitkä",
@@ -92,6 +95,7 @@ def _answer(number: int, instrument: str, **columns: Any) -> dict[str, Any]:
     return {
         "response_id": f"r{number:03d}",
         "respondent_id": f"p{number % RESPONDENTS}",
+        "ticket_id": TICKETS[number % len(TICKETS)],
         "instrument": instrument,
         "question": "q",
         **columns,

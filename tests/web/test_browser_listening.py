@@ -69,6 +69,16 @@ def test_the_feedback_pages_in_finnish_draw_their_charts(
     nps = page.locator("section", has=page.locator("h2", has_text="NPS")).first
     nps.locator("div.vega svg").wait_for()
 
+    # By channel: a line and band per channel, each tested against the other answers.
+    page.locator("select#by").select_option("channel")
+    with page.expect_navigation():
+        page.locator("form.process-form button[type=submit]").click()
+    assert "by=channel" in page.url
+    nps = page.locator("section", has=page.locator("h2", has_text="NPS")).first
+    nps.locator("div.vega svg").wait_for()
+    assert "ero muihin vastauksiin" in nps.inner_text()
+    shot(page, "listening-by-channel-fi")
+
     # The themes of the Finnish answers: words, a month chart each, redacted examples.
     page.locator('nav.subnav a[href="/listening/themes"]').click()
     page.wait_for_url(f"{base}/listening/themes")

@@ -118,6 +118,24 @@ def test_the_period_and_the_fewest_answers_reach_the_analysis(answers: Site) -> 
     assert (blank["period"], blank["min_answers"]) == ("month", 30)
 
 
+def test_a_ticket_breakdown_tests_each_group_against_the_other_answers(answers: Site) -> None:
+    data = twin(answers, "/listening.json?by=channel")
+    assert data["by"] == "channel"
+    with karsta.open(answers.workspace, create=False, read_only=True) as ws:
+        expected = survey_scores(ws.source, ws.config.options(period="month", by=("channel",)))
+    assert data["scores"] == plain(expected.to_dict())
+    nps = _instrument(data, "NPS")
+    january = [r for r in nps["rows"] if r["period"] == "2024-01"]
+    # January's answers are r001 … r040; those numbered 6, 13, 20, 27 and 34 (number
+    # mod 7 = 6) are about B4, the phone ticket: 5 by phone, 35 by e-mail.
+    by_channel = {r["group"]["channel"]: r["n"] for r in january}
+    assert by_channel == {"email": 35, "phone": 5}
+    assert all(r["versus_rest"] is not None for r in january)
+    html = answers.signed_in("viewer").get("/listening?by=channel", headers=ENGLISH).text
+    assert "difference from the other answers" in html
+    assert "channel: phone" in html
+
+
 def test_the_scores_page_draws_bands_and_says_too_few(answers: Site) -> None:
     html = answers.signed_in("viewer").get("/listening", headers=ENGLISH).text
     assert 'aria-current="page">Feedback</a>' in html  # the main menu's link
@@ -207,6 +225,7 @@ def test_themes_are_found_once_per_workspace_version(
         "/listening.json?min_answers=0",
         "/listening.json?min_answers=10001",
         "/listening.json?min_answers=abc",
+        "/listening.json?by=agent_name",
         "/listening/themes.json?themes=0",
         "/listening/themes.json?themes=21",
         "/listening/themes.json?language=de",

@@ -42,6 +42,7 @@ MAX_QUIET_DAYS = 365.0
 
 PeriodChoice = Literal["week", "month", "quarter", "year"]
 LanguageChoice = Literal["all", "fi", "sv", "en"]
+BreakdownChoice = Literal["channel", "type", "priority", "category", "group", "level"]
 
 Period = Annotated[PeriodChoice | None, BeforeValidator(blank_is_none)]
 MinAnswers = Annotated[
@@ -50,6 +51,7 @@ MinAnswers = Annotated[
 ThemeCount = Annotated[
     Annotated[int, Field(ge=1, le=MAX_THEMES)] | None, BeforeValidator(blank_is_none)
 ]
+Breakdown = Annotated[BreakdownChoice | None, BeforeValidator(blank_is_none)]
 AnswerLanguage = Annotated[LanguageChoice | None, BeforeValidator(blank_is_none)]
 QuietDays = Annotated[
     Annotated[float, Field(gt=0, le=MAX_QUIET_DAYS)] | None, BeforeValidator(blank_is_none)
@@ -71,6 +73,8 @@ class ScoresPage(ListeningPageBase):
 
     period: PeriodChoice = "month"
     min_answers: int = MIN_ANSWERS
+    by: BreakdownChoice | None = None
+    """The ticket breakdown of the figures (each group tested against the other answers)."""
     scores: dict[str, Any] | None = None
     turnover: dict[str, Any] | None = None
     _result: ListeningResult | None = PrivateAttr(default=None)
@@ -106,9 +110,11 @@ class QuietPeriodPage(ListeningPageBase):
         return self._result
 
 
-def listening_result(ws: Analyses, period: PeriodChoice, min_answers: int) -> ListeningResult:
-    """Return every instrument's scores per `period` and the staff's turnover."""
-    options = ws.config.options(period=period)
+def listening_result(
+    ws: Analyses, period: PeriodChoice, min_answers: int, by: BreakdownChoice | None = None
+) -> ListeningResult:
+    """Return every instrument's scores per `period` (and `by`) and the staff's turnover."""
+    options = ws.config.options(period=period, by=(by,) if by else ())
     return ListeningResult(
         scores=survey_scores(ws.source, options, min_answers=min_answers),
         turnover=staff_turnover(ws.source),
@@ -118,7 +124,7 @@ def listening_result(ws: Analyses, period: PeriodChoice, min_answers: int) -> Li
 def _answered(visitor: Visitor) -> bool:
     """Return whether the workspace holds answered surveys (the scores' instruments)."""
     found = visitor.state.results.get(
-        ("listening scores", "month", MIN_ANSWERS),
+        ("listening scores", "month", MIN_ANSWERS, None),
         visitor.scope,
         lambda ws: listening_result(ws, "month", MIN_ANSWERS),
     )
@@ -135,18 +141,22 @@ def listening(
         MinAnswers,
         Query(description="Fewest answers a figure needs before its change is tested (30)."),
     ] = None,
+    by: Annotated[
+        Breakdown,
+        Query(description="Also by a ticket breakdown, each group tested against the rest."),
+    ] = None,
 ) -> ScoresPage:
     """Return every survey instrument's score per period with intervals and tested changes."""
     chosen: PeriodChoice = period or "month"
     least = MIN_ANSWERS if min_answers is None else min_answers
-    fields: dict[str, Any] = {"period": chosen, "min_answers": least}
+    fields: dict[str, Any] = {"period": chosen, "min_answers": least, "by": by}
     if visitor.scope.restricted:
         return ScoresPage(available=False, has_data=False, **fields)
     if not workspace_exists(visitor):
         return ScoresPage(available=True, has_data=False, **fields)
-    key: Hashable = ("listening scores", chosen, least)
+    key: Hashable = ("listening scores", chosen, least, by)
     result = visitor.state.results.get(
-        key, visitor.scope, lambda ws: listening_result(ws, chosen, least)
+        key, visitor.scope, lambda ws: listening_result(ws, chosen, least, by)
     )
     has_data = bool(result.scores.instruments)
     built = ScoresPage(

@@ -83,6 +83,16 @@ def row_label(row: ScoreRow) -> str:
     return group_label(row.group)
 
 
+def series_label(row: ScoreRow) -> str:
+    """Return a row's group without its scale: 'channel: phone', 'question: workload'."""
+    return group_label({k: v for k, v in row.group.items() if k != "scale"})
+
+
+def compared_with_rest(scores: InstrumentScores) -> bool:
+    """Return whether the instrument's groups are tested against the other answers."""
+    return any(row.versus_rest is not None for row in scores.rows)
+
+
 def p_text(p_value: float, fmt: Numbers) -> str:
     """Return a p-value for people: 'p = 0,012', or 'p < 0,001' for a smaller one."""
     if p_value < 0.001:
@@ -122,7 +132,7 @@ def score_spec(scores: InstrumentScores, lang: Language) -> dict[str, Any]:
     points = [
         BandPoint(
             period=period(row.period, short=True, lang=lang) if row.period else gettext("all"),
-            series=str(row.group.get("question") or instrument_name(scores)),
+            series=series_label(row) or instrument_name(scores),
             value=row.value,
             low=None if row.interval is None else row.interval["low"],
             high=None if row.interval is None else row.interval["high"],
@@ -225,6 +235,7 @@ TEMPLATES.globals.update(
     listening_staff_instruments=staff_instruments,
     listening_headline_name=headline_name,
     listening_row_label=row_label,
+    listening_compared_with_rest=compared_with_rest,
     listening_change=change_text,
     listening_test_name=test_name,
     listening_score_spec=score_spec,
