@@ -231,6 +231,8 @@ def test_themes_are_found_once_per_workspace_version(
         "/listening/themes.json?language=de",
         "/listening/quiet-period.json?quiet_days=0",
         "/listening/quiet-period.json?quiet_days=366",
+        "/listening/quiet-period.json?quiet_days=nan",
+        "/listening/quiet-period.json?quiet_days=inf",
         "/listening/quiet-period?quiet_days=abc",
     ],
 )
