@@ -183,8 +183,15 @@ def test_identity_codes_e_mails_and_phones_never_reach_a_page(answers: Site) -> 
             for planted in (PLANTED_HETU, PLANTED_EMAIL, PLANTED_PHONE, "meikalainen"):
                 assert planted not in text, (shown, planted)
     html = browser.get("/listening/themes", headers=ENGLISH).text
-    assert "[hetu]" in html  # the redacted example is shown, marked
-    assert "recurring complaint" in html or "drags the score down" in html
+    found = browser.get("/listening/themes.json").json()["themes"]
+    examples = [e for t in found["themes"] for e in t["examples"]]
+    assert examples
+    assert all(escape(e, quote=True) in html for e in examples)  # as the analysis gave them
+    assert found["redactions"]["hetu"] == found["redactions"]["email"] == 1
+    if any(t["recurring"] for t in found["themes"]):
+        assert "recurring complaint" in html
+    if any(t["drags_score_down"] for t in found["themes"]):
+        assert "drags the score down" in html
 
 
 def test_the_quiet_period_twin_is_what_the_api_returns(answers: Site) -> None:
