@@ -122,3 +122,20 @@ def test_the_chosen_periodic_survey_is_o5_with_a_tested_change(desk: Desk) -> No
     assert april.change is not None
     assert april.change.test == "welch_t"
     assert april.change.statistic == pytest.approx(3 / math.sqrt(2.5))
+
+
+def test_answers_on_an_assumed_scale_are_counted_with_their_figure(desk: Desk) -> None:
+    desk.ticket("T1", utc("2024-03-01 08:00"))
+    desk.write()
+    # Three NPS answers record their scale 0–10, two record none: the card's standard
+    # scale is assumed for those two, and the March figure says so.
+    rows = [
+        *scores("NPS", [10.0, 9.0, 3.0], scale=(0, 10)),
+        *scores("NPS", [10.0, 6.0], scale=None, prefix="n"),
+    ]
+    write_answers(desk.ws, rows)
+    (nps,) = survey_scores(desk.ws, MetricOptions(period="month")).instruments
+    (march,) = nps.rows
+    assert march.n == 5
+    assert [(a["id"], a["count"]) for a in march.assumptions] == [("survey_scale_assumed", 2)]
+    assert march.to_dict()["assumptions"][0]["count"] == 2

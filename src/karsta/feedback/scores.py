@@ -48,6 +48,8 @@ class ScoreRow:
     """Against the previous period with figures; None in the first period."""
     versus_rest: Comparison | None = None
     """With breakdowns: this group against all other answers of the period."""
+    assumptions: tuple[dict[str, Any], ...] = ()
+    """The card's assumptions the figure rests on: id, text and how many answers (count > 0)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as plain data (for JSON)."""
@@ -65,6 +67,7 @@ class ScoreRow:
             "too_few": self.too_few,
             "change": None if self.change is None else self.change.to_dict(),
             "versus_rest": None if self.versus_rest is None else self.versus_rest.to_dict(),
+            "assumptions": [dict(a) for a in self.assumptions],
         }
 
 
@@ -165,6 +168,7 @@ def _score_rows(
                 surveys_sent=None if rate is None else int(rate["n"] or 0),
                 too_few=n < min_answers,
                 change=change,
+                assumptions=tuple(a for a in row.get("assumptions", ()) if a["count"]),
             )
         )
         if n > 0:
