@@ -89,6 +89,9 @@ MATRIX += PROCESS_MATRIX
 VISIT_PAGES = ["/visits", "/visits/compare"]
 MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in VISIT_PAGES]
 MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in VISIT_PAGES]
+CHANNEL_PAGES = ["/channels", "/channels/staffing"]
+MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in CHANNEL_PAGES]
+MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in CHANNEL_PAGES]
 
 READ = (SIGN_IN, 200, 200, 200)
 READ_JSON = (UNAUTHORISED, 200, 200, 200)
