@@ -141,7 +141,7 @@ def mix_bars(
     }
     bars = {
         "data": {"values": [{"period": p, "series": c, "n": n} for p, c, n in volumes]},
-        "mark": {"type": "bar"},
+        "mark": {"type": "bar", "width": {"band": 0.6}},
         "encoding": {
             "x": x,
             "y": {
@@ -196,7 +196,7 @@ def weekday_lines(
         260,
         {
             "data": {"values": values},
-            "mark": {"type": "line", "interpolate": "step-after", "point": {"size": 16}},
+            "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5},
             "encoding": {
                 "x": {
                     "field": "x",

@@ -28,7 +28,8 @@ from karsta.web.channel_charts import (
 from karsta.web.rendering import TEMPLATES
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-MODELS = {"erlang_c": N_("Erlang C"), "erlang_a": N_("Erlang A (callers abandon)")}
+MODELS = {"erlang_c": "Erlang C", "erlang_a": "Erlang A"}
+"""The staffing models by their query value (names, not translated)."""
 COLUMNS = (("S1", "share"), ("S3", "share"), ("I7", "asa"), ("I7", "abandon_rate"),
            ("I6", "mean"), ("I6", "median"), ("I6", "p90"))  # fmt: skip
 """The per-channel table's columns: reachability first, then handling time."""
@@ -67,6 +68,22 @@ def statistic_name(code: str) -> str:
 def assumption_text(text: str) -> str:
     """Return an assumption's text in the page's language."""
     return str(localized(text)) if isinstance(text, Message) else gettext(text)
+
+
+def assumptions(overview: ChannelsOverview, lang: Language) -> list[tuple[str, str, int]]:
+    """Return (metric, assumption text, count) once per metric, in the figures' order.
+
+    The statistics of one metric (I6's mean, median and 90th percentile) rest on the
+    same contacts and so on the same assumptions: each is listed once.
+    """
+    found: dict[tuple[str, str, int], None] = {}
+    for f in overview.figures:
+        for a in f.assumptions:
+            if a["count"]:
+                found[f.metric, assumption_text(a["text"]), int(a["count"])] = None
+    return [
+        (f"{metric} {find(metric).card.name(lang)}", text, count) for metric, text, count in found
+    ]
 
 
 def bucket_label(b: AbandonBucket) -> str:
@@ -203,7 +220,7 @@ def has_compared(plan: StaffingPlan, model: str) -> bool:
 TEMPLATES.globals.update(
     channel_figure_label=figure_label,
     channel_statistic=statistic_name,
-    channel_text=assumption_text,
+    channel_assumptions=assumptions,
     channel_bucket_label=bucket_label,
     channel_weekday=weekday_name,
     channel_models=MODELS,
