@@ -370,3 +370,18 @@ def test_the_real_call_month_against_pandas(bank_site: Site) -> None:
     # README's quirk 1; days of the month and weekdays are the same.
     got = {d["start"][5:]: d["offered"] for d in plan["dated"] if d["offered"]}
     assert got == {t.strftime("%m-%d %H:%M"): float(n) for t, n in want["offered"].items()}
+
+
+def test_a_time_zone_off_the_intervals_is_said_not_a_server_error(contacts: Site) -> None:
+    # Nepal is 5 h 45 min from UTC: no whole number of 30-minute intervals.
+    settings = contacts.workspace.with_name(contacts.workspace.name + ".yaml")
+    settings.write_text(settings.read_text() + "timezone: Asia/Kathmandu\n", encoding="utf-8")
+    data = twin(contacts, "/channels/staffing.json")
+    assert data["plan"] is None
+    assert data["error"] == (
+        "The time zone Asia/Kathmandu is not a whole number of 30-minute intervals "
+        "from UTC: choose another interval."
+    )
+    assert twin(contacts, "/channels/staffing.json?interval=15")["plan"] is not None
+    html = contacts.signed_in("viewer").get("/channels/staffing", headers={"accept-language": "en"})
+    assert "choose another interval." in html.text
