@@ -92,6 +92,9 @@ MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path
 LISTENING_PAGES = ["/listening", "/listening/themes", "/listening/quiet-period"]
 MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in LISTENING_PAGES]
 MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in LISTENING_PAGES]
+CHANNEL_PAGES = ["/channels", "/channels/staffing"]
+MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in CHANNEL_PAGES]
+MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in CHANNEL_PAGES]
 
 READ = (SIGN_IN, 200, 200, 200)
 READ_JSON = (UNAUTHORISED, 200, 200, 200)

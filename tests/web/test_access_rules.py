@@ -39,3 +39,15 @@ def test_roles_rank() -> None:
     assert may(viewer, Role.VIEWER)
     assert not may(viewer, Role.ANALYST)
     assert not may(None, Role.VIEWER)
+
+
+def test_the_channel_pages_read_a_channel_limit_as_the_contacts_own_channel() -> None:
+    scope = DataScope(groups=("A",), channels=("chat", "phone"))
+    assert scope.contact_channels() == ("chat", "phone")
+    assert scope.contact_channels("Phone") == ("phone",)  # without regard to case
+    assert scope.contact_channels("email") == ()  # outside the limit: none
+    assert EVERYTHING.contact_channels() is None
+    assert EVERYTHING.contact_channels("email") == ("email",)
+    # The group limit alone restricts the tickets whose contacts are read.
+    assert scope.group_limit == {"resolving_group": ("A",)}
+    assert DataScope(channels=("phone",)).group_limit == {}

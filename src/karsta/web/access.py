@@ -82,6 +82,24 @@ class DataScope:
             kept[column] = allowed if wanted is None else tuple(v for v in wanted if v in allowed)
         return kept
 
+    def contact_channels(self, asked: str | None = None) -> tuple[str, ...] | None:
+        """Return the channels whose contacts the user sees: `asked` within their limit.
+
+        On the channel pages a channel limit means the contact's own channel (a phone
+        team lead sees every phone call, with or without a ticket); None is every
+        channel, and an asked channel outside the limit leaves none.
+        """
+        if asked is None:
+            return self.channels
+        if self.channels is None:
+            return (asked,)
+        return tuple(c for c in self.channels if c.lower() == asked.lower())
+
+    @property
+    def group_limit(self) -> dict[str, tuple[str, ...]]:
+        """Return the restriction of the group limit alone (ticket column → groups kept)."""
+        return DataScope(groups=self.groups).ticket_attributes
+
     def metric_options(self, **options: Any) -> dict[str, Any]:
         """Return metric-run keyword arguments (ws.metrics, ws.scorecard) with the restriction."""
         attributes = self.restrict(options.pop("ticket_attributes", None))

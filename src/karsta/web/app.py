@@ -30,6 +30,7 @@ from karsta.web.uploads import Uploads
 from karsta.web.views import (
     admin,
     auth,
+    channels,
     data,
     imports,
     improve,
@@ -134,7 +135,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
     modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
-    for module in (*modules, visits, listening, improve, reports, data, imports, settings, admin):
+    for module in (*modules, visits, channels, listening, improve, reports, data, imports, settings, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
