@@ -87,4 +87,5 @@ def test_too_few_months_say_so() -> None:
     assert chart.cannot == (
         "cannot be computed: 7 periods with a figure, a control chart needs at least 8"
     )
-    assert chart.points == [] and not chart.flagged
+    assert chart.points == []
+    assert not chart.flagged

@@ -45,8 +45,10 @@ def test_pace_over_quality_present_when_fcr_and_resolution_time_both_fall() -> N
     assert pattern.strength > 0
     # The evidence names the series, the months and the test of each.
     fcr = pattern.conditions[0].evidence[0]
-    assert fcr["metric"] == "S2" and fcr["periods"][0] == "2024-01"
-    assert fcr["trend"]["direction"] == "decreasing" and fcr["trend"]["p_value"] < 0.05
+    assert fcr["metric"] == "S2"
+    assert fcr["periods"][0] == "2024-01"
+    assert fcr["trend"]["direction"] == "decreasing"
+    assert fcr["trend"]["p_value"] < 0.05
     # Links: each metric's page in its latest month.
     assert [(link.metric, link.query) for link in pattern.links] == [
         ("S2", {"period": "month", "at": "2024-12"}),
@@ -57,7 +59,8 @@ def test_pace_over_quality_present_when_fcr_and_resolution_time_both_fall() -> N
 def test_pace_over_quality_absent_when_fcr_holds() -> None:
     pattern = pace_over_quality(inputs(FCR_FLAT, RESOLUTION_FALLS))
     assert pattern.status == "absent"
-    assert pattern.conditions[0].met is False and pattern.conditions[1].met is True
+    assert pattern.conditions[0].met is False
+    assert pattern.conditions[1].met is True
     assert pattern.strength == 0.0
 
 
@@ -87,7 +90,8 @@ def test_fewer_easy_tickets_present_when_fcr_and_the_easy_share_fall() -> None:
     assert pattern.status == "present"
     assert pattern.conditions[1].evidence[0]["metric"] == EASY
     # The easy share links to FCR by category: which categories shrank.
-    assert pattern.links[1].metric == "S2" and pattern.links[1].query["by"] == "category"
+    assert pattern.links[1].metric == "S2"
+    assert pattern.links[1].query["by"] == "category"
 
 
 def test_fewer_easy_tickets_absent_when_the_mix_holds() -> None:
@@ -154,8 +158,11 @@ def test_csat_high_while_nps_low_present() -> None:
     pattern = encounters_fine_whole_short(inputs(_survey("CSAT", 88, 15), _survey("NPS", -15, 16)))
     assert pattern.status == "present"
     csat, nps = (c.evidence[0] for c in pattern.conditions)
-    assert csat["metric"] == "CSAT" and csat["period"] == "2024-12" and csat["value"] >= 80
-    assert nps["metric"] == "NPS" and nps["value"] <= 0
+    assert csat["metric"] == "CSAT"
+    assert csat["period"] == "2024-12"
+    assert csat["value"] >= 80
+    assert nps["metric"] == "NPS"
+    assert nps["value"] <= 0
     assert len(csat["months_with_pattern"]) == 12
     assert pattern.strength > 0
 

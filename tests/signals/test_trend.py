@@ -61,13 +61,15 @@ def test_with_ties_the_p_value_is_mann_kendalls_normal_approximation() -> None:
 def test_noise_without_a_trend_is_no_trend() -> None:
     trend = trend_of(series([5, 7, 4, 6, 5, 7, 4, 6]))
     assert trend.direction == "none"
-    assert trend.p_value is not None and trend.p_value > 0.05
+    assert trend.p_value is not None
+    assert trend.p_value > 0.05
     assert trend.strength == 0.0
 
 
 def test_too_few_months_say_so_instead_of_testing() -> None:
     trend = trend_of(series([1, 2, 3, 4, 5]))
-    assert trend.direction is None and trend.p_value is None
+    assert trend.direction is None
+    assert trend.p_value is None
     assert trend.cannot == "cannot be computed: 5 periods with a figure, a trend needs at least 6"
     assert MIN_TREND_POINTS == 6
     assert trend.to_dict()["cannot"] == trend.cannot
@@ -75,4 +77,5 @@ def test_too_few_months_say_so_instead_of_testing() -> None:
 
 def test_a_constant_series_has_no_trend() -> None:
     trend = trend_of(series([3, 3, 3, 3, 3, 3]))
-    assert trend.direction == "none" and trend.slope == 0.0
+    assert trend.direction == "none"
+    assert trend.slope == 0.0
