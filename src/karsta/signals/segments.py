@@ -18,6 +18,7 @@ chance). Segments with fewer than `MIN_ANSWERS` answers are not tested for score
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -37,9 +38,12 @@ SCORE_METRICS = ("NPS", "CSAT", "CES", "S4")
 
 def _repeats(
     source: TableSource, options: MetricOptions, by: str
-) -> dict[str, tuple[float, float]]:
-    """Return per segment value (repeats, resolved tickets) from I8's counts."""
-    result = compute_metrics(source, replace(options, period=None, by=(by,)), metrics=["I8"])["I8"]
+) -> tuple[dict[str, tuple[float, float]], str | None]:
+    """Return per segment value (repeats, resolved tickets) from I8's counts, or why none."""
+    run = replace(options, period=None, by=(by,))
+    result = compute_metrics(source, run, metrics=["I8"])["I8"]
+    if result.no_data is not None:
+        return {}, Message("repeat contacts (I8): {why}", why=result.no_data)
     found = {}
     for row in result.rows:
         value = row["group"].get(by)
@@ -47,13 +51,15 @@ def _repeats(
             continue
         base = float(row["denominator"])
         found[str(value)] = (base - float(row["numerator"] or 0), base)
-    return found
+    if not found:
+        return {}, Message("no resolved tickets with a {by}", by=by)
+    return found, None
 
 
 def _low_scores(
     source: TableSource, options: MetricOptions, by: str, min_answers: int
-) -> tuple[dict[str, list[dict[str, Any]]], str | None]:
-    """Return per segment value its survey scores tested against the rest, or why none."""
+) -> dict[str, list[dict[str, Any]]]:
+    """Return per segment value its survey scores, each tested against the rest."""
     scores = survey_scores(source, replace(options, period=None, by=(by,)), min_answers=min_answers)
     found: dict[str, list[dict[str, Any]]] = {}
     for instrument in scores.instruments:
@@ -74,7 +80,7 @@ def _low_scores(
                     "too_few": row.versus_rest.too_few,
                 }
             )
-    return found, None if found else str(Message("no survey answers linked to tickets"))
+    return found
 
 
 def repeat_in_low_segment(
@@ -103,13 +109,11 @@ def repeat_in_low_segment(
     found: list[dict[str, Any]] = []
     missing: list[str] = []
     for by in DIMENSIONS:
-        repeats = _repeats(source, options, by)
-        if not repeats:
-            missing.append(Message("no repeat contacts by {by}", by=by))
-            continue
-        scores, why = _low_scores(source, options, by, min_answers)
+        repeats, why = _repeats(source, options, by)
         if why is not None:
             missing.append(why)
+            continue
+        scores = _low_scores(source, options, by, min_answers)
         total_repeats = sum(r for r, _ in repeats.values())
         total_base = sum(b for _, b in repeats.values())
         for value, (hits, base) in repeats.items():
@@ -133,7 +137,7 @@ def repeat_in_low_segment(
             title,
             meaning,
             [
-                Condition(repeat_text, None, missing="; ".join(missing) or None),
+                Condition(repeat_text, None, missing=_joined(missing)),
                 Condition(score_text, None),
             ],
         )
@@ -197,10 +201,13 @@ def repeat_in_low_segment(
 
 
 def _strength(rows: list[dict[str, Any]], key: str) -> float:
-    import math
-
     values = [r[key] for r in rows if r.get(key) is not None]
     return -math.log10(max(min(values), 1e-300)) if values else 0.0
+
+
+def _joined(parts: list[str]) -> str:
+    names = [f"p{i}" for i in range(len(parts))]
+    return Message("; ".join("{" + n + "}" for n in names), **dict(zip(names, parts, strict=True)))
 
 
 def _has_rows(source: TableSource, table: str) -> bool:
