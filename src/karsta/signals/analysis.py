@@ -80,12 +80,15 @@ class Signal:
     worse: bool | None
     """Whether it goes the way the card calls worse; None if balanced or a pattern."""
     links: list[Link] = field(default_factory=list)
+    title: str | None = None
+    """A pattern's title (a Message); None for a series' signal (named by its metric)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the signal as plain data (for JSON)."""
         return {
             "kind": self.kind,
             "subject": self.subject,
+            "title": None if self.title is None else str(self.title),
             "metric": self.metric,
             "group": self.group,
             "strength": round(self.strength, 3),
@@ -243,7 +246,15 @@ def series_signals(observed: SeriesSignals) -> list[Signal]:
 def pattern_signal(pattern: Pattern) -> Signal:
     """Return a present pattern as a signal."""
     return Signal(
-        "pattern", pattern.id, None, {}, pattern.strength, pattern.meaning, None, pattern.links
+        "pattern",
+        pattern.id,
+        None,
+        {},
+        pattern.strength,
+        pattern.meaning,
+        None,
+        pattern.links,
+        pattern.title,
     )
 
 
