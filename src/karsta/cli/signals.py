@@ -10,6 +10,7 @@ from rich.console import Group
 from rich.table import Table
 
 from karsta.cli import render
+from karsta.cli.feedback_scores import p_text
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import FormatOption, emit, fail, notes_table, settings_of, working
 from karsta.feedback.significance import MIN_ANSWERS
@@ -124,15 +125,15 @@ def _trend_cell(item: SeriesSignals) -> str:
     if trend.cannot is not None:
         return str(localized(trend.cannot))
     if not trend.significant:
-        return _("no trend (p = {p})").format(p=decimal(trend.p_value, 3))
+        return _("no trend ({p})").format(p=p_text(trend.p_value or 1.0))
     word = _("rising") if trend.direction == "increasing" else _("falling")
     slope = abs(trend.slope or 0.0)
     if item.series.unit == "percent":
         size = decimal(slope, 1) + " " + _("pp")  # a share changes in percentage points
     else:
         size = figure(slope, item.series.unit)
-    return _("{direction} {slope} a month (p = {p})").format(
-        direction=word, slope=size, p=decimal(trend.p_value, 3)
+    return _("{direction} {slope} a month ({p})").format(
+        direction=word, slope=size, p=p_text(trend.p_value or 0.0)
     )
 
 

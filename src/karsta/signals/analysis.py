@@ -157,17 +157,25 @@ def trend_text(series: Series, trend: Trend) -> Message:
     """Return a significant trend in plain words: direction, slope a month, months, p."""
     word = Message("rising") if trend.direction == "increasing" else Message("falling")
     unit = UNIT_WORDS.get(series.unit)
-    slope = abs(trend.slope or 0.0)
-    template = (
-        "{direction}: {slope:.2f} {unit} a month over {n} months (Mann–Kendall p = {p:.3f})"
-        if unit
-        else "{direction}: {slope:.2f} a month over {n} months (Mann–Kendall p = {p:.3f})"
+    p = trend.p_value or 0.0
+    test = (
+        Message("Mann–Kendall p < {p:.3f}", p=0.001)
+        if p < 0.001
+        else Message("Mann–Kendall p = {p:.3f}", p=p)
     )
-    args: dict[str, Any] = {"direction": word, "slope": slope, "n": trend.points}
-    args["p"] = trend.p_value or 0.0
+    args: dict[str, Any] = {
+        "direction": word,
+        "slope": abs(trend.slope or 0.0),
+        "n": trend.points,
+        "test": test,
+    }
     if unit:
-        args["unit"] = Message(unit)
-    return Message(template, **args)
+        return Message(
+            "{direction}: {slope:.2f} {unit} a month over {n} months ({test})",
+            unit=Message(unit),
+            **args,
+        )
+    return Message("{direction}: {slope:.2f} a month over {n} months ({test})", **args)
 
 
 def chart_text(chart: ControlChart) -> Message:
