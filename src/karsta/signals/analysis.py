@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 from karsta.feedback.significance import MIN_ANSWERS
 from karsta.feedback.turnover import staff_turnover
-from karsta.i18n import N_, Message
+from karsta.formatting import UNIT_SUFFIXES
+from karsta.i18n import Message
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.scorecard import received_per_period
@@ -38,14 +39,8 @@ from karsta.timespan import BUSY_PERIOD_SHARE
 from karsta.workspace.source import TableSource
 
 SignalKind = Literal["trend", "chart", "pattern"]
-UNIT_WORDS = {
-    "percent": N_("percentage points"),
-    "hours": N_("hours"),
-    "seconds": N_("seconds"),
-    "minutes": N_("minutes"),
-    "days": N_("days"),
-    "euros": N_("euros"),
-}
+UNIT_WORDS = {**UNIT_SUFFIXES, "percent": UNIT_SUFFIXES["percentage_points"]}
+"""The unit written after a slope: a share changes in percentage points."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +167,7 @@ def trend_text(series: Series, trend: Trend) -> Message:
     if unit:
         return Message(
             "{direction}: {slope:.2f} {unit} a month over {n} months ({test})",
-            unit=Message(unit),
+            unit=Message(unit) if unit not in ("%", "€") else unit,
             **args,
         )
     return Message("{direction}: {slope:.2f} a month over {n} months ({test})", **args)
