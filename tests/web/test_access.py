@@ -89,6 +89,8 @@ MATRIX += PROCESS_MATRIX
 VISIT_PAGES = ["/visits", "/visits/compare"]
 MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in VISIT_PAGES]
 MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in VISIT_PAGES]
+MATRIX += [("GET", "/signals", None, (SIGN_IN, 200, 200, 200))]
+MATRIX += [("GET", "/signals.json", None, (UNAUTHORISED, 200, 200, 200))]
 
 READ = (SIGN_IN, 200, 200, 200)
 READ_JSON = (UNAUTHORISED, 200, 200, 200)

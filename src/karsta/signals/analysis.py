@@ -267,12 +267,15 @@ def signals(
     *,
     statistics: dict[str, str] | None = None,
     min_answers: int = MIN_ANSWERS,
+    staffing: bool = True,
 ) -> Signals:
     """Return the trends, control charts and patterns of every monthly series of `source`.
 
     `options` are the workspace's metric settings (the period is set to month);
     `statistics` chooses a metric's statistic other than its headline (e.g. the one its
-    target names).
+    target names). Without `staffing` staff turnover is left out and says why (the
+    staffing table belongs to no ticket group: a user limited to some groups or channels
+    may not see it).
     """
     monthly = replace(options or MetricOptions(), period="month", by=())
     results = compute_metrics(source, monthly)
@@ -281,10 +284,16 @@ def signals(
         periods = sorted({r["period"] for m in results for r in m.rows if r["period"]})
     all_series = catalog_series(results, periods, statistics)
     not_computed = {m.id: m.no_data for m in results if m.no_data is not None}
-    turnover = staff_turnover(source)
-    if turnover.no_data is not None:
-        not_computed["TURNOVER"] = turnover.no_data
-    all_series += turnover_series(turnover, periods)
+    if staffing:
+        turnover = staff_turnover(source)
+        if turnover.no_data is not None:
+            not_computed["TURNOVER"] = turnover.no_data
+        all_series += turnover_series(turnover, periods)
+    else:
+        not_computed["TURNOVER"] = Message(
+            "not shown: staffing belongs to no ticket group or channel, and the figures "
+            "cover only some of them"
+        )
     if "S2" not in not_computed:
         categories = easy_categories(source, monthly)
         if categories:

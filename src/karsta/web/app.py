@@ -41,6 +41,7 @@ from karsta.web.views import (
     process_map,
     reports,
     settings,
+    signals,
     visits,
 )
 from karsta.web.workspace_gate import WorkspaceGate
@@ -133,7 +134,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
     modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
-    for module in (*modules, visits, improve, reports, data, imports, settings, admin):
+    for module in (*modules, signals, visits, improve, reports, data, imports, settings, admin):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
