@@ -25,7 +25,7 @@ from typing import Any, Literal
 from karsta.feedback.significance import MIN_ANSWERS
 from karsta.feedback.turnover import staff_turnover
 from karsta.formatting import UNIT_SUFFIXES
-from karsta.i18n import Message
+from karsta.i18n import Message, joined
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.scorecard import received_per_period
@@ -175,7 +175,7 @@ def trend_text(series: Series, trend: Trend) -> Message:
 
 def chart_text(chart: ControlChart) -> Message:
     """Return a chart's flags in plain words: the months outside and the runs."""
-    parts = []
+    parts: list[str] = []
     outside = chart.outside
     if outside:
         parts.append(
@@ -195,8 +195,7 @@ def chart_text(chart: ControlChart) -> Message:
                 last=run.last,
             )
         )
-    names = [f"p{i}" for i in range(len(parts))]
-    return Message("; ".join("{" + n + "}" for n in names), **dict(zip(names, parts, strict=True)))
+    return joined(parts, "; ")
 
 
 def _chart_worse(series: Series, chart: ControlChart) -> bool | None:

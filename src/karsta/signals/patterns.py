@@ -19,7 +19,7 @@ from typing import Any, Literal
 from scipy import stats
 
 from karsta.feedback.significance import MIN_ANSWERS
-from karsta.i18n import N_, Message
+from karsta.i18n import N_, Message, joined
 from karsta.signals.derived import EASY, ESCALATION_DELAY
 from karsta.signals.series import TURNOVER, Point, Series
 from karsta.signals.trend import Direction, Trend
@@ -237,7 +237,7 @@ class Inputs:
 
     def absent(self, *metrics: str) -> str:
         """Return why none of `metrics` has a series (their no-data reasons or 'no data')."""
-        reasons = [
+        reasons: list[str] = [
             Message(
                 "{input}: {why}",
                 input=Message(SERIES_NAMES.get(m, m)),
@@ -245,12 +245,7 @@ class Inputs:
             )
             for m in metrics
         ]
-        return reasons[0] if len(reasons) == 1 else _join(reasons)
-
-
-def _join(parts: list[Message]) -> Message:
-    names = [f"p{i}" for i in range(len(parts))]
-    return Message("; ".join("{" + n + "}" for n in names), **dict(zip(names, parts, strict=True)))
+        return reasons[0] if len(reasons) == 1 else joined(reasons, "; ")
 
 
 def _any(text: str, conditions: list[Condition]) -> Condition:
@@ -268,7 +263,7 @@ def _any(text: str, conditions: list[Condition]) -> Condition:
         text,
         met,
         [e for c in chosen for e in c.evidence],
-        None if met is not None or not missing else _join([Message(m) for m in missing]),
+        None if met is not None or not missing else joined(missing, "; "),
         [link for c in chosen if c.met for link in c.links],
         max((c.strength for c in chosen if c.met), default=0.0),
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 from karsta.feedback.scores import survey_scores
 from karsta.feedback.significance import MIN_ANSWERS, SIGNIFICANCE, compare_shares
-from karsta.i18n import Message
+from karsta.i18n import Message, joined
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.options import MetricOptions
 from karsta.signals.patterns import Condition, Link, Pattern
@@ -137,7 +137,7 @@ def repeat_in_low_segment(
             title,
             meaning,
             [
-                Condition(repeat_text, None, missing=_joined(missing)),
+                Condition(repeat_text, None, missing=joined(missing, "; ")),
                 Condition(score_text, None),
             ],
         )
@@ -203,11 +203,6 @@ def repeat_in_low_segment(
 def _strength(rows: list[dict[str, Any]], key: str) -> float:
     values = [r[key] for r in rows if r.get(key) is not None]
     return -math.log10(max(min(values), 1e-300)) if values else 0.0
-
-
-def _joined(parts: list[str]) -> str:
-    names = [f"p{i}" for i in range(len(parts))]
-    return Message("; ".join("{" + n + "}" for n in names), **dict(zip(names, parts, strict=True)))
 
 
 def _has_rows(source: TableSource, table: str) -> bool:
