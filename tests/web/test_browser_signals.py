@@ -53,6 +53,8 @@ def test_the_signals_page_in_finnish(served: tuple[Site, str], page: Any) -> Non
     assert page.locator("li#pattern-pace_over_quality.present").count() == 1
     assert page.locator("li#pattern-turnover_with_quality.present").count() == 1
     assert page.locator("li#pattern-encounters_fine_whole_short.cannot_assess").count() == 1
+    # The flagged series' control charts are drawn (the turnover's first).
+    page.locator('div.vega[data-spec-id="signal-chart-1"] svg').wait_for()
     accessible(page)
     shot(page, "signals-fi")
     # A signal's evidence: the metric page of the month behind it.

@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from karsta.i18n import Message, current_language, gettext, localized
+from karsta import formatting
+from karsta.i18n import Language, Message, current_language, gettext, localized
 from karsta.signals.analysis import SeriesSignals, Signal, Signals, signals
 from karsta.signals.control import MIN_CHART_POINTS, RUN_LENGTH
 from karsta.signals.names import series_name
@@ -22,6 +23,7 @@ from karsta.signals.patterns import Link, Pattern, series_links
 from karsta.signals.trend import MIN_TREND_POINTS
 from karsta.timespan import BUSY_PERIOD_SHARE
 from karsta.web import links
+from karsta.web.improve_charts import control_chart_spec
 from karsta.web.pages import page
 from karsta.web.rendering import TEMPLATES, Numbers
 from karsta.web.requests import Viewer, Visitor
@@ -250,7 +252,43 @@ def chart_words(item: SeriesItem) -> str:
     return "; ".join(str(p.localized()) for p in parts)
 
 
+def chart_spec(item: SeriesItem, lang: Language) -> dict[str, Any]:
+    """Return the Vega-Lite control chart of a series (one phase), titles in `lang`."""
+    chart = item.chart
+    points = [
+        {
+            "period": p["period"],
+            "phase": "all",
+            "value": p["value"],
+            "centre": chart["centre"],
+            "lower": p["lower"],
+            "upper": p["upper"],
+            "within": not p["outside"],
+        }
+        for p in chart["points"]
+    ]
+    return control_chart_spec(
+        points,
+        title=gettext("Control chart of {name}").format(name=localized(item.name)),
+        period_title=gettext("Period"),
+        value_title=formatting.unit_name(item.unit),
+        value_format=formatting.d3_format(item.unit),
+        phase_names={"all": ""},
+        limit_title=gettext("Limit"),
+        centre_title=gettext("Centre"),
+    )
+
+
+def flagged(page: SignalsPage) -> list[SeriesItem]:
+    """Return the series whose control chart flags a month, in the order of their signals."""
+    charted = [s.subject for s in page.signals if s.kind == "chart"]
+    by_key = {s.key: s for s in page.series}
+    return [by_key[key] for key in charted if key in by_key]
+
+
 TEMPLATES.globals.update(
+    signal_chart_spec=chart_spec,
+    signal_flagged=flagged,
     signal_trend_words=trend_words,
     signal_chart_words=chart_words,
     signal_rules={
