@@ -58,6 +58,14 @@ def test_falling_fcr_with_faster_resolution_is_found_and_ranked(falling: Desk) -
     json.dumps(found.to_dict())
 
 
+def test_the_python_api_gives_the_same_signals(falling: Desk) -> None:
+    direct = signals(falling.ws, falling.ws.config.options())
+    found = falling.ws.signals()
+    assert [(s.kind, s.subject, s.strength) for s in found.signals] == [
+        (s.kind, s.subject, s.strength) for s in direct.signals
+    ]
+
+
 def test_a_steady_desk_shows_no_pattern(steady: Desk) -> None:
     found = signals(steady.ws)
     status = {p.id: p.status for p in found.patterns}
