@@ -159,8 +159,11 @@ def _series_table(result: Signals) -> Table:
     for item in result.series:
         series = item.series
         latest = figure(series.values[-1], series.unit) if series.points else "–"
+        name = series_name(series.metric, series.group, lang)
+        if series.basis is not None:
+            name += f"\n({localized(series.basis)})"
         table.add_row(
-            render.plain(series_name(series.metric, series.group, lang)),
+            render.plain(name),
             str(len(series.points)),
             latest,
             render.plain(_trend_cell(item)),

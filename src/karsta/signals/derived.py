@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import ibis
 
+from karsta.i18n import Message
 from karsta.metrics.catalog.populations import is_cancelled, received
 from karsta.metrics.compute import compute_metrics
 from karsta.metrics.inputs import PERIOD, MetricInputs
@@ -79,6 +80,11 @@ def easy_share_series(
         points=points,
         lower_is_better=None,
         missing=[p for p in periods if p not in rows],
+        basis=Message(
+            "easy categories (resolved at first contact more often than the desk overall): "
+            "{categories}",
+            categories=", ".join(categories),
+        ),
     )
 
 
@@ -118,4 +124,8 @@ def escalation_delay_series(
         points=points,
         lower_is_better=True,
         missing=[p for p in periods if p not in rows],
+        basis=Message(
+            "mean hours from opening to the first hand-off to a group other than the "
+            "receiving one, of the tickets passed on"
+        ),
     )

@@ -158,6 +158,7 @@ def repeat_in_low_segment(
             and s["rest"] is not None
             and s["value"] < s["rest"]
         ]
+        segment["significance_level"] = level
         segment["more_repeats"] = more
         segment["lower_scores"] = [s["metric"] for s in lower]
         if more and lower:

@@ -64,6 +64,8 @@ class Series:
     """From the card's direction; None when neither way is better (balanced)."""
     missing: list[str] = field(default_factory=list)
     """Periods in the range without a figure (e.g. no answers that month), left out."""
+    basis: str | None = None
+    """What a derived series rests on (a Message), e.g. which categories count as easy."""
 
     @property
     def key(self) -> str:
@@ -93,6 +95,7 @@ class Series:
             "lower_is_better": self.lower_is_better,
             "points": [p.to_dict() for p in self.points],
             "missing": self.missing,
+            "basis": None if self.basis is None else str(self.basis),
         }
 
 

@@ -85,6 +85,8 @@ class SeriesItem(BaseModel):
     trend_cannot: Text | None
     chart_cannot: Text | None
     links: list[str]
+    basis: Text | None = None
+    """What a derived series rests on (e.g. which categories count as easy)."""
 
 
 class SignalsPage(BaseModel):
@@ -157,6 +159,7 @@ def _series(item: SeriesSignals) -> SeriesItem:
         trend_cannot=item.trend.cannot,
         chart_cannot=item.chart.cannot,
         links=[href(link) for link in series_links(series)],
+        basis=series.basis,
     )
 
 
