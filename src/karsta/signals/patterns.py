@@ -370,7 +370,7 @@ def turnover_with_quality(inputs: Inputs) -> Pattern:
             Message("customer satisfaction falls"),
             inputs.of(*SATISFACTION),
             "decreasing",
-            Message("customer satisfaction: no surveys — import survey answers"),
+            inputs.absent(*SATISFACTION),
         ),
     ]
     return Pattern(
