@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from karsta.metrics.compute import compute_metrics
+from karsta.signals import analysis
 from karsta.signals.analysis import busy_periods, signals
 from karsta.timespan import BUSY_PERIOD_SHARE
 from karsta.workspace import Workspace
@@ -64,6 +67,28 @@ def test_the_python_api_gives_the_same_signals(falling: Desk) -> None:
     assert [(s.kind, s.subject, s.strength) for s in found.signals] == [
         (s.kind, s.subject, s.strength) for s in direct.signals
     ]
+
+
+def test_a_run_by_month_of_the_same_options_is_reused_and_another_is_not(
+    falling: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = falling.ws.config.options()
+    same = compute_metrics(falling.ws, replace(options, period="month"))
+    other = compute_metrics(falling.ws, replace(options, period="month", first_contact_minutes=10))
+    expected = [s.subject for s in signals(falling.ws, options).signals]
+    runs: list[object] = []
+    original = analysis.compute_metrics
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "compute_metrics", counted)
+    assert [s.subject for s in signals(falling.ws, options, results=same).signals] == expected
+    assert runs == []  # the given run was used
+    # A run with other options (a 10-minute first-contact window) is not this run's.
+    assert [s.subject for s in signals(falling.ws, options, results=other).signals] == expected
+    assert len(runs) == 1
 
 
 def test_a_steady_desk_shows_no_pattern(steady: Desk) -> None:

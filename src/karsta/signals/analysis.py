@@ -26,7 +26,7 @@ from karsta.feedback.significance import MIN_ANSWERS
 from karsta.feedback.turnover import staff_turnover
 from karsta.formatting import UNIT_SUFFIXES
 from karsta.i18n import Message, joined
-from karsta.metrics.compute import compute_metrics
+from karsta.metrics.compute import MetricResults, compute_metrics
 from karsta.metrics.options import MetricOptions
 from karsta.metrics.scorecard import received_per_period
 from karsta.signals.control import ControlChart, chart_of
@@ -267,6 +267,7 @@ def signals(
     statistics: dict[str, str] | None = None,
     min_answers: int = MIN_ANSWERS,
     staffing: bool = True,
+    results: MetricResults | None = None,
 ) -> Signals:
     """Return the trends, control charts and patterns of every monthly series of `source`.
 
@@ -274,10 +275,12 @@ def signals(
     `statistics` chooses a metric's statistic other than its headline (e.g. the one its
     target names). Without `staffing` staff turnover is left out and says why (the
     staffing table belongs to no ticket group: a user limited to some groups or channels
-    may not see it).
+    may not see it). `results`, when given, is a run of the whole catalog by month with
+    the same options (e.g. the scorecard's), used instead of running it again.
     """
     monthly = replace(options or MetricOptions(), period="month", by=())
-    results = compute_metrics(source, monthly)
+    if results is None or results.options != monthly:
+        results = compute_metrics(source, monthly)
     periods, left_out = busy_periods(received_per_period(source, monthly))
     if not periods:
         periods = sorted({r["period"] for m in results for r in m.rows if r["period"]})

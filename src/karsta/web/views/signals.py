@@ -28,7 +28,7 @@ from karsta.web.pages import page
 from karsta.web.rendering import TEMPLATES, Numbers
 from karsta.web.requests import Viewer, Visitor
 from karsta.web.text import Text
-from karsta.web.views.figures import DataScopeInfo, has_workspace, scope_info
+from karsta.web.views.figures import DataScopeInfo, has_workspace, scope_info, scorecard
 
 router = APIRouter(tags=["signals"])
 
@@ -170,6 +170,7 @@ def signals_of(visitor: Visitor) -> Signals:
     to no group or channel.
     """
     scope = visitor.scope
+    monthly = scorecard(visitor).results  # the same run by month: not computed twice
 
     def compute(ws: Any) -> Signals:
         config = ws.config
@@ -178,6 +179,7 @@ def signals_of(visitor: Visitor) -> Signals:
             config.options(**scope.metric_options()),
             statistics={m: t.statistic for m, t in config.targets.items()},
             staffing=not scope.restricted,
+            results=monthly,
         )
 
     return visitor.state.results.get("signals", scope, compute)
