@@ -116,8 +116,11 @@ class Pattern:
 
     @property
     def links(self) -> list[Link]:
-        """Return the pages behind every condition."""
-        return [link for c in self.conditions for link in c.links]
+        """Return the pages behind every condition, each once."""
+        seen: dict[tuple[str, tuple[tuple[str, str], ...]], Link] = {}
+        for link in (link for c in self.conditions for link in c.links):
+            seen.setdefault((link.metric, tuple(sorted(link.query.items()))), link)
+        return list(seen.values())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the pattern as plain data (for JSON)."""
