@@ -6,8 +6,8 @@ is closed when its last event is "Closed" (the activity the import classifies as
 closing, as tests/test_helpdesk_italy.py reads it); it was closed when its last stay in
 a closing status began: the first of its trailing "Closed" events, passing over
 activities without a class (as that test reads a resolution). Months are Helsinki
-time. A month is kept from the first to the last month receiving at least a tenth of
-the busiest month's tickets (by the first event).
+time. A month is kept from the first to the last month receiving at least
+BUSY_PERIOD_SHARE (a quarter) of the busiest month's tickets (by the first event).
 """
 
 from __future__ import annotations
