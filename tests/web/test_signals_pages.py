@@ -16,6 +16,7 @@ import pytest
 import karsta
 from karsta.signals.analysis import signals
 from karsta.web.models import Role
+from karsta.web.views.signals import link_label
 from tests.metrics.conftest import Desk
 from tests.signals.generate import desk_months, staffing_months
 from tests.web.conftest import Site, make_site
@@ -100,3 +101,9 @@ def test_without_a_workspace_the_page_says_so(tmp_path: Path) -> None:
     data = twin(site, "/signals.json")
     assert data["has_data"] is False
     assert data["signals"] == []
+
+
+def test_a_links_words_name_the_metric_and_the_segment() -> None:
+    assert link_label("/metrics/S2?period=month&at=2024-12") == "S2"
+    assert link_label("/metrics/S2?period=month&at=2024-12&by=category") == "S2 (category)"
+    assert link_label("/metrics/I8?by=category&value=Tili%C3%B6t") == "I8 (Tiliöt)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, unquote
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -284,6 +285,15 @@ def chart_spec(item: SeriesItem, lang: Language) -> dict[str, Any]:
     )
 
 
+def link_label(link: str) -> str:
+    """Return a link's words: the metric, and the breakdown value or name it opens on."""
+    path, _, query = link.partition("?")
+    asked = parse_qs(query)
+    metric = unquote(path.rsplit("/", 1)[-1])
+    detail = (asked.get("value") or asked.get("by") or [""])[0]
+    return f"{metric} ({detail})" if detail else metric
+
+
 def flagged(page: SignalsPage) -> list[SeriesItem]:
     """Return the series whose control chart flags a month, in the order of their signals."""
     charted = [s.subject for s in page.signals if s.kind == "chart"]
@@ -294,6 +304,7 @@ def flagged(page: SignalsPage) -> list[SeriesItem]:
 TEMPLATES.globals.update(
     signal_chart_spec=chart_spec,
     signal_flagged=flagged,
+    signal_link_label=link_label,
     signal_trend_words=trend_words,
     signal_chart_words=chart_words,
     signal_rules={
