@@ -32,6 +32,7 @@ LAYERS = {
     "improve": 3,
     "visits": 3,
     "channels": 3,
+    "signals": 3,
     "report": 5,
 }
 

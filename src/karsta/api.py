@@ -28,6 +28,7 @@ from karsta.process.analysis import ProcessAnalysis
 from karsta.process.filters import ProcessFilters
 from karsta.process.waiting import WaitingRules
 from karsta.process.waste import WasteAssumptions
+from karsta.signals.analysis import Signals, signals
 from karsta.workspace import Workspace as _Workspace
 from karsta.workspace import WorkspaceError, open_source
 from karsta.workspace.coverage import ValueLists, value_lists
@@ -110,6 +111,16 @@ class Analyses:
         )
         volumes = received_per_period(self.source, results.options)
         return build_scorecard(results, self.config.targets, period=at, volumes=volumes)
+
+    def signals(self, **options: Any) -> Signals:
+        """Return the warning signals: every monthly series' trend test and control chart,
+        and the metric combinations, strongest first (see `karsta.signals`).
+
+        A metric with a target is followed by its target's statistic; keyword arguments
+        are MetricOptions fields.
+        """
+        statistics = {m: t.statistic for m, t in self.config.targets.items()}
+        return signals(self.source, self.config.options(**options), statistics=statistics)
 
     def explain(self, metric: str, ticket_id: str, **options: Any) -> Explanation:
         """Return why `ticket_id` counts in `metric`, or not.

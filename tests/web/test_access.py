@@ -95,6 +95,8 @@ MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path
 CHANNEL_PAGES = ["/channels", "/channels/staffing"]
 MATRIX += [("GET", path, None, (SIGN_IN, 200, 200, 200)) for path in CHANNEL_PAGES]
 MATRIX += [("GET", path + ".json", None, (UNAUTHORISED, 200, 200, 200)) for path in CHANNEL_PAGES]
+MATRIX += [("GET", "/signals", None, (SIGN_IN, 200, 200, 200))]
+MATRIX += [("GET", "/signals.json", None, (UNAUTHORISED, 200, 200, 200))]
 
 READ = (SIGN_IN, 200, 200, 200)
 READ_JSON = (UNAUTHORISED, 200, 200, 200)

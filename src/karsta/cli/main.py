@@ -35,6 +35,7 @@ from karsta.cli.options import LangOption
 from karsta.cli.process import process_app
 from karsta.cli.report import report_app
 from karsta.cli.serve import serve
+from karsta.cli.signals import signals_command
 from karsta.cli.visits import visits_app
 from karsta.cli.waste import waste_command
 from karsta.i18n import N_, Message, _, localized
@@ -109,6 +110,9 @@ app.command(
     help=N_("Show the waste a year: staff time and customer time, per waste family and finding."),
 )(waste_command)
 app.command("serve")(serve)
+app.command("signals", help=N_("Show what changed, what is falling and which patterns appear."))(
+    signals_command
+)
 app.command(
     "savings",
     help=N_("How much time removing some minutes of waste saves a year (also from the log)."),

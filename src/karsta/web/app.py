@@ -43,6 +43,7 @@ from karsta.web.views import (
     process_map,
     reports,
     settings,
+    signals,
     visits,
 )
 from karsta.web.workspace_gate import WorkspaceGate
@@ -135,7 +136,19 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.mount("/static", StaticFiles(packages=[("karsta.web", "static")]), name="static")
     modules = (auth, overview, metrics, metric, process_map, process_levels, process_findings)
-    for module in (*modules, visits, channels, listening, improve, reports, data, imports, settings, admin):
+    for module in (
+        *modules,
+        signals,
+        visits,
+        channels,
+        listening,
+        improve,
+        reports,
+        data,
+        imports,
+        settings,
+        admin,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -13,6 +13,7 @@ OVERVIEW = "/overview"
 SCORECARD = "/metrics"
 PROCESS_MAP = "/process/map"
 PROCESS_WASTE = "/process/waste"
+SIGNALS = "/signals"
 
 
 def metric_page(metric_id: str, **query: str | int | None) -> str:

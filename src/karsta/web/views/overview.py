@@ -23,6 +23,7 @@ from karsta.web.views.figures import (
     scope_info,
     scorecard,
 )
+from karsta.web.views.signals import SignalItem, strongest_signals
 
 router = APIRouter(tags=["overview"])
 
@@ -98,6 +99,9 @@ class OverviewPage(BaseModel):
     scorecard_link: str
     process_map_link: str
     waste_link: str
+    signals: list[SignalItem] = []
+    """The strongest three warning signals (see /signals)."""
+    signals_link: str = links.SIGNALS
 
 
 def _item(found: Finding) -> WasteItem:
@@ -201,5 +205,6 @@ def overview(visitor: Viewer, trend: str | None = None) -> OverviewPage:
         figures=[figure(row) for row in card.rows],
         trend=_charted(card, trend),
         waste=waste(visitor) if has_data else None,
+        signals=strongest_signals(visitor) if has_data else [],
         **common,
     )

@@ -1,0 +1,1 @@
+"""Warning signals: trends, control charts and the metric combinations worth a look."""
