@@ -238,3 +238,52 @@ def test_same_figures_on_spark(service: Workspace, tmp_path: Path) -> None:
     found.pop("source")
     expected.pop("source")
     assert not same(expected, found)  # floats within 1e-9 relative
+
+
+NOSHOW = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "appointments-noshow"
+    / "KaggleV2-May-2016.csv"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not NOSHOW.exists(), reason="../shared/data is not beside the checkout")
+def test_real_appointments_per_age_band(tmp_path: Path) -> None:
+    """The real appointments imported with the `visits` preset, against plain pandas.
+
+    From the data README: "No-show" "Yes" = the patient did NOT show up, so the visits
+    that took place are the "No" rows; PatientId is read as text (the README: not as a
+    float). The segment is the preset's age band of Age in years (0–17, 18–39, 40–64,
+    65+; none for the one -1). The file records no matter, so every visit is counted as
+    "matter missing" and no share is given; no one has a self-service contact, so every
+    customer used only personal channels.
+    """
+    import pandas as pd
+
+    from karsta.ingest import import_file, load_preset
+
+    frame = pd.read_csv(NOSHOW, dtype={"PatientId": str})
+    came = frame[frame["No-show"] == "No"]
+    band = pd.cut(
+        came.Age, [0, 18, 40, 65, float("inf")], right=False,
+        labels=["0–17", "18–39", "40–64", "65+"],
+    ).astype(object).where(came.Age >= 0, None)  # fmt: skip
+    expected = {
+        key: (len(rows), rows.PatientId.nunique())
+        for key, rows in came.assign(band=band).groupby("band", dropna=False)
+    }
+    expected = {(None if pd.isna(k) else k): v for k, v in expected.items()}
+    with karsta.open(tmp_path / "noshow.karsta") as ws:
+        import_file(NOSHOW, workspace=ws, mapping=load_preset("visits"))
+        shift = channel_shift(ws, OPTIONS)
+    got = {g.key: (g.personal_visits, g.customers) for g in shift.by_segment}
+    assert got == expected
+    assert {str(c.reason): c.count for c in shift.exclusions} == {
+        DID_NOT_COME: int((frame["No-show"] == "Yes").sum())  # 22,319 in the README
+    }
+    assert shift.total.matter_missing == len(came)
+    assert shift.total.share is None
+    assert shift.total.personal_only_customers == came.PatientId.nunique()

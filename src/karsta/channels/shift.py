@@ -64,14 +64,14 @@ _MOMENT = ibis.dtype("timestamp('UTC', 6)")
 """Both tables' moments as one (nullable) type, so their rows can be stacked."""
 
 
-def parse_matter_channels(pairs: Iterable[str], option: str = "--matter-channel") -> dict[str, str]:
-    """Return the matter map from `MATTER=CHANNEL` texts; a bad one raises ValueError."""
+def parse_matter_channels(pairs: Iterable[str]) -> dict[str, str]:
+    """Return the matter map from `--matter-channel MATTER=CHANNEL` texts (ValueError if bad)."""
     mapping: dict[str, str] = {}
     for pair in pairs:
         matter, sep, channel = pair.partition("=")
         if not sep or not matter.strip() or not channel.strip():
             raise ValueError(
-                Message("{option} {pair!r}: expected MATTER=CHANNEL", option=option, pair=pair)
+                Message("--matter-channel {pair!r}: expected MATTER=CHANNEL", pair=pair)
             )
         mapping[matter.strip()] = channel.strip()
     return mapping

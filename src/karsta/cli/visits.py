@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from karsta.channels.shift import parse_matter_channels
 from karsta.cli import render
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import emit, fail, working
@@ -95,16 +96,10 @@ def _filters(first: str | None, last: str | None, offices: list[str] | None) -> 
 def _options(
     matter_channels: list[str] | None, late_cancel_hours: float, adviser_hours: float | None
 ) -> VisitOptions:
-    mapping = {}
-    for pair in matter_channels or []:
-        matter, sep, channel = pair.partition("=")
-        if not sep or not matter.strip() or not channel.strip():
-            raise fail(_("--matter-channel {pair!r}: expected MATTER=CHANNEL").format(pair=pair))
-        mapping[matter.strip()] = channel.strip()
     try:
         return VisitOptions(
             late_cancel_hours=late_cancel_hours,
-            matter_channels=mapping,
+            matter_channels=parse_matter_channels(matter_channels or []),
             hours_per_adviser_day=adviser_hours,
         )
     except ValueError as exc:
