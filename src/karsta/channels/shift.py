@@ -232,6 +232,11 @@ def _mapped(matter: ir.StringValue, matter_channels: Mapping[str, str]) -> ir.St
     return ibis.cases(*((matter == m, c) for m, c in matter_channels.items()), else_=_NO_TEXT)
 
 
+def _text(column: ir.Value) -> ir.StringValue:
+    """Return the column as text, an empty text as not recorded."""
+    return column.cast("string").nullif("")
+
+
 def contact_rows(contacts: ir.Table, options: ShiftOptions) -> ir.Table:
     """Return one analysis row per contact (see the module's rules)."""
     channel = contacts.channel.lower()
@@ -243,9 +248,9 @@ def contact_rows(contacts: ir.Table, options: ShiftOptions) -> ir.Table:
     return contacts.select(
         source=ibis.literal(CONTACT),
         personal=~channel.isin(options.self_service_channels).fill_null(False),
-        matter=contacts.contact_type.cast("string"),
-        segment=contacts.segment.cast("string"),
-        customer=contacts.caller_id.cast("string"),
+        matter=_text(contacts.contact_type),
+        segment=_text(contacts.segment),
+        customer=_text(contacts.caller_id),
         at=contacts.arrived_at.cast(_MOMENT),
         reason=reason,
     )
@@ -259,9 +264,9 @@ def visit_rows(visits: ir.Table) -> ir.Table:
     return visits.select(
         source=ibis.literal(VISIT),
         personal=ibis.literal(True),
-        matter=visits.matter.cast("string"),
-        segment=visits.segment.cast("string"),
-        customer=visits.customer_id.cast("string"),
+        matter=_text(visits.matter),
+        segment=_text(visits.segment),
+        customer=_text(visits.customer_id),
         at=moment.cast(_MOMENT),
         reason=ibis.cases((~came(visits), DID_NOT_COME), else_=_NO_TEXT),
     )
