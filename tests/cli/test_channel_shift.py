@@ -95,3 +95,16 @@ def test_channels_without_a_workspace_stops_with_code_2() -> None:
     result = runner.invoke(app, ["channels", "--lang", "en"])
     assert result.exit_code == 2
     assert "--workspace" in result.output
+
+
+def test_the_settings_give_the_matter_map(workspace: Path) -> None:
+    """matter_channels in the workspace's settings is the same map; an option adds to it."""
+    settings = workspace.with_name(workspace.name + ".yaml")
+    settings.write_text("matter_channels: {Kela card: verkkoasiointi}\n", encoding="utf-8")
+    args = ["channels", "shift", "-w", str(workspace), "--json"]
+    only_settings = json.loads(runner.invoke(app, args).stdout)
+    assert only_settings["options"]["matter_channels"] == {"Kela card": "verkkoasiointi"}
+    # Kela card alone: c1, c7 and v1 of the 6 personal rows with a matter.
+    assert only_settings["total"]["shiftable"] == 3
+    both = json.loads(runner.invoke(app, [*args, *MAP[2:]]).stdout)
+    assert both["total"]["shiftable"] == 4

@@ -41,7 +41,10 @@ def shift_command(
         list[str] | None,
         typer.Option(
             "--matter-channel",
-            help=N_("A matter a self-service channel handles, as MATTER=CHANNEL (repeat)."),
+            help=N_(
+                "A matter a self-service channel handles, as MATTER=CHANNEL (repeat; added "
+                "to the settings' matter_channels)."
+            ),
         ),
     ] = None,
     by: Annotated[str, typer.Option(help=N_("Rows per segment or per matter."))] = "segment",
@@ -63,11 +66,12 @@ def shift_command(
                 kinds=", ".join(PERIOD_KINDS), per=per
             )
         )
+    settings = settings_of(workspace)
     try:
         options = ShiftOptions(
-            matter_channels=parse_matter_channels(matter_channel or []),
+            matter_channels=settings.matter_channels | parse_matter_channels(matter_channel or []),
             period=cast(PeriodKind, per),
-            timezone=settings_of(workspace).timezone,
+            timezone=settings.timezone,
         )
         with Workspace.open(workspace, create=False, read_only=True) as ws:
             result = working(_("Reading the contacts"), lambda: channel_shift(ws, options))
