@@ -287,3 +287,47 @@ def test_real_appointments_per_age_band(tmp_path: Path) -> None:
     assert shift.total.matter_missing == len(came)
     assert shift.total.share is None
     assert shift.total.personal_only_customers == came.PatientId.nunique()
+
+
+@pytest.mark.slow
+def test_real_call_month_per_matter(tmp_path: Path) -> None:
+    """The real call month imported with the `acd` preset, against plain pandas.
+
+    A counting check of the contacts side, with a map made up for the test ("IN=web":
+    the bank's internet-support calls taken as a matter a web channel handles). From the
+    data README: PHANTOM rows are not calls (left out); every other row is a phone call,
+    a personal channel; `type` is the service type (the matter); customer_id 0 means the
+    customer was not identified. The file has no segment: every call is counted in the
+    "segment not recorded" group.
+    """
+    import pandas as pd
+
+    from karsta.ingest import import_file, load_preset
+    from tests.channels.callcentre_reference import CSV
+
+    if not CSV.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    frame = pd.read_csv(CSV, dtype=str)
+    calls = frame[frame.outcome != "PHANTOM"]
+    known = calls[calls.customer_id != "0"]
+    options = ShiftOptions(matter_channels={"IN": "web"}, timezone="Asia/Jerusalem")
+    with karsta.open(tmp_path / "bank.karsta") as ws:
+        import_file(CSV, workspace=ws, mapping=load_preset("acd"))
+        shift = channel_shift(ws, options)
+    got = {g.key: (g.personal_contacts, g.customers, g.customer_missing) for g in shift.by_matter}
+    assert got == {
+        matter: (len(rows), known[known.type == matter].customer_id.nunique(),
+                 int((rows.customer_id == "0").sum()))
+        for matter, rows in calls.groupby("type")
+    }  # fmt: skip
+    assert {str(c.reason): c.count for c in shift.exclusions} == {
+        PHANTOM: int((frame.outcome == "PHANTOM").sum())
+    }
+    internet = int((calls.type == "IN").sum())
+    assert shift.total.shiftable == internet
+    assert shift.total.share == pytest.approx(internet / len(calls))
+    assert shift.total.personal_only_customers == known.customer_id.nunique()
+    assert shift.total.shiftable_customers == known[known.type == "IN"].customer_id.nunique()
+    assert [g.key for g in shift.by_segment] == [None]
+    assert sum(p.n for p in shift.trend) == internet
+    assert all(p.personal == p.n for p in shift.trend)  # no self-service contact at all
