@@ -381,6 +381,12 @@ CONTACTS = Table(
         _c("contact_type", "string", "Type of service or matter the contact was about."),
         _c("priority", "string", "Priority class of the contact, where the source has one."),
         _c("caller_id", "string", "Customer (pseudonymised on request)."),
+        _c(
+            "segment",
+            "string",
+            "Customer segment at the contact (the service's own grouping, e.g. occasional, "
+            "continuous, change situation, special needs, potential), where the source has it.",
+        ),
         _c("ticket_id", "string", "Ticket the contact belongs to, where known."),
         _c(
             "entered_at",

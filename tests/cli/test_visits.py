@@ -182,3 +182,24 @@ def test_an_empty_workspace_says_what_it_cannot_compute(tmp_path: Path) -> None:
     # without rows (Rich would make such a table as wide as the page allows).
     assert max(len(line) for line in out.splitlines()) < 400
     assert "customers a day: no visits in the data" in out
+
+
+def test_the_settings_give_the_matter_map(tmp_path: Path) -> None:
+    """`visits show` reads matter_channels from the workspace's settings like the option."""
+    path = tmp_path / "office.karsta"
+    with karsta.open(path) as ws:
+        insert_visits(ws, OFFICE_DAY)
+    matters = sorted({str(v["matter"]) for v in OFFICE_DAY if v.get("matter")})
+    args = ["visits", "show", "-w", str(path), "--json"]
+    by_option = json.loads(
+        runner.invoke(app, [*args, "--matter-channel", f"{matters[0]}=web"]).stdout
+    )
+    path.with_name(path.name + ".yaml").write_text(
+        f"matter_channels: {{{matters[0]}: web}}\n", encoding="utf-8"
+    )
+    by_settings = json.loads(runner.invoke(app, args).stdout)
+    assert by_settings["options"]["matter_channels"] == {matters[0]: "web"}
+    assert by_settings["shares"] == by_option["shares"]
+    other = [f for f in by_settings["shares"] if f["measure"] == "other_channel_share"]
+    assert other[0]["share"] is not None
+    assert other[0]["hits"] > 0

@@ -221,3 +221,30 @@ def test_visits_customers_are_pseudonymised_as_written(
         ("5712759", pseudonym(key, "9377952927E-5"), False, False, True, 33,
          utc("2016-05-18 03:00")),
     ]  # fmt: skip
+
+
+def test_visits_segment_is_the_age_band(tmp_path: Path, workspace: Workspace) -> None:
+    """The preset derives the segment from Age: 0–17, 18–39, 40–64, 65+; none below 0.
+
+    Each age sits at a band's edge, so a band off by one year shows: -1 → none,
+    0 and 17 → 0–17, 18 and 39 → 18–39, 40 and 64 → 40–64, 65 and 102 → 65+; an age
+    the file leaves empty gets no segment.
+    """
+    ages = ["-1", "0", "17", "18", "39", "40", "64", "65", "102", ""]
+    path = tmp_path / "visits.csv"
+    path.write_text(
+        VISITS_HEADER
+        + "".join(
+            f"{100 + i},{5600000 + i},F,2016-04-29T18:38:08Z,2016-05-02T00:00:00Z,{age},CENTRO,"
+            "0,0,0,0,0,1,No\n"
+            for i, age in enumerate(ages)
+        ),
+        encoding="utf-8",
+    )
+    report = import_file(path, workspace=workspace, mapping=load_preset("visits"))
+    assert (report.rows_read, report.rows_loaded) == (10, 10)
+    got = rows(workspace, "SELECT age, segment FROM visits ORDER BY visit_id")
+    assert got == [
+        (-1, None), (0, "0–17"), (17, "0–17"), (18, "18–39"), (39, "18–39"),
+        (40, "40–64"), (64, "40–64"), (65, "65+"), (102, "65+"), (None, None),
+    ]  # fmt: skip

@@ -105,6 +105,8 @@ def test_contact_rules_reach_the_options() -> None:
         ({"special_routing": ["IVR"]}, "special_routing"),
         ({"min_contacts": 0}, "min_contacts"),
         ({"min_contacts": "many"}, "min_contacts"),
+        ({"matter_channels": ["Kela card"]}, "matter_channels"),
+        ({"matter_channels": {"Kela card": None}}, "matter_channels"),
     ],
 )
 def test_bad_contact_rules_name_the_key(data: dict[str, object], key: str) -> None:
@@ -112,3 +114,11 @@ def test_bad_contact_rules_name_the_key(data: dict[str, object], key: str) -> No
 
     with pytest.raises(ConfigError, match=key):
         parse_config(data, "desk.karsta.yaml")
+
+
+def test_matter_channels_are_read() -> None:
+    from karsta.metrics.config import parse_config
+
+    config = parse_config({"matter_channels": {" Kela card ": "verkkoasiointi"}}, "x")
+    assert config.matter_channels == {"Kela card": "verkkoasiointi"}
+    assert parse_config({}, "x").matter_channels == {}

@@ -190,15 +190,37 @@ def test_reminder_effect_from_a_logistic_model_of_each_appointment(
     assert (effect.modelled.low, effect.modelled.high) == pytest.approx((low, high), rel=1e-5)
 
 
-def test_the_visits_preset_gives_the_same_figures(tmp_path: Path, reference: pd.DataFrame) -> None:
-    """The file imported with the `visits` preset gives the reference figures."""
+def test_the_visits_preset_gives_the_same_figures(
+    tmp_path: Path, reference: pd.DataFrame, filled: Workspace
+) -> None:
+    """The file imported with the `visits` preset gives the reference figures.
+
+    The preset derives the segment from Age (the README: "years"; one row is -1): the
+    age band 0–17, 18–39, 40–64 or 65+, none for the -1. The reference counts the
+    no-shows ("No-show" "Yes") per band with pandas' own cut of the ages.
+    """
     from karsta.ingest import import_file, load_preset
 
     with Workspace.open(tmp_path / "imported.karsta") as ws:
         import_file(FILE, workspace=ws, mapping=load_preset("visits"))
         rate = measure_visits(ws).share("no_show_rate")
-        effect = no_show_drivers(ws).reminder
+        drivers = no_show_drivers(ws)
+    effect = drivers.reminder
     assert (rate.hits, rate.n) == (22_319, 110_527)
     assert effect is not None
     assert effect.stratified.odds_ratio == pytest.approx(mantel_haenszel(reference))
     assert effect.raw.odds_ratio > 1 > effect.stratified.odds_ratio
+    labels = ["0–17", "18–39", "40–64", "65+"]
+    bands = pd.cut(reference.Age, [0, 18, 40, 65, np.inf], right=False, labels=labels)
+    expected = reference.groupby(bands.cat.add_categories("(no segment)").fillna("(no segment)"))
+    by_band = expected.did_not_come.agg(["sum", "size"])
+    assert {r.label: (r.no_shows, r.appointments) for r in drivers.by_segment} == {
+        str(band): (int(row["sum"]), int(row["size"])) for band, row in by_band.iterrows()
+    }
+    assert dict(zip(by_band.index.astype(str), by_band["size"], strict=True))["(no segment)"] == 1
+    # The modelled reminder effect is adjusted for the age band too, as on the filled table.
+    modelled = no_show_drivers(filled).reminder
+    assert effect.modelled is not None
+    assert modelled is not None
+    assert modelled.modelled is not None
+    assert effect.modelled.odds_ratio == pytest.approx(modelled.modelled.odds_ratio)

@@ -16,6 +16,7 @@ from karsta.channels.overview import ChannelsOverview, channels_overview
 from karsta.channels.staffing import StaffingPlan, staffing_plan
 from karsta.channels.targets import parse_interval, parse_shrinkage, parse_target
 from karsta.cli import render
+from karsta.cli.channel_shift import shift_command
 from karsta.cli.options import LangOption
 from karsta.cli.process_shared import notes_table, settings_of, simple_table, working
 from karsta.formatting import decimal, duration, figure, share, whole
@@ -51,13 +52,31 @@ def _print(as_json: bool, data: dict[str, Any], tables: Callable[[], Any]) -> No
         render.show(tables())
 
 
+channels_app = typer.Typer(
+    help=N_("Show reachability: S1, speed of answer, abandons, handling time."),
+    invoke_without_command=True,
+)
+channels_app.command(
+    "shift",
+    help=N_("Show who used a personal channel for a matter a self-service channel handles."),
+)(shift_command)
+
+
+@channels_app.callback()
 def channels_command(
-    workspace: WorkspaceOption,
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", "-w", help=N_("Workspace file."))
+    ] = None,
     target: TargetOption = "80/20",
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
     """Show S1, speed of answer and abandon rate, handling time, S3 and the abandon curve."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if workspace is None:
+        raise render.fail(_("Missing option --workspace (-w): the workspace file."))
     try:
         goal = parse_target(target)
     except ValueError as exc:

@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from karsta.cli import metrics as metric_commands
 from karsta.cli import render
-from karsta.cli.channels import channels_command, staffing_command
+from karsta.cli.channels import channels_app, staffing_command
 from karsta.cli.feedback import feedback_app
 from karsta.cli.improve import (
     a3_app,
@@ -125,9 +125,7 @@ app.add_typer(pdca_app, name="pdca")
 app.add_typer(records_app, name="improve")
 app.add_typer(visits_app, name="visits")
 app.add_typer(feedback_app, name="feedback")
-app.command(
-    "channels", help=N_("Show reachability: S1, speed of answer, abandons, handling time.")
-)(channels_command)
+app.add_typer(channels_app, name="channels")
 app.command("staffing", help=N_("Show the agents each interval needs for a service target."))(
     staffing_command
 )

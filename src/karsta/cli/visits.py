@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
+from karsta.channels.shift import parse_matter_channels
 from karsta.cli import render
 from karsta.cli.options import LangOption
-from karsta.cli.process_shared import emit, fail, working
+from karsta.cli.process_shared import emit, fail, settings_of, working
 from karsta.cli.visits_tables import (
     comparison_tables,
     drivers_tables,
@@ -93,18 +94,17 @@ def _filters(first: str | None, last: str | None, offices: list[str] | None) -> 
 
 
 def _options(
-    matter_channels: list[str] | None, late_cancel_hours: float, adviser_hours: float | None
+    workspace: Path,
+    matter_channels: list[str] | None,
+    late_cancel_hours: float,
+    adviser_hours: float | None,
 ) -> VisitOptions:
-    mapping = {}
-    for pair in matter_channels or []:
-        matter, sep, channel = pair.partition("=")
-        if not sep or not matter.strip() or not channel.strip():
-            raise fail(_("--matter-channel {pair!r}: expected MATTER=CHANNEL").format(pair=pair))
-        mapping[matter.strip()] = channel.strip()
+    """Return the options; the settings' matter_channels with the options' pairs added."""
+    settings = settings_of(workspace).matter_channels
     try:
         return VisitOptions(
             late_cancel_hours=late_cancel_hours,
-            matter_channels=mapping,
+            matter_channels=settings | parse_matter_channels(matter_channels or []),
             hours_per_adviser_day=adviser_hours,
         )
     except ValueError as exc:
@@ -133,7 +133,7 @@ def show_command(
 ) -> None:
     """Print every visit measure with its exclusions and assumptions."""
     filters = _filters(first, last, office)
-    options = _options(matter_channel, late_cancel_hours, hours_per_adviser_day)
+    options = _options(workspace, matter_channel, late_cancel_hours, hours_per_adviser_day)
     with _source(workspace) as source:
         result = working(
             _("Measuring visits"),
@@ -181,7 +181,7 @@ def compare_command(
     lang: LangOption = None,
 ) -> None:
     """Print two periods or two offices side by side with intervals, tests and drivers."""
-    options = _options(matter_channel, late_cancel_hours, hours_per_adviser_day)
+    options = _options(workspace, matter_channel, late_cancel_hours, hours_per_adviser_day)
     offices = office or []
     label_a: str
     label_b: str

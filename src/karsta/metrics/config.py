@@ -11,6 +11,7 @@ Settings live in a YAML file beside the workspace (``desk.karsta.yaml`` for
     realtime_channels: [phone, chat, walk-in]
     special_routing: {IVR: excluded, outage message: answered}   # S1, S3, I7 (default excluded)
     min_contacts: 30                         # fewer contacts in a period: S1 and S3 flagged
+    matter_channels: {Kela card: verkkoasiointi}   # matter → the self-service channel handling it
     first_contact_minutes: 60
     repeat_contact_days: 7
     waiting_statuses: [Odottaa asiakasta]   # also waiting in the process views and the waste
@@ -157,6 +158,8 @@ class MetricConfig:
     """How contacts a special routing function ended count (answered, excluded, abandoned)."""
     min_contacts: int = 30
     """Volume sufficiency of S1 and S3: fewer contacts in a period and group are flagged."""
+    matter_channels: dict[str, str] = field(default_factory=dict)
+    """Matter → the self-service channel that handles it (channel shift, visits)."""
     waiting_statuses: frozenset[str] | None = None
     """Statuses the process views and the waste count as waiting, beside the waiting class."""
     hourly_cost: float | None = None
@@ -214,6 +217,7 @@ KNOWN_KEYS = {
     "realtime_channels",
     "special_routing",
     "min_contacts",
+    "matter_channels",
     "waiting_statuses",
     "hourly_cost",
     "waiting_hourly_cost",
@@ -306,6 +310,7 @@ def parse_config(data: dict[str, Any], source: str) -> MetricConfig:
         repeat_contact_days=repeat_days,
         special_routing=routing,
         min_contacts=min_contacts,
+        matter_channels=_matter_channels(data, source),
         targets=targets,
         stages=stages,
     )
@@ -335,6 +340,22 @@ def _contact_rules(data: dict[str, Any], source: str) -> tuple[dict[str, str], i
             )
         )
     return {str(k): str(v) for k, v in routing.items()}, minimum
+
+
+def _matter_channels(data: dict[str, Any], source: str) -> dict[str, str]:
+    """Return the matters a self-service channel handles: matter → channel."""
+    found = data.get("matter_channels") or {}
+    if not isinstance(found, dict) or any(
+        not str(k).strip() or v is None or not str(v).strip() for k, v in found.items()
+    ):
+        raise ConfigError(
+            Message(
+                "{source}: matter_channels maps each matter to the self-service channel "
+                "that handles it, e.g. {{Kela card: verkkoasiointi}}",
+                source=source,
+            )
+        )
+    return {str(k).strip(): str(v).strip() for k, v in found.items()}
 
 
 def _cost(data: dict[str, Any], key: str, source: str) -> float | None:
