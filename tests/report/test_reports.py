@@ -29,7 +29,7 @@ from karsta.report import (
 from tests.report.checks import external_references, plain
 from tests.report.conftest import need_weasyprint, pdf_text
 
-GROUP_A = {"resolving_group": ("A",)}
+GROUP_A = {"responsible_group": ("A",)}
 
 
 def _i10(content: karsta.report.ReportContent) -> tuple[float | None, float | None, int | None]:
@@ -51,7 +51,7 @@ def test_the_monthly_report_counts_only_the_tickets_asked(desk: Path) -> None:
     html = monthly_html(group_a, "fi")
     assert "50,0\u00a0%" in html
     assert "20,0\u00a0%" not in html
-    assert "Nämä luvut kattavat vain näiden ryhmien ratkaisemat tukipyynnöt: A." in plain(html)
+    assert "Nämä luvut kattavat vain ryhmien A tukipyynnöt:" in plain(html)
 
 
 def test_a_month_without_figures_names_the_months_there_are(desk: Path) -> None:

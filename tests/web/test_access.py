@@ -267,7 +267,7 @@ def test_group_limits_restrict_the_overview_figures(site: Site) -> None:
 def test_the_overview_page_names_the_limit_and_shows_only_its_figures(site: Site) -> None:
     page = site.signed_in("viewer_a").get("/overview", headers={"accept-language": "en"})
     assert page.status_code == 200
-    assert "cover only the tickets resolved by: A." in page.text
+    assert "cover only the tickets of the groups A:" in page.text
     assert "50.0%" in page.text  # group A's March I10
     assert "20.0%" not in page.text  # the whole desk's is not shown
 

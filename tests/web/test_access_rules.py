@@ -49,5 +49,5 @@ def test_the_channel_pages_read_a_channel_limit_as_the_contacts_own_channel() ->
     assert EVERYTHING.contact_channels() is None
     assert EVERYTHING.contact_channels("email") == ("email",)
     # The group limit alone restricts the tickets whose contacts are read.
-    assert scope.group_limit == {"resolving_group": ("A",)}
+    assert scope.group_limit == {"responsible_group": ("A",)}
     assert DataScope(channels=("phone",)).group_limit == {}

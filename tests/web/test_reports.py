@@ -43,7 +43,7 @@ def test_a_group_limited_monthly_report_counts_only_its_tickets(site: Site) -> N
     html = response.text
     assert "50.0%" in html  # group A's I10 in March
     assert "20.0%" not in html  # the whole desk's is not there
-    assert "cover only the tickets resolved by: A." in html
+    assert "cover only the tickets of the groups A:" in html
     assert external_references(html) == []
 
 

@@ -342,9 +342,10 @@ def _about_sheet(book: Workbook, content: WorkbookContent, lang: Language) -> No
             )
         else:
             lines.append(
-                gettext("These figures cover only the tickets resolved by: {groups}.").format(
-                    groups=shown
-                )
+                gettext(
+                    "These figures cover only the tickets of the groups {groups}: "
+                    "those they resolved, and those they hold while open."
+                ).format(groups=shown)
             )
     missing = [r for r in content.by_month if r.no_data]
     if missing:
