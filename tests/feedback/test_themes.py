@@ -208,3 +208,38 @@ def test_assumed_scales_and_missing_times_are_counted_and_said() -> None:
     nps = next(s for s in invoices.scores if s.instrument == "NPS")
     assert nps.gap == pytest.approx((3 - 6.8) / 10)  # the assumed scale is the NPS one
     assert sum(m.count for m in invoices.by_month) == 11  # the undated answer has no month
+
+
+def test_compound_and_inflected_words_meet_through_their_parts() -> None:
+    # No whole lemma but "laskutus" occurs in two answers, so whole words alone leave
+    # almost every answer without a theme; the words share their parts ("lasku",
+    # "jono"), which the character n-grams see: the answers fall into their two themes.
+    invoices = [
+        "Laskutusvirhe",
+        "Laskuvirhe toistui",
+        "Väärä laskutusosoite",
+        "Laskujen eräpäivät",
+        "Laskutuskausi muuttui",
+        "Laskuerittely puuttui",
+    ]
+    queue = [
+        "Jonotusaika venyi",
+        "Jonotusnumero jumittui",
+        "Jonottaminen kesti",
+        "Jonossa tuskastuin",
+        "Jonotusjärjestelmä kaatui",
+        "Jonoviesti oli täynnä",
+    ]
+    answers = [OpenAnswer(f"inv{i}", t, "fi") for i, t in enumerate(invoices)]
+    answers += [OpenAnswer(f"que{i}", t, "fi") for i, t in enumerate(queue)]
+    result = find_themes(answers, themes=2, min_answers=10)
+    assert result.without_theme == {"fi": 0}
+    assert {t.responses for t in result.themes} == {
+        tuple(f"inv{i}" for i in range(6)),
+        tuple(f"que{i}" for i in range(6)),
+    }
+    # Named by whole lemmas: "laskutus" is the only one in two answers; the queue
+    # theme, with none, by its most frequent lemmas (ties alphabetically).
+    words = {t.responses[0]: t.words for t in result.themes}
+    assert words["inv0"] == ("laskutus",)
+    assert words["que0"][:2] == ("jono", "jonottaa")

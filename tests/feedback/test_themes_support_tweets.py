@@ -22,14 +22,19 @@ How the evaluation works, for each brand:
   themes), each tweet put under the most frequent of them it holds.
 
 The report is printed (pytest -s shows it) and kept in the assertion messages.
-The themes must beat the baseline on each brand. AppleSupport is the known
-exception (an expected failure, strict: the day it wins the marker must go):
-measured F1 0.379 for the themes against 0.419 for the baseline. Its labels are
-about the device (iPhone, on 87 of the 200 tweets, alongside Update, Battery,
-Freezing); the baseline's most frequent "word" is the support account's handle
-@AppleSupport (in 129 tweets), whose one group of 129 tweets is matched to
+The themes must beat the baseline on each brand, with the default seed and on
+the mean over `SEEDS` (NMF's initialisation is seeded; the spread is reported).
+Measured with character n-grams of the lemmas (see `karsta.feedback.themes`),
+F1 at seed 0 / mean ± standard deviation over seeds 0-9, against the baseline:
+AmazonHelp 0.332 / 0.338 ± 0.007 vs 0.238; AppleSupport 0.425 / 0.426 ± 0.009
+vs 0.419; SpotifyCares 0.425 / 0.457 ± 0.016 vs 0.214 (whole lemmas before:
+0.295, 0.379 and 0.411 at seed 0). AppleSupport wins narrowly and not on every
+seed (2 of seeds 0-9 give 0.409): its labels are about the device (iPhone, on
+87 of the 200 tweets), and the baseline's most frequent "word" is the support
+account's handle @AppleSupport (in 129 tweets), whose one group is matched to
 iPhone and scores 61 correct, while the themes split the same tweets by what
-went wrong (update, battery, freezing, the "I" autocorrect bug, which has no label).
+went wrong (update, battery, freezing, the "I" autocorrect bug, which has no
+label).
 """
 
 from __future__ import annotations
@@ -65,9 +70,7 @@ pytestmark = pytest.mark.skipif(
     not DATA.exists() and not os.environ.get("CI"),
     reason="the shared support-tweets data is not beside the checkout",
 )
-LOSES = {
-    "AppleSupport": "the baseline's handle group matches the device label (see the module's text)"
-}
+SEEDS = range(5)
 
 
 def scored(groups: list[set[int]], gold: list[set[str]], labels: list[str]) -> tuple[float, ...]:
@@ -100,7 +103,7 @@ def keyword_groups(texts: list[str], k: int) -> list[set[int]]:
 
 
 @cache
-def evaluate(brand: str) -> dict[str, tuple[float, ...]]:
+def evaluate(brand: str, seed: int = 0) -> dict[str, tuple[float, ...]]:
     frame = pd.read_csv(DATA / f"twcs-{brand}-200-inbound.csv")
     labels = [c for c in frame.columns if c not in META]
     gold = [{label for label in labels if row[label] == 1} for _i, row in frame.iterrows()]
@@ -109,6 +112,7 @@ def evaluate(brand: str) -> dict[str, tuple[float, ...]]:
         [OpenAnswer(str(i), t, "en") for i, t in enumerate(texts)],
         themes=len(labels),
         examples=0,
+        seed=seed,
     )
     groups = [{int(r) for r in theme.responses} for theme in found.themes]
     return {
@@ -122,18 +126,24 @@ def report_line(brand: str, result: dict[str, tuple[float, ...]]) -> str:
     return f"{brand}: " + " | ".join(parts)
 
 
-@pytest.mark.parametrize(
-    "brand",
-    [
-        pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=LOSES[b])) if b in LOSES else b
-        for b in BRANDS
-    ],
-)
+@pytest.mark.parametrize("brand", BRANDS)
 def test_themes_beat_the_keyword_frequency_baseline_on_each_brand(brand: str) -> None:
     result = evaluate(brand)
     report = report_line(brand, result)
     print("\nThemes vs hand-labelled topics (micro, Hungarian matching): " + report)
     assert result["themes"][2] > result["keywords"][2], report
+
+
+@pytest.mark.parametrize("brand", BRANDS)
+def test_themes_beat_the_keyword_frequency_baseline_on_the_mean_over_seeds(brand: str) -> None:
+    f1 = np.array([evaluate(brand, seed)["themes"][2] for seed in SEEDS])
+    baseline = evaluate(brand)["keywords"][2]
+    report = (
+        f"{brand}: themes F1 over seeds {list(SEEDS)}: {np.round(f1, 3).tolist()}, "
+        f"mean {f1.mean():.3f} ± {f1.std():.3f}, min {f1.min():.3f} | keywords F1={baseline:.3f}"
+    )
+    print("\nThemes vs hand-labelled topics over NMF seeds: " + report)
+    assert f1.mean() > baseline, report
 
 
 def test_themes_beat_the_keyword_frequency_baseline_over_the_brands() -> None:

@@ -4,7 +4,10 @@ Language: simplemma's `langdetect` scores the share of an answer's words each
 language's dictionary knows. An answer is taken to be in the best-scoring
 language when that score is at least `MIN_SCORE` and leads the next language
 by at least `MIN_LEAD`; short answers whose words several languages share
-("ok", "tack", "bra service") are not sure. When unsure, the language the
+("ok", "tack", "bra service") are not sure. simplemma's detector is run as its
+`langdetect` runs it (the most common tokens, and on a tie the relaxed sampler)
+with its default lemma lookup remembered per word and language (`MEMORY` words),
+so a word seen in earlier answers is not looked up again. When unsure, the language the
 survey recorded for the answer (the `language` column) is used and counted as
 such; without one the answer's language is unknown and it is left out of the
 themes, counted.
@@ -19,10 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import simplemma
+from simplemma import LanguageDetector, MostCommonTokenSampler, RelaxedMostCommonTokenSampler
+from simplemma.strategies import DefaultStrategy
 from stopwords import get_stopwords
 
 from karsta.ingest.redaction import TAGS
@@ -31,6 +36,7 @@ LANGUAGES = ("fi", "sv", "en")
 MIN_SCORE = 0.5
 MIN_LEAD = 0.2
 MIN_WORD_LENGTH = 2
+MEMORY = 1 << 16
 
 LanguageSource = Literal["detected", "recorded", "unknown"]
 
@@ -48,10 +54,43 @@ class LanguageGuess:
     source: LanguageSource
 
 
+_LOOKUP = DefaultStrategy()
+
+
+@lru_cache(maxsize=MEMORY)
+def _known_lemma(token: str, language: str) -> str | None:
+    return _LOOKUP.get_lemma(token, language)
+
+
+class _RememberedLookup:
+    """simplemma's default lemma lookup, remembered per (token, language)."""
+
+    def get_lemma(self, token: str, lang: str) -> str | None:
+        """Return the lemma simplemma's default strategy finds, or None."""
+        return _known_lemma(token, lang)
+
+
+_DETECTORS = tuple(
+    LanguageDetector(LANGUAGES, sampler, _RememberedLookup())
+    for sampler in (MostCommonTokenSampler(), RelaxedMostCommonTokenSampler())
+)
+
+
+def language_scores(text: str) -> list[tuple[str, float]]:
+    """Return simplemma's per-language shares of `text`, best first, as `langdetect` does."""
+    ranked: list[tuple[str, float]] = []
+    for detector in _DETECTORS:
+        shares = detector.proportion_in_each_language(text)
+        ranked = sorted(shares.items(), key=lambda item: (item[0] == "unk", -item[1]))
+        if len(ranked) == 1 or ranked[0][1] != ranked[1][1]:
+            break
+    return ranked
+
+
 def detect_language(text: str | None, recorded: str | None = None) -> LanguageGuess:
     """Return the language of `text`: detected when sure, else `recorded`, else unknown."""
     if text and text.strip():
-        scores = [(lang, score) for lang, score in simplemma.langdetect(text, lang=LANGUAGES)]
+        scores = language_scores(text)
         known = sorted((s for s in scores if s[0] in LANGUAGES), key=lambda s: -s[1])
         if known:
             best, score = known[0]

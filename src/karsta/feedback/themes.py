@@ -1,15 +1,21 @@
 """Themes in open answers: found without labels, with their scores, trend and recurrence.
 
-Per language (see `karsta.feedback.language`), the content lemmas of each answer
-are weighted by TF-IDF with sublinear term frequency (1 + log tf: a word said
-three times in one answer does not outweigh the rest of it) and factorised by
-NMF (scikit-learn, seeded, so the same answers give the same themes). Each answer
-belongs to the theme that explains most of its weight: its NMF weight on the
-theme times the theme's total word weight (NMF's split of scale between answers
-and words is arbitrary per theme, so the raw weights of two themes are not
-comparable). An answer none of whose lemmas is in the vocabulary (a lemma must
-occur in at least `MIN_DOCUMENT_FREQUENCY` answers) belongs to no theme and is
-counted.
+Per language (see `karsta.feedback.language`), each answer is read as its content
+lemmas, and these as their character n-grams of `NGRAM_LENGTHS` letters inside
+each word (scikit-learn's `char_wb`: "laskutus" and "lasku", "iphone" and
+"phone", the parts of a Finnish or Swedish compound, share features the whole
+words do not). The n-grams are weighted by TF-IDF with sublinear term frequency
+(1 + log tf: a part said three times in one answer does not outweigh the rest
+of it) and factorised by NMF (scikit-learn, seeded, so the same answers give the
+same themes). Each answer belongs to the theme that explains most of its
+weight: its NMF weight on the theme times the theme's total n-gram weight (NMF's
+split of scale between answers and features is arbitrary per theme, so the raw
+weights of two themes are not comparable). An answer none of whose n-grams is in
+the vocabulary (an n-gram must occur in at least `MIN_DOCUMENT_FREQUENCY`
+answers and in at most `MAX_DOCUMENT_SHARE` of them) belongs to no theme and is
+counted. A theme's words are the lemmas with the largest summed TF-IDF weight
+(sublinear, over whole lemmas, the same document limits) in its answers; when no
+lemma is frequent enough, its most frequent lemmas.
 A user-given dictionary (theme → words) claims the answers holding any of its
 words first; themes are then found in the rest.
 
@@ -45,6 +51,7 @@ from karsta.ingest.redaction import KINDS, redact_texts
 
 MIN_DOCUMENT_FREQUENCY = 2
 MAX_DOCUMENT_SHARE = 0.9
+NGRAM_LENGTHS = (3, 5)
 TOP_WORDS = 8
 KNOWN_SCALES = {"nps": (0.0, 10.0), "ces": (1.0, 7.0)}
 
@@ -376,6 +383,41 @@ def _factorised(
 ) -> tuple[list[tuple[tuple[str, ...], list[tuple[_Document, float]]]], int]:
     """Return NMF's themes (top words, answers with their weights) and how many had none."""
     vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=NGRAM_LENGTHS,
+        lowercase=False,  # lemmas are lower-cased already
+        min_df=MIN_DOCUMENT_FREQUENCY,
+        max_df=MAX_DOCUMENT_SHARE,
+        sublinear_tf=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform([" ".join(d.lemmas) for d in docs])
+    except ValueError:  # no n-gram occurs in enough answers
+        return [], len(docs)
+    k = max(1, min(themes, matrix.shape[1], matrix.shape[0]))
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
+    weights = explained_weights(model.fit_transform(matrix), model.components_)
+    members: dict[int, list[tuple[int, float]]] = defaultdict(list)  # answer numbers
+    unassigned = 0
+    for number, row in enumerate(weights):
+        best = int(np.argmax(row))
+        if row[best] <= 0:
+            unassigned += 1
+        else:
+            members[best].append((number, float(row[best])))
+    named = _theme_words(docs, members)
+    groups = [
+        (named[index], [(docs[n], w) for n, w in members[index]]) for index in sorted(members)
+    ]
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    return groups, unassigned
+
+
+def _theme_words(
+    docs: list[_Document], members: Mapping[int, Sequence[tuple[int, float]]]
+) -> dict[int, tuple[str, ...]]:
+    """Return each theme's top lemmas by summed TF-IDF weight in its answers (() if none)."""
+    vectorizer = TfidfVectorizer(
         analyzer=_identity,
         min_df=MIN_DOCUMENT_FREQUENCY,
         max_df=MAX_DOCUMENT_SHARE,
@@ -383,29 +425,15 @@ def _factorised(
     )
     try:
         matrix = vectorizer.fit_transform([d.lemmas for d in docs])
-    except ValueError:  # no lemma occurs in enough answers
-        return [], len(docs)
+    except ValueError:  # no lemma occurs in enough answers: named by their counts
+        return dict.fromkeys(members, ())
     vocabulary = vectorizer.get_feature_names_out()
-    k = max(1, min(themes, matrix.shape[1], matrix.shape[0]))
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
-    weights = explained_weights(model.fit_transform(matrix), model.components_)
-    members: dict[int, list[tuple[_Document, float]]] = defaultdict(list)
-    unassigned = 0
-    for doc, row in zip(docs, weights, strict=True):
-        best = int(np.argmax(row))
-        if row[best] <= 0:
-            unassigned += 1
-        else:
-            members[best].append((doc, float(row[best])))
-    groups = []
-    for index, component in enumerate(model.components_):
-        if not members[index]:
-            continue
-        order = np.argsort(-component, kind="stable")[:TOP_WORDS]
-        words = tuple(str(vocabulary[i]) for i in order if component[i] > 0)
-        groups.append((words, members[index]))
-    groups.sort(key=lambda g: (-len(g[1]), g[0]))
-    return groups, unassigned
+    named = {}
+    for index, group in members.items():
+        weight = np.asarray(matrix[[n for n, _w in group]].sum(axis=0)).ravel()
+        order = np.argsort(-weight, kind="stable")[:TOP_WORDS]
+        named[index] = tuple(str(vocabulary[i]) for i in order if weight[i] > 0)
+    return named
 
 
 def explained_weights(weights: np.ndarray, components: np.ndarray) -> np.ndarray:
