@@ -10,23 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from karsta.charts import ACCENT, MUTED, VEGA_LITE_SCHEMA
-from karsta.web.process_charts import CONFIG
+from karsta.charts import ACCENT, MUTED
+from karsta.web.process_charts import chart_spec
 from karsta.web.visit_charts import PALETTE, SECOND_COLOUR
 
 WEEKDAY_COLOURS = [ACCENT, SECOND_COLOUR, "#2e7d32", "#6a1b9a", "#c2185b", MUTED, "#00838f"]
-
-
-def _spec(title: str, height: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": title,
-        "width": "container",
-        "height": height,
-        "config": CONFIG,
-        **body,
-    }
 
 
 def _legend(series: list[str], colours: list[str] = PALETTE) -> dict[str, Any]:
@@ -51,7 +39,7 @@ def percent_lines(
     values = [{"x": x, "series": s, "value": v} for x, s, v in rows if v is not None]
     order = list(dict.fromkeys(x for x, _s, _v in rows))
     series = list(dict.fromkeys(s for _x, s, _v in rows))
-    return _spec(
+    return chart_spec(
         title,
         240,
         {
@@ -89,7 +77,7 @@ def count_bars(
     """Return bars of (label, count) in the given order."""
     values = [{"x": label, "value": count} for label, count in rows]
     order = [label for label, _count in rows]
-    return _spec(
+    return chart_spec(
         title,
         220,
         {
@@ -177,7 +165,9 @@ def mix_bars(
             ],
         },
     }
-    return _spec(title, 240, {"layer": [bars, line], "resolve": {"scale": {"y": "independent"}}})
+    return chart_spec(
+        title, 240, {"layer": [bars, line], "resolve": {"scale": {"y": "independent"}}}
+    )
 
 
 def weekday_lines(
@@ -191,7 +181,7 @@ def weekday_lines(
     values = [{"series": day, "x": clock, "value": v} for day, clock, v in rows]
     days = list(dict.fromkeys(day for day, _clock, _v in rows))
     clocks = sorted({clock for _day, clock, _v in rows})
-    return _spec(
+    return chart_spec(
         title,
         260,
         {
@@ -265,4 +255,4 @@ def predicted_against_observed(
             "y": {"field": "observed", **axis},
         },
     }
-    return _spec(title, 300, {"layer": [equal, dots]})
+    return chart_spec(title, 300, {"layer": [equal, dots]})

@@ -10,21 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from karsta.charts import ACCENT, VEGA_LITE_SCHEMA
-from karsta.web.process_charts import CONFIG
+from karsta.charts import ACCENT
+from karsta.web.process_charts import chart_spec
 from karsta.web.visit_charts import PALETTE
-
-
-def _spec(title: str, height: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": title,
-        "width": "container",
-        "height": height,
-        "config": CONFIG,
-        **body,
-    }
 
 
 @dataclass(frozen=True)
@@ -113,7 +101,7 @@ def score_bands(
         "axis": {"format": value_format},
         "scale": {"zero": False},
     }
-    return _spec(
+    return chart_spec(
         title,
         240,
         {
@@ -171,7 +159,7 @@ def month_bars(
     """
     values = [{"month": month, "count": count} for month, count in points]
     axis = list(months) or [m for m, _n in points]
-    return _spec(
+    return chart_spec(
         title,
         60,
         {
@@ -222,7 +210,7 @@ def rate_bars(
         "title": band_title,
         "axis": {"labelAngle": 0},
     }
-    return _spec(
+    return chart_spec(
         title,
         220,
         {

@@ -24,7 +24,8 @@ CONFIG = {
 }
 
 
-def _spec(title: str, height: int, body: dict[str, Any]) -> dict[str, Any]:
+def chart_spec(title: str, height: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Return a Vega-Lite spec: the app's title, width, config and `body`."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": {"text": title, "anchor": "start", "fontSize": 14},
@@ -46,7 +47,7 @@ def ranked_bars(
 ) -> dict[str, Any]:
     """Return horizontal bars of (label, value), in the given order (e.g. variants by share)."""
     values = [{"label": label, "value": value, "rank": i} for i, (label, value) in enumerate(rows)]
-    return _spec(
+    return chart_spec(
         title,
         max(60, 26 * len(values)),
         {
@@ -93,7 +94,7 @@ def waiting_working_bars(
     for rank, (label, waiting, working) in enumerate(rows):
         values.append({"label": label, "kind": waiting_title, "hours": waiting, "rank": rank})
         values.append({"label": label, "kind": working_title, "hours": working, "rank": rank})
-    return _spec(
+    return chart_spec(
         title,
         max(60, 26 * len(rows)),
         {

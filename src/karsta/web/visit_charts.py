@@ -9,23 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from karsta.charts import ACCENT, VEGA_LITE_SCHEMA
-from karsta.web.process_charts import CONFIG
+from karsta.charts import ACCENT
+from karsta.web.process_charts import chart_spec
 
 SECOND_COLOUR = "#b34700"
 PALETTE = [ACCENT, SECOND_COLOUR, "#5f6b76"]
-
-
-def _spec(title: str, height: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": title,
-        "width": "container",
-        "height": height,
-        "config": CONFIG,
-        **body,
-    }
 
 
 def histogram_bars(
@@ -42,7 +30,7 @@ def histogram_bars(
         for i, (label, series, visits) in enumerate(rows)
     ]
     order = list(dict.fromkeys(label for label, _series, _visits in rows))
-    return _spec(
+    return chart_spec(
         title,
         240,
         {
@@ -96,7 +84,7 @@ def grouped_rates(
     ]
     order = list(dict.fromkeys(group for group, _series, _value in rows))
     series_order = list(dict.fromkeys(series for _group, series, _value in rows))
-    return _spec(
+    return chart_spec(
         title,
         240,
         {
@@ -171,7 +159,7 @@ def interval_dots(
         {"field": "low", "type": "quantitative", "title": "95 % –", "format": value_format},
         {"field": "high", "type": "quantitative", "title": "– 95 %", "format": value_format},
     ]
-    return _spec(
+    return chart_spec(
         title,
         max(80, 44 * len(order)),
         {
