@@ -9,7 +9,7 @@ unanswered surveys too, since an export of answers alone would show 100 %.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,8 @@ class Scale:
     high: float
     off_scale: str
     """The reason of an answer on another scale (English, marked N_ where written)."""
+    counted: str
+    """The reason of an answer on the scale, counted (English, marked N_ where written)."""
 
 
 def instrument_rows(inputs: MetricInputs, instruments: Sequence[str]) -> ir.Table:
@@ -311,4 +313,35 @@ def scale_measurement(
         period_by="answered_at",
         evidence=EVIDENCE,
         notes=(*synthetic_note(inputs, rows), *scale_notes, *notes),
+    )
+
+
+def standard_scale_measurement(
+    inputs: MetricInputs,
+    instrument: str,
+    scale: Scale,
+    flags: Callable[[ir.Table], Mapping[str, ir.Value]],
+    statistics: Sequence[Statistic],
+) -> Measurement:
+    """Return an instrument's answers on its standard `scale` measured by `statistics`.
+
+    NPS, CSAT and CES are measured this way: `flags` gives the answer's columns the
+    statistics read (promoter, satisfied, agreeing); the response rate follows them.
+    An answer that records no scale is assumed to be on the standard one.
+    """
+    rows = instrument_rows(inputs, [instrument])
+    require_answers(inputs, rows, instrument)
+    answered = answers(inputs, rows)
+    units = answer_units(
+        answered, inputs.keys, scale=scale, counted=scale.counted, **flags(answered)
+    )
+    rate, notes = response_rate(inputs, rows)
+    return Measurement(
+        units=units,
+        statistics=[*statistics, *rate],
+        keys=inputs.keys,
+        period_by="answered_at",
+        evidence=EVIDENCE,
+        notes=(*synthetic_note(inputs, rows), *notes),
+        assumptions=(SCALE_ASSUMED,),
     )
