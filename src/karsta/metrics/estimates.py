@@ -22,6 +22,7 @@ from karsta.metrics.measure import (
     _ratio,
     _row,
     excluded_units,
+    share_row,
 )
 
 
@@ -156,16 +157,7 @@ class ScalePoint:
     def aggregate(self, units: ir.Table, keys: Sequence[str]) -> ir.Table:
         """Return 100 × answers at the point / answers on a scale holding it."""
         agg = self.interval_counts(units, keys)
-        return _row(
-            agg,
-            keys,
-            self.name,
-            value=_ratio(agg._hits * 100, agg._n),
-            numerator=agg._hits,
-            denominator=agg._n,
-            excluded=agg._excluded,
-            n=agg._n,
-        )
+        return share_row(agg, keys, self.name)
 
     def interval(self, counts: Mapping[str, Any]) -> Interval | None:
         """Return the Wilson interval of the share."""

@@ -113,6 +113,20 @@ def _row(
     )
 
 
+def share_row(counts: ir.Table, keys: Sequence[str], name: str) -> ir.Table:
+    """Return the result columns of a share from `_hits`, `_n` and `_excluded` per key."""
+    return _row(
+        counts,
+        keys,
+        name,
+        value=_ratio(counts._hits * 100, counts._n),
+        numerator=counts._hits,
+        denominator=counts._n,
+        excluded=counts._excluded,
+        n=counts._n,
+    )
+
+
 def excluded_units(units: ir.Table) -> ir.BooleanValue:
     """Return whether a unit was excluded by a rule.
 
@@ -212,16 +226,7 @@ class Share:
             _n=member.cast("int64").sum().fill_null(0),
             _excluded=outside.cast("int64").sum().fill_null(0),
         )
-        return _row(
-            agg,
-            keys,
-            self.name,
-            value=_ratio(agg._hits * 100, agg._n),
-            numerator=agg._hits,
-            denominator=agg._n,
-            excluded=agg._excluded,
-            n=agg._n,
-        )
+        return share_row(agg, keys, self.name)
 
 
 @dataclass(frozen=True)
